@@ -1,0 +1,56 @@
+# Discreet. `make run` shows it working; `make test` runs every test.
+# Each part of the tree may add to build::, test::, check:: and bench:: in
+# its own make.mk (double-colon rules run one after another, in order).
+
+GO      ?= go
+export GOFLAGS := -buildvcs=false
+WASM    := host/wasmhost/module/scanner.wasm
+BIN     := build/discreet
+
+.PHONY: all build wasm bin test test-go bench eval check run fuzz clean browser-deps
+all: build
+
+build:: wasm bin
+
+# The scanner module: one file for the extension and for wazero. The host
+# embeds it, so it is written inside host/wasmhost/module (not committed).
+wasm: $(WASM)
+$(WASM): $(shell find rules wasm -name '*.go' -o -name '*.json' -o -name '*.txt' | grep -v _test.go) go.mod
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags="-s -w" -o $@ ./wasm
+	@printf 'scanner.wasm: %s bytes, %s gzipped\n' $$(wc -c <$@) $$(gzip -9c $@ | wc -c)
+
+bin: $(WASM)
+	$(GO) build -trimpath -o $(BIN) ./host/cmd/discreet
+
+test:: test-go
+
+test-go: $(WASM)
+	$(GO) test -count=1 ./...
+
+bench: $(WASM)
+	$(GO) test -run='^$$' -bench=. -benchmem ./rules/ ./host/...
+
+eval: $(WASM)
+	$(GO) run ./host/cmd/discreet eval rules/testdata/corpus.jsonl
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=60s ./rules/
+
+check:: $(WASM)
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l rules wasm host)" || (gofmt -l rules wasm host; echo 'gofmt: files above need formatting'; exit 1)
+	$(GO) mod tidy -diff
+
+run:: build
+	@echo "Scanning a sample post with the wasm engine:"
+	@printf '%s\n' "My patient John Smith (MRN 44120931), 92yo, was discharged today from room 214. Call 555-201-7788." | ./$(BIN) scan - || true
+
+# Debian's chromium for the browser tests, installed when absent.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+clean:
+	rm -rf build $(WASM)
+
+-include extension/make.mk
+-include host/make.mk

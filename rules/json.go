@@ -1,0 +1,572 @@
+package rules
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file holds a small strict JSON reader and writer. The engine runs in a
+// WebAssembly module whose size budget has no room for encoding/json and
+// reflect, and strict decoding with field paths in errors is what a policy
+// author needs anyway.
+
+// maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
+const maxJSONDepth = 64
+
+type jkind uint8
+
+const (
+	jNull jkind = iota
+	jBool
+	jNum
+	jStr
+	jArr
+	jObj
+)
+
+// jval is a parsed JSON value. Objects keep their keys in order.
+type jval struct {
+	kind jkind
+	b    bool
+	num  float64
+	str  string // string value, or the number's literal text
+	arr  []*jval
+	keys []string
+	vals []*jval
+	off  int // byte offset in the input, for error messages
+}
+
+type jparser struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+// parseJSON parses one JSON value that fills data (whitespace aside).
+func parseJSON(data []byte) (*jval, error) {
+	if !utf8.Valid(data) {
+		return nil, &Error{Msg: "input is not valid UTF-8"}
+	}
+	p := &jparser{data: data}
+	p.ws()
+	v, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	p.ws()
+	if p.pos != len(p.data) {
+		return nil, p.fail("unexpected text after the JSON value")
+	}
+	return v, nil
+}
+
+func (p *jparser) fail(msg string) error {
+	line, col := 1, 1
+	for i := 0; i < p.pos && i < len(p.data); i++ {
+		if p.data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return &Error{Msg: "JSON syntax error at line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) + ": " + msg}
+}
+
+func (p *jparser) ws() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jparser) lit(s string) bool {
+	if len(p.data)-p.pos >= len(s) && string(p.data[p.pos:p.pos+len(s)]) == s {
+		p.pos += len(s)
+		return true
+	}
+	return false
+}
+
+func (p *jparser) value() (*jval, error) {
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end of input")
+	}
+	off := p.pos
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		s, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		return &jval{kind: jStr, str: s, off: off}, nil
+	case c == 't' && p.lit("true"):
+		return &jval{kind: jBool, b: true, off: off}, nil
+	case c == 'f' && p.lit("false"):
+		return &jval{kind: jBool, off: off}, nil
+	case c == 'n' && p.lit("null"):
+		return &jval{kind: jNull, off: off}, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	}
+	return nil, p.fail("unexpected character " + strconv.QuoteRune(rune(p.data[p.pos])))
+}
+
+func (p *jparser) enter() error {
+	p.depth++
+	if p.depth > maxJSONDepth {
+		return p.fail("nested too deeply")
+	}
+	return nil
+}
+
+func (p *jparser) object() (*jval, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	v := &jval{kind: jObj, off: p.pos}
+	p.pos++ // {
+	p.ws()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		p.depth--
+		return v, nil
+	}
+	for {
+		p.ws()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, p.fail("expected a quoted field name")
+		}
+		k, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		for _, seen := range v.keys {
+			if seen == k {
+				return nil, p.fail("duplicate field " + strconv.Quote(k))
+			}
+		}
+		p.ws()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, p.fail("expected ':' after field name")
+		}
+		p.pos++
+		p.ws()
+		val, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		v.keys = append(v.keys, k)
+		v.vals = append(v.vals, val)
+		p.ws()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(p.data) && p.data[p.pos] == '}' {
+			p.pos++
+			p.depth--
+			return v, nil
+		}
+		return nil, p.fail("expected ',' or '}' in object")
+	}
+}
+
+func (p *jparser) array() (*jval, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	v := &jval{kind: jArr, off: p.pos}
+	p.pos++ // [
+	p.ws()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		p.depth--
+		return v, nil
+	}
+	for {
+		p.ws()
+		el, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		v.arr = append(v.arr, el)
+		p.ws()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(p.data) && p.data[p.pos] == ']' {
+			p.pos++
+			p.depth--
+			return v, nil
+		}
+		return nil, p.fail("expected ',' or ']' in array")
+	}
+}
+
+func (p *jparser) number() (*jval, error) {
+	start := p.pos
+	if p.data[p.pos] == '-' {
+		p.pos++
+	}
+	digits := func() int {
+		n := 0
+		for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
+			p.pos++
+			n++
+		}
+		return n
+	}
+	if digits() == 0 {
+		return nil, p.fail("bad number")
+	}
+	if p.pos < len(p.data) && p.data[p.pos] == '.' {
+		p.pos++
+		if digits() == 0 {
+			return nil, p.fail("bad number")
+		}
+	}
+	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
+			p.pos++
+		}
+		if digits() == 0 {
+			return nil, p.fail("bad number")
+		}
+	}
+	lit := string(p.data[start:p.pos])
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		return nil, p.fail("bad number " + lit)
+	}
+	return &jval{kind: jNum, num: f, str: lit, off: start}, nil
+}
+
+func (p *jparser) string() (string, error) {
+	p.pos++ // opening quote
+	start := p.pos
+	// Fast path: no escapes.
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if c == '"' {
+			s := string(p.data[start:p.pos])
+			p.pos++
+			return s, nil
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			return "", p.fail("control character in string")
+		}
+		p.pos++
+	}
+	buf := append([]byte(nil), p.data[start:p.pos]...)
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return string(buf), nil
+		case c < 0x20:
+			return "", p.fail("control character in string")
+		case c != '\\':
+			buf = append(buf, c)
+			p.pos++
+			continue
+		}
+		p.pos++
+		if p.pos >= len(p.data) {
+			break
+		}
+		e := p.data[p.pos]
+		p.pos++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.fail("bad \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if p.lit("\\u") {
+					r2, ok = p.hex4()
+					if !ok {
+						return "", p.fail("bad \\u escape")
+					}
+				}
+				r = utf16.DecodeRune(r, r2)
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", p.fail("bad escape \\" + string(rune(e)))
+		}
+	}
+	return "", p.fail("unterminated string")
+}
+
+func (p *jparser) hex4() (rune, bool) {
+	if len(p.data)-p.pos < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[p.pos : p.pos+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	p.pos += 4
+	return r, true
+}
+
+// jfields decodes a JSON object strictly: every key must be claimed by one of
+// the typed getters, and done reports the first unknown one.
+type jfields struct {
+	obj  *jval
+	path string
+	used []bool
+	err  error
+}
+
+func newFields(v *jval, path string) (*jfields, error) {
+	if v == nil || v.kind != jObj {
+		return nil, fieldErr(path, "must be a JSON object")
+	}
+	return &jfields{obj: v, path: path, used: make([]bool, len(v.keys))}, nil
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func (f *jfields) get(key string) *jval {
+	for i, k := range f.obj.keys {
+		if k == key {
+			f.used[i] = true
+			if f.obj.vals[i].kind == jNull {
+				return nil
+			}
+			return f.obj.vals[i]
+		}
+	}
+	return nil
+}
+
+func (f *jfields) setErr(key, msg string) {
+	if f.err == nil {
+		f.err = fieldErr(joinPath(f.path, key), msg)
+	}
+}
+
+func (f *jfields) str(key string, dst *string) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	if v.kind != jStr {
+		f.setErr(key, "must be a string")
+		return
+	}
+	*dst = v.str
+}
+
+func (f *jfields) boolean(key string, dst *bool) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	if v.kind != jBool {
+		f.setErr(key, "must be true or false")
+		return
+	}
+	*dst = v.b
+}
+
+func (f *jfields) integer(key string, dst *int) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	if v.kind != jNum || v.num != float64(int(v.num)) {
+		f.setErr(key, "must be an integer")
+		return
+	}
+	*dst = int(v.num)
+}
+
+func (f *jfields) strs(key string, dst *[]string) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	if v.kind != jArr {
+		f.setErr(key, "must be a list of strings")
+		return
+	}
+	out := make([]string, 0, len(v.arr))
+	for i, el := range v.arr {
+		if el.kind != jStr {
+			f.setErr(key+"["+strconv.Itoa(i)+"]", "must be a string")
+			return
+		}
+		out = append(out, el.str)
+	}
+	*dst = out
+}
+
+// list calls each for every element of an array field.
+func (f *jfields) list(key string, each func(v *jval, path string) error) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	if v.kind != jArr {
+		f.setErr(key, "must be a list")
+		return
+	}
+	for i, el := range v.arr {
+		if err := each(el, joinPath(f.path, key)+"["+strconv.Itoa(i)+"]"); err != nil {
+			if f.err == nil {
+				f.err = err
+			}
+			return
+		}
+	}
+}
+
+// object calls fn with the decoder of an object field.
+func (f *jfields) object(key string, fn func(g *jfields)) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	g, err := newFields(v, joinPath(f.path, key))
+	if err != nil {
+		if f.err == nil {
+			f.err = err
+		}
+		return
+	}
+	fn(g)
+	if err := g.done(); err != nil && f.err == nil {
+		f.err = err
+	}
+}
+
+// strMap decodes an object whose values are strings.
+func (f *jfields) strMap(key string, dst *map[string]string) {
+	v := f.get(key)
+	if v == nil {
+		return
+	}
+	if v.kind != jObj {
+		f.setErr(key, "must be an object of strings")
+		return
+	}
+	m := make(map[string]string, len(v.keys))
+	for i, k := range v.keys {
+		if v.vals[i].kind != jStr {
+			f.setErr(key+"."+k, "must be a string")
+			return
+		}
+		m[k] = v.vals[i].str
+	}
+	*dst = m
+}
+
+// done returns the first error, or an error naming the first unknown field.
+func (f *jfields) done() error {
+	if f.err != nil {
+		return f.err
+	}
+	for i, u := range f.used {
+		if !u {
+			return fieldErr(joinPath(f.path, f.obj.keys[i]), "unknown field")
+		}
+	}
+	return nil
+}
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}

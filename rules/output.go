@@ -1,0 +1,173 @@
+package rules
+
+import "strconv"
+
+// The Append*JSON functions write the engine's answers as JSON without
+// encoding/json. Their output decodes into the same Go types with
+// encoding/json (the hosts rely on that; a test checks it).
+
+// AppendResultJSON appends r as JSON.
+func AppendResultJSON(dst []byte, r Result) []byte {
+	dst = append(dst, `{"findings":[`...)
+	for i := range r.Findings {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendFindingJSON(dst, &r.Findings[i])
+	}
+	dst = append(dst, `],"summary":`...)
+	dst = appendSummaryJSON(dst, &r.Summary)
+	return append(dst, '}')
+}
+
+// AppendFindingJSON appends one finding as JSON.
+func AppendFindingJSON(dst []byte, f *Finding) []byte {
+	dst = append(dst, `{"rule":`...)
+	dst = appendJSONString(dst, f.Rule)
+	dst = append(dst, `,"category":`...)
+	dst = appendJSONString(dst, string(f.Category))
+	dst = append(dst, `,"severity":`...)
+	dst = appendJSONString(dst, string(f.Severity))
+	dst = append(dst, `,"identifier":`...)
+	dst = appendJSONString(dst, string(f.Identifier))
+	dst = append(dst, `,"start":`...)
+	dst = strconv.AppendInt(dst, int64(f.Start), 10)
+	dst = append(dst, `,"end":`...)
+	dst = strconv.AppendInt(dst, int64(f.End), 10)
+	dst = append(dst, `,"start16":`...)
+	dst = strconv.AppendInt(dst, int64(f.Start16), 10)
+	dst = append(dst, `,"end16":`...)
+	dst = strconv.AppendInt(dst, int64(f.End16), 10)
+	dst = append(dst, `,"message":`...)
+	dst = appendJSONString(dst, f.Message)
+	dst = append(dst, `,"citation":`...)
+	dst = appendJSONString(dst, f.Citation)
+	dst = append(dst, `,"fixes":[`...)
+	for i, x := range f.Fixes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"label":`...)
+		dst = appendJSONString(dst, x.Label)
+		dst = append(dst, `,"replacement":`...)
+		dst = appendJSONString(dst, x.Replacement)
+		dst = append(dst, '}')
+	}
+	return append(dst, "]}"...)
+}
+
+func appendSummaryJSON(dst []byte, s *Summary) []byte {
+	dst = append(dst, `{"risk":`...)
+	dst = appendJSONString(dst, s.Risk)
+	dst = append(dst, `,"intercept":`...)
+	dst = strconv.AppendBool(dst, s.Intercept)
+	dst = append(dst, `,"enforce":`...)
+	dst = appendJSONString(dst, s.Enforce)
+	dst = append(dst, `,"patient_context":`...)
+	dst = strconv.AppendBool(dst, s.PatientContext)
+	dst = append(dst, `,"quasi_identifiers":[`...)
+	for i, q := range s.QuasiIdentifiers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, q)
+	}
+	dst = append(dst, `],"counts":{`...)
+	n := 0
+	for _, c := range Categories {
+		if v, ok := s.Counts[c]; ok {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			n++
+			dst = appendJSONString(dst, string(c))
+			dst = append(dst, ':')
+			dst = strconv.AppendInt(dst, int64(v), 10)
+		}
+	}
+	return append(dst, "}}"...)
+}
+
+// AppendErrorJSON appends {"error": msg}.
+func AppendErrorJSON(dst []byte, msg string) []byte {
+	dst = append(dst, `{"error":`...)
+	dst = appendJSONString(dst, msg)
+	return append(dst, '}')
+}
+
+// PolicyInfo is what a host shows about the policy in force.
+type PolicyInfo struct {
+	Name        string      `json:"name"`
+	Version     string      `json:"version"`
+	Institution Institution `json:"institution"`
+	MinSeverity string      `json:"min_severity"`
+	InterceptAt string      `json:"intercept_at"`
+	Enforce     string      `json:"enforce"`
+	Rules       int         `json:"rules"` // enabled rules
+}
+
+// AppendPolicyInfoJSON appends e.Info() as JSON.
+func AppendPolicyInfoJSON(dst []byte, e *Engine) []byte {
+	in := e.Info()
+	dst = append(dst, `{"name":`...)
+	dst = appendJSONString(dst, in.Name)
+	dst = append(dst, `,"version":`...)
+	dst = appendJSONString(dst, in.Version)
+	dst = append(dst, `,"institution":{"name":`...)
+	dst = appendJSONString(dst, in.Institution.Name)
+	dst = append(dst, `,"guidance_url":`...)
+	dst = appendJSONString(dst, in.Institution.GuidanceURL)
+	dst = append(dst, `,"contact":`...)
+	dst = appendJSONString(dst, in.Institution.Contact)
+	dst = append(dst, `},"min_severity":`...)
+	dst = appendJSONString(dst, in.MinSeverity)
+	dst = append(dst, `,"intercept_at":`...)
+	dst = appendJSONString(dst, in.InterceptAt)
+	dst = append(dst, `,"enforce":`...)
+	dst = appendJSONString(dst, in.Enforce)
+	dst = append(dst, `,"rules":`...)
+	dst = strconv.AppendInt(dst, int64(in.Rules), 10)
+	return append(dst, '}')
+}
+
+// RuleInfo describes one rule for a warning card or a rule listing.
+type RuleInfo struct {
+	ID         string `json:"id"`
+	Category   string `json:"category"`
+	Severity   string `json:"severity"` // after the policy's overrides
+	Identifier string `json:"identifier"`
+	Message    string `json:"message"`
+	Why        string `json:"why"` // why it matters, for the card
+	Citation   string `json:"citation"`
+	Enabled    bool   `json:"enabled"`
+}
+
+// AppendCatalogJSON appends {"policy": info, "rules": [RuleInfo...]}.
+func AppendCatalogJSON(dst []byte, e *Engine) []byte {
+	dst = append(dst, `{"policy":`...)
+	dst = AppendPolicyInfoJSON(dst, e)
+	dst = append(dst, `,"rules":[`...)
+	for i, r := range e.Catalog() {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"id":`...)
+		dst = appendJSONString(dst, r.ID)
+		dst = append(dst, `,"category":`...)
+		dst = appendJSONString(dst, r.Category)
+		dst = append(dst, `,"severity":`...)
+		dst = appendJSONString(dst, r.Severity)
+		dst = append(dst, `,"identifier":`...)
+		dst = appendJSONString(dst, r.Identifier)
+		dst = append(dst, `,"message":`...)
+		dst = appendJSONString(dst, r.Message)
+		dst = append(dst, `,"why":`...)
+		dst = appendJSONString(dst, r.Why)
+		dst = append(dst, `,"citation":`...)
+		dst = appendJSONString(dst, r.Citation)
+		dst = append(dst, `,"enabled":`...)
+		dst = strconv.AppendBool(dst, r.Enabled)
+		dst = append(dst, '}')
+	}
+	return append(dst, "]}"...)
+}
