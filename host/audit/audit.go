@@ -53,6 +53,8 @@ type Options struct {
 	// Policy describes the policy the checker was configured with, for the
 	// report's header.
 	Policy rules.PolicyInfo
+	// MinSeverity drops findings below it ("" keeps them all).
+	MinSeverity rules.Severity
 	// Workers is how many posts are scanned at once; 0 means one per CPU.
 	Workers int
 	// Window bounds the posts held in memory at once; 0 means 64 per
@@ -219,6 +221,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				fail(fmt.Sprintf("%s #%d", sc.post.Source, sc.post.Index), fmt.Errorf("this post could not be checked: %v", sc.err))
 			}
 			return
+		}
+		if opts.MinSeverity.Rank() > 1 {
+			kept := sc.res.Findings[:0:0]
+			for _, f := range sc.res.Findings {
+				if f.Severity.Rank() >= opts.MinSeverity.Rank() {
+					kept = append(kept, f)
+				}
+			}
+			sc.res.Findings = kept
 		}
 		s.add(&sc.post, &sc.res)
 		if len(sc.res.Findings) == 0 || writeErr != nil {
