@@ -151,8 +151,28 @@ export function createWasi(opts = {}) {
     proc_exit: (code) => { throw new WasiExit(code); },
   };
 
+  // Anything else a future module might import (Go's os package brings
+  // fd_close, fd_fdstat_get, path_open...) answers "not supported" instead
+  // of failing instantiation; fds 0-2 report a character device.
+  /** @type {Record<string, Function>} */
+  const extra = {
+    /** @param {number} fd @param {number} ptr */
+    fd_fdstat_get: (fd, ptr) => {
+      if (fd > 2) return ERRNO.BADF;
+      const v = view();
+      for (let k = 0; k < 24; k++) v.setUint8(ptr + k, 0);
+      v.setUint8(ptr, 2); // character device
+      return ERRNO.SUCCESS;
+    },
+    fd_close: () => ERRNO.BADF,
+    fd_prestat_get: () => ERRNO.BADF,
+  };
+  const all = new Proxy(/** @type {Record<string, Function>} */ ({ ...extra, ...imports }), {
+    get: (t, name) => (typeof name === 'string' && !(name in t) ? () => ERRNO.NOSYS : t[/** @type {string} */ (name)]),
+  });
+
   return {
-    imports,
+    imports: /** @type {typeof imports} */ (/** @type {unknown} */ (all)),
     /** @param {WebAssembly.Memory} m */
     setMemory(m) { memory = m; },
     /** The last 4 KiB written to fds 1 and 2 (for an error message). */

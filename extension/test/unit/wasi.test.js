@@ -112,3 +112,12 @@ test('calls before setMemory fail clearly', () => {
   const wasi = createWasi();
   assert.throws(() => wasi.imports.random_get(0, 4), /setMemory/);
 });
+
+test('imports beyond the ten Go uses answer ENOSYS or EBADF instead of failing instantiation', () => {
+  const { imp, dv } = setup();
+  assert.equal(imp.path_open(0, 0, 0, 0, 0, 0n, 0n, 0, 0), ERRNO.NOSYS);
+  assert.equal(imp.fd_close(5), ERRNO.BADF);
+  assert.equal(imp.fd_fdstat_get(2, 64), ERRNO.SUCCESS);
+  assert.equal(dv().getUint8(64), 2);
+  assert.equal(imp.fd_fdstat_get(7, 64), ERRNO.BADF);
+});

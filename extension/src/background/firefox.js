@@ -1,0 +1,23 @@
+// @ts-check
+// Firefox's background page (an event page: Firefox has no offscreen API,
+// and its background pages may compile WebAssembly under the extension's
+// CSP): the background logic (core.js) with the scanner in-process.
+
+import { api } from '../ext.js';
+import { createEngine } from '../engine.js';
+import { createBackground } from './core.js';
+
+const engine = createEngine(async () => {
+  const res = await fetch(api.runtime.getURL('scanner.wasm'));
+  if (!res.ok) throw new Error(`scanner.wasm: HTTP ${res.status}`);
+  return res.arrayBuffer();
+});
+
+const bg = createBackground({
+  configure: (key, json) => engine.configure(key, json),
+  scan: async (key, text) => (engine.isConfigured(key) ? engine.scan(text) : { needPolicy: true }),
+  rules: async (key) => (engine.isConfigured(key) ? engine.rules() : { needPolicy: true }),
+  status: async () => engine.status(),
+});
+bg.listen();
+/** @type {any} */ (globalThis).discreet = bg;

@@ -1,0 +1,49 @@
+// @ts-check
+// Chromium's service worker: the background logic (core.js) with the scanner
+// in an offscreen document (reason WORKERS), created on demand. The worker
+// may be stopped at any time; the offscreen document keeps the compiled
+// module, and a message that finds no document re-creates it and is retried once.
+
+import { api } from '../ext.js';
+import { createBackground } from './core.js';
+
+const OFFSCREEN = 'src/offscreen/offscreen.html';
+/** @type {Promise<void> | null} */
+let creating = null;
+
+async function ensureOffscreen() {
+  const ctx = await api.runtime.getContexts({ contextTypes: [/** @type {any} */ ('OFFSCREEN_DOCUMENT')] });
+  if (ctx.length) return;
+  creating ??= api.offscreen.createDocument({
+    url: OFFSCREEN,
+    reasons: [api.offscreen.Reason.WORKERS],
+    justification: 'Runs the WebAssembly post checker outside the service worker, which may be stopped at any time.',
+  }).catch((e) => {
+    if (!/single offscreen/i.test(String(e))) throw e;
+  }).finally(() => { creating = null; });
+  await creating;
+}
+
+/** @param {any} msg */
+async function relay(msg) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ensureOffscreen();
+      const r = await api.runtime.sendMessage({ ...msg, target: 'offscreen' });
+      if (r !== undefined) return r;
+      throw new Error('no answer from the offscreen document');
+    } catch (e) {
+      if (attempt >= 1) return { error: `the scanner did not answer: ${e instanceof Error ? e.message : e}`, fatal: true };
+    }
+  }
+}
+
+const bg = createBackground({
+  configure: (key, json) => relay({ kind: 'offscreen.configure', key, json }),
+  scan: (key, text) => relay({ kind: 'offscreen.scan', key, text }),
+  rules: (key) => relay({ kind: 'offscreen.rules', key }),
+  status: () => relay({ kind: 'offscreen.status' }),
+});
+bg.listen();
+// For tests and debugging from the service worker's console.
+/** @type {any} */ (globalThis).discreet = bg;

@@ -1,0 +1,730 @@
+// @ts-check
+// Discreet's content script: warnings under risky text in post composers.
+//
+//   page DOM ──focusin / MutationObserver──▶ discover() ──▶ Composer (one per editor, WeakMap)
+//                                                            │
+//     Composer: read text + UTF-16→DOM map (textmap.js) on every DOM change
+//               shift findings across the edit (spans.js), redraw at once
+//               pause 200 ms + idle ──{kind:'scan', text}──▶ background ──▶ wasm scanner
+//               ◀── findings (UTF-16 spans), rebased onto the text typed since
+//                                                            │
+//   Overlay <discreet-overlay> (outside every editor, open shadow root):
+//     one element per visible finding (data-rule / data-category / data-severity),
+//     boxes over the text, the card (ARIA dialog), the "not checking" badge,
+//     the pre-publish dialog. Underlines: CSS Custom Highlight API (boxes when absent).
+//   Interceptor: capture-phase click on Post / Tweet / Share and Ctrl/Cmd+Enter.
+//
+// Never: DOM changes inside an editor (fixes go through the editor's own
+// input path), storing or logging the text, blocking typing.
+
+import { readText, rangeFor, offsetOf } from './textmap.js';
+import { diffEdit, shiftSpans, rebase } from './spans.js';
+import { api, send } from '../ext.js';
+
+const g = /** @type {any} */ (globalThis);
+
+/** Pause in typing before a scan. */
+const DEBOUNCE_MS = 200;
+const SEVERITIES = ['block', 'warn', 'info'];
+const SEVERITY_LABEL = /** @type {Record<string, string>} */ ({ block: 'Do not post', warn: 'Take a second look', info: 'Note' });
+const CATEGORY_LABEL = /** @type {Record<string, string>} */ ({
+  privacy: 'Patient privacy', boundaries: 'Professional boundaries', conduct: 'Professional conduct',
+  misinformation: 'Health misinformation', disclosure: 'Disclosure',
+});
+
+/**
+ * @typedef {import('../scanner.js').Finding} Finding
+ * @typedef {import('../scanner.js').Summary} Summary
+ * @typedef {import('../scanner.js').Catalog} Catalog
+ */
+
+/** Page-wide state. */
+const page = {
+  enabled: true,
+  reason: '',
+  showInfo: true,
+  /** @type {Catalog | null} */
+  catalog: null,
+  policyKey: '',
+  /** @type {Set<Composer>} */
+  composers: new Set(),
+  /** @type {Composer | null} */
+  active: null,
+  /** round-trip times of recent scans, ms (for the popup and the benchmark) */
+  rtts: /** @type {number[]} */ ([]),
+};
+
+// ───────────────────────────── overlay ─────────────────────────────
+
+const overlay = document.createElement('discreet-overlay');
+const shadow = overlay.attachShadow({ mode: 'open' });
+shadow.innerHTML = `<style>
+  :host { all: initial; position: fixed; inset: 0; pointer-events: none; z-index: 2147483647; }
+  .finding { position: fixed; inset: 0 auto auto 0; }
+  .box { position: fixed; pointer-events: none; box-sizing: border-box; }
+  :host([data-fallback]) .finding[data-severity=block] .box { border-bottom: 2px solid #d4002a; }
+  :host([data-fallback]) .finding[data-severity=warn] .box { border-bottom: 2px solid #c77700; }
+  :host([data-fallback]) .finding[data-severity=info] .box { border-bottom: 2px dotted #2a62c9; }
+  .card, .dialog, .badge { pointer-events: auto; font: 14px/1.4 system-ui, sans-serif; color: #1c1e21; }
+  .card { position: fixed; max-width: 360px; background: #fff; border: 1px solid #ccd0d5; border-radius: 8px;
+    box-shadow: 0 4px 16px rgba(0,0,0,.2); padding: 12px 14px; }
+  .card[hidden], .dialog[hidden], .badge[hidden] { display: none; }
+  .card h2 { font-size: 13px; margin: 0 0 6px; text-transform: uppercase; letter-spacing: .03em; }
+  .card h2.block { color: #b00020; } .card h2.warn { color: #9a5b00; } .card h2.info { color: #2a62c9; }
+  .card p { margin: 0 0 8px; }
+  .card .why { color: #444; font-size: 13px; }
+  .card .cite { color: #666; font-size: 12px; }
+  .card .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+  button { font: inherit; padding: 4px 10px; border-radius: 6px; border: 1px solid #aaa; background: #f5f6f7; cursor: pointer; }
+  button.primary { background: #1b74e4; color: #fff; border-color: #1b74e4; }
+  button:focus-visible, a:focus-visible { outline: 2px solid #1b74e4; outline-offset: 2px; }
+  .badge { position: fixed; background: #fff4e5; border: 1px solid #c77700; color: #6b3f00; border-radius: 6px;
+    padding: 2px 8px; font-size: 12px; }
+  .backdrop { position: fixed; inset: 0; background: rgba(0,0,0,.35); pointer-events: auto; }
+  .dialog { position: fixed; top: 20%; left: 50%; transform: translateX(-50%); width: min(440px, 90vw); background: #fff;
+    border-radius: 10px; padding: 18px; box-shadow: 0 8px 32px rgba(0,0,0,.3); }
+  .dialog h2 { margin: 0 0 8px; font-size: 18px; }
+  .dialog ul { padding-left: 18px; }
+</style>
+<div class="findings" role="list" aria-label="Discreet warnings"></div>
+<div class="badges"></div>
+<section class="card" role="dialog" aria-modal="false" aria-labelledby="card-title" hidden>
+  <h2 id="card-title"></h2><p class="msg"></p><p class="why"></p><p class="cite"></p>
+  <div class="actions"></div>
+</section>
+<div class="intercept" hidden><div class="backdrop"></div>
+  <section class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="ic-title" aria-describedby="ic-body">
+    <h2 id="ic-title">Check this post before it goes out</h2><div id="ic-body"></div>
+    <div class="actions"><button class="primary review">Review the post</button> <button class="anyway">Post anyway</button></div>
+  </section></div>`;
+const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (shadow.querySelector(sel));
+const findingsEl = $('.findings');
+const badgesEl = $('.badges');
+const card = $('.card');
+const intercept = $('.intercept');
+const hasHighlights = typeof CSS !== 'undefined' && 'highlights' in CSS && typeof g.Highlight === 'function';
+if (!hasHighlights) overlay.setAttribute('data-fallback', '');
+overlay.setAttribute('data-status', 'starting');
+document.documentElement.append(overlay);
+
+// ───────────────────────────── composers ─────────────────────────────
+
+const EDITABLE = 'textarea, [contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
+
+/** @param {Element} el */
+function kindOf(el) {
+  if (el instanceof HTMLTextAreaElement) return 'textarea';
+  if (el.getAttribute('data-lexical-editor') === 'true') return 'lexical';
+  if (el.classList.contains('public-DraftEditor-content') || el.closest('.DraftEditor-root')) return 'draft';
+  if (el.classList.contains('ql-editor')) return 'quill';
+  return 'contenteditable';
+}
+
+class Composer {
+  /** @param {HTMLElement} el */
+  constructor(el) {
+    this.el = el;
+    this.kind = kindOf(el);
+    this.isTextarea = el instanceof HTMLTextAreaElement;
+    /** @type {import('./textmap.js').TextMap} */
+    this.map = { text: '', segments: [], root: el };
+    this.text = '';
+    /** Findings on this.text, shifted with every edit. @type {Finding[]} */
+    this.findings = [];
+    /** @type {Summary | null} */
+    this.summary = null;
+    this.scannedText = null;
+    this.error = '';
+    this.seq = 0;
+    /** @type {Set<string>} */
+    this.ignored = new Set();
+    /** @type {string | null} the text the clinician chose to post anyway */
+    this.allowed = null;
+    this.timer = 0;
+    /** @type {HTMLDivElement | null} */
+    this.mirror = null;
+    this.refresh();
+    if (this.isTextarea) {
+      el.addEventListener('input', () => this.changed());
+      el.addEventListener('scroll', () => scheduleRender(), { passive: true });
+    } else {
+      this.mo = new MutationObserver(() => this.changed());
+      this.mo.observe(el, { childList: true, characterData: true, subtree: true, attributes: false });
+    }
+    el.addEventListener('focus', () => { page.active = this; });
+    el.addEventListener('click', () => setTimeout(() => this.openAtCaret(false), 0));
+    if (this.text) this.schedule(0);
+  }
+
+  refresh() {
+    if (this.isTextarea) {
+      const v = /** @type {HTMLTextAreaElement} */ (this.el).value;
+      this.map = { text: v, segments: [], root: this.el };
+    } else {
+      this.map = readText(this.el);
+    }
+    this.text = this.map.text;
+  }
+
+  changed() {
+    const old = this.text;
+    this.refresh();
+    if (old === this.text) { scheduleRender(); return; }
+    this.findings = shiftSpans(this.findings, diffEdit(old, this.text));
+    if (card.dataset.owner && cardFinding && !this.findings.includes(cardFinding)) closeCard(false);
+    scheduleRender();
+    this.schedule(DEBOUNCE_MS);
+  }
+
+  /** @param {number} ms */
+  schedule(ms) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const run = () => this.scan();
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 300 }); else run();
+    }, ms);
+  }
+
+  async scan() {
+    if (!page.enabled) return null;
+    const text = this.text;
+    const seq = ++this.seq;
+    if (!text.trim()) {
+      this.findings = []; this.summary = null; this.scannedText = text; this.error = '';
+      scheduleRender();
+      return this.summary;
+    }
+    const t0 = performance.now();
+    const res = await send({ kind: 'scan', text });
+    page.rtts.push(performance.now() - t0);
+    if (page.rtts.length > 200) page.rtts.shift();
+    overlay.setAttribute('data-scans', String(Number(overlay.getAttribute('data-scans') || 0) + 1));
+    if (seq !== this.seq) return this.summary; // a newer scan is on its way
+    if (res?.disabled) { page.enabled = false; page.reason = res.reason; clearAll(); return null; }
+    if (!res || res.error) {
+      this.error = res?.error || 'no answer';
+      this.findings = []; this.summary = null; this.scannedText = null;
+      overlay.setAttribute('data-status', 'error');
+      scheduleRender();
+      return null;
+    }
+    this.error = '';
+    overlay.setAttribute('data-status', 'checking');
+    if (res.policyKey !== page.policyKey) {
+      page.policyKey = res.policyKey;
+      const c = await send({ kind: 'rules' });
+      page.catalog = c?.catalog ?? null;
+    }
+    const visible = res.result.findings.filter((/** @type {Finding} */ f) =>
+      (page.showInfo || f.severity !== 'info') && !this.ignored.has(ignoreKey(f, text)));
+    this.findings = rebase(visible, text, this.text);
+    this.summary = res.result.summary;
+    this.scannedText = text;
+    scheduleRender();
+    return this.summary;
+  }
+
+  /** Client rects of a finding's span, in viewport coordinates. @param {Finding} f */
+  rects(f) {
+    if (this.isTextarea) return this.textareaRects(f);
+    const r = rangeFor(this.map, f.start16, f.end16, document);
+    return r ? [...r.getClientRects()].filter((x) => x.width > 0 || x.height > 0) : [];
+  }
+
+  /** @param {Finding} f */
+  range(f) {
+    return this.isTextarea ? null : rangeFor(this.map, f.start16, f.end16, document);
+  }
+
+  /** A mirror of the textarea's text laid out the same way, to measure spans. @param {Finding} f */
+  textareaRects(f) {
+    const ta = /** @type {HTMLTextAreaElement} */ (this.el);
+    if (!this.mirror) { this.mirror = document.createElement('div'); shadow.append(this.mirror); }
+    const m = this.mirror;
+    const cs = getComputedStyle(ta);
+    const box = ta.getBoundingClientRect();
+    for (const p of ['font', 'letterSpacing', 'wordSpacing', 'textTransform', 'textIndent', 'lineHeight',
+      'paddingTop', 'paddingRight', 'paddingBottom', 'paddingLeft', 'borderTopWidth', 'borderRightWidth',
+      'borderBottomWidth', 'borderLeftWidth', 'boxSizing', 'direction', 'tabSize']) {
+      /** @type {any} */ (m.style)[p] = /** @type {any} */ (cs)[p];
+    }
+    Object.assign(m.style, {
+      position: 'fixed', visibility: 'hidden', whiteSpace: 'pre-wrap', overflowWrap: 'break-word',
+      borderStyle: 'solid', borderColor: 'transparent', overflow: 'hidden',
+      left: `${box.left}px`, top: `${box.top - ta.scrollTop}px`, width: `${box.width}px`, height: 'auto',
+    });
+    if (m.textContent !== this.text + '\u200b') m.textContent = this.text + '\u200b';
+    const r = document.createRange();
+    const tn = /** @type {Text} */ (m.firstChild);
+    r.setStart(tn, f.start16);
+    r.setEnd(tn, f.end16);
+    return [...r.getClientRects()].filter((x) => x.bottom > box.top && x.top < box.bottom);
+  }
+
+  /** The finding under the caret, if any; opens its card. @param {boolean} focus */
+  openAtCaret(focus) {
+    const at = this.caret();
+    if (at < 0) return false;
+    const f = this.findings.find((x) => at >= x.start16 && at <= x.end16);
+    if (f) { openCard(this, f, focus); return true; }
+    return false;
+  }
+
+  caret() {
+    if (this.isTextarea) return /** @type {HTMLTextAreaElement} */ (this.el).selectionStart ?? -1;
+    const sel = getSelection();
+    if (!sel || !sel.rangeCount || !this.el.contains(sel.anchorNode)) return -1;
+    return offsetOf(this.map, /** @type {Node} */ (sel.focusNode), sel.focusOffset);
+  }
+
+  /**
+   * Replaces a finding's text through the editor's own input path: select
+   * the span, then insertText (which each editor turns into its own edit).
+   * @param {Finding} f @param {string} replacement
+   */
+  applyFix(f, replacement) {
+    const el = this.el;
+    el.focus({ preventScroll: true });
+    if (this.isTextarea) {
+      /** @type {HTMLTextAreaElement} */ (el).setSelectionRange(f.start16, f.end16);
+    } else {
+      const r = this.range(f);
+      const sel = getSelection();
+      if (!r || !sel) return false;
+      sel.removeAllRanges();
+      sel.addRange(r);
+    }
+    let ok = false;
+    try {
+      ok = document.execCommand('insertText', false, replacement);
+    } catch { ok = false; }
+    if (!ok) {
+      // Editors that listen to beforeinput only.
+      const ev = new InputEvent('beforeinput', { inputType: 'insertReplacementText', data: replacement, bubbles: true, cancelable: true });
+      el.dispatchEvent(ev);
+    }
+    this.changed();
+    this.schedule(0);
+    return true;
+  }
+
+  detach() {
+    this.mo?.disconnect();
+    clearTimeout(this.timer);
+    this.mirror?.remove();
+    page.composers.delete(this);
+  }
+}
+
+/** @param {Finding} f @param {string} text */
+const ignoreKey = (f, text) => `${f.rule}\u0000${text.slice(f.start16, f.end16)}`;
+
+/** @type {WeakMap<Element, Composer>} */
+const attached = new WeakMap();
+
+/** @param {Element} el */
+function attach(el) {
+  if (!(el instanceof HTMLElement) || attached.has(el)) return attached.get(el) ?? null;
+  // Only the outermost editable element of an editor.
+  if (!(el instanceof HTMLTextAreaElement)) {
+    const outer = el.parentElement?.closest('[contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]');
+    if (outer) return attach(outer);
+  }
+  if (el instanceof HTMLTextAreaElement && (el.readOnly || el.disabled)) return null;
+  const c = new Composer(el);
+  attached.set(el, c);
+  page.composers.add(c);
+  el.setAttribute('data-discreet', c.kind); // an attribute on the editor element itself, never inside it
+  return c;
+}
+
+function discover() {
+  if (!page.enabled) return;
+  for (const el of document.querySelectorAll(EDITABLE)) attach(el);
+  for (const c of [...page.composers]) if (!c.el.isConnected) c.detach();
+  scheduleRender();
+}
+
+let discoverQueued = false;
+const pageObserver = new MutationObserver((records) => {
+  if (discoverQueued) return;
+  for (const r of records) {
+    if (r.addedNodes.length || r.removedNodes.length || r.type === 'attributes') {
+      discoverQueued = true;
+      requestAnimationFrame(() => { discoverQueued = false; discover(); });
+      return;
+    }
+  }
+});
+
+document.addEventListener('focusin', (e) => {
+  const t = /** @type {Element} */ (e.target);
+  if (!page.enabled || !(t instanceof Element) || !t.matches?.(EDITABLE)) return;
+  const c = attach(t);
+  if (c) page.active = c;
+}, true);
+
+// ───────────────────────────── drawing ─────────────────────────────
+
+let renderQueued = false;
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => { renderQueued = false; render(); });
+}
+
+/** @type {Map<Composer, {f: Finding, el: HTMLElement, rects: DOMRect[]}[]>} */
+let drawn = new Map();
+
+function render() {
+  /** @type {Record<string, Range[]>} */
+  const ranges = { block: [], warn: [], info: [] };
+  const frag = document.createDocumentFragment();
+  drawn = new Map();
+  badgesEl.textContent = '';
+  for (const c of page.composers) {
+    if (!c.el.isConnected) continue;
+    if (c.error) {
+      const b = document.createElement('div');
+      b.className = 'badge';
+      b.setAttribute('role', 'status');
+      b.textContent = 'Discreet is not checking';
+      b.title = c.error;
+      const box = c.el.getBoundingClientRect();
+      b.style.left = `${Math.max(0, box.right - 170)}px`;
+      b.style.top = `${Math.max(0, box.top - 22)}px`;
+      badgesEl.append(b);
+    }
+    const list = [];
+    for (const f of c.findings) {
+      const rects = c.rects(f);
+      const el = document.createElement('div');
+      el.className = 'finding';
+      el.setAttribute('role', 'listitem');
+      el.dataset.rule = f.rule;
+      el.dataset.category = f.category;
+      el.dataset.severity = f.severity;
+      el.dataset.start16 = String(f.start16);
+      el.dataset.end16 = String(f.end16);
+      el.setAttribute('aria-label', `${SEVERITY_LABEL[f.severity] ?? f.severity}: ${f.message}`);
+      for (const r of rects) {
+        const b = document.createElement('span');
+        b.className = 'box';
+        Object.assign(b.style, { left: `${r.left}px`, top: `${r.top}px`, width: `${r.width}px`, height: `${r.height}px` });
+        el.append(b);
+      }
+      frag.append(el);
+      list.push({ f, el, rects });
+      if (hasHighlights && !c.isTextarea) {
+        const r = c.range(f);
+        if (r) (ranges[f.severity] ?? ranges.info).push(r);
+      }
+    }
+    drawn.set(c, list);
+  }
+  findingsEl.replaceChildren(frag);
+  if (hasHighlights) {
+    for (const s of SEVERITIES) {
+      if (ranges[s].length) CSS.highlights.set(`discreet-${s}`, new g.Highlight(...ranges[s]));
+      else CSS.highlights.delete(`discreet-${s}`);
+    }
+  }
+  if (card.dataset.owner && cardComposer && cardFinding) placeCard(cardComposer, cardFinding);
+}
+
+function clearAll() {
+  for (const c of [...page.composers]) c.detach();
+  findingsEl.textContent = '';
+  badgesEl.textContent = '';
+  if (hasHighlights) for (const s of SEVERITIES) CSS.highlights.delete(`discreet-${s}`);
+  closeCard(false);
+  overlay.setAttribute('data-status', 'off');
+}
+
+addEventListener('scroll', scheduleRender, { capture: true, passive: true });
+addEventListener('resize', scheduleRender, { passive: true });
+
+// ───────────────────────────── the card ─────────────────────────────
+
+/** @type {Composer | null} */
+let cardComposer = null;
+/** @type {Finding | null} */
+let cardFinding = null;
+
+/** @param {Composer} c @param {Finding} f @param {boolean} focus */
+function openCard(c, f, focus) {
+  cardComposer = c;
+  cardFinding = f;
+  const rule = page.catalog?.rules.find((r) => r.id === f.rule);
+  const h = $('#card-title');
+  h.className = f.severity;
+  h.textContent = `${SEVERITY_LABEL[f.severity] ?? f.severity} · ${CATEGORY_LABEL[f.category] ?? f.category}`;
+  $('.msg').textContent = f.message;
+  const why = $('.why');
+  why.textContent = rule?.why ?? '';
+  why.hidden = !rule?.why;
+  const cite = $('.cite');
+  cite.textContent = f.citation ? `Source: ${f.citation}` : '';
+  cite.hidden = !f.citation;
+  const actions = $('.actions');
+  actions.textContent = '';
+  for (const fix of f.fixes ?? []) {
+    const b = document.createElement('button');
+    b.className = 'primary fix';
+    b.textContent = fix.label;
+    b.title = fix.replacement ? `Replace with “${fix.replacement}”` : 'Remove';
+    b.addEventListener('click', () => { closeCard(false); c.applyFix(f, fix.replacement); });
+    actions.append(b);
+  }
+  const ign = document.createElement('button');
+  ign.className = 'ignore';
+  ign.textContent = 'Ignore here';
+  ign.addEventListener('click', () => {
+    c.ignored.add(ignoreKey(f, c.text));
+    c.findings = c.findings.filter((x) => x !== f);
+    closeCard(true);
+    scheduleRender();
+  });
+  actions.append(ign);
+  const url = page.catalog?.policy.institution.guidance_url;
+  if (url && /^https?:\/\//.test(url)) {
+    const a = document.createElement('a');
+    a.className = 'guidance';
+    a.href = url;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.textContent = `${page.catalog?.policy.institution.name || 'Your institution'}'s guidance`;
+    actions.append(a);
+  }
+  card.dataset.owner = '1';
+  card.dataset.rule = f.rule;
+  card.hidden = false;
+  placeCard(c, f);
+  if (focus) /** @type {HTMLElement} */ (actions.querySelector('button'))?.focus();
+}
+
+/** @param {Composer} c @param {Finding} f */
+function placeCard(c, f) {
+  const r = c.rects(f)[0] ?? c.el.getBoundingClientRect();
+  const top = r.bottom + 6 + 200 > innerHeight ? Math.max(0, r.top - 6 - card.offsetHeight) : r.bottom + 6;
+  card.style.left = `${Math.max(4, Math.min(r.left, innerWidth - 370))}px`;
+  card.style.top = `${top}px`;
+}
+
+/** @param {boolean} refocus */
+function closeCard(refocus) {
+  if (card.hidden) return;
+  card.hidden = true;
+  delete card.dataset.owner;
+  const c = cardComposer;
+  cardComposer = null;
+  cardFinding = null;
+  if (refocus && c) c.el.focus({ preventScroll: true });
+}
+
+card.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); closeCard(true); }
+});
+
+// Hover: open the card when the pointer rests on flagged text.
+let hoverTimer = 0;
+document.addEventListener('mousemove', (e) => {
+  clearTimeout(hoverTimer);
+  hoverTimer = setTimeout(() => {
+    for (const [c, list] of drawn) {
+      for (const d of list) {
+        if (d.rects.some((r) => e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom)) {
+          if (cardFinding !== d.f) openCard(c, d.f, false);
+          return;
+        }
+      }
+    }
+  }, 350);
+}, { passive: true });
+
+document.addEventListener('mousedown', (e) => {
+  if (!card.hidden && !e.composedPath().includes(overlay)) closeCard(false);
+}, true);
+
+/** Alt+Shift+N: the next finding after the caret in the focused composer, with its card focused. */
+document.addEventListener('keydown', (e) => {
+  if (e.altKey && e.shiftKey && (e.code === 'KeyN' || e.key === 'N' || e.key === 'n')) {
+    const c = page.active && page.active.el.isConnected ? page.active : [...page.composers].find((x) => x.findings.length);
+    if (!c || !c.findings.length) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const at = Math.max(0, c.caret());
+    const cur = cardComposer === c && cardFinding ? cardFinding.start16 : at - 1;
+    const f = c.findings.find((x) => x.start16 > cur) ?? c.findings[0];
+    openCard(c, f, true);
+  }
+}, true);
+
+// ───────────────────────────── before publishing ─────────────────────────────
+
+const PUBLISH_LABEL = /^(post|tweet|share|reply|publish|post all|send|comment)$/i;
+const PUBLISH_TESTID = new Set(['tweetButton', 'tweetButtonInline']);
+
+/** @param {Element} t */
+function publishButton(t) {
+  const b = t.closest('button, [role="button"], input[type="submit"]');
+  if (!b) return null;
+  const label = (b.getAttribute('aria-label') || b.textContent || /** @type {any} */ (b).value || '').trim();
+  if (PUBLISH_TESTID.has(b.getAttribute('data-testid') || '') || PUBLISH_LABEL.test(label) ||
+      b.classList.contains('share-actions__primary-action')) return /** @type {HTMLElement} */ (b);
+  return null;
+}
+
+/** The composer a publish button belongs to: the one sharing the deepest ancestor. @param {Element} b */
+function composerFor(b) {
+  let best = null, bestDepth = -1;
+  for (const c of page.composers) {
+    if (!c.el.isConnected || !c.text.trim()) continue;
+    let depth = 0;
+    for (let n = /** @type {Node | null} */ (c.el); n; n = n.parentNode) {
+      if (n.contains(b)) {
+        for (let m = /** @type {Node | null} */ (n); m; m = m.parentNode) depth++;
+        break;
+      }
+    }
+    if (depth > bestDepth || (depth === bestDepth && c === page.active)) { best = c; bestDepth = depth; }
+  }
+  return best;
+}
+
+/**
+ * Decides whether a publish attempt may go on. Returns true to let it pass.
+ * @param {Composer} c @param {() => void} resume re-issues the publish action
+ */
+function guardPublish(c, resume) {
+  if (c.allowed === c.text) return true;
+  if (c.scannedText === c.text && !c.error) {
+    if (!c.summary?.intercept) return true;
+    showIntercept(c, resume);
+    return false;
+  }
+  if (c.error) return true; // fail open: the badge already says Discreet is not checking
+  // A scan is due: run it now, then decide.
+  clearTimeout(c.timer);
+  c.scan().then((s) => {
+    if (c.scannedText === c.text && s?.intercept) showIntercept(c, resume);
+    else { c.allowed = c.text; resume(); }
+  });
+  return false;
+}
+
+/** @param {Composer} c @param {() => void} resume */
+function showIntercept(c, resume) {
+  const blocks = c.findings.filter((f) => f.severity === 'block');
+  const body = $('#ic-body');
+  body.textContent = '';
+  const p = document.createElement('p');
+  const enforce = c.summary?.enforce === 'block';
+  p.textContent = enforce
+    ? `Your institution's policy does not allow posting this as it is. Please remove what is flagged:`
+    : `This post has ${blocks.length || 'some'} finding${blocks.length === 1 ? '' : 's'} that could breach patient privacy or your professional duties:`;
+  const ul = document.createElement('ul');
+  for (const f of (blocks.length ? blocks : c.findings).slice(0, 6)) {
+    const li = document.createElement('li');
+    li.dataset.rule = f.rule;
+    li.textContent = f.message;
+    ul.append(li);
+  }
+  body.append(p, ul);
+  const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
+  anyway.hidden = enforce;
+  intercept.dataset.enforce = enforce ? 'block' : 'warn';
+  intercept.hidden = false;
+  const review = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review'));
+  review.onclick = () => {
+    intercept.hidden = true;
+    c.el.focus();
+    const f = c.findings.find((x) => x.severity === 'block') ?? c.findings[0];
+    if (f) openCard(c, f, true);
+  };
+  anyway.onclick = () => {
+    intercept.hidden = true;
+    c.allowed = c.text;
+    resume();
+  };
+  review.focus();
+}
+
+intercept.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') { e.preventDefault(); intercept.hidden = true; }
+});
+
+/** @param {Composer} c */
+function reportPublished(c) {
+  send({ kind: 'published', rules: [...new Set(c.findings.map((f) => f.rule))] });
+}
+
+document.addEventListener('click', (e) => {
+  if (!page.enabled) return;
+  const t = /** @type {Element} */ (e.target);
+  if (!(t instanceof Element)) return;
+  const b = publishButton(t);
+  if (!b) return;
+  const c = composerFor(b);
+  if (!c) return;
+  const ok = guardPublish(c, () => { c.allowed = c.text; b.click(); });
+  if (!ok) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  } else {
+    reportPublished(c);
+  }
+}, true);
+
+document.addEventListener('keydown', (e) => {
+  if (!page.enabled || e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+  const t = /** @type {Element} */ (e.target);
+  const el = t instanceof Element ? t.closest(EDITABLE) : null;
+  const c = el ? attached.get(el) ?? attach(el) : null;
+  if (!c || !c.text.trim()) return;
+  const ok = guardPublish(c, () => {
+    c.allowed = c.text;
+    c.el.focus();
+    c.el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', ctrlKey: e.ctrlKey, metaKey: e.metaKey, bubbles: true, cancelable: true }));
+  });
+  if (!ok) { e.preventDefault(); e.stopImmediatePropagation(); } else reportPublished(c);
+}, true);
+
+// ───────────────────────────── popup queries ─────────────────────────────
+
+api.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
+  if (msg?.kind !== 'page.state') return false;
+  const c = page.active && page.active.el.isConnected ? page.active : [...page.composers].find((x) => x.text) ?? null;
+  const sorted = [...page.rtts].sort((a, b) => a - b);
+  sendResponse({
+    enabled: page.enabled, reason: page.reason, composers: page.composers.size,
+    checking: page.enabled && ![...page.composers].some((x) => x.error),
+    error: [...page.composers].map((x) => x.error).find(Boolean) ?? '',
+    findings: c ? c.findings.map((f) => ({ rule: f.rule, severity: f.severity, category: f.category, message: f.message })) : [],
+    rttMedianMs: sorted.length ? sorted[sorted.length >> 1] : null,
+  });
+  return false;
+});
+
+// ───────────────────────────── start ─────────────────────────────
+
+(async () => {
+  const hello = await send({ kind: 'hello' });
+  if (hello?.error) {
+    overlay.setAttribute('data-status', 'error');
+  }
+  page.enabled = hello?.enabled !== false;
+  page.reason = hello?.reason ?? '';
+  page.showInfo = hello?.show_info !== false;
+  if (!page.enabled) { overlay.setAttribute('data-status', 'off'); return; }
+  overlay.setAttribute('data-status', 'checking');
+  discover();
+  pageObserver.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['contenteditable'] });
+})();
+
+// For the benchmark page and tests: round-trip figures, no text.
+overlay.addEventListener('discreet-rtt', () => {
+  const s = [...page.rtts].sort((a, b) => a - b);
+  overlay.setAttribute('data-rtt-median', s.length ? String(s[s.length >> 1]) : '');
+  overlay.setAttribute('data-rtt-count', String(s.length));
+});

@@ -1,0 +1,81 @@
+// @ts-check
+// The scanner in the context that hosts it (Chromium's offscreen document,
+// Firefox's background page): loaded once, configured with a policy by key,
+// reloaded after a crash. No chrome.* here.
+
+import { loadScanner, ScannerError } from './scanner.js';
+
+/** After a failed load, wait this long before trying again. */
+const RETRY_MS = 30_000;
+
+/**
+ * @param {() => Promise<ArrayBuffer>} loadBytes
+ */
+export function createEngine(loadBytes) {
+  /** @type {Promise<import('./scanner.js').Scanner> | null} */
+  let pending = null;
+  let failedAt = 0;
+  let lastError = '';
+  /** @type {string | null} */
+  let key = null;
+  let loadMs = 0;
+
+  async function scanner() {
+    if (pending === null) {
+      if (failedAt && Date.now() - failedAt < RETRY_MS) throw new ScannerError(lastError, { fatal: true });
+      const t0 = performance.now();
+      pending = loadBytes().then((b) => loadScanner(b));
+      key = null;
+      pending.then(() => { loadMs = performance.now() - t0; failedAt = 0; lastError = ''; }, (e) => {
+        failedAt = Date.now();
+        lastError = e instanceof Error ? e.message : String(e);
+        pending = null;
+      });
+    }
+    return pending;
+  }
+
+  /** @param {unknown} e */
+  const fail = (e) => {
+    const fatal = e instanceof ScannerError ? e.fatal : true;
+    if (fatal) { pending = null; key = null; }
+    return { error: e instanceof Error ? e.message : String(e), fatal };
+  };
+
+  return {
+    /** @param {string} k */
+    isConfigured: (k) => key === k,
+    /** @param {string} k @param {string} json */
+    async configure(k, json) {
+      try {
+        const s = await scanner();
+        const info = s.configure(json);
+        key = k;
+        return { info };
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    /** @param {string} text */
+    async scan(text) {
+      try {
+        const s = await scanner();
+        const t0 = performance.now();
+        const result = s.scan(text);
+        return { result, scanMs: performance.now() - t0 };
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    async rules() {
+      try {
+        return { catalog: (await scanner()).rules() };
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    status: () => ({ loaded: pending !== null && !failedAt, loadMs, error: lastError, key }),
+  };
+}
+
+/** @typedef {ReturnType<typeof createEngine>} Engine */

@@ -1,0 +1,181 @@
+// Shared set-up for the browser tests: Debian's chromium through
+// playwright-core with the unpacked extension, fixture pages served at the
+// real hostnames (context.route) with each site's strict CSP, and a fake
+// settings backend (Node http + Ed25519).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import { generateKeyPairSync, sign } from 'node:crypto';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '../../..');
+export const EXT_DIR = process.env.DISCREET_EXT_DIR ?? join(ROOT, 'build/extension/chrome');
+export const FIXTURES = join(ROOT, 'build/extension-fixtures');
+export const EXT_ID = 'kpemdigcncdhknjmmilgmckifkfkjnlj';
+
+/** Each site's CSP, as strict as the real ones about scripts: no inline, no eval, no wasm. */
+export const SITES = {
+  facebook: { origin: 'https://www.facebook.com', page: 'lexical.html', csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'" },
+  x: { origin: 'https://x.com', page: 'draft.html', csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'" },
+  linkedin: { origin: 'https://www.linkedin.com', page: 'quill.html', csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'" },
+};
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.png': 'image/png' };
+
+/**
+ * Launches chromium with the extension. Returns {context, sw, close}.
+ * @param {{extDir?: string, headless?: boolean}} [o]
+ */
+export async function launch(o = {}) {
+  const extDir = o.extDir ?? EXT_DIR;
+  if (!existsSync(join(extDir, 'manifest.json'))) throw new Error(`${extDir} is not built: run make build`);
+  const userDir = mkdtempSync(join(tmpdir(), 'discreet-chromium-'));
+  const context = await chromium.launchPersistentContext(userDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: o.headless ?? true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
+    viewport: { width: 1200, height: 900 },
+  });
+  // Fixture pages at the real hostnames.
+  for (const site of Object.values(SITES)) {
+    await context.route(`${site.origin}/**`, (route) => {
+      const url = new URL(route.request().url());
+      let path = url.pathname === '/' ? `/${site.page}` : url.pathname;
+      const file = join(FIXTURES, path);
+      if (!file.startsWith(FIXTURES) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      const ext = path.slice(path.lastIndexOf('.'));
+      return route.fulfill({ status: 200, body: readFileSync(file),
+        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'content-security-policy': site.csp } });
+    });
+  }
+  let sw = context.serviceWorkers().find((w) => w.url().includes(EXT_ID));
+  if (!sw) sw = await context.waitForEvent('serviceworker', { predicate: (w) => w.url().includes(EXT_ID), timeout: 15000 });
+  return {
+    context, sw,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a site's fixture and waits for the content script's overlay. */
+export async function openSite(context, site, path = '') {
+  const page = await context.newPage();
+  await page.goto(`${SITES[site].origin}/${path}`);
+  await page.waitForSelector('discreet-overlay[data-status]', { state: 'attached', timeout: 10000 });
+  return page;
+}
+
+/** The overlay's finding elements: [{rule, category, severity, start16, end16, boxes:[{x,y,w,h}]}]. */
+export function overlayFindings(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('discreet-overlay');
+    return [...(host?.shadowRoot?.querySelectorAll('.finding') ?? [])].map((el) => ({
+      rule: el.getAttribute('data-rule'), category: el.getAttribute('data-category'), severity: el.getAttribute('data-severity'),
+      start16: Number(el.getAttribute('data-start16')), end16: Number(el.getAttribute('data-end16')),
+      boxes: [...el.querySelectorAll('.box')].map((b) => { const r = b.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; }),
+    }));
+  });
+}
+
+/** Waits until the overlay shows a finding with this rule. */
+export async function waitForRule(page, rule, timeout = 10000) {
+  await page.waitForFunction((rule) => !!document.querySelector('discreet-overlay')?.shadowRoot
+    ?.querySelector(`.finding[data-rule="${rule}"]`), rule, { timeout });
+}
+
+/** Client rects of the first occurrence of `sub` inside the editor `selector`, found by a text walk in the page. */
+export function rectsOf(page, selector, sub) {
+  return page.evaluate(({ selector, sub }) => {
+    const root = document.querySelector(selector);
+    const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      const i = n.data.indexOf(sub);
+      if (i >= 0) {
+        const r = document.createRange();
+        r.setStart(n, i); r.setEnd(n, i + sub.length);
+        return [...r.getClientRects()].map((b) => ({ x: b.x, y: b.y, w: b.width, h: b.height }));
+      }
+    }
+    return null;
+  }, { selector, sub });
+}
+
+/** Stores a policy in the extension as if a signed one had been fetched (for plumbing tests). */
+export async function installPolicy(sw, policy, slug = 'test', version = 1) {
+  await sw.evaluate(async ({ policy, slug, version }) => {
+    await chrome.storage.local.set({
+      enrollment: { slug, institution: 'Test', policy_url: 'http://127.0.0.1:9/none', keys: [], report_token: '', backend_url: 'http://127.0.0.1:9' },
+      policy: { slug, version, issued_at: '', policy, etag: '', fetched_at: Date.now() },
+    });
+  }, { policy, slug, version });
+}
+
+export const TERMS_POLICY = {
+  name: 'Test policy', institution: { name: 'Mercy Health', guidance_url: 'https://mercy.example/social-media' },
+  terms: [
+    { phrase: 'zebra crossing', category: 'conduct', severity: 'warn', message: 'test term' },
+    { phrase: 'blue moon', category: 'privacy', severity: 'block', message: 'blocked test term' },
+  ],
+};
+
+/**
+ * A fake settings backend. Records every request (method, url, headers, body).
+ * @param {{slug?: string, policy?: object, version?: number}} [o]
+ */
+export async function fakeBackend(o = {}) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url');
+  const state = {
+    slug: o.slug ?? 'mercy', version: o.version ?? 7, policy: o.policy ?? TERMS_POLICY, requests: [], down: false,
+    keyId: 'k1', signWith: privateKey, payloadSlug: null,
+  };
+  const bundle = () => {
+    const payload = Buffer.from(JSON.stringify({ slug: state.payloadSlug ?? state.slug, version: state.version,
+      issued_at: '2026-11-25T12:00:00Z', policy: state.policy }));
+    return { key_id: state.keyId, payload: payload.toString('base64'), signature: sign(null, payload, state.signWith).toString('base64') };
+  };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      state.requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, authorization, if-none-match',
+        'access-control-expose-headers': 'etag', 'access-control-allow-methods': 'GET, POST' };
+      const json = (code, obj, extra = {}) => { res.writeHead(code, { 'content-type': 'application/json', ...cors, ...extra }); res.end(JSON.stringify(obj)); };
+      if (req.method === 'OPTIONS') { res.writeHead(204, cors); return res.end(); }
+      if (state.down) { res.writeHead(503, cors); return res.end(); }
+      const base = `http://127.0.0.1:${server.address().port}`;
+      if (req.method === 'POST' && req.url === '/v1/enroll') {
+        let code = '';
+        try { code = JSON.parse(body).code; } catch { /* empty */ }
+        if (code !== 'MERCY-2026') return json(403, { error: 'unknown code' });
+        return json(200, { slug: state.slug, institution: 'Mercy Health', policy_url: `${base}/v1/institutions/${state.slug}/policy`,
+          keys: [{ id: 'k1', alg: 'Ed25519', public_key: raw.toString('base64') }], report_token: 'rt-secret' });
+      }
+      if (req.method === 'GET' && req.url === `/v1/institutions/${state.slug}/policy`) {
+        const etag = `"v${state.version}"`;
+        if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ...cors, etag }); return res.end(); }
+        return json(200, bundle(), { etag });
+      }
+      if (req.method === 'GET' && req.url === '/v1/keys') return json(200, { keys: [{ id: 'k1', alg: 'Ed25519', public_key: raw.toString('base64') }] });
+      if (req.method === 'POST' && req.url === `/v1/institutions/${state.slug}/counts`) {
+        if (req.headers.authorization !== 'Bearer rt-secret') return json(401, { error: 'bad token' });
+        return json(200, { ok: true });
+      }
+      json(404, { error: 'not found' });
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    state, url: `http://127.0.0.1:${server.address().port}`, publicKey: raw.toString('base64'),
+    otherKey: () => generateKeyPairSync('ed25519').privateKey,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
