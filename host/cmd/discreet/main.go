@@ -31,6 +31,7 @@ var commands = map[string]command{
 	"policy":  runPolicy,
 	"rules":   runRules,
 	"eval":    runEval,
+	"serve":   runServe,
 	"audit":   runAudit,
 	"version": runVersion,
 	"help":    runHelp,

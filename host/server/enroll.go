@@ -1,0 +1,163 @@
+package server
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Enrollment codes live 30 days unless the admin asks for another span.
+const (
+	defaultCodeDays = 30
+	maxCodeDays     = 365
+)
+
+type codeJSON struct {
+	ID        string  `json:"id"`
+	CreatedAt string  `json:"created_at"`
+	ExpiresAt string  `json:"expires_at"`
+	RevokedAt *string `json:"revoked_at"`
+	Uses      int64   `json:"uses"`
+}
+
+// createCode makes an enrollment code and the report token it unlocks. The
+// code is shown once; the database keeps its hash and the sealed token.
+func (s *Server) createCode(w http.ResponseWriter, r *http.Request, slug, actor string) {
+	var req struct {
+		ExpiresInDays int `json:"expires_in_days"`
+	}
+	if b := r.ContentLength; b != 0 {
+		if !decodeStrict(w, r, maxSmallBody, &req) {
+			return
+		}
+	}
+	if req.ExpiresInDays == 0 {
+		req.ExpiresInDays = defaultCodeDays
+	}
+	if req.ExpiresInDays < 1 || req.ExpiresInDays > maxCodeDays {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "expires_in_days", Error: "expires_in_days must be 1-" + strconv.Itoa(maxCodeDays)})
+		return
+	}
+	code := newEnrollmentCode()
+	var raw [32]byte
+	rand.Read(raw[:])
+	report := reportPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	var idb [6]byte
+	rand.Read(idb[:])
+	id := "ec_" + hex.EncodeToString(idb[:])
+	now := s.now()
+	created, expires := now.Format(time.RFC3339), now.AddDate(0, 0, req.ExpiresInDays).Format(time.RFC3339)
+	_, err := s.cfg.DB.ExecContext(r.Context(), `INSERT INTO enrollment_codes
+		(id, slug, code_hash, report_seal, report_hash, created_at, expires_at, uses) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
+		id, slug, hashHex(normalizeCode(code)), b64(sealReport(code, raw[:])), hashHex(report), created, expires)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.audit(r.Context(), slug, actor, "enrollment_code.create", id+" created, expires "+expires)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "code": code, "created_at": created, "expires_at": expires})
+}
+
+func (s *Server) listCodes(w http.ResponseWriter, r *http.Request, slug, _ string) {
+	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT id, created_at, expires_at, revoked_at, uses
+		FROM enrollment_codes WHERE slug = ? ORDER BY created_at DESC, id LIMIT 1000`, slug)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer rows.Close()
+	list := []codeJSON{}
+	for rows.Next() {
+		var c codeJSON
+		var rev sql.NullString
+		if err := rows.Scan(&c.ID, &c.CreatedAt, &c.ExpiresAt, &rev, &c.Uses); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if rev.Valid {
+			c.RevokedAt = &rev.String
+		}
+		list = append(list, c)
+	}
+	if err := rows.Err(); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"codes": list})
+}
+
+// revokeCode stops a code from enrolling and its report token from
+// reporting.
+func (s *Server) revokeCode(w http.ResponseWriter, r *http.Request, slug, actor string) {
+	id := r.PathValue("id")
+	res, err := s.cfg.DB.ExecContext(r.Context(),
+		"UPDATE enrollment_codes SET revoked_at = ? WHERE id = ? AND slug = ? AND revoked_at IS NULL", s.stamp(), id, slug)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		writeError(w, http.StatusNotFound, "no active enrollment code "+id)
+		return
+	}
+	s.audit(r.Context(), slug, actor, "enrollment_code.revoke", id+" revoked")
+	writeJSON(w, http.StatusOK, map[string]string{"id": id, "status": "revoked"})
+}
+
+// enroll tells an extension its institution, where its policy is, the keys
+// that sign it, and a token for reporting counts.
+func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
+	if !s.limit(w, classEnroll, clientAddr(r)) {
+		return
+	}
+	var req struct {
+		Code string `json:"code"`
+	}
+	if !decodeStrict(w, r, maxSmallBody, &req) {
+		return
+	}
+	code := normalizeCode(req.Code)
+	if code == "" || len(code) > 64 {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "code", Error: "an enrollment code is required"})
+		return
+	}
+	var slug, name, seal, expires string
+	var revoked sql.NullString
+	err := s.cfg.DB.QueryRowContext(r.Context(), `SELECT c.slug, i.name, c.report_seal, c.expires_at, c.revoked_at
+		FROM enrollment_codes c JOIN institutions i ON i.slug = c.slug WHERE c.code_hash = ?`, hashHex(code)).
+		Scan(&slug, &name, &seal, &expires, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		writeError(w, http.StatusNotFound, "unknown enrollment code")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if revoked.Valid || expires <= s.now().Format(time.RFC3339) {
+		writeError(w, http.StatusGone, "this enrollment code has expired or was revoked; ask your institution for a new one")
+		return
+	}
+	sealed, err := base64.StdEncoding.DecodeString(seal)
+	if err != nil || len(sealed) != 32 {
+		s.serverError(w, r, errors.New("enroll: bad report seal"))
+		return
+	}
+	raw := sealReport(code, sealed)
+	if _, err := s.cfg.DB.ExecContext(r.Context(), "UPDATE enrollment_codes SET uses = uses + 1 WHERE code_hash = ?", hashHex(code)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"slug":         slug,
+		"institution":  name,
+		"policy_url":   s.baseURL(r) + "/v1/institutions/" + slug + "/policy",
+		"keys":         s.keyList(),
+		"report_token": reportPrefix + base64.RawURLEncoding.EncodeToString(raw),
+	})
+}

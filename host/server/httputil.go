@@ -1,0 +1,84 @@
+package server
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// Body size limits. A policy is limited by rules.MaxPolicyBytes; the rest
+// are small JSON objects.
+const (
+	maxSmallBody  = 16 << 10
+	maxCountsBody = 64 << 10
+)
+
+// apiError is the body of every error answer. Field names the offending
+// policy field when a policy does not validate.
+type apiError struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSONCached(w, status, v)
+}
+
+// writeJSONCached writes v without touching Cache-Control.
+func writeJSONCached(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, apiError{Error: msg})
+}
+
+// readBody reads at most limit bytes of the request body; a larger body is
+// an error the caller answers with 413.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "request body is larger than "+strconv.FormatInt(limit, 10)+" bytes")
+		} else {
+			writeError(w, http.StatusBadRequest, "could not read the request body")
+		}
+		return nil, false
+	}
+	return b, true
+}
+
+// decodeStrict reads a JSON object into v: unknown fields, trailing data
+// and bodies over limit are errors answered here (400 or 413).
+func decodeStrict(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	b, ok := readBody(w, r, limit)
+	if !ok {
+		return false
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
+		return false
+	}
+	if _, err := d.Token(); err != io.EOF {
+		writeError(w, http.StatusBadRequest, "invalid JSON body: data after the object")
+		return false
+	}
+	return true
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

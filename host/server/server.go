@@ -1,0 +1,251 @@
+// Package server is Discreet's institution settings backend: one
+// http.Handler that stores institutions' policies, publishes them as signed
+// bundles for the extension, and serves the admin console.
+//
+// The same handler runs natively (`discreet serve`, SQLite through a pure-Go
+// driver) and on Cloudflare Workers (host/worker, D1). It only needs a
+// *sql.DB speaking SQLite's dialect, so it never imports a driver itself:
+// the native command brings modernc.org/sqlite, the worker brings
+// github.com/syumai/workers/cloudflare/d1. D1 has no interactive
+// transactions, so every change that must be atomic is one SQL statement
+// (see publish), and the schema in migrations/ is applied by Migrate natively
+// and by `wrangler d1 migrations apply` on Workers.
+//
+// Post text never reaches this server: extensions only send daily counts per
+// rule id, and nothing here logs request bodies.
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io/fs"
+	"log"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/discreet-health/discreet/rules"
+)
+
+// Config is what New needs. DB and Keys are required.
+type Config struct {
+	// DB is an SQLite-dialect database with the schema of migrations/.
+	DB *sql.DB
+	// Keys signs published policies and lists the public keys.
+	Keys *KeyRing
+	// OwnerTokenHash is the SHA-256 of the owner token, which creates
+	// institutions. Nil disables the owner routes.
+	OwnerTokenHash []byte
+	// Console holds the admin console's files (index.html at its root);
+	// nil serves no console.
+	Console fs.FS
+	// Module returns scanner.wasm for the console's live preview; nil
+	// answers 404 and the console says the preview is unavailable.
+	Module func() ([]byte, error)
+	// Limiter rate-limits requests per token and per address; nil (as on
+	// Workers, where Cloudflare's own rules apply) means no limits.
+	Limiter *Limiter
+	// BaseURL is the public URL of this server (no trailing slash), used in
+	// enrollment answers. Empty: taken from each request.
+	BaseURL string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log receives server errors (never request bodies); nil means the
+	// standard logger.
+	Log *log.Logger
+}
+
+// Server is the settings backend's http.Handler.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	ruleIDs map[string]bool // known rule ids, empty while the catalogue is
+}
+
+// New returns the handler for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("server: Config.DB is nil")
+	}
+	if cfg.Keys == nil {
+		return nil, errors.New("server: Config.Keys is nil")
+	}
+	if cfg.OwnerTokenHash != nil && len(cfg.OwnerTokenHash) != 32 {
+		return nil, errors.New("server: Config.OwnerTokenHash must be a SHA-256 (32 bytes)")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = log.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{cfg: cfg, ruleIDs: map[string]bool{}}
+	if e, err := rules.Compile(nil); err == nil {
+		for _, r := range e.Catalog() {
+			s.ruleIDs[r.ID] = true
+		}
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("GET /v1/keys", s.keys)
+	m.HandleFunc("POST /v1/enroll", s.enroll)
+
+	m.HandleFunc("POST /v1/institutions", s.createInstitution)
+	m.HandleFunc("GET /v1/institutions", s.listInstitutions)
+	m.HandleFunc("GET /v1/institutions/{slug}", s.admin(s.getInstitution))
+	m.HandleFunc("POST /v1/institutions/{slug}/admin-token", s.rotateAdminToken)
+
+	m.HandleFunc("GET /v1/institutions/{slug}/policy", s.publicPolicy)
+	m.HandleFunc("GET /v1/institutions/{slug}/policy/draft", s.admin(s.getDraft))
+	m.HandleFunc("PUT /v1/institutions/{slug}/policy/draft", s.admin(s.putDraft))
+	m.HandleFunc("POST /v1/institutions/{slug}/policy/publish", s.admin(s.publishDraft))
+	m.HandleFunc("GET /v1/institutions/{slug}/policy/versions", s.admin(s.listVersions))
+	m.HandleFunc("GET /v1/institutions/{slug}/policy/versions/{version}", s.admin(s.getVersion))
+	m.HandleFunc("POST /v1/institutions/{slug}/policy/rollback", s.admin(s.rollback))
+
+	m.HandleFunc("POST /v1/institutions/{slug}/enrollment-codes", s.admin(s.createCode))
+	m.HandleFunc("GET /v1/institutions/{slug}/enrollment-codes", s.admin(s.listCodes))
+	m.HandleFunc("DELETE /v1/institutions/{slug}/enrollment-codes/{id}", s.admin(s.revokeCode))
+
+	m.HandleFunc("GET /v1/institutions/{slug}/audit", s.admin(s.auditLog))
+	m.HandleFunc("POST /v1/institutions/{slug}/counts", s.postCounts)
+	m.HandleFunc("GET /v1/institutions/{slug}/counts", s.admin(s.getCounts))
+
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/console/", http.StatusFound)
+	})
+	m.HandleFunc("GET /console/", s.console)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such route: "+r.Method+" "+r.URL.Path)
+	})
+	s.mux = m
+}
+
+// ServeHTTP applies the origin check and CORS, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if !s.originAllowed(origin, r) {
+			writeError(w, http.StatusForbidden, "origin not allowed: "+origin)
+			return
+		}
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+		h.Set("Access-Control-Expose-Headers", "ETag, Retry-After")
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// originAllowed admits browser extensions and the console's own origin.
+func (s *Server) originAllowed(origin string, r *http.Request) bool {
+	for _, p := range []string{"chrome-extension://", "moz-extension://"} {
+		if rest, ok := strings.CutPrefix(origin, p); ok {
+			return rest != "" && !strings.ContainsAny(rest, "/:@ ")
+		}
+	}
+	return origin == s.baseURL(r)
+}
+
+// baseURL is the server's public origin: Config.BaseURL or the request's.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	if r.URL.IsAbs() { // Workers hand the handler absolute URLs
+		return r.URL.Scheme + "://" + r.URL.Host
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
+
+func (s *Server) stamp() string { return s.now().Format(time.RFC3339) }
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.cfg.Log.Printf("server: %s %s: %v", r.Method, r.URL.Path, err)
+	writeError(w, http.StatusInternalServerError, "internal error")
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	var one int
+	if err := s.cfg.DB.QueryRowContext(r.Context(), "SELECT 1").Scan(&one); err != nil {
+		s.cfg.Log.Printf("server: healthz: %v", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// KeyJSON is a public signing key as /v1/keys and /v1/enroll list it.
+type KeyJSON struct {
+	ID        string `json:"id"`
+	Alg       string `json:"alg"`
+	PublicKey string `json:"public_key"` // base64 (std) of the raw 32-byte key
+}
+
+func (s *Server) keyList() []KeyJSON {
+	out := []KeyJSON{}
+	for _, k := range s.cfg.Keys.Public() {
+		out = append(out, KeyJSON{ID: k.ID, Alg: "Ed25519", PublicKey: b64(k.Key)})
+	}
+	return out
+}
+
+func (s *Server) keys(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	writeJSONCached(w, http.StatusOK, map[string]any{"keys": s.keyList()})
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)
+
+// institutionExists reports whether slug names an institution.
+func (s *Server) institutionExists(ctx context.Context, slug string) (bool, error) {
+	var n int
+	err := s.cfg.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM institutions WHERE slug = ?", slug).Scan(&n)
+	return n > 0, err
+}
+
+// audit records who changed what; a failure is logged, not returned, since
+// the change itself has happened.
+func (s *Server) audit(ctx context.Context, slug, actor, action, detail string) {
+	_, err := s.cfg.DB.ExecContext(ctx,
+		"INSERT INTO audit_log (slug, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+		slug, s.stamp(), actor, action, detail)
+	if err != nil {
+		s.cfg.Log.Printf("server: audit %s %s: %v", slug, action, err)
+	}
+}
+
+// isUniqueViolation recognises SQLite's and D1's constraint error, the
+// signal that a concurrent writer took a key first.
+func isUniqueViolation(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") ||
+		strings.Contains(err.Error(), "PRIMARY KEY constraint failed") ||
+		strings.Contains(err.Error(), "SQLITE_CONSTRAINT"))
+}
+
+// isBusy recognises SQLite's lock contention.
+func isBusy(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked"))
+}
