@@ -280,9 +280,9 @@ class Composer {
   /**
    * Replaces a finding's text through the editor's own input path: select
    * the span, then insertText (which each editor turns into its own edit).
-   * @param {Finding} f @param {string} replacement
+   * @param {Finding} f @param {string} replacement @returns {Promise<boolean>}
    */
-  applyFix(f, replacement) {
+  async applyFix(f, replacement) {
     const el = this.el;
     el.focus({ preventScroll: true });
     if (this.isTextarea) {
@@ -293,6 +293,12 @@ class Composer {
       if (!r || !sel) return false;
       sel.removeAllRanges();
       sel.addRange(r);
+      // Editors (Draft.js, Lexical) copy the DOM selection into their model on
+      // 'selectionchange', which fires asynchronously: let it land first.
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, 50);
+        document.addEventListener('selectionchange', () => { clearTimeout(t); setTimeout(resolve, 0); }, { once: true });
+      });
     }
     let ok = false;
     try {

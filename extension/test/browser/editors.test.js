@@ -1,0 +1,167 @@
+// The content script on the three real editors (Lexical, Draft.js, Quill),
+// a textarea and a plain contenteditable, served at the real hostnames with
+// strict CSP. Findings come from the real scanner.wasm.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openSite, overlayFindings, waitForRule, rectsOf, installPolicy, TERMS_POLICY } from './harness.js';
+
+const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
+const EDITOR = { facebook: '#editor', x: '#editor .public-DraftEditor-content', linkedin: '#editor .ql-editor' };
+
+let b;
+before(async () => {
+  b = await launch();
+  await installPolicy(b.sw, TERMS_POLICY);
+});
+after(async () => { await b?.close(); });
+
+/** Boxes drawn for a finding match the client rects of the substring, within a pixel. */
+function assertBoxes(got, want, what) {
+  assert.ok(want && want.length, `${what}: substring not found in the editor`);
+  assert.equal(got.length, want.length, `${what}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
+  for (let i = 0; i < want.length; i++) {
+    for (const k of ['x', 'y', 'w', 'h']) assert.ok(Math.abs(got[i][k] - want[i][k]) <= 1, `${what} box ${k}: ${got[i][k]} vs ${want[i][k]}`);
+  }
+}
+
+/** The editor's own model and what is on screen (the editor element's text as the browser renders it). */
+function modelAndVisible(page, sel) {
+  return page.evaluate((sel) => ({ model: window.fixture.model(), visible: document.querySelector(sel).innerText.replace(/\n+$/, '') }), sel);
+}
+
+for (const site of ['facebook', 'x', 'linkedin']) {
+  test(`${site}: underlines sit exactly over the identifiers`, async () => {
+    const page = await openSite(b.context, site);
+    await page.click(EDITOR[site]);
+    await page.keyboard.type(POST);
+    await waitForRule(page, 'privacy.phone');
+    await waitForRule(page, 'privacy.name');
+    const fs = await overlayFindings(page);
+    const byRule = Object.fromEntries(fs.map((f) => [f.rule, f]));
+    for (const [rule, sub] of [['privacy.name', 'John Smith'], ['privacy.room', 'room 214'], ['privacy.phone', '555-201-7788']]) {
+      assert.ok(byRule[rule], `${rule} missing: ${JSON.stringify(fs.map((f) => f.rule))}`);
+      assert.equal(byRule[rule].severity, 'block');
+      assert.equal(byRule[rule].category, 'privacy');
+      assert.equal(POST.slice(byRule[rule].start16, byRule[rule].end16), sub);
+      assertBoxes(byRule[rule].boxes, await rectsOf(page, EDITOR[site], sub), `${site} ${rule}`);
+    }
+    assert.ok(byRule['privacy.mrn'], 'privacy.mrn missing');
+    // The Custom Highlight API carries the underlines: ranges registered per severity.
+    const hl = await page.evaluate(() => [...CSS.highlights.keys()]);
+    assert.ok(hl.includes('discreet-block'), JSON.stringify(hl));
+    await page.close();
+  });
+
+  test(`${site}: an emoji before an identifier keeps the underline on it`, async () => {
+    const page = await openSite(b.context, site);
+    await page.click(EDITOR[site]);
+    await page.keyboard.type('Great day 😀🏥 ');
+    await page.keyboard.type('Call 555-201-7788 now');
+    await waitForRule(page, 'privacy.phone');
+    const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+    assertBoxes(f.boxes, await rectsOf(page, EDITOR[site], '555-201-7788'), `${site} phone after emoji`);
+    await page.close();
+  });
+
+  test(`${site}: the card explains the finding and a fix goes through the editor's model`, async () => {
+    const page = await openSite(b.context, site);
+    await page.click(EDITOR[site]);
+    await page.keyboard.type('Call 555-201-7788 if worried.');
+    await waitForRule(page, 'privacy.phone');
+    // Keyboard: Alt+Shift+N opens the next finding's card with focus in it.
+    await page.keyboard.press('Alt+Shift+N');
+    const card = await page.evaluate(() => {
+      const s = document.querySelector('discreet-overlay').shadowRoot;
+      const c = s.querySelector('.card');
+      return { hidden: c.hidden, role: c.getAttribute('role'), title: c.querySelector('h2').textContent,
+        msg: c.querySelector('.msg').textContent, cite: c.querySelector('.cite').textContent,
+        buttons: [...c.querySelectorAll('button')].map((x) => x.textContent),
+        link: c.querySelector('a.guidance')?.href ?? null, focused: s.activeElement?.textContent ?? null };
+    });
+    assert.equal(card.hidden, false);
+    assert.equal(card.role, 'dialog');
+    assert.match(card.title, /Do not post/);
+    assert.match(card.title, /Patient privacy/);
+    assert.ok(card.msg.length > 5, card.msg);
+    assert.match(card.cite, /^Source: /);
+    assert.ok(card.buttons.includes('Ignore here'));
+    assert.ok(card.buttons.length >= 2, 'a fix button: ' + JSON.stringify(card.buttons));
+    assert.equal(card.link, TERMS_POLICY.institution.guidance_url);
+    assert.equal(card.focused, card.buttons[0]);
+    // Apply the first fix.
+    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card button.fix').click());
+    await page.waitForFunction(() => !window.fixture.model().includes('555-201-7788'));
+    const { model, visible } = await modelAndVisible(page, EDITOR[site]);
+    assert.equal(model, visible);
+    assert.ok(model.startsWith('Call ') && model.endsWith(' if worried.'), model);
+    // The caret sits right after the replacement, and typing continues there.
+    await page.keyboard.type('!');
+    const after = await modelAndVisible(page, EDITOR[site]);
+    assert.equal(after.model, after.visible);
+    assert.equal(after.model, model.replace(' if worried.', '! if worried.'));
+    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.finding[data-rule="privacy.phone"]'));
+    await page.close();
+  });
+}
+
+test('textarea and contenteditable replies are checked too, and composers added later are found', async () => {
+  const page = await openSite(b.context, 'x');
+  await page.click('#comment');
+  await page.keyboard.type('Call 555-201-7788');
+  await waitForRule(page, 'privacy.phone');
+  let f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+  assert.ok(f.boxes.length >= 1);
+  await page.click('#reply');
+  await page.keyboard.type('room 214 was busy');
+  await waitForRule(page, 'privacy.room');
+  f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.room');
+  assertBoxes(f.boxes, await rectsOf(page, '#reply', 'room 214'), 'reply room');
+  // A composer opened later, in a dialog.
+  await page.evaluate(() => {
+    const d = document.createElement('div');
+    d.setAttribute('role', 'dialog');
+    d.innerHTML = '<div id="late" contenteditable="true" style="border:1px solid #999;min-height:40px"></div>';
+    document.getElementById('later').append(d);
+  });
+  await page.click('#late');
+  await page.keyboard.type('MRN 44120931 zebra crossing');
+  await waitForRule(page, 'conduct.term').catch(() => {});
+  await page.waitForFunction(() => document.querySelectorAll('[data-discreet]').length >= 3);
+  const kinds = await page.evaluate(() => [...document.querySelectorAll('[data-discreet]')].map((e) => e.getAttribute('data-discreet')));
+  assert.deepEqual(kinds.sort(), ['contenteditable', 'contenteditable', 'draft', 'textarea'].sort());
+  await page.close();
+});
+
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
+test('spans shift with an edit before them and vanish where an edit touched them', async () => {
+  const page = await openSite(b.context, 'facebook');
+  await page.click('#editor');
+  await page.keyboard.type('Call 555-201-7788 and room 214 later');
+  await waitForRule(page, 'privacy.room');
+  await waitForRule(page, 'privacy.phone');
+  const scans = await page.evaluate(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')));
+  await page.keyboard.press('Home');
+  await page.keyboard.type('Please ');
+  await frames(page);
+  // Before the next scan answers, the shifted spans already sit on the moved text.
+  let fs = await overlayFindings(page);
+  let room = fs.find((x) => x.rule === 'privacy.room');
+  assert.ok(room, 'the room finding stays across an edit before it');
+  assert.equal(await page.evaluate(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans'))), scans, 'no scan ran in between');
+  assertBoxes(room.boxes, await rectsOf(page, '#editor', 'room 214'), 'room after an edit before it');
+  // Typing inside the phone number drops its underline at once.
+  const text = await page.evaluate(() => window.fixture.model());
+  const i = text.indexOf('7788');
+  await page.evaluate((i) => {
+    const t = document.querySelector('#editor span[data-lexical-text]').firstChild;
+    const r = document.createRange(); r.setStart(t, i); r.collapse(true);
+    getSelection().removeAllRanges(); getSelection().addRange(r);
+  }, i);
+  await page.keyboard.type('x');
+  await frames(page);
+  fs = await overlayFindings(page);
+  assert.equal(fs.find((x) => x.rule === 'privacy.phone'), undefined);
+  assert.ok(fs.find((x) => x.rule === 'privacy.room'), 'the room finding after the edit stays');
+  await page.close();
+});
