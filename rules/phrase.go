@@ -1,5 +1,216 @@
 package rules
 
-type phrase struct{}
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
-func parsePhrase(s string) (*phrase, error) { return &phrase{}, nil }
+// A phrase is a pattern over tokens, written as words separated by spaces:
+//
+//	frequent flyer          two literal words, any case
+//	drug seeker|seekers     alternatives for one word
+//	[your] {drug}           an optional word; a word class
+//	#ad                     a hashtag
+//	{id4}                   an identifier-like value with at least 4 digits
+//
+// Classes are the built-in word lists (firstname, surname, place, drug,
+// month, weekday, state) and the lists a pack declares. {any} is any word,
+// {num} a number, {cap} a capitalised word. The first element must be a
+// literal or a class: that is how phrases are indexed, so a scan only tries
+// the phrases whose first word it has just seen.
+type phrase struct {
+	elems []pelem
+}
+
+type pelemKind uint8
+
+const (
+	peWord  pelemKind = iota // one of words
+	peClass                  // a word of the named class
+	peAny                    // any word token
+	peNum                    // a token of digits only
+	peCap                    // a capitalised word
+	peValue                  // an identifier value: digits, letters+digits, dashes
+)
+
+type pelem struct {
+	kind      pelemKind
+	words     []string // lower-case alternatives (peWord)
+	class     string   // peClass
+	optional  bool
+	hashtag   bool
+	minDigits int // peValue
+}
+
+const (
+	maxPhraseElems = 12
+	maxPhraseBytes = 4000
+)
+
+// parsePhrase parses a phrase pattern; the error says what is wrong.
+func parsePhrase(src string) (*phrase, error) {
+	var fields []string
+	for _, f := range strings.Fields(src) {
+		// "drive-by" is two words, as the scanner sees it.
+		if strings.Contains(f, "-") && !strings.ContainsAny(f, "|[({") {
+			fields = append(fields, strings.FieldsFunc(f, func(r rune) bool { return r == '-' })...)
+			continue
+		}
+		fields = append(fields, f)
+	}
+	if len(fields) == 0 {
+		return nil, &Error{Msg: "phrase is empty"}
+	}
+	if len(fields) > maxPhraseElems {
+		return nil, &Error{Msg: "phrase has more than " + strconv.Itoa(maxPhraseElems) + " words"}
+	}
+	if len(src) > maxPhraseBytes {
+		return nil, &Error{Msg: "phrase is longer than " + strconv.Itoa(maxPhraseBytes) + " bytes"}
+	}
+	p := &phrase{}
+	for _, f := range fields {
+		var e pelem
+		if strings.HasPrefix(f, "[") && strings.HasSuffix(f, "]") && len(f) > 2 {
+			e.optional = true
+			f = f[1 : len(f)-1]
+		}
+		if strings.HasPrefix(f, "(") && strings.HasSuffix(f, ")") && len(f) > 2 {
+			f = f[1 : len(f)-1]
+		}
+		switch {
+		case strings.HasPrefix(f, "{") && strings.HasSuffix(f, "}"):
+			name := f[1 : len(f)-1]
+			switch {
+			case name == "any":
+				e.kind = peAny
+			case name == "num":
+				e.kind = peNum
+			case name == "cap":
+				e.kind = peCap
+			case strings.HasPrefix(name, "id"):
+				e.kind = peValue
+				e.minDigits = 1
+				if name != "id" {
+					n, err := strconv.Atoi(name[2:])
+					if err != nil || n < 1 || n > 20 {
+						return nil, &Error{Msg: "bad value element " + strconv.Quote(f) + ": want {id} or {idN} with N from 1 to 20"}
+					}
+					e.minDigits = n
+				}
+			default:
+				if !isClassName(name) {
+					return nil, &Error{Msg: "bad class name " + strconv.Quote(f)}
+				}
+				e.kind = peClass
+				e.class = name
+			}
+		default:
+			if strings.HasPrefix(f, "#") {
+				e.hashtag = true
+				f = f[1:]
+			}
+			for _, w := range strings.Split(f, "|") {
+				w = normWord(w)
+				if w == "" || !isPlainWord(w) {
+					return nil, &Error{Msg: "bad word " + strconv.Quote(f) + " in phrase " + strconv.Quote(src) + ": use letters and digits (hyphens and periods split words)"}
+				}
+				e.words = append(e.words, w)
+			}
+		}
+		p.elems = append(p.elems, e)
+	}
+	first := p.elems[0]
+	if first.kind != peWord && first.kind != peClass {
+		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " must start with a word or a class"}
+	}
+	allOptional := true
+	for _, e := range p.elems {
+		if !e.optional {
+			allOptional = false
+		}
+	}
+	if allOptional {
+		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " has only optional words"}
+	}
+	return p, nil
+}
+
+// expand returns the phrase itself, or when its first element is optional,
+// also the phrase without it, until the first element is required.
+func (p *phrase) expand() []*phrase {
+	if !p.elems[0].optional {
+		return []*phrase{p}
+	}
+	with := &phrase{elems: append([]pelem(nil), p.elems...)}
+	with.elems[0].optional = false
+	out := []*phrase{with}
+	rest := &phrase{elems: p.elems[1:]}
+	if len(rest.elems) > 0 && (rest.elems[0].kind == peWord || rest.elems[0].kind == peClass) {
+		out = append(out, rest.expand()...)
+	}
+	return out
+}
+
+func isClassName(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// isPlainWord reports whether w tokenizes as exactly one token.
+func isPlainWord(w string) bool {
+	toks := tokenize(w, nil)
+	return len(toks) == 1 && toks[0].start == 0 && int(toks[0].end) == len(w)
+}
+
+// normWord lower-cases a word the way the scanner lower-cases tokens.
+func normWord(w string) string {
+	w = strings.TrimSuffix(w, ".")
+	return lowerWord(nil, w)
+}
+
+// lowerWord appends the lower-case form of w to dst, with the curly
+// apostrophe folded to the straight one. ASCII takes a fast path.
+func lowerWord(dst []byte, w string) string {
+	ascii := true
+	upper := false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if c >= 'A' && c <= 'Z' {
+			upper = true
+		}
+	}
+	if ascii && !upper {
+		return w
+	}
+	dst = dst[:0]
+	if ascii {
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return string(dst)
+	}
+	for _, r := range w {
+		if r == '\u2019' {
+			r = '\''
+		}
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+	}
+	return string(dst)
+}

@@ -238,6 +238,9 @@ func (p *Policy) Validate() error {
 	}
 	for i, t := range p.Terms {
 		path := "terms[" + strconv.Itoa(i) + "]"
+		if len(t.Phrase) > MaxListEntryBytes {
+			return fieldErr(path+".phrase", "is longer than "+strconv.Itoa(MaxListEntryBytes)+" bytes")
+		}
 		if _, err := parsePhrase(t.Phrase); err != nil {
 			return fieldErr(path+".phrase", err.Error())
 		}

@@ -1,0 +1,474 @@
+package rules
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// classSet is a set of word classes, one bit each.
+type classSet uint64
+
+// crule is a rule ready to run: the pack's Rule plus its index.
+type crule struct {
+	*Rule
+	idx int32
+}
+
+// celem is a compiled phrase element.
+type celem struct {
+	kind      pelemKind
+	words     []int32 // lexicon entries (peWord)
+	classes   classSet
+	optional  bool
+	hashtag   bool
+	minDigits int
+}
+
+type patKind uint8
+
+const (
+	patReport   patKind = iota // a match is a hit of the rule
+	patUnless                  // a match silences the rule for the post
+	patPlace                   // a place name: kept only in a place context
+	patPlaceCmn                // a place name that is also a common word or a name
+)
+
+type cpattern struct {
+	rule  int32
+	kind  patKind
+	elems []celem
+}
+
+// lexicon maps lower-case words to entries that carry their classes and the
+// patterns they start.
+type lexicon struct {
+	index   map[string]int32
+	classes []classSet
+	starts  [][]int32
+}
+
+func newLexicon() *lexicon { return &lexicon{index: map[string]int32{}} }
+
+func (l *lexicon) intern(w string) int32 {
+	if id, ok := l.index[w]; ok {
+		return id
+	}
+	id := int32(len(l.classes))
+	l.index[w] = id
+	l.classes = append(l.classes, 0)
+	l.starts = append(l.starts, nil)
+	return id
+}
+
+// matcher is a set of phrase patterns over one lexicon.
+type matcher struct {
+	lex      *lexicon
+	patterns []cpattern
+	// classStarts lists, per class bit, the patterns starting with that class.
+	classStarts [64][]int32
+}
+
+func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patKind) error {
+	for _, variant := range ph.expand() {
+		cp := cpattern{rule: rule, kind: kind}
+		for _, e := range variant.elems {
+			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, minDigits: e.minDigits}
+			for _, w := range e.words {
+				ce.words = append(ce.words, m.lex.intern(w))
+			}
+			if e.kind == peClass {
+				bit, ok := classIDs[e.class]
+				if !ok {
+					return &Error{Msg: "unknown class {" + e.class + "}"}
+				}
+				ce.classes = 1 << uint(bit)
+			}
+			cp.elems = append(cp.elems, ce)
+		}
+		id := int32(len(m.patterns))
+		m.patterns = append(m.patterns, cp)
+		first := cp.elems[0]
+		for _, w := range first.words {
+			m.lex.starts[w] = append(m.lex.starts[w], id)
+		}
+		for b := 0; b < 64; b++ {
+			if first.classes&(1<<uint(b)) != 0 {
+				m.classStarts[b] = append(m.classStarts[b], id)
+			}
+		}
+	}
+	return nil
+}
+
+// base is the compiled form of the embedded packs, shared by every engine.
+type base struct {
+	rules    []*crule
+	byID     map[string]int32
+	classIDs map[string]int
+	m        matcher
+	shapes   map[string]int32 // shape name -> rule
+	cls      builtinClasses
+}
+
+// builtinClasses are the class bits the Go detectors use.
+type builtinClasses struct {
+	first, firstCommon, surname, surnameCommon, drug    classSet
+	title, clinician, patientNoun, relation, month      classSet
+	weekday, state, stateAbbr, streetSuffix, locative   classSet
+	nameStop, dateCue, unitNoun, ageWord, sexWord, road classSet
+}
+
+var (
+	baseOnce sync.Once
+	baseVal  *base
+	baseErr  error
+)
+
+func loadBase() (*base, error) {
+	baseOnce.Do(func() { baseVal, baseErr = compileBase() })
+	return baseVal, baseErr
+}
+
+// dataClasses are the classes filled from the generated word tables.
+var dataClasses = []struct{ class, file string }{
+	{"firstname", "first_names.txt"},
+	{"firstname_common", "first_names_common.txt"},
+	{"surname", "surnames.txt"},
+	{"surname_common", "surnames_common.txt"},
+	{"drug", "drugs.txt"},
+}
+
+func compileBase() (*base, error) {
+	packs, err := loadPacks()
+	if err != nil {
+		return nil, err
+	}
+	b := &base{byID: map[string]int32{}, classIDs: map[string]int{}, shapes: map[string]int32{}}
+	b.m.lex = newLexicon()
+	addClass := func(name string, words []string) error {
+		bit, ok := b.classIDs[name]
+		if !ok {
+			bit = len(b.classIDs)
+			if bit >= 64 {
+				return &Error{Msg: "too many word classes (limit 64)"}
+			}
+			b.classIDs[name] = bit
+		}
+		for _, w := range words {
+			w = normWord(w)
+			if !isPlainWord(w) {
+				continue // multi-word entries cannot be a class member
+			}
+			id := b.m.lex.intern(w)
+			b.m.lex.classes[id] |= 1 << uint(bit)
+		}
+		return nil
+	}
+	for _, dc := range dataClasses {
+		if err := addClass(dc.class, readWordList(dc.file)); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range packs {
+		names := make([]string, 0, len(p.classes))
+		for k := range p.classes {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			if err := addClass(k, p.classes[k]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, p := range packs {
+		for _, r := range p.rules {
+			cr := &crule{Rule: r, idx: int32(len(b.rules))}
+			b.rules = append(b.rules, cr)
+			b.byID[r.ID] = cr.idx
+			if r.Shape != "" {
+				b.shapes[r.Shape] = cr.idx
+			}
+			for _, src := range r.Phrase {
+				ph, err := parsePhrase(src)
+				if err == nil {
+					err = b.m.add(b.classIDs, ph, cr.idx, patReport)
+				}
+				if err != nil {
+					return nil, &Error{Msg: "rule " + r.ID + ": " + err.Error()}
+				}
+			}
+			for _, src := range r.Unless {
+				ph, err := parsePhrase(src)
+				if err == nil {
+					err = b.m.add(b.classIDs, ph, cr.idx, patUnless)
+				}
+				if err != nil {
+					return nil, &Error{Msg: "rule " + r.ID + " unless: " + err.Error()}
+				}
+			}
+		}
+	}
+	// A word that belongs to a class starts the phrases that start with
+	// that class: fold them into the word's own list, so a scan makes one
+	// look-up per token.
+	for id, c := range b.m.lex.classes {
+		for bit := 0; c != 0 && bit < 64; bit++ {
+			if c&(1<<uint(bit)) != 0 {
+				b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.classStarts[bit]...)
+			}
+		}
+	}
+	if geo, ok := b.shapes["place"]; ok {
+		for _, f := range []struct {
+			file string
+			kind patKind
+		}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}} {
+			for _, name := range readWordList(f.file) {
+				ph, err := parsePhrase(strings.ReplaceAll(name, ".", " "))
+				if err != nil {
+					continue // a name that is not plain words
+				}
+				if err := b.m.add(b.classIDs, ph, geo, f.kind); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	cls := func(name string) classSet {
+		if bit, ok := b.classIDs[name]; ok {
+			return 1 << uint(bit)
+		}
+		return 0
+	}
+	b.cls = builtinClasses{
+		first: cls("firstname"), firstCommon: cls("firstname_common"), surname: cls("surname"),
+		surnameCommon: cls("surname_common"), drug: cls("drug"), title: cls("title"), clinician: cls("clinician"),
+		patientNoun: cls("patient_noun"), relation: cls("relation"), month: cls("month"), weekday: cls("weekday"),
+		state: cls("state"), stateAbbr: cls("state_abbr"), streetSuffix: cls("street_suffix"), locative: cls("locative"),
+		nameStop: cls("name_stop"), dateCue: cls("date_cue"), unitNoun: cls("unit_noun"), ageWord: cls("age_word"),
+		sexWord: cls("sex_word"), road: cls("road"),
+	}
+	return b, nil
+}
+
+// Engine is a compiled policy over the rule packs. It is immutable and safe
+// for concurrent use.
+type Engine struct {
+	b        *base
+	policy   *Policy
+	rules    []*crule   // base rules, then the policy's own
+	enabled  []bool     // per rule
+	severity []Severity // per rule: the policy's fixed severity, or empty
+	over     *matcher   // the policy's terms, facilities and units; nil if none
+	formats  []recordFormat
+	minSev   Severity
+	intercep Severity
+	enforce  string
+	pool     sync.Pool // *scanState
+}
+
+type recordFormat struct {
+	rule   int32
+	re     *regexp.Regexp
+	prefix string // literal prefix, for a fast pre-check
+	sev    Severity
+	ident  Identifier
+	name   string
+}
+
+// Compile builds an engine from a policy; nil means the defaults. The policy
+// is validated first, so a bad one gives an error naming the field.
+func Compile(p *Policy) (*Engine, error) {
+	if p == nil {
+		p = &Policy{}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	b, err := loadBase()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{b: b, policy: p, rules: append([]*crule(nil), b.rules...)}
+	e.minSev, e.intercep, e.enforce = Info, Block, "warn"
+	if p.MinSeverity != "" {
+		e.minSev = Severity(p.MinSeverity)
+	}
+	if p.InterceptAt != "" {
+		e.intercep = Severity(p.InterceptAt)
+	}
+	if p.Enforce != "" {
+		e.enforce = p.Enforce
+	}
+
+	// The policy's own rules: custom terms, then facility and unit names.
+	if len(p.Terms) > 0 || len(p.Facilities) > 0 || len(p.Units) > 0 {
+		e.over = &matcher{lex: newLexicon()}
+		used := map[string]int{}
+		for i, t := range p.Terms {
+			ph, err := parsePhrase(t.Phrase)
+			if err != nil {
+				return nil, fieldErr("terms["+strconv.Itoa(i)+"].phrase", err.Error())
+			}
+			sev := Severity(t.Severity)
+			if sev == "" {
+				sev = Warn
+			}
+			id := t.Category + ".term." + slug(t.Phrase)
+			if used[id]++; used[id] > 1 {
+				id += "_" + strconv.Itoa(used[id])
+			}
+			r := &crule{idx: int32(len(e.rules)), Rule: &Rule{ID: id, Category: Category(t.Category), Severity: sev,
+				Phrase: []string{t.Phrase}, Message: t.Message, Why: t.Message,
+				Citation: institutionCitation(p), Examples: t.Examples}}
+			e.rules = append(e.rules, r)
+			if err := e.over.add(b.classIDs, ph, r.idx, patReport); err != nil {
+				return nil, fieldErr("terms["+strconv.Itoa(i)+"].phrase", err.Error())
+			}
+		}
+		if fac, ok := b.shapes["facility"]; ok {
+			for _, list := range []struct {
+				field string
+				names []string
+			}{{"facilities", p.Facilities}, {"units", p.Units}} {
+				for i, name := range list.names {
+					ph, err := parsePhrase(plainWords(name))
+					if err != nil {
+						return nil, fieldErr(list.field+"["+strconv.Itoa(i)+"]", err.Error())
+					}
+					if err := e.over.add(b.classIDs, ph, fac, patReport); err != nil {
+						return nil, fieldErr(list.field+"["+strconv.Itoa(i)+"]", err.Error())
+					}
+				}
+			}
+		}
+	}
+	if rf, ok := b.shapes["record_format"]; ok {
+		for i, f := range p.RecordFormats {
+			re, err := compilePattern(f.Pattern)
+			if err != nil {
+				return nil, fieldErr("record_formats["+strconv.Itoa(i)+"].pattern", err.Error())
+			}
+			prefix, _ := re.LiteralPrefix()
+			ident := Identifier(f.Identifier)
+			if ident == "" {
+				ident = IDMRN
+			}
+			e.formats = append(e.formats, recordFormat{rule: rf, re: re, prefix: prefix, sev: Severity(f.Severity), ident: ident, name: f.Name})
+		}
+	}
+
+	e.enabled = make([]bool, len(e.rules))
+	e.severity = make([]Severity, len(e.rules))
+	for i, r := range e.rules {
+		e.enabled[i] = !r.Off
+	}
+	for _, sel := range p.Disable {
+		e.setEnabled(sel, false)
+	}
+	for _, sel := range p.Enable {
+		e.setEnabled(sel, true)
+	}
+	// Category overrides first, then rule overrides win.
+	keys := make([]string, 0, len(p.Severity))
+	for k := range p.Severity {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return strings.Count(keys[i], ".") < strings.Count(keys[j], ".") || keys[i] < keys[j] })
+	for _, k := range keys {
+		for i, r := range e.rules {
+			if selects(k, r.ID) {
+				e.severity[i] = Severity(p.Severity[k])
+			}
+		}
+	}
+	e.pool.New = func() any { return &scanState{} }
+	return e, nil
+}
+
+func (e *Engine) setEnabled(sel string, on bool) {
+	for i, r := range e.rules {
+		if selects(sel, r.ID) {
+			e.enabled[i] = on
+		}
+	}
+}
+
+// selects reports whether a selector from a policy (a rule id, a category,
+// or a prefix ending in '*') names the rule id.
+func selects(sel, id string) bool {
+	if strings.HasSuffix(sel, "*") {
+		return strings.HasPrefix(id, sel[:len(sel)-1])
+	}
+	return sel == id || strings.HasPrefix(id, sel+".")
+}
+
+func institutionCitation(p *Policy) string {
+	if p.Institution.Name != "" {
+		return p.Institution.Name + " social media policy"
+	}
+	return "Institution social media policy"
+}
+
+// slug makes a short rule-id part from a phrase.
+func slug(s string) string {
+	var b []byte
+	for _, t := range tokenize(s, nil) {
+		if len(b) > 0 {
+			b = append(b, '_')
+		}
+		b = append(b, lowerWord(nil, s[t.start:t.end])...)
+		if len(b) > 40 {
+			break
+		}
+	}
+	if len(b) == 0 {
+		return "term"
+	}
+	return string(b)
+}
+
+// plainWords turns a name like "St. Mary's Hospital" into a phrase pattern.
+func plainWords(s string) string {
+	var parts []string
+	for _, t := range tokenize(s, nil) {
+		parts = append(parts, s[t.start:t.end])
+	}
+	return strings.Join(parts, " ")
+}
+
+// Info describes the policy in force.
+func (e *Engine) Info() PolicyInfo {
+	n := 0
+	for _, on := range e.enabled {
+		if on {
+			n++
+		}
+	}
+	return PolicyInfo{Name: e.policy.Name, Version: e.policy.Version, Institution: e.policy.Institution,
+		MinSeverity: string(e.minSev), InterceptAt: string(e.intercep), Enforce: e.enforce, Rules: n}
+}
+
+// Policy returns the policy the engine was compiled from.
+func (e *Engine) Policy() *Policy { return e.policy }
+
+// Catalog lists every rule the engine knows, enabled or not, in pack order.
+func (e *Engine) Catalog() []RuleInfo {
+	out := make([]RuleInfo, 0, len(e.rules))
+	for i, r := range e.rules {
+		if r.Silent {
+			continue
+		}
+		sev := e.severity[i]
+		if sev == "" {
+			sev = r.Severity
+		}
+		out = append(out, RuleInfo{ID: r.ID, Category: string(r.Category), Severity: string(sev),
+			Identifier: string(r.Identifier), Message: r.Message, Why: r.Why, Citation: r.Citation, Enabled: e.enabled[i]})
+	}
+	return out
+}

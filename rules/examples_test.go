@@ -1,0 +1,61 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+func mustEngine(t testing.TB, policy string) *Engine {
+	t.Helper()
+	var p *Policy
+	if policy != "" {
+		var err error
+		if p, err = ParsePolicy([]byte(policy)); err != nil {
+			t.Fatalf("ParsePolicy: %v", err)
+		}
+	}
+	e, err := Compile(p)
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	return e
+}
+
+func describe(fs []Finding, text string) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("\n\t\t" + f.Rule + " " + string(f.Severity) + " " + string(f.Identifier) + " " + strconvQuote(text[f.Start:f.End]))
+	}
+	if b.Len() == 0 {
+		return " none"
+	}
+	return b.String()
+}
+
+func strconvQuote(s string) string { return "\"" + s + "\"" }
+
+// TestRuleExamples runs every example of every rule in the packs: texts that
+// must flag give a finding of that rule, texts that must pass give none.
+func TestRuleExamples(t *testing.T) {
+	e := mustEngine(t, ExamplePolicy)
+	exs := e.Examples()
+	if len(exs) < 100 {
+		t.Fatalf("only %d examples; every rule needs some", len(exs))
+	}
+	for _, ex := range exs {
+		res := e.Scan(ex.Text)
+		found := false
+		for _, f := range res.Findings {
+			if f.Rule == ex.Rule {
+				found = true
+			}
+		}
+		if found != ex.Flag {
+			verb := "must flag"
+			if !ex.Flag {
+				verb = "must pass"
+			}
+			t.Errorf("%s %s: %q\n\tfindings:%s", ex.Rule, verb, ex.Text, describe(res.Findings, ex.Text))
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package rules
+
+// People's names are found from the words around them and the name tables:
+//
+//	Mr. Okafor, Mrs. K           a courtesy title and a capitalised word
+//	pt Ana Ruiz, my patient JD   a patient word and a known name or initials
+//	his wife Linda               a relation and a known first name
+//	Maria Lopez                  a known first name and a surname
+//	Maria (alone)                a known first name, in a post about a patient
+//
+// Names after "Dr." or "nurse" are colleagues: reported, never escalated.
+
+// nameHit kinds, kept in hit.kind for weigh.
+const (
+	patLoneName patKind = 10 + iota // a first name alone: only in patient posts
+)
+
+func (e *Engine) detectNames(text string, st *scanState) {
+	r := e.rule("name")
+	if r < 0 {
+		return
+	}
+	toks := st.toks
+	lexc := e.b.m.lex.classes
+	cls := &e.b.cls
+	classOf := func(i int) classSet {
+		if i < 0 || i >= len(toks) || toks[i].lex < 0 {
+			return 0
+		}
+		return lexc[toks[i].lex]
+	}
+	cap := func(i int) bool { return toks[i].flags&tUpper != 0 && toks[i].flags&tDigit == 0 }
+	plain := func(i int) bool { return toks[i].flags&(tDigit|tHan) == 0 && toks[i].flags&tLetter != 0 }
+	initials := func(i int) bool {
+		n := toks[i].end - toks[i].start
+		return toks[i].flags&tAllCaps != 0 && n >= 2 && n <= 3 || n == 1 && toks[i].flags&tUpper != 0
+	}
+	knownFirst := func(i int) bool { return classOf(i)&cls.first != 0 }
+	knownName := func(i int) bool { return classOf(i)&(cls.first|cls.surname) != 0 }
+	anyName := func(i int) bool {
+		return classOf(i)&(cls.first|cls.surname|cls.firstCommon|cls.surnameCommon) != 0
+	}
+	stop := func(i int) bool { return classOf(i)&cls.nameStop != 0 }
+	// extend grows a name over following surnames, initials and unknown
+	// capitalised words: "Ana Ruiz", "John D.", "Maria de la Cruz".
+	extend := func(j int, lower bool) int {
+		k := j + 1
+		for n := 0; k < len(toks) && n < 3 && toks[k].gap <= gapJoin; n++ {
+			switch {
+			case stop(k) || !plain(k) && !initials(k):
+				return k
+			case cap(k) && (anyName(k) || toks[k].lex < 0 || initials(k)):
+				k++
+			case lower && classOf(k)&cls.surname != 0:
+				k++
+			default:
+				return k
+			}
+		}
+		return k
+	}
+	add := func(t0, t1 int, sev Severity, strong bool, kind patKind) {
+		h := st.add(r, toks, t0, t1, int(toks[t0].start), int(toks[t1-1].end))
+		h.sev, h.strong, h.kind = sev, strong, kind
+		h.fixed = kind != patReport || strong
+	}
+	for i := 0; i < len(toks); i++ {
+		c := classOf(i)
+		next := i + 1
+		if next >= len(toks) {
+			break
+		}
+		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
+		switch {
+		case c&cls.title != 0 && toks[next].gap <= gapJoin && (cap(next) && plain(next) || initials(next)) && !stop(next):
+			// "Mr. Okafor": any capitalised word after a courtesy title.
+			end := extend(next, false)
+			add(i, end, "", false, patReport)
+			i = end - 1
+			continue
+		case c&cls.clinician != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && anyName(next) && !stop(next):
+			// "Dr. Maria Lopez", "nurse Amy": a colleague, reported quietly.
+			end := extend(next, false)
+			add(next, end, Info, false, patColleague)
+			i = end - 1
+			continue
+		case c&cls.patientNoun != 0 && toks[next].gap <= gapSoft:
+			// "pt Ana Ruiz", "my patient, JD,", "patient 张伟", "pt john smith".
+			j := next
+			ok := false
+			switch {
+			case toks[j].flags&tHan != 0:
+				n := runeCount(text[toks[j].start:toks[j].end])
+				ok = n >= 2 && n <= 4
+			case initials(j):
+				ok = !stop(j) && toks[j].flags&tAllCaps != 0 || j+1 < len(toks) && text[toks[j].end:toks[j+1].start] == "." && toks[j].end-toks[j].start == 1
+			case cap(j) && plain(j):
+				ok = knownName(j) && !stop(j)
+			case plain(j):
+				ok = knownFirst(j) && !stop(j)
+			}
+			if ok {
+				end := j + 1
+				if toks[j].flags&tHan == 0 {
+					end = extend(j, !cap(j))
+				}
+				add(j, end, Block, true, patReport)
+				i = end - 1
+				continue
+			}
+		case c&cls.relation != 0 && toks[next].gap <= gapSoft && cap(next) && plain(next) && knownName(next) && !stop(next):
+			// "his wife Linda", "her son Marcus Hill".
+			end := extend(next, false)
+			add(next, end, "", false, patReport)
+			i = end - 1
+			continue
+		}
+		if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && !colleague {
+			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
+				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
+				end := extend(next, false)
+				add(i, end, "", false, patReport)
+				i = end - 1
+				continue
+			}
+			if toks[i].flags&tAllCaps == 0 {
+				add(i, i+1, Warn, false, patLoneName)
+			}
+		}
+	}
+}
+
+// patColleague marks a clinician's name: reported at info, never escalated.
+const patColleague patKind = 20
+
+func runeCount(s string) int {
+	n := 0
+	for range s {
+		n++
+	}
+	return n
+}

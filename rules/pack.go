@@ -1,0 +1,231 @@
+package rules
+
+import (
+	"embed"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The rule packs are data: packs/*.json, embedded at build time. Each file is
+//
+//	{"pack": "conduct", "classes": {"name": ["word", ...]}, "rules": [Rule...]}
+//
+// and every rule carries its own examples, which run as tests.
+
+//go:embed packs/*.json data/*.txt
+var packFS embed.FS
+
+// Rule is one rule of a pack, as written in the pack file.
+type Rule struct {
+	ID         string     // "<category>.<name>", unique
+	Category   Category   // the category, also the id's first part
+	Severity   Severity   // severity when the post is not about a patient
+	Identifier Identifier // Safe Harbor type, or empty
+	// Shape names a built-in detector (shapes.go, names.go); Phrase lists
+	// phrase patterns (phrase.go). A rule has either or both.
+	Shape  string
+	Phrase []string
+	// Unless lists phrases that, anywhere in the post, silence this rule
+	// (a disclosure such as "#ad" for an endorsement rule).
+	Unless []string
+
+	Message  string // what is wrong, in plain words
+	Why      string // why it matters, for the warning card
+	Citation string // the rule's source
+	Fix      *Fix   // a safer rewrite of the span, if there is one
+
+	// PatientSeverity is the severity when the post is about a patient.
+	PatientSeverity Severity
+	// RequiresPatient reports the rule only in posts about a patient.
+	RequiresPatient bool
+	// PatientContext marks the post as being about a patient encounter.
+	PatientContext bool
+	// Permission marks the post as shared with the patient's permission,
+	// which lowers the story risk but not direct identifiers.
+	Permission bool
+	// Quasi names the quasi-identifier kind this rule's matches are in a
+	// patient story: age, sex, time, place, occupation, event, condition.
+	Quasi string
+	// Silent rules set context but produce no finding of their own.
+	Silent bool
+	// Off rules are disabled unless a policy enables them.
+	Off bool
+
+	Examples Examples
+}
+
+// pack is one decoded pack file.
+type pack struct {
+	name    string
+	classes map[string][]string
+	rules   []*Rule
+}
+
+var quasiKinds = []string{"age", "sex", "time", "place", "occupation", "event", "condition"}
+
+// loadPacks decodes every embedded pack, in file name order.
+func loadPacks() ([]*pack, error) {
+	entries, err := packFS.ReadDir("packs")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	var packs []*pack
+	seen := map[string]bool{}
+	for _, name := range names {
+		data, err := packFS.ReadFile("packs/" + name)
+		if err != nil {
+			return nil, err
+		}
+		p, err := decodePack(data)
+		if err != nil {
+			return nil, &Error{Msg: "rule pack packs/" + name + ": " + err.Error()}
+		}
+		for _, r := range p.rules {
+			if seen[r.ID] {
+				return nil, &Error{Msg: "rule pack packs/" + name + ": duplicate rule id " + r.ID}
+			}
+			seen[r.ID] = true
+		}
+		packs = append(packs, p)
+	}
+	return packs, nil
+}
+
+func decodePack(data []byte) (*pack, error) {
+	v, err := parseJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	f, err := newFields(v, "")
+	if err != nil {
+		return nil, err
+	}
+	p := &pack{classes: map[string][]string{}}
+	f.str("pack", &p.name)
+	if cv := f.get("classes"); cv != nil {
+		if cv.kind != jObj {
+			return nil, fieldErr("classes", "must be an object of word lists")
+		}
+		for i, k := range cv.keys {
+			if !isClassName(k) {
+				return nil, fieldErr("classes."+k, "bad class name")
+			}
+			g := &jfields{obj: &jval{kind: jObj, keys: []string{k}, vals: []*jval{cv.vals[i]}}, path: "classes", used: []bool{false}}
+			var words []string
+			g.strs(k, &words)
+			if g.err != nil {
+				return nil, g.err
+			}
+			p.classes[k] = words
+		}
+	}
+	f.list("rules", func(v *jval, path string) error {
+		g, err := newFields(v, path)
+		if err != nil {
+			return err
+		}
+		r := &Rule{}
+		var cat, sev, psev, ident string
+		g.str("id", &r.ID)
+		g.str("category", &cat)
+		g.str("severity", &sev)
+		g.str("patient_severity", &psev)
+		g.str("identifier", &ident)
+		g.str("shape", &r.Shape)
+		g.strs("phrases", &r.Phrase)
+		g.strs("unless", &r.Unless)
+		g.str("message", &r.Message)
+		g.str("why", &r.Why)
+		g.str("citation", &r.Citation)
+		g.object("fix", func(h *jfields) {
+			r.Fix = &Fix{}
+			h.str("label", &r.Fix.Label)
+			h.str("replacement", &r.Fix.Replacement)
+		})
+		g.boolean("requires_patient", &r.RequiresPatient)
+		g.boolean("patient_context", &r.PatientContext)
+		g.boolean("permission", &r.Permission)
+		g.str("quasi", &r.Quasi)
+		g.boolean("silent", &r.Silent)
+		g.boolean("off", &r.Off)
+		g.object("examples", func(h *jfields) { decodeExamples(h, &r.Examples) })
+		if err := g.done(); err != nil {
+			return err
+		}
+		r.Category, r.Severity, r.PatientSeverity, r.Identifier = Category(cat), Severity(sev), Severity(psev), Identifier(ident)
+		if err := r.validate(); err != nil {
+			return fieldErr(path, err.Error())
+		}
+		p.rules = append(p.rules, r)
+		return nil
+	})
+	if err := f.done(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (r *Rule) validate() error {
+	if !strings.HasPrefix(r.ID, string(r.Category)+".") || !r.Category.valid() {
+		return &Error{Msg: "rule " + strconv.Quote(r.ID) + ": id must start with its category (one of privacy, boundaries, conduct, misinformation, disclosure)"}
+	}
+	if !r.Severity.valid() {
+		return &Error{Msg: "rule " + r.ID + ": severity must be info, warn or block"}
+	}
+	if r.PatientSeverity != "" && !r.PatientSeverity.valid() {
+		return &Error{Msg: "rule " + r.ID + ": patient_severity must be info, warn or block"}
+	}
+	if !r.Identifier.valid() {
+		return &Error{Msg: "rule " + r.ID + ": unknown identifier " + strconv.Quote(string(r.Identifier))}
+	}
+	if r.Shape == "" && len(r.Phrase) == 0 {
+		return &Error{Msg: "rule " + r.ID + ": needs a shape or phrases"}
+	}
+	if r.Shape != "" && !contains(shapeNames, r.Shape) {
+		return &Error{Msg: "rule " + r.ID + ": unknown shape " + strconv.Quote(r.Shape) + " (known: " + strings.Join(shapeNames, ", ") + ")"}
+	}
+	if r.Quasi != "" && !contains(quasiKinds, r.Quasi) {
+		return &Error{Msg: "rule " + r.ID + ": quasi must be one of " + strings.Join(quasiKinds, ", ")}
+	}
+	if !r.Silent && (r.Message == "" || r.Citation == "") {
+		return &Error{Msg: "rule " + r.ID + ": message and citation are required"}
+	}
+	if !r.Silent && len(r.Examples.Flag) == 0 {
+		return &Error{Msg: "rule " + r.ID + ": needs at least one example that must flag"}
+	}
+	if !r.Silent && len(r.Examples.Pass) == 0 {
+		return &Error{Msg: "rule " + r.ID + ": needs at least one example that must pass"}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// readWordList returns the entries of an embedded data/*.txt table.
+func readWordList(name string) []string {
+	data, err := packFS.ReadFile("data/" + name)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}

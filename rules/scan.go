@@ -1,0 +1,607 @@
+package rules
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A scan makes one pass to tokenize the text and look every token up in the
+// lexicon; phrase patterns are then tried only where their first word
+// occurs, the built-in detectors look only at the tokens that can start
+// their shape, and regular expressions run only for a policy's record
+// formats. The hits are then weighed together: whether the post is about a
+// patient, how many quasi-identifiers its story holds, whether it was
+// shared with permission.
+
+// hit is a match before it is weighed into a finding.
+type hit struct {
+	rule       int32
+	start, end int32 // bytes
+	t0, t1     int32 // tokens [t0, t1)
+	sev        Severity
+	ident      Identifier // overrides the rule's identifier when set
+	kind       patKind
+	strong     bool // tied to a patient by its own words ("pt Ana", "DOB")
+	fixed      bool // sev is final: no escalation in a patient post
+	msg        string
+}
+
+type scanState struct {
+	toks     []token
+	hits     []hit
+	low      []byte
+	silenced map[int32]bool
+	findings []Finding
+}
+
+func (st *scanState) reset() {
+	st.toks = st.toks[:0]
+	st.hits = st.hits[:0]
+	for k := range st.silenced {
+		delete(st.silenced, k)
+	}
+}
+
+// maxScanBytes bounds the text one scan reads; a longer text is cut at a rune
+// boundary (findings past the cut are not reported). 1 MiB is over 300 times
+// the longest post any of the three sites accepts.
+const maxScanBytes = 1 << 20
+
+// Scan checks a post and returns its findings in document order.
+func (e *Engine) Scan(text string) Result {
+	if len(text) > maxScanBytes {
+		cut := maxScanBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	st := e.pool.Get().(*scanState)
+	defer e.pool.Put(st)
+	st.reset()
+	if st.silenced == nil {
+		st.silenced = map[int32]bool{}
+	}
+	st.toks = tokenize(text, st.toks)
+	e.lookup(text, st)
+	e.matchPhrases(text, st, &e.b.m, false)
+	if e.over != nil {
+		e.matchPhrases(text, st, e.over, true)
+	}
+	e.detectShapes(text, st)
+	e.detectNames(text, st)
+	e.matchFormats(text, st)
+	return e.weigh(text, st)
+}
+
+// lookup sets each token's lexicon entries.
+func (e *Engine) lookup(text string, st *scanState) {
+	idx := e.b.m.lex.index
+	var idx2 map[string]int32
+	if e.over != nil {
+		idx2 = e.over.lex.index
+	}
+	for i := range st.toks {
+		t := &st.toks[i]
+		w := text[t.start:t.end]
+		if t.flags&(tUpper|tNonASCII) != 0 || hasUpper(w) {
+			st.low = appendLower(st.low[:0], w)
+		} else {
+			st.low = append(st.low[:0], w...)
+		}
+		if id, ok := idx[string(st.low)]; ok {
+			t.lex = id
+		} else if t.flags&tPossessive != 0 {
+			if id, ok := idx[string(trimPossessive(st.low))]; ok {
+				t.lex = id
+			}
+		}
+		if idx2 != nil {
+			if id, ok := idx2[string(st.low)]; ok {
+				t.lex2 = id
+			} else if t.flags&tPossessive != 0 {
+				if id, ok := idx2[string(trimPossessive(st.low))]; ok {
+					t.lex2 = id
+				}
+			}
+		}
+	}
+}
+
+func hasUpper(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i]-'A' < 26 {
+			return true
+		}
+	}
+	return false
+}
+
+func trimPossessive(b []byte) []byte {
+	if len(b) > 2 && b[len(b)-2] == '\'' && b[len(b)-1] == 's' {
+		return b[:len(b)-2]
+	}
+	return b
+}
+
+// appendLower appends the lower-case form of w, folding ’ to '.
+func appendLower(dst []byte, w string) []byte {
+	for i := 0; i < len(w); {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			if c-'A' < 26 {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[i:])
+		if r == '\u2019' {
+			dst = append(dst, '\'')
+		} else {
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+		i += size
+	}
+	return dst
+}
+
+func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool) {
+	lex := m.lex
+	for i := range st.toks {
+		t := &st.toks[i]
+		id := t.lex
+		if over {
+			id = t.lex2
+		}
+		if id >= 0 {
+			for _, p := range lex.starts[id] {
+				e.tryPattern(text, st, m, p, i, over)
+			}
+		}
+		if over && t.lex >= 0 {
+			if cls := e.b.m.lex.classes[t.lex]; cls != 0 {
+				for b := 0; b < 64; b++ {
+					if cls&(1<<uint(b)) != 0 {
+						for _, p := range m.classStarts[b] {
+							e.tryPattern(text, st, m, p, i, over)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i int, over bool) {
+	cp := &m.patterns[p]
+	if !e.enabled[cp.rule] {
+		return
+	}
+	if cp.elems[0].hashtag && st.toks[i].flags&tHashtag == 0 {
+		return
+	}
+	end := e.matchFrom(text, st.toks, cp.elems[1:], i+1, over)
+	if end < 0 {
+		return
+	}
+	if cp.kind == patUnless {
+		st.silenced[cp.rule] = true
+		return
+	}
+	st.hits = append(st.hits, hit{rule: cp.rule, start: st.toks[i].start, end: st.toks[end-1].end,
+		t0: int32(i), t1: int32(end), kind: cp.kind})
+}
+
+// matchFrom matches elems from token ti on and returns the index after the
+// last token matched, or -1. Optional elements are tried present first.
+func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, over bool) int {
+	if len(elems) == 0 {
+		return ti
+	}
+	ce := &elems[0]
+	if ti < len(toks) {
+		t := &toks[ti]
+		if ce.kind == peValue {
+			if t.gap <= gapSoft {
+				if end := matchValue(text, toks, ti, ce.minDigits); end > ti {
+					if r := e.matchFrom(text, toks, elems[1:], end, over); r >= 0 {
+						return r
+					}
+				}
+			}
+		} else if t.gap <= gapJoin && e.elemMatch(ce, t, over) {
+			if r := e.matchFrom(text, toks, elems[1:], ti+1, over); r >= 0 {
+				return r
+			}
+		}
+	}
+	if ce.optional {
+		return e.matchFrom(text, toks, elems[1:], ti, over)
+	}
+	return -1
+}
+
+func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
+	if ce.hashtag && t.flags&tHashtag == 0 {
+		return false
+	}
+	switch ce.kind {
+	case peWord:
+		id := t.lex
+		if over {
+			id = t.lex2
+		}
+		if id < 0 {
+			return false
+		}
+		for _, w := range ce.words {
+			if w == id {
+				return true
+			}
+		}
+		return false
+	case peClass:
+		return t.lex >= 0 && e.b.m.lex.classes[t.lex]&ce.classes != 0
+	case peAny:
+		return t.flags&tLetter != 0
+	case peNum:
+		return t.flags&tDigit != 0 && t.flags&tLetter == 0
+	case peCap:
+		return t.flags&tUpper != 0
+	}
+	return false
+}
+
+// matchValue matches an identifier value such as "44120931", "3B",
+// "A-1234-77" or "1EG4-TE5-MK73" from token ti and returns the index after
+// it, or ti when there is none with at least minDigits digits.
+func matchValue(text string, toks []token, ti, minDigits int) int {
+	digits, j := 0, ti
+	for j < len(toks) {
+		t := &toks[j]
+		if t.end-t.start > 24 || t.flags&tNonASCII != 0 {
+			break
+		}
+		if j > ti {
+			sep := text[toks[j-1].end:t.start]
+			if sep != "-" && sep != "." && sep != "/" {
+				break
+			}
+			if t.flags&tDigit == 0 && t.end-t.start > 3 {
+				break
+			}
+		} else if t.flags&tDigit == 0 {
+			// A value starts with a digit somewhere in its first token,
+			// or is a short code such as "A" in "bed A".
+			if t.end-t.start > 2 || t.flags&tUpper == 0 {
+				break
+			}
+		}
+		for k := t.start; k < t.end; k++ {
+			if c := text[k]; c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		j++
+	}
+	if j == ti || digits < minDigits {
+		return ti
+	}
+	return j
+}
+
+// matchFormats runs the policy's record-number patterns. A pattern with a
+// literal prefix runs only where that prefix occurs.
+func (e *Engine) matchFormats(text string, st *scanState) {
+	for _, f := range e.formats {
+		if !e.enabled[f.rule] {
+			return
+		}
+		if f.prefix != "" && !strings.Contains(text, f.prefix) {
+			continue
+		}
+		for _, m := range f.re.FindAllStringIndex(text, 100) {
+			if m[0] == m[1] {
+				continue
+			}
+			t0 := tokenAt(st.toks, m[0])
+			t1 := tokenAt(st.toks, m[1]-1) + 1
+			h := st.add(f.rule, st.toks, t0, t1, m[0], m[1])
+			h.ident, h.sev, h.fixed = f.ident, f.sev, f.sev != ""
+			h.msg = "This matches " + f.name + ", a record-number format of your institution."
+		}
+	}
+}
+
+// weigh turns the hits into findings: it applies the post-level context,
+// the severities, the policy's filters, and sorts and de-duplicates.
+func (e *Engine) weigh(text string, st *scanState) Result {
+	patient, permission := false, false
+	// ctx is where the post first shows it is about a patient: a
+	// patient-encounter phrase, or else a hit tied to a patient by itself.
+	var ctx hit
+	ctxRank := 0
+	for i := range st.hits {
+		h := &st.hits[i]
+		r := e.rules[h.rule]
+		if st.silenced[h.rule] {
+			continue
+		}
+		rank := 0
+		if r.PatientContext {
+			rank = 2
+		} else if h.strong {
+			rank = 1
+		}
+		if rank > ctxRank || rank > 0 && rank == ctxRank && h.start < ctx.start {
+			ctx, ctxRank = *h, rank
+		}
+		if r.Permission {
+			permission = true
+		}
+	}
+	patient = ctxRank > 0
+
+	// Place names stand only in a place context.
+	kept := st.hits[:0]
+	for _, h := range st.hits {
+		if (h.kind == patPlace || h.kind == patPlaceCmn) && !e.placeContext(text, st.toks, &h) {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	st.hits = kept
+
+	// The quasi-identifiers of the patient's story.
+	var kinds [8]bool
+	hasDirect := false
+	if patient {
+		for i := range st.hits {
+			h := &st.hits[i]
+			r := e.rules[h.rule]
+			if st.silenced[h.rule] {
+				continue
+			}
+			if q := e.quasiOf(r, h); q >= 0 {
+				kinds[q] = true
+			}
+			if isDirect(e.identOf(r, h)) {
+				hasDirect = true
+			}
+		}
+	}
+	nq := 0
+	var qlist []string
+	for k, on := range kinds {
+		if on && k < len(quasiKinds) {
+			nq++
+			qlist = append(qlist, quasiKinds[k])
+		}
+	}
+	storySev := Severity("")
+	if patient && nq > 0 {
+		rank := 2
+		if nq >= 3 {
+			rank = 3
+		}
+		if permission {
+			rank--
+		}
+		storySev = severityOfRank(rank)
+	}
+
+	out := st.findings[:0]
+	for i := range st.hits {
+		h := &st.hits[i]
+		r := e.rules[h.rule]
+		if st.silenced[h.rule] || r.Silent || (r.RequiresPatient || h.kind == patLoneName) && !patient || r.Shape == "story" {
+			continue
+		}
+		sev := h.sev
+		if sev == "" {
+			sev = r.Severity
+		}
+		if patient && !h.fixed && r.PatientSeverity.Rank() > sev.Rank() && (r.Quasi == "" || r.Identifier != "") {
+			sev = r.PatientSeverity
+		}
+		if r.Quasi != "" && r.Identifier == "" && storySev == Block && sev.Rank() < Warn.Rank() {
+			sev = Warn // a part of a story that identifies the patient
+		}
+		if r.Quasi == "condition" && r.RequiresPatient && (storySev == Block || hasDirect) {
+			sev = Block // a sensitive condition tied to an identifiable patient
+		}
+		out = append(out, e.finding(r, h, sev))
+	}
+	if storySev != "" {
+		if si := e.rule("story"); si >= 0 {
+			r := e.rules[si]
+			f := e.finding(r, &ctx, storySev)
+			f.Message = r.Message + " (" + strings.Join(qlist, ", ") + ")"
+			out = append(out, f)
+		}
+	}
+	out = dedupe(out)
+	// The policy's floor.
+	kept2 := out[:0]
+	for _, f := range out {
+		if f.Severity.Rank() >= e.minSev.Rank() {
+			kept2 = append(kept2, f)
+		}
+	}
+	out = kept2
+	setUTF16(text, out)
+
+	res := Result{Findings: make([]Finding, len(out))}
+	copy(res.Findings, out)
+	st.findings = out[:0]
+	max := 0
+	counts := map[Category]int{}
+	for _, f := range res.Findings {
+		if f.Severity.Rank() > max {
+			max = f.Severity.Rank()
+		}
+		counts[f.Category]++
+	}
+	res.Summary = Summary{Risk: "none", Enforce: e.enforce, PatientContext: patient, QuasiIdentifiers: qlist, Counts: counts}
+	if max > 0 {
+		res.Summary.Risk = string(severityOfRank(max))
+	}
+	res.Summary.Intercept = max > 0 && max >= e.intercep.Rank()
+	if res.Summary.QuasiIdentifiers == nil {
+		res.Summary.QuasiIdentifiers = []string{}
+	}
+	return res
+}
+
+func (e *Engine) finding(r *crule, h *hit, sev Severity) Finding {
+	if fixed := e.severity[r.idx]; fixed != "" {
+		sev = fixed
+	}
+	f := Finding{Rule: r.ID, Category: r.Category, Severity: sev, Identifier: e.identOf(r, h),
+		Start: int(h.start), End: int(h.end), Message: r.Message, Citation: r.Citation, Fixes: []Fix{}}
+	if h.msg != "" {
+		f.Message = h.msg
+	}
+	if r.Fix != nil {
+		f.Fixes = []Fix{*r.Fix}
+	}
+	return f
+}
+
+func (e *Engine) identOf(r *crule, h *hit) Identifier {
+	if h.ident != "" {
+		return h.ident
+	}
+	return r.Identifier
+}
+
+// quasiOf returns the index in quasiKinds of the quasi-identifier a hit is,
+// or -1. Identifiers count too: a date is a time, a town a place.
+func (e *Engine) quasiOf(r *crule, h *hit) int {
+	q := r.Quasi
+	if q == "" {
+		switch e.identOf(r, h) {
+		case IDDate:
+			q = "time"
+		case IDGeo:
+			q = "place"
+		case IDAge90:
+			q = "age"
+		}
+	}
+	for i, k := range quasiKinds {
+		if k == q {
+			return i
+		}
+	}
+	return -1
+}
+
+// isDirect reports whether an identifier on its own points at one person.
+func isDirect(id Identifier) bool {
+	switch id {
+	case "", IDGeo, IDDate, IDAge90, IDURL:
+		return false
+	}
+	return true
+}
+
+// dedupe sorts findings, merges repeats of one rule over overlapping spans,
+// and of two overlapping identifier findings keeps the stronger: the higher
+// severity, then the institution's own record format, then the longer span.
+func dedupe(fs []Finding) []Finding {
+	sortFindings(fs)
+	strength := func(f *Finding) int {
+		s := f.Severity.Rank() * 4
+		if f.Rule == "privacy.record_format" {
+			s += 2
+		}
+		return s
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		keep := true
+		for k := len(out) - 1; k >= 0 && keep; k-- {
+			g := &out[k]
+			if g.End <= f.Start || g.Start >= f.End {
+				continue
+			}
+			switch {
+			case g.Rule == f.Rule:
+				if f.End > g.End {
+					g.End = f.End
+				}
+				if f.Severity.Rank() > g.Severity.Rank() {
+					g.Severity = f.Severity
+				}
+				keep = false
+			case g.Identifier != "" && f.Identifier != "":
+				sg, sf := strength(g), strength(&f)
+				if sf > sg || sf == sg && f.End-f.Start > g.End-g.Start {
+					*g = f // f replaces g
+				}
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	sortFindings(out)
+	return out
+}
+
+// sortFindings orders findings for display: by start, end, then rule id.
+func sortFindings(fs []Finding) {
+	sort.Slice(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// setUTF16 fills Start16/End16 from the byte offsets in one pass over the
+// text. Invalid UTF-8 bytes count as one unit each, as U+FFFD does in a
+// JavaScript string decoded from them.
+func setUTF16(text string, fs []Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	type pos struct {
+		off int
+		dst *int
+	}
+	ps := make([]pos, 0, 2*len(fs))
+	for i := range fs {
+		ps = append(ps, pos{fs[i].Start, &fs[i].Start16}, pos{fs[i].End, &fs[i].End16})
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].off < ps[j].off })
+	u16, b := 0, 0
+	for _, p := range ps {
+		for b < p.off && b < len(text) {
+			c := text[b]
+			if c < utf8.RuneSelf {
+				b++
+				u16++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[b:])
+			b += size
+			if r >= 0x10000 {
+				u16 += 2
+			} else {
+				u16++
+			}
+		}
+		*p.dst = u16
+	}
+}
