@@ -378,7 +378,9 @@ func Compile(p *Policy) (*Engine, error) {
 	for k := range p.Severity {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return strings.Count(keys[i], ".") < strings.Count(keys[j], ".") || keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return strings.Count(keys[i], ".") < strings.Count(keys[j], ".") || keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		for i, r := range e.rules {
 			if selects(k, r.ID) {

@@ -35,11 +35,11 @@ const (
 type gapKind uint8
 
 const (
-	gapNone   gapKind = iota // tokens touch (only at the start)
-	gapSpace                 // spaces and tabs only
-	gapJoin                  // a hyphen, slash or similar inside a phrase: "drug-seeking"
-	gapSoft                  // a comma, colon, '#', quotes, brackets
-	gapHard                  // a sentence end or a line break
+	gapNone  gapKind = iota // tokens touch (only at the start)
+	gapSpace                // spaces and tabs only
+	gapJoin                 // a hyphen, slash or similar inside a phrase: "drug-seeking"
+	gapSoft                 // a comma, colon, '#', quotes, brackets
+	gapHard                 // a sentence end or a line break
 )
 
 // tokenize splits text into tokens, appending to toks. It works on bytes
