@@ -9,3 +9,60 @@ contract: bin
 	@test -x ../shared/contract/check-scan || { echo "contract: ../shared/contract/check-scan not found"; exit 1; }
 	../shared/contract/check-scan ./$(BIN) scan --format jsonl --engine wasm
 	../shared/contract/check-scan ./$(BIN) scan --format jsonl --engine native
+
+# --- self-audit of past posts (host/audit, `discreet audit`)
+# Its Go tests run in test-go. test-audit audits a generated X archive with
+# the built command and opens report.html in Debian's chromium
+# (playwright-core pinned in host/audit/e2e/package-lock.json).
+# The speed goal is a benchmark: make bench-audit.
+.PHONY: test-audit bench-audit
+test:: test-audit
+test-audit: bin browser-deps
+	cd host/audit/e2e && npm ci --no-audit --no-fund --loglevel=error
+	DISCREET_BIN=$(BIN) node --test host/audit/e2e/
+bench-audit: $(WASM)
+	$(GO) test -run='^$$' -bench=AuditX100k -benchtime=1x ./host/audit/
+
+# --- settings backend: host/server (the handler), host/worker (Cloudflare
+# Workers via syumai/workers, wrangler 4.86.0 pinned in its lockfile),
+# host/console (admin console, embedded). The Go suite in host/server runs
+# natively in test-go; test-server runs it again against `wrangler dev` with
+# local D1, then the console's browser test. make worker-dev runs the worker.
+WORKER_NODE  := host/worker/node_modules/.installed
+CONSOLE_NODE := host/console/node_modules/.installed
+.PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server
+test:: test-server
+
+# go:embed cannot reach extension/: copy its WASI shim and scanner client.
+console-vendor:
+	@mkdir -p host/console/vendor
+	@for f in wasi.js scanner.js; do \
+	  if [ -f extension/src/$$f ]; then cmp -s extension/src/$$f host/console/vendor/$$f || cp extension/src/$$f host/console/vendor/$$f; \
+	  else rm -f host/console/vendor/$$f; echo "console-vendor: extension/src/$$f is missing; the console's live preview will say it is unavailable"; fi; done
+bin: console-vendor
+
+$(WORKER_NODE): host/worker/package.json host/worker/package-lock.json
+	cd host/worker && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+$(CONSOLE_NODE): host/console/package.json host/console/package-lock.json
+	cd host/console && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+worker-build: console-vendor
+	cd host/worker && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go
+	cd host/worker && GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o build/app.wasm .
+	@printf 'worker app.wasm: %s bytes, %s gzipped\n' $$(wc -c <host/worker/build/app.wasm) $$(gzip -9c host/worker/build/app.wasm | wc -c)
+
+worker-dev: worker-build $(WORKER_NODE)
+	host/worker/wrangler.sh dev
+
+test-server: test-server-worker test-console
+
+test-server-worker: worker-build $(WORKER_NODE)
+	host/worker/wrangler.sh test $(GO) test -count=1 ./host/server/
+
+test-console: bin browser-deps $(CONSOLE_NODE)
+	DISCREET_BIN=$(BIN) node --test --test-timeout=180000 host/console/test/
+
+bench-server: $(WASM)
+	$(GO) test -run='^$$' -bench=PolicyFetch -benchtime=3s ./host/server/
