@@ -1,0 +1,47 @@
+# The browser extension (extension/). Included by the top Makefile.
+#   make build   -> build/extension/chrome, build/extension/firefox (unpacked)
+#   make test    -> node:test unit tests + headless chromium tests (test-extension)
+#   make check   -> tsc --noEmit (checkJs) + web-ext lint on the Firefox build
+#   make bench-extension, make run-extension
+EXT       := extension
+EXT_NODE  := $(EXT)/node_modules/.installed
+EXT_SRC   := $(shell find $(EXT)/src $(EXT)/manifest $(EXT)/tools -type f) $(EXT)/managed_schema.json
+EXT_BUILT := build/extension/chrome/manifest.json
+EXT_FIX   := build/extension-fixtures/draft.html
+
+.PHONY: build-extension test-extension test-extension-unit test-extension-browser check-extension bench-extension run-extension
+
+build:: build-extension
+test:: test-extension
+check:: check-extension
+run:: run-extension
+
+$(EXT_NODE): $(EXT)/package.json $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(EXT_BUILT): $(WASM) $(EXT_SRC) $(EXT_NODE)
+	node $(EXT)/tools/build.mjs
+
+$(EXT_FIX): $(wildcard $(EXT)/test/fixtures/*) $(EXT_NODE)
+	node $(EXT)/tools/fixtures.mjs
+
+build-extension: $(EXT_BUILT)
+
+test-extension: test-extension-unit test-extension-browser
+
+test-extension-unit: $(EXT_NODE) $(WASM)
+	cd $(EXT) && node --test test/unit/
+
+test-extension-browser: browser-deps $(EXT_BUILT) $(EXT_FIX)
+	cd $(EXT) && node --test --test-concurrency=1 --test-timeout=120000 test/browser/
+
+check-extension: $(EXT_BUILT) $(EXT_NODE)
+	cd $(EXT) && npx tsc -p jsconfig.json --noEmit
+	cd $(EXT) && npx web-ext lint --source-dir ../build/extension/firefox --self-hosted --warnings-as-errors --output text
+
+bench-extension: browser-deps $(EXT_BUILT) $(EXT_FIX)
+	cd $(EXT) && node bench/run.mjs
+
+run-extension: browser-deps $(EXT_BUILT) $(EXT_FIX)
+	cd $(EXT) && node tools/run.mjs

@@ -1,0 +1,64 @@
+// @ts-check
+// The options page: enrollment, per-site switches, info findings, opt-in
+// counts. Settings pushed by the organisation (managed storage) are shown
+// and locked.
+import { send } from '../ext.js';
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+const LOCK = 'Set by your organisation';
+
+/** @param {HTMLInputElement} el @param {boolean} locked */
+function lock(el, locked) {
+  el.disabled = locked;
+  el.closest('label')?.classList.toggle('locked', locked);
+  if (locked) { el.title = LOCK; el.dataset.locked = 'true'; } else { el.removeAttribute('title'); delete el.dataset.locked; }
+}
+
+async function load() {
+  const st = await send({ kind: 'state' });
+  if (st.error) { $('msg').textContent = st.error; return; }
+  const s = st.settings;
+  const locked = new Set(st.locked);
+  $('backend_url').value = st.enrollment?.backend_url ?? s.backend_url;
+  $('enrollment_code').value = s.enrollment_code;
+  lock($('backend_url'), locked.has('backend_url'));
+  lock($('enrollment_code'), locked.has('enrollment_code'));
+  $('enrolled').textContent = st.enrollment
+    ? `Enrolled with ${st.enrollment.institution}${st.policy ? `, policy version ${st.policy.version}` : ''}.`
+    : 'Not enrolled: the default rules apply.';
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('[data-site]'))) {
+    const site = /** @type {string} */ (el.dataset.site);
+    el.checked = s.sites[site];
+    lock(el, locked.has('sites.' + site));
+  }
+  for (const k of ['show_info', 'counts_opt_in']) {
+    $(k).checked = s[k];
+    lock($(k), locked.has(k));
+  }
+}
+
+/** @param {Record<string, any>} patch */
+async function save(patch) {
+  const r = await send({ kind: 'settings.set', patch });
+  $('msg').textContent = r.error ? r.error : 'Saved.';
+  await load();
+}
+
+for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('[data-site]'))) {
+  el.addEventListener('change', () => save({ sites: { [/** @type {string} */ (el.dataset.site)]: el.checked } }));
+}
+for (const k of ['show_info', 'counts_opt_in']) $(k).addEventListener('change', () => save({ [k]: $(k).checked }));
+
+document.getElementById('enroll')?.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('enroll-msg').textContent = 'Enrolling…';
+  const r = await send({ kind: 'enroll', backend_url: $('backend_url').value.trim(), code: $('enrollment_code').value.trim() });
+  $('enroll-msg').textContent = r.error ? `Could not enroll: ${r.error}` : `Enrolled with ${r.institution}.`;
+  await load();
+});
+document.getElementById('refresh')?.addEventListener('click', async () => {
+  const r = await send({ kind: 'refresh' });
+  $('enroll-msg').textContent = r.error ? `Could not refresh: ${r.error}` : r.status === 'not-enrolled' ? 'Not enrolled.' : `Policy ${r.status === 'updated' ? 'updated' : 'unchanged'} (version ${r.version}).`;
+  await load();
+});
+load();
