@@ -169,13 +169,14 @@ export function createBackground(adapter, o = {}) {
 
   /** @param {any} msg @param {chrome.runtime.MessageSender} sender */
   async function handle(msg, sender) {
-    const fromTab = !!sender.tab;
+    // Content scripts run in web pages; the popup, options and benchmark pages are the extension's own.
+    const fromPage = !(sender.url ?? '').startsWith(api.runtime.getURL(''));
     switch (msg?.kind) {
       case 'hello':
         return pageState(sender.tab?.url ?? sender.url);
       case 'scan': {
         const ps = await pageState(sender.tab?.url ?? sender.url);
-        if (fromTab && !ps.enabled) return { disabled: true, reason: ps.reason };
+        if (fromPage && !ps.enabled) return { disabled: true, reason: ps.reason };
         if (typeof msg.text !== 'string') return { error: 'scan: no text' };
         return withPolicy((key) => adapter.scan(key, msg.text));
       }
@@ -185,7 +186,7 @@ export function createBackground(adapter, o = {}) {
         await countPublished(Array.isArray(msg.rules) ? msg.rules : []);
         return { ok: true };
     }
-    if (fromTab) return { error: 'not allowed from a page' };
+    if (fromPage) return { error: 'not allowed from a page' };
     switch (msg?.kind) {
       case 'state':
         return state();

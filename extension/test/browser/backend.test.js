@@ -1,0 +1,85 @@
+// Enrollment and the signed policy against a fake settings backend (Node
+// http + Ed25519): fetch, verify, cache, 304, a bad signature refused, the
+// cached policy kept when the backend is down, opt-in counts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openSite, waitForRule, overlayFindings, fakeBackend, EXT_ID } from './harness.js';
+
+let b, be;
+before(async () => { be = await fakeBackend(); b = await launch(); });
+after(async () => { await b?.close(); await be?.close(); });
+
+/** Sends a message to the background as the options page does. */
+async function bg(msg) {
+  const page = await b.context.newPage();
+  await page.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
+  const r = await page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+  await page.close();
+  return r;
+}
+
+test('enroll, verify and use the policy; 304 on refresh; a bad signature is refused; a down backend keeps the cache', async () => {
+  const bad = await bg({ kind: 'enroll', backend_url: be.url, code: 'WRONG' });
+  assert.match(bad.error, /HTTP 403/);
+  const r = await bg({ kind: 'enroll', backend_url: be.url, code: 'MERCY-2026' });
+  assert.deepEqual(r, { ok: true, institution: 'Mercy Health', slug: 'mercy' });
+  let st = await bg({ kind: 'state' });
+  assert.equal(st.policy.version, 7);
+  assert.equal(st.policy.slug, 'mercy');
+  // The policy's custom term is found in a composer.
+  const page = await openSite(b.context, 'linkedin');
+  await page.click('#editor .ql-editor');
+  await page.keyboard.type('We met at the zebra crossing');
+  await waitForRule(page, 'conduct.term').catch(() => {});
+  const fs = await overlayFindings(page);
+  assert.ok(fs.some((f) => f.category === 'conduct' && f.severity === 'warn'), JSON.stringify(fs));
+  await page.close();
+  // Refresh: If-None-Match -> 304, the cache stays.
+  const r2 = await bg({ kind: 'refresh' });
+  assert.deepEqual(r2, { status: 'not-modified', version: 7 });
+  const last = be.state.requests.filter((q) => q.url.endsWith('/policy')).at(-1);
+  assert.equal(last.headers['if-none-match'], '"v7"');
+  // A new version signed with another key is refused; the cached one stays.
+  be.state.version = 8;
+  be.state.signWith = be.otherKey();
+  const r3 = await bg({ kind: 'refresh' });
+  assert.match(r3.error, /signature/);
+  st = await bg({ kind: 'state' });
+  assert.equal(st.policy.version, 7);
+  // (Downgrades and other institutions' payloads: see test/unit/policy.test.js.)
+  // Backend down: the cached policy stays in use.
+  be.state.down = true;
+  const r4 = await bg({ kind: 'refresh' });
+  assert.match(r4.error, /HTTP 503/);
+  st = await bg({ kind: 'state' });
+  assert.equal(st.policy.version, 7);
+  be.state.down = false;
+  // No request to the backend carried anything but the code, an ETag or counts.
+  for (const q of be.state.requests) assert.ok(!q.body.includes('zebra'), q.url);
+});
+
+test('opt-in counts: rule ids and numbers only, with the report token', async () => {
+  assert.deepEqual(await bg({ kind: 'settings.set', patch: { counts_opt_in: true } }), { ok: true });
+  const page = await openSite(b.context, 'x');
+  await page.click('#editor .public-DraftEditor-content');
+  await page.keyboard.type('Call 555-201-7788 after the zebra crossing');
+  await waitForRule(page, 'privacy.phone');
+  await page.click('#post');
+  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
+  await page.waitForFunction(() => window.posted.length === 1);
+  await page.close();
+  await new Promise((r) => setTimeout(r, 300));
+  const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+  const r = await bg({ kind: 'counts.flush', today: tomorrow });
+  assert.equal(r.sent, 1);
+  const q = be.state.requests.find((x) => x.url === '/v1/institutions/mercy/counts');
+  assert.equal(q.headers.authorization, 'Bearer rt-secret');
+  const body = JSON.parse(q.body);
+  assert.equal(body.day, new Date().toISOString().slice(0, 10));
+  assert.ok(body.counts['privacy.phone'] >= 1, q.body);
+  for (const [k, v] of Object.entries(body.counts)) {
+    assert.match(k, /^[a-z_]+\.[a-z0-9_.]+$/);
+    assert.ok(Number.isInteger(v));
+  }
+  assert.ok(!q.body.includes('555') && !q.body.includes('zebra'));
+});
