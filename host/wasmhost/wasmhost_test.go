@@ -78,7 +78,22 @@ func checkSpans(t *testing.T, text string, r rules.Result) {
 	}
 }
 
-func onBoundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }
+// onBoundary reports whether byte offset i is not inside a valid UTF-8
+// sequence. A stray invalid byte is a sequence of its own (as Go's range
+// loop and JavaScript's decoder see it).
+func onBoundary(s string, i int) bool {
+	for j := 0; j < len(s); {
+		if j == i {
+			return true
+		}
+		if j > i {
+			return false
+		}
+		_, size := utf8.DecodeRuneInString(s[j:])
+		j += size
+	}
+	return i == len(s)
+}
 
 // utf16Len counts UTF-16 code units as JavaScript does; an invalid byte
 // decodes to U+FFFD, one unit.

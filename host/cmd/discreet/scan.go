@@ -44,7 +44,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	default:
 		return errorf(stderr, "scan", "--format %q: want text, json or jsonl", o.format)
 	}
-	if o.engine != "wasm" && o.engine != "native" {
+	if _, test := testEngines[o.engine]; !test && o.engine != "wasm" && o.engine != "native" {
 		return errorf(stderr, "scan", "--engine %q: want wasm or native", o.engine)
 	}
 	min := rules.Severity(o.minSeverity)
