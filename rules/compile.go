@@ -79,12 +79,12 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 			for _, w := range e.words {
 				ce.words = append(ce.words, m.lex.intern(w))
 			}
-			if e.kind == peClass {
-				bit, ok := classIDs[e.class]
+			for _, name := range e.classNames {
+				bit, ok := classIDs[name]
 				if !ok {
-					return &Error{Msg: "unknown class {" + e.class + "}"}
+					return &Error{Msg: "unknown class {" + name + "}"}
 				}
-				ce.classes = 1 << uint(bit)
+				ce.classes |= 1 << uint(bit)
 			}
 			cp.elems = append(cp.elems, ce)
 		}

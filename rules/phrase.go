@@ -14,6 +14,7 @@ import (
 //	[your] {drug}           an optional word; a word class
 //	#ad                     a hashtag
 //	{id4}                   an identifier-like value with at least 4 digits
+//	!miles|points           the next word is not one of these
 //
 // Classes are the built-in word lists (firstname, surname, place, drug,
 // month, weekday, state) and the lists a pack declares. {any} is any word,
@@ -27,18 +28,19 @@ type phrase struct {
 type pelemKind uint8
 
 const (
-	peWord  pelemKind = iota // one of words
-	peClass                  // a word of the named class
+	peWord  pelemKind = iota // one of words, or a word of one of classNames
+	peClass                  // a word of one of classNames
 	peAny                    // any word token
 	peNum                    // a token of digits only
 	peCap                    // a capitalised word
 	peValue                  // an identifier value: digits, letters+digits, dashes
+	peNot                    // the next word is none of words (consumes nothing)
 )
 
 type pelem struct {
 	kind      pelemKind
-	words     []string // lower-case alternatives (peWord)
-	class     string   // peClass
+	words      []string // lower-case alternatives
+	classNames []string // classes whose words also match
 	optional  bool
 	hashtag   bool
 	minDigits int // peValue
@@ -79,45 +81,63 @@ func parsePhrase(src string) (*phrase, error) {
 		if strings.HasPrefix(f, "(") && strings.HasSuffix(f, ")") && len(f) > 2 {
 			f = f[1 : len(f)-1]
 		}
-		switch {
-		case strings.HasPrefix(f, "{") && strings.HasSuffix(f, "}"):
-			name := f[1 : len(f)-1]
-			switch {
-			case name == "any":
-				e.kind = peAny
-			case name == "num":
-				e.kind = peNum
-			case name == "cap":
-				e.kind = peCap
-			case strings.HasPrefix(name, "id"):
-				e.kind = peValue
-				e.minDigits = 1
-				if name != "id" {
-					n, err := strconv.Atoi(name[2:])
-					if err != nil || n < 1 || n > 20 {
-						return nil, &Error{Msg: "bad value element " + strconv.Quote(f) + ": want {id} or {idN} with N from 1 to 20"}
+		if strings.HasPrefix(f, "#") {
+			e.hashtag = true
+			f = f[1:]
+		}
+		not := strings.HasPrefix(f, "!")
+		if not {
+			f = f[1:]
+		}
+		for _, alt := range strings.Split(f, "|") {
+			if strings.HasPrefix(alt, "{") && strings.HasSuffix(alt, "}") {
+				name := alt[1 : len(alt)-1]
+				wild := pelemKind(255)
+				switch {
+				case name == "any":
+					wild = peAny
+				case name == "num":
+					wild = peNum
+				case name == "cap":
+					wild = peCap
+				case strings.HasPrefix(name, "id"):
+					wild = peValue
+					e.minDigits = 1
+					if name != "id" {
+						n, err := strconv.Atoi(name[2:])
+						if err != nil || n < 1 || n > 20 {
+							return nil, &Error{Msg: "bad value element " + strconv.Quote(alt) + ": want {id} or {idN} with N from 1 to 20"}
+						}
+						e.minDigits = n
 					}
-					e.minDigits = n
 				}
-			default:
+				if wild != 255 {
+					if strings.Contains(f, "|") {
+						return nil, &Error{Msg: strconv.Quote(alt) + " cannot be one of several alternatives in " + strconv.Quote(src)}
+					}
+					e.kind = wild
+					continue
+				}
 				if !isClassName(name) {
-					return nil, &Error{Msg: "bad class name " + strconv.Quote(f)}
+					return nil, &Error{Msg: "bad class name " + strconv.Quote(alt)}
 				}
-				e.kind = peClass
-				e.class = name
+				e.classNames = append(e.classNames, name)
+				continue
 			}
-		default:
-			if strings.HasPrefix(f, "#") {
-				e.hashtag = true
-				f = f[1:]
+			w := normWord(alt)
+			if w == "" || !isPlainWord(w) {
+				return nil, &Error{Msg: "bad word " + strconv.Quote(alt) + " in phrase " + strconv.Quote(src) + ": use letters and digits (hyphens and periods split words)"}
 			}
-			for _, w := range strings.Split(f, "|") {
-				w = normWord(w)
-				if w == "" || !isPlainWord(w) {
-					return nil, &Error{Msg: "bad word " + strconv.Quote(f) + " in phrase " + strconv.Quote(src) + ": use letters and digits (hyphens and periods split words)"}
-				}
-				e.words = append(e.words, w)
+			e.words = append(e.words, w)
+		}
+		if e.kind == peWord && len(e.words) == 0 {
+			e.kind = peClass
+		}
+		if not {
+			if e.kind != peWord || e.optional || len(e.classNames) > 0 {
+				return nil, &Error{Msg: "a negated element takes plain words only: " + strconv.Quote(f)}
 			}
+			e.kind = peNot
 		}
 		p.elems = append(p.elems, e)
 	}
@@ -173,7 +193,7 @@ func isPlainWord(w string) bool {
 
 // normWord lower-cases a word the way the scanner lower-cases tokens.
 func normWord(w string) string {
-	w = strings.TrimSuffix(w, ".")
+	w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	return lowerWord(nil, w)
 }
 

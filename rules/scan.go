@@ -203,6 +203,12 @@ func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, ove
 		return ti
 	}
 	ce := &elems[0]
+	if ce.kind == peNot {
+		if ti < len(toks) && toks[ti].gap <= gapJoin && e.elemMatch(&celem{kind: peWord, words: ce.words}, &toks[ti], over) {
+			return -1
+		}
+		return e.matchFrom(text, toks, elems[1:], ti, over)
+	}
 	if ti < len(toks) {
 		t := &toks[ti]
 		if ce.kind == peValue {
@@ -235,15 +241,14 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 		if over {
 			id = t.lex2
 		}
-		if id < 0 {
-			return false
-		}
-		for _, w := range ce.words {
-			if w == id {
-				return true
+		if id >= 0 {
+			for _, w := range ce.words {
+				if w == id {
+					return true
+				}
 			}
 		}
-		return false
+		return ce.classes != 0 && t.lex >= 0 && e.b.m.lex.classes[t.lex]&ce.classes != 0
 	case peClass:
 		return t.lex >= 0 && e.b.m.lex.classes[t.lex]&ce.classes != 0
 	case peAny:
