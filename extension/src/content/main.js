@@ -14,6 +14,9 @@
 //     the pre-publish dialog. Underlines: CSS Custom Highlight API (boxes when absent).
 //   Interceptor: capture-phase click on Post / Tweet / Share and Ctrl/Cmd+Enter.
 //
+// The build joins this module with textmap.js, spans.js and ../ext.js into
+// one classic script (content.js) that runs once per page.
+//
 // Never: DOM changes inside an editor (fixes go through the editor's own
 // input path), storing or logging the text, blocking typing.
 
