@@ -5,7 +5,7 @@
 #   make bench-extension, make run-extension
 EXT       := extension
 EXT_NODE  := $(EXT)/node_modules/.installed
-EXT_SRC   := $(shell find $(EXT)/src $(EXT)/manifest $(EXT)/tools -type f) $(EXT)/managed_schema.json
+EXT_SRC   := $(shell find $(EXT)/src $(EXT)/manifest $(EXT)/tools $(EXT)/bench -type f) $(EXT)/managed_schema.json
 EXT_BUILT := build/extension/chrome/manifest.json
 EXT_FIX   := build/extension-fixtures/draft.html
 

@@ -59,6 +59,8 @@ for (const browser of ['chrome', 'firefox']) {
   if (browser === 'chrome') rmSync(join(dir, 'src/background/firefox.js'));
   else { rmSync(join(dir, 'src/background/sw.js')); rmSync(join(dir, 'src/offscreen'), { recursive: true }); }
   writeFileSync(join(dir, 'src/content/content.js'), contentScript());
+  cpSync(join(ext, 'bench/bench.html'), join(dir, 'bench/bench.html'));
+  cpSync(join(ext, 'bench/bench.js'), join(dir, 'bench/bench.js'));
   cpSync(wasm, join(dir, 'scanner.wasm'));
   mkdirSync(join(dir, 'icons'));
   for (const [size, png] of Object.entries(icons)) writeFileSync(join(dir, `icons/${size}.png`), png);

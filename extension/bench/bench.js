@@ -1,0 +1,58 @@
+// @ts-check
+// The extension's benchmark page (chrome-extension://ID/bench/bench.html):
+// module load, scan of a 3,000-character post inside the module, and the
+// extension-page -> service worker -> offscreen scanner round trip.
+// Results go to #out and to window.benchResult. Figures, not assertions.
+import { loadScanner } from '../src/scanner.js';
+
+const median = (/** @type {number[]} */ xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+const p90 = (/** @type {number[]} */ xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length * 0.9)]; };
+
+export function post3000() {
+  const base = 'Long shift in the ED tonight. My patient John Smith, MRN 44120931, was discharged today from room 214. ' +
+    'Call 555-201-7788 with questions. Proud of the team for staying calm and kind through it all. ';
+  let t = '';
+  while (t.length < 3000) t += base;
+  return t.slice(0, 3000);
+}
+
+async function run() {
+  const text = post3000();
+  const loads = [];
+  let scanner;
+  for (let i = 0; i < 8; i++) {
+    const t0 = performance.now();
+    const bytes = await (await fetch('/scanner.wasm', { cache: 'no-store' })).arrayBuffer();
+    const s = await loadScanner(bytes);
+    loads.push(performance.now() - t0);
+    if (scanner) s.close(); else scanner = s;
+  }
+  if (!scanner) throw new Error('no scanner');
+  scanner.configure('');
+  const scans = [];
+  let findings = 0;
+  for (let i = 0; i < 300; i++) {
+    const t0 = performance.now();
+    const r = scanner.scan(text);
+    scans.push(performance.now() - t0);
+    findings = r.findings.length;
+  }
+  const rtts = [];
+  for (let i = 0; i < 100; i++) {
+    const t0 = performance.now();
+    const r = await chrome.runtime.sendMessage({ kind: 'scan', text });
+    rtts.push(performance.now() - t0);
+    if (r?.error) throw new Error(r.error);
+  }
+  const res = {
+    module_load_ms: { median: median(loads), p90: p90(loads), runs: loads.length },
+    scan_3000_in_module_ms: { median: median(scans), p90: p90(scans), runs: scans.length, findings },
+    extension_page_round_trip_ms: { median: median(rtts), p90: p90(rtts), runs: rtts.length },
+  };
+  /** @type {any} */ (window).benchResult = res;
+  /** @type {HTMLElement} */ (document.getElementById('out')).textContent = JSON.stringify(res, null, 2);
+}
+run().catch((e) => {
+  /** @type {any} */ (window).benchResult = { error: String(e) };
+  /** @type {HTMLElement} */ (document.getElementById('out')).textContent = String(e);
+});
