@@ -357,7 +357,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 .meta{color:#57606a;font-size:.9rem}
 .tables{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
 table.counts{border-collapse:collapse}table.counts th{text-align:left;font-weight:normal;padding:.15rem 1rem .15rem 0}
-table.counts td{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:600}
+table.counts td{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:600;white-space:nowrap}
 .badge{display:inline-block;border-radius:3px;padding:0 .35rem;color:#fff;font-size:.8rem;text-transform:uppercase}
 .badge.sev-block{background:#b00020}.badge.sev-warn{background:#b45309}.badge.sev-info{background:#1d4ed8}
 svg .axis{stroke:#57606a}svg .bg{fill:#f3f4f6}svg text{font-size:11px;fill:#57606a}

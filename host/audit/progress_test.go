@@ -1,0 +1,55 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the progress goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestProgress checks that the bar is drawn in place while posts are
+// scanned, erased before log lines and at the end, and that it is absent
+// when no progress writer is given (not a terminal).
+func TestProgress(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"posts.txt": strings.Repeat("Jane Roe post\n\n", 40)})
+	c := newPhraseChecker()
+	c.delay = func(string) time.Duration { return 20 * time.Millisecond }
+	var bar, log syncBuffer
+	_, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "posts.txt")}, OutDir: filepath.Join(dir, "out"),
+		Checker: c, Workers: 1, Progress: &bar, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := bar.String()
+	if !strings.Contains(got, "\r[") || !strings.Contains(got, "posts") || !strings.Contains(got, "flagged") {
+		t.Errorf("no progress bar drawn: %q", got)
+	}
+	if !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("the bar is not erased at the end: %q", got[max(0, len(got)-40):])
+	}
+	if strings.Contains(log.String(), "\r") {
+		t.Errorf("the bar went to the log: %q", log.String())
+	}
+}
