@@ -69,6 +69,8 @@ type matcher struct {
 	patterns []cpattern
 	// classStarts lists, per class bit, the patterns starting with that class.
 	classStarts [64][]int32
+	// numStarts lists the patterns starting with {num}.
+	numStarts []int32
 }
 
 func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patKind) error {
@@ -91,6 +93,9 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 		id := int32(len(m.patterns))
 		m.patterns = append(m.patterns, cp)
 		first := cp.elems[0]
+		if first.kind == peNum {
+			m.numStarts = append(m.numStarts, id)
+		}
 		for _, w := range first.words {
 			m.lex.starts[w] = append(m.lex.starts[w], id)
 		}

@@ -62,7 +62,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 	add := func(t0, t1 int, sev Severity, strong bool, kind patKind) {
 		h := st.add(r, toks, t0, t1, int(toks[t0].start), int(toks[t1-1].end))
 		h.sev, h.strong, h.kind = sev, strong, kind
-		h.fixed = kind != patReport || strong
+		h.fixed = kind != patReport
 	}
 	for i := 0; i < len(toks); i++ {
 		c := classOf(i)
@@ -73,9 +73,10 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
 		switch {
 		case c&cls.title != 0 && toks[next].gap <= gapJoin && (cap(next) && plain(next) || initials(next)) && !stop(next):
-			// "Mr. Okafor": any capitalised word after a courtesy title.
+			// "Mr. Okafor": any capitalised word after a courtesy title. In
+			// a clinician's post such a name is nearly always a patient's.
 			end := extend(next, false)
-			add(i, end, "", false, patReport)
+			add(i, end, "", true, patReport)
 			i = end - 1
 			continue
 		case c&cls.clinician != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && anyName(next) && !stop(next):

@@ -44,6 +44,11 @@ type Rule struct {
 	// Permission marks the post as shared with the patient's permission,
 	// which lowers the story risk but not direct identifiers.
 	Permission bool
+	// Tied matches point at a patient by themselves (a bed number), unless
+	// the post is an event announcement (where a room is a meeting room).
+	Tied bool
+	// Announcement marks the post as an event announcement.
+	Announcement bool
 	// Quasi names the quasi-identifier kind this rule's matches are in a
 	// patient story: age, sex, time, place, occupation, event, condition.
 	Quasi string
@@ -152,6 +157,8 @@ func decodePack(data []byte) (*pack, error) {
 		g.boolean("patient_context", &r.PatientContext)
 		g.boolean("permission", &r.Permission)
 		g.str("quasi", &r.Quasi)
+		g.boolean("tied", &r.Tied)
+		g.boolean("announcement", &r.Announcement)
 		g.boolean("silent", &r.Silent)
 		g.boolean("off", &r.Off)
 		g.object("examples", func(h *jfields) { decodeExamples(h, &r.Examples) })

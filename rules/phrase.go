@@ -38,12 +38,12 @@ const (
 )
 
 type pelem struct {
-	kind      pelemKind
+	kind       pelemKind
 	words      []string // lower-case alternatives
 	classNames []string // classes whose words also match
-	optional  bool
-	hashtag   bool
-	minDigits int // peValue
+	optional   bool
+	hashtag    bool
+	minDigits  int // peValue
 }
 
 const (
@@ -142,8 +142,8 @@ func parsePhrase(src string) (*phrase, error) {
 		p.elems = append(p.elems, e)
 	}
 	first := p.elems[0]
-	if first.kind != peWord && first.kind != peClass {
-		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " must start with a word or a class"}
+	if first.kind != peWord && first.kind != peClass && first.kind != peNum {
+		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " must start with a word, a class or {num}"}
 	}
 	allOptional := true
 	for _, e := range p.elems {
@@ -167,7 +167,7 @@ func (p *phrase) expand() []*phrase {
 	with.elems[0].optional = false
 	out := []*phrase{with}
 	rest := &phrase{elems: p.elems[1:]}
-	if len(rest.elems) > 0 && (rest.elems[0].kind == peWord || rest.elems[0].kind == peClass) {
+	if len(rest.elems) > 0 && (rest.elems[0].kind == peWord || rest.elems[0].kind == peClass || rest.elems[0].kind == peNum) {
 		out = append(out, rest.expand()...)
 	}
 	return out

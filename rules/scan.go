@@ -162,6 +162,11 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				e.tryPattern(text, st, m, p, i, over)
 			}
 		}
+		if len(m.numStarts) > 0 && t.flags&tDigit != 0 && t.flags&tLetter == 0 {
+			for _, p := range m.numStarts {
+				e.tryPattern(text, st, m, p, i, over)
+			}
+		}
 		if over && t.lex >= 0 {
 			if cls := e.b.m.lex.classes[t.lex]; cls != 0 {
 				for b := 0; b < 64; b++ {
@@ -330,11 +335,20 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	// patient-encounter phrase, or else a hit tied to a patient by itself.
 	var ctx hit
 	ctxRank := 0
+	announcement := false
+	for i := range st.hits {
+		if r := e.rules[st.hits[i].rule]; r.Announcement && !st.silenced[st.hits[i].rule] {
+			announcement = true
+		}
+	}
 	for i := range st.hits {
 		h := &st.hits[i]
 		r := e.rules[h.rule]
 		if st.silenced[h.rule] {
 			continue
+		}
+		if r.Tied && !announcement {
+			h.strong = true
 		}
 		rank := 0
 		if r.PatientContext {

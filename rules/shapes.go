@@ -139,7 +139,15 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				// Ages: "92 yo", "45 y/o", "45-year-old", "45 M".
 				if run.n == 1 && run.g[0] <= 3 {
 					if end, casey, sex := ageAfter(text, toks, i); end > i {
-						e.addAge(st, toks, i, end, atoi(w), casey, sex, rAge, rAge90, rSex)
+						// "a 58-year-old", "our 97-year-old": a description of
+						// someone, as in a case presentation.
+						if i > 0 && toks[i].gap <= gapSpace && end > i+2 {
+							switch strings.ToLower(text[toks[i-1].start:toks[i-1].end]) {
+							case "a", "an", "the", "our", "this", "that", "una", "un":
+								casey = true
+							}
+						}
+						e.addAge(st, toks, i, end, atoi(w), casey || sex, sex, rAge, rAge90, rSex)
 						i = end - 1
 						continue
 					}
