@@ -28,8 +28,9 @@ export const REFRESH_MINUTES = 180;
 /** @param {Adapter} adapter @param {{fetch?: typeof fetch}} [o] */
 export function createBackground(adapter, o = {}) {
   const fetchFn = o.fetch ?? ((/** @type {any} */ a, /** @type {any} */ b) => fetch(a, b));
-  /** @type {{policyError: string, scannerError: string, lastRefresh: number, refreshError: string}} */
-  const status = { policyError: '', scannerError: '', lastRefresh: 0, refreshError: '' };
+  /** startedAt: when this background instance started (a service worker restarts often). */
+  /** @type {{policyError: string, scannerError: string, lastRefresh: number, refreshError: string, startedAt: number}} */
+  const status = { policyError: '', scannerError: '', lastRefresh: 0, refreshError: '', startedAt: Date.now() };
   /** @type {Promise<any> | null} */
   let cache = null;
 

@@ -1,0 +1,41 @@
+// The scanner survives the service worker being stopped and the offscreen
+// document being closed: the next scan restarts both and still answers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openSite, waitForRule, EXT_ID } from './harness.js';
+
+test('scans keep working after the offscreen document closes and the service worker stops', async () => {
+  const b = await launch();
+  try {
+    const page = await openSite(b.context, 'x');
+    await page.click('#editor .public-DraftEditor-content');
+    await page.keyboard.type('Call 555-201-7788 today');
+    await waitForRule(page, 'privacy.phone');
+    // Close the offscreen document, then stop the service worker.
+    await b.sw.evaluate(() => chrome.offscreen.closeDocument());
+    const cdp = await b.context.newCDPSession(page);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const swTarget = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(EXT_ID));
+    assert.ok(swTarget, 'the service worker target');
+    const startedAt = (await b.sw.evaluate(() => globalThis.discreet.status.startedAt));
+    await cdp.send('Target.closeTarget', { targetId: swTarget.targetId });
+    await page.waitForFunction(() => true);
+    const gone = await cdp.send('Target.getTargets');
+    assert.equal(gone.targetInfos.filter((t) => t.type === 'service_worker' && t.url.includes(EXT_ID)).length, 0, 'the worker stopped');
+    assert.equal(gone.targetInfos.filter((t) => t.url.includes(EXT_ID) && t.url.includes('offscreen')).length, 0, 'the offscreen document closed');
+    // Clear and type a new post: the next scan must wake everything up.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('Call 555-201-9999 and room 214');
+    await waitForRule(page, 'privacy.room', 15000);
+    // A new worker instance answered.
+    const opt = await b.context.newPage();
+    await opt.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
+    const st = await opt.evaluate(() => chrome.runtime.sendMessage({ kind: 'state' }));
+    assert.ok(st.status.startedAt > startedAt, `${st.status.startedAt} > ${startedAt}`);
+    const status = await page.evaluate(() => document.querySelector('discreet-overlay').getAttribute('data-status'));
+    assert.equal(status, 'checking');
+  } finally {
+    await b.close();
+  }
+});
