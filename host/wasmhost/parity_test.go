@@ -53,20 +53,27 @@ var parityTexts = []string{
 	strings.Repeat("Long shift, MRN 44120931, call 555-201-7788. ", 200),
 }
 
-// TestParity scans the corpus and the edge cases with the native engine
-// and with the module under wazero: the results must be identical.
+// TestParity scans every rule example, the corpus and the edge cases with
+// the native engine and with the module under wazero, under the defaults,
+// the packs' example policy and a custom policy: the results must be
+// identical.
 func TestParity(t *testing.T) {
-	texts := append([]string(nil), parityTexts...)
 	corpus := loadCorpusTexts(t)
-	texts = append(texts, corpus...)
 	for _, tc := range []struct{ name, policy string }{
 		{"defaults", ""},
-		{"policy", parityPolicy},
+		{"example policy", rules.ExamplePolicy},
+		{"custom policy", parityPolicy},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			native, err := newNative([]byte(tc.policy))
 			if err != nil {
 				t.Fatal(err)
+			}
+			texts := append([]string(nil), parityTexts...)
+			texts = append(texts, corpus...)
+			examples := native.Engine().Examples()
+			for _, ex := range examples {
+				texts = append(texts, ex.Text)
 			}
 			s := newTestScanner(t, 2)
 			ctx := context.Background()
@@ -101,7 +108,7 @@ func TestParity(t *testing.T) {
 			if failures > 10 {
 				t.Errorf("... %d texts differ in all", failures)
 			}
-			t.Logf("%d texts (%d from the corpus) compared", len(texts), len(corpus))
+			t.Logf("%d texts (%d from the corpus, %d rule examples) compared", len(texts), len(corpus), len(examples))
 		})
 	}
 }

@@ -479,16 +479,20 @@ func TestPolicyCheck(t *testing.T) {
 	good := writeFile(t, "good.json", termPolicy)
 	r := runCmd(t, "", "policy", "check", good)
 	if r.code != 0 || !strings.Contains(r.stdout, `policy "Test policy"`) ||
-		!strings.Contains(r.stdout, `terms[0] "zebra crossing": 2 examples ok`) ||
-		!strings.Contains(r.stdout, `terms[1] "unicorn blood": no examples`) {
+		!strings.Contains(r.stdout, `terms[0] "zebra crossing": 2 examples`) ||
+		!strings.Contains(r.stdout, `terms[1] "unicorn blood": 0 examples`) ||
+		!strings.HasSuffix(r.stdout, "ok: the policy is valid and its 2 examples pass\n") {
 		t.Errorf("good policy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	failing := writeFile(t, "failing.json", `{"terms":[{"phrase":"zebra crossing","category":"conduct","message":"m",`+
-		`"examples":{"flag":["no such phrase here"],"pass":["the zebra crossing again"]}}]}`)
+		`"examples":{"flag":["no such phrase here"],"pass":["the zebra crossing again"]}}],`+
+		`"record_formats":[{"name":"Mercy MRN","pattern":"\\bM[0-9]{7}\\b","examples":{"flag":["chart M1234567"],"pass":["model M12", "M7654321"]}}]}`)
 	r = runCmd(t, "", "policy", "check", failing)
-	if r.code != 2 || !strings.Contains(r.stdout, "FAIL: 2 of 2 examples failed") ||
-		!strings.Contains(r.stdout, `flag example gave no finding from this entry: "no such phrase here"`) {
+	if r.code != 2 || !strings.Contains(r.stdout, "FAIL: 3 of 5 examples failed") ||
+		!strings.Contains(r.stdout, `flag example gave no finding from this rule: "no such phrase here"`) ||
+		!strings.Contains(r.stdout, `pass example was flagged: "the zebra crossing again"`) ||
+		!strings.Contains(r.stdout, `FAIL [privacy.record_format] pass example was flagged: "M7654321"`) {
 		t.Errorf("failing examples: exit %d\n%s", r.code, r.stdout)
 	}
 

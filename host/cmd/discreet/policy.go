@@ -63,78 +63,77 @@ func checkPolicy(name string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\n  %d rules enabled; min_severity %s, intercept_at %s, enforce %s\n",
 		info.Rules, orDefault(info.MinSeverity, "info"), orDefault(info.InterceptAt, "block"), orDefault(info.Enforce, "warn"))
 
-	type entry struct {
-		label    string
-		examples rules.Examples
-		match    func(rules.Finding) bool
-	}
-	var entries []entry
+	// The policy's own examples: its record formats' and its terms'.
+	total := 0
+	own := map[string]bool{} // the policy's example texts
 	for i, r := range p.RecordFormats {
-		ident := rules.Identifier(r.Identifier)
-		if ident == "" {
-			ident = rules.IDMRN
-		}
-		entries = append(entries, entry{
-			label:    "record_formats[" + strconv.Itoa(i) + "] " + strconv.Quote(r.Name),
-			examples: r.Examples,
-			match: func(f rules.Finding) bool {
-				return f.Rule == "privacy.record_format" && f.Identifier == ident
-			},
-		})
+		n := len(r.Examples.Flag) + len(r.Examples.Pass)
+		total += n
+		fmt.Fprintf(stdout, "  record_formats[%d] %q: %s\n", i, r.Name, plural(n, "example"))
 	}
 	for i, t := range p.Terms {
-		entries = append(entries, entry{
-			label:    "terms[" + strconv.Itoa(i) + "] " + strconv.Quote(t.Phrase),
-			examples: t.Examples,
-			match: func(f rules.Finding) bool {
-				return string(f.Category) == t.Category && f.Message == t.Message &&
-					strings.HasPrefix(f.Rule, t.Category+".term.")
-			},
-		})
+		n := len(t.Examples.Flag) + len(t.Examples.Pass)
+		total += n
+		fmt.Fprintf(stdout, "  terms[%d] %q: %s\n", i, t.Phrase, plural(n, "example"))
 	}
-	total, failed := 0, 0
-	for _, en := range entries {
-		n := len(en.examples.Flag) + len(en.examples.Pass)
-		if n == 0 {
-			fmt.Fprintf(stdout, "  %s: no examples\n", en.label)
-			continue
+	for _, r := range p.RecordFormats {
+		addTexts(own, r.Examples)
+	}
+	for _, t := range p.Terms {
+		addTexts(own, t.Examples)
+	}
+	// CheckExamples(true) also runs the record-format rule's own pack
+	// examples, written for rules.ExamplePolicy's format: only the policy's
+	// examples count here.
+	var fails []rules.ExampleFailure
+	for _, f := range e.CheckExamples(true) {
+		if own[f.Text] {
+			fails = append(fails, f)
 		}
-		var bad []string
-		for _, c := range []struct {
-			texts []string
-			flag  bool
-		}{{en.examples.Flag, true}, {en.examples.Pass, false}} {
-			for _, text := range c.texts {
-				total++
-				hit := false
-				for _, f := range e.Scan(text).Findings {
-					hit = hit || en.match(f)
-				}
-				if hit != c.flag {
-					failed++
-					if c.flag {
-						bad = append(bad, "flag example gave no finding from this entry: "+strconv.Quote(eval.Excerpt(text, 80)))
-					} else {
-						bad = append(bad, "pass example was flagged by this entry: "+strconv.Quote(eval.Excerpt(text, 80)))
-					}
-				}
+	}
+	for _, f := range fails {
+		if f.Flag {
+			fmt.Fprintf(stdout, "  FAIL [%s] flag example gave no finding from this rule: %q\n", f.Rule, eval.Excerpt(f.Text, 80))
+		} else {
+			fmt.Fprintf(stdout, "  FAIL [%s] pass example was flagged: %q\n", f.Rule, eval.Excerpt(f.Text, 80))
+		}
+		if len(f.Got) > 0 {
+			var got []string
+			for _, g := range f.Got {
+				got = append(got, g.Rule+" "+strconv.Quote(spanOf(f.Text, g)))
 			}
-		}
-		if len(bad) == 0 {
-			fmt.Fprintf(stdout, "  %s: %d examples ok\n", en.label, n)
-			continue
-		}
-		fmt.Fprintf(stdout, "  %s: FAIL\n", en.label)
-		for _, b := range bad {
-			fmt.Fprintf(stdout, "    %s\n", b)
+			fmt.Fprintf(stdout, "    findings: %s\n", strings.Join(got, ", "))
 		}
 	}
-	if failed > 0 {
-		fmt.Fprintf(stdout, "FAIL: %d of %d examples failed\n", failed, total)
+	if len(fails) > 0 {
+		fmt.Fprintf(stdout, "FAIL: %d of %d examples failed\n", len(fails), total)
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "ok: the policy is valid and its %d examples pass\n", total)
+	fmt.Fprintf(stdout, "ok: the policy is valid and its %s pass\n", plural(total, "example"))
 	return exitClean
+}
+
+func addTexts(set map[string]bool, ex rules.Examples) {
+	for _, t := range ex.Flag {
+		set[t] = true
+	}
+	for _, t := range ex.Pass {
+		set[t] = true
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func spanOf(text string, f rules.Finding) string {
+	if f.Start < 0 || f.End > len(text) || f.Start > f.End {
+		return "?"
+	}
+	return text[f.Start:f.End]
 }
 
 func orDefault(s, d string) string {
