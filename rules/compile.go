@@ -24,6 +24,7 @@ type celem struct {
 	classes   classSet
 	optional  bool
 	hashtag   bool
+	mention   bool
 	minDigits int
 }
 
@@ -77,7 +78,7 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 	for _, variant := range ph.expand() {
 		cp := cpattern{rule: rule, kind: kind}
 		for _, e := range variant.elems {
-			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, minDigits: e.minDigits}
+			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, mention: e.mention, minDigits: e.minDigits}
 			for _, w := range e.words {
 				ce.words = append(ce.words, m.lex.intern(w))
 			}

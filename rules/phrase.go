@@ -12,7 +12,7 @@ import (
 //	frequent flyer          two literal words, any case
 //	drug seeker|seekers     alternatives for one word
 //	[your] {drug}           an optional word; a word class
-//	#ad                     a hashtag
+//	#ad  @{any}             a hashtag; any @mention
 //	{id4}                   an identifier-like value with at least 4 digits
 //	!miles|points           the next word is not one of these
 //
@@ -42,8 +42,9 @@ type pelem struct {
 	words      []string // lower-case alternatives
 	classNames []string // classes whose words also match
 	optional   bool
-	hashtag    bool
-	minDigits  int // peValue
+	hashtag    bool // the word follows '#'
+	mention    bool // the word follows '@'
+	minDigits  int  // peValue
 }
 
 const (
@@ -83,6 +84,9 @@ func parsePhrase(src string) (*phrase, error) {
 		}
 		if strings.HasPrefix(f, "#") {
 			e.hashtag = true
+			f = f[1:]
+		} else if strings.HasPrefix(f, "@") {
+			e.mention = true
 			f = f[1:]
 		}
 		not := strings.HasPrefix(f, "!")

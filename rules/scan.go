@@ -186,7 +186,7 @@ func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i i
 	if !e.enabled[cp.rule] {
 		return
 	}
-	if cp.elems[0].hashtag && st.toks[i].flags&tHashtag == 0 {
+	if f := st.toks[i].flags; cp.elems[0].hashtag && f&tHashtag == 0 || cp.elems[0].mention && f&tMention == 0 {
 		return
 	}
 	end := e.matchFrom(text, st.toks, cp.elems[1:], i+1, over)
@@ -237,7 +237,7 @@ func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, ove
 }
 
 func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
-	if ce.hashtag && t.flags&tHashtag == 0 {
+	if ce.hashtag && t.flags&tHashtag == 0 || ce.mention && t.flags&tMention == 0 {
 		return false
 	}
 	switch ce.kind {

@@ -12,7 +12,7 @@ import (
 
 // shapeNames are the detectors a pack rule can name in "shape".
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
-	"mbi", "dea", "age", "age90", "sex", "name", "place", "facility", "record_format", "story"}
+	"mbi", "dea", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story"}
 
 func (e *Engine) rule(shape string) int32 {
 	if i, ok := e.b.shapes[shape]; ok && e.enabled[i] {
@@ -228,6 +228,39 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	}
 	e.detectEmails(text, st)
 	e.detectURLs(text, st)
+	e.detectMasked(text, st)
+}
+
+// detectMasked finds words with letters starred out, "f***", "sh*t",
+// "clusterf***": the writer knew it was profanity.
+func (e *Engine) detectMasked(text string, st *scanState) {
+	r := e.rule("masked")
+	if r < 0 || strings.IndexByte(text, '*') < 0 {
+		return
+	}
+	toks := st.toks
+	for i := range toks {
+		t := &toks[i]
+		end := int(t.end)
+		if end >= len(text) || text[end] != '*' || t.flags&tDigit != 0 || t.end-t.start > 8 {
+			continue
+		}
+		if t.start > 0 && text[t.start-1] == '*' {
+			continue // "**bold**"
+		}
+		stars := 0
+		for end < len(text) && text[end] == '*' {
+			end++
+			stars++
+		}
+		for end < len(text) && isAlpha(text[end]) {
+			end++
+		}
+		if stars < 1 || stars > 6 || end-int(t.start) < 3 {
+			continue
+		}
+		st.add(r, toks, i, tokenAt(toks, end-1)+1, int(t.start), end)
+	}
 }
 
 // monthOK rejects "may" and "march" used as words: a month needs a capital
