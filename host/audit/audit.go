@@ -23,7 +23,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -103,6 +105,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	logw := opts.Log
 	if logw == nil {
 		logw = io.Discard
+	}
+	if err := outsideInputs(opts.OutDir, opts.Paths); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(opts.OutDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the output folder: %w", err)
@@ -337,4 +342,30 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// outsideInputs refuses an output folder inside an input folder: the audit
+// never adds to or changes what it reads.
+func outsideInputs(out string, paths []string) error {
+	ao, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			continue
+		}
+		ap, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(ap, ao); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("the output folder %s is inside the input folder %s, which the audit never changes: choose another --out", out, p)
+		}
+	}
+	return nil
 }

@@ -258,6 +258,9 @@ func detect(head []byte, name string) (string, error) {
 		return f, nil
 	}
 	ext := strings.ToLower(path.Ext(name))
+	if ext == ".csv" {
+		return "", errors.New("a CSV file with no text, post, content or message column (nor LinkedIn's ShareCommentary or Message)")
+	}
 	if ext == ".json" || ext == ".js" || ext == ".jsonl" || ext == ".ndjson" {
 		return "", errors.New("not valid JSON")
 	}
