@@ -48,8 +48,13 @@ type cpattern struct {
 type lexicon struct {
 	index   map[string]int32
 	classes []classSet
-	starts  [][]int32
+	starts  [][]int32  // patterns to try at each occurrence of the word
+	pairs   [][]pairID // patterns to try only when the next word is w2
 }
+
+// pairID indexes a pattern by its second word: most phrases start with a
+// common word ("my", "the") and are ruled out by the next one.
+type pairID struct{ w2, p int32 }
 
 func newLexicon() *lexicon { return &lexicon{index: map[string]int32{}} }
 
@@ -61,6 +66,7 @@ func (l *lexicon) intern(w string) int32 {
 	l.index[w] = id
 	l.classes = append(l.classes, 0)
 	l.starts = append(l.starts, nil)
+	l.pairs = append(l.pairs, nil)
 	return id
 }
 
@@ -97,7 +103,17 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 		if first.kind == peNum {
 			m.numStarts = append(m.numStarts, id)
 		}
+		second := celem{optional: true}
+		if len(cp.elems) > 1 {
+			second = cp.elems[1]
+		}
 		for _, w := range first.words {
+			if !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention {
+				for _, w2 := range second.words {
+					m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2, id})
+				}
+				continue
+			}
 			m.lex.starts[w] = append(m.lex.starts[w], id)
 		}
 		for b := 0; b < 64; b++ {
@@ -107,6 +123,20 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 		}
 	}
 	return nil
+}
+
+// finish sorts what the scan searches: each element's words and each
+// word's pairs.
+func (m *matcher) finish() {
+	for i := range m.patterns {
+		for j := range m.patterns[i].elems {
+			w := m.patterns[i].elems[j].words
+			sort.Slice(w, func(a, b int) bool { return w[a] < w[b] })
+		}
+	}
+	for _, ps := range m.lex.pairs {
+		sort.Slice(ps, func(a, b int) bool { return ps[a].w2 < ps[b].w2 || ps[a].w2 == ps[b].w2 && ps[a].p < ps[b].p })
+	}
 }
 
 // base is the compiled form of the embedded packs, shared by every engine.
@@ -244,6 +274,7 @@ func compileBase() (*base, error) {
 			}
 		}
 	}
+	b.m.finish()
 	cls := func(name string) classSet {
 		if bit, ok := b.classIDs[name]; ok {
 			return 1 << uint(bit)
@@ -352,6 +383,9 @@ func Compile(p *Policy) (*Engine, error) {
 				}
 			}
 		}
+	}
+	if e.over != nil {
+		e.over.finish()
 	}
 	if rf, ok := b.shapes["record_format"]; ok {
 		for i, f := range p.RecordFormats {

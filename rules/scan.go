@@ -161,6 +161,18 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 			for _, p := range lex.starts[id] {
 				e.tryPattern(text, st, m, p, i, over)
 			}
+			if ps := lex.pairs[id]; len(ps) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
+				next := st.toks[i+1].lex
+				if over {
+					next = st.toks[i+1].lex2
+				}
+				if next >= 0 {
+					k := sort.Search(len(ps), func(k int) bool { return ps[k].w2 >= next })
+					for ; k < len(ps) && ps[k].w2 == next; k++ {
+						e.tryPattern(text, st, m, ps[k].p, i, over)
+					}
+				}
+			}
 		}
 		if len(m.numStarts) > 0 && t.flags&tDigit != 0 && t.flags&tLetter == 0 {
 			for _, p := range m.numStarts {
@@ -246,12 +258,8 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 		if over {
 			id = t.lex2
 		}
-		if id >= 0 {
-			for _, w := range ce.words {
-				if w == id {
-					return true
-				}
-			}
+		if id >= 0 && hasWord(ce.words, id) {
+			return true
 		}
 		return ce.classes != 0 && t.lex >= 0 && e.b.m.lex.classes[t.lex]&ce.classes != 0
 	case peClass:
@@ -264,6 +272,28 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 		return t.flags&tUpper != 0
 	}
 	return false
+}
+
+// hasWord reports whether the sorted list ws holds id.
+func hasWord(ws []int32, id int32) bool {
+	if len(ws) < 8 {
+		for _, w := range ws {
+			if w == id {
+				return true
+			}
+		}
+		return false
+	}
+	lo, hi := 0, len(ws)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ws[m] < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(ws) && ws[lo] == id
 }
 
 // matchValue matches an identifier value such as "44120931", "3B",

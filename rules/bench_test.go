@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+// prose is English text with no identifiers, the common case while typing.
+const prose = `Nursing is a practice of care that asks a great deal of the people who choose it. We spend long hours on our feet, we learn to read the small signs that something is wrong, and we carry the weight of decisions that matter. This week our team talked about burnout, staffing and how to support new graduates through their first year on the unit. The conversation was honest and hopeful. We shared what helps: protected breaks, a manager who listens, mentors who remember what it was like to be new, and the simple habit of saying thank you at the end of a shift. `
+
+// post is a realistic 3,000-character post with identifiers and risky phrases.
+var post = func() string {
+	p := "My patient John Smith, MRN 44120931, 92yo, was discharged today from room 214. Call 555-201-7788 or email jane.doe@example.org. 🏥💉 " +
+		"What a shitty night, another frequent flyer in bed 4. DM me your symptoms! Use my code NURSE20 for 20% off. "
+	for len(p) < 3000 {
+		p += prose
+	}
+	return p[:3000]
+}()
+
+func benchScan(b *testing.B, text string) {
+	e, err := Compile(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Scan(text)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Scan(text)
+	}
+}
+
+// BenchmarkScanProse measures throughput on 1 MiB of English prose.
+func BenchmarkScanProse(b *testing.B) {
+	benchScan(b, strings.Repeat(prose, (1<<20)/len(prose)))
+}
+
+// BenchmarkScanPost measures one 3,000-character post (LinkedIn's maximum).
+func BenchmarkScanPost(b *testing.B) { benchScan(b, post) }
+
+// BenchmarkCompile measures compiling the default policy (the packs are
+// compiled once per process and shared).
+func BenchmarkCompile(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Compile(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
