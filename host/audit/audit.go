@@ -160,7 +160,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			fail(p, err)
 			continue
 		}
-		if len(in.entries) == 0 {
+		if len(in.entries) == 0 && in.html > 0 {
+			fail(p, errors.New("this is Facebook's or Instagram's HTML export, which cannot be read: download your information again choosing the JSON format"))
+		} else if len(in.entries) == 0 {
 			fail(p, errors.New("no posts found: expected an X archive (data/tweets.js), a Facebook or Instagram export (your_posts_1.json, comments.json, posts_1.json, post_comments_1.json) or a LinkedIn export (Shares.csv, Comments.csv)"))
 		}
 		for _, e := range in.entries {

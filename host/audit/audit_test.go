@@ -514,3 +514,32 @@ func TestCSVReport(t *testing.T) {
 		t.Errorf("findings.csv mode = %v, want 0600 (it quotes posts)", fi.Mode().Perm())
 	}
 }
+
+// TestFacebookGroupsAndHTML reads posts and comments in groups, and names
+// Meta's HTML export as unreadable with what to do instead.
+func TestFacebookGroupsAndHTML(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, filepath.Join(dir, "json"), map[string]string{
+		"your_facebook_activity/groups/your_posts_in_groups.json":    fbCommentsJSON("group_posts_v2", []tweet{{Text: "Support group: Jane Roe is doing better", Time: day, ReplyTo: "A group"}}),
+		"your_facebook_activity/groups/your_comments_in_groups.json": fbCommentsJSON("group_comments_v2", []tweet{{Text: "bed 12 again", Time: day, ReplyTo: "A group"}}),
+	})
+	writeTree(t, filepath.Join(dir, "html"), map[string]string{
+		"your_facebook_activity/posts/your_posts_1.html": "<html><body>Jane Roe</body></html>",
+		"index.html": "<html></html>",
+	})
+	res, ff, _ := audit(t, newPhraseChecker(), filepath.Join(dir, "json"), filepath.Join(dir, "html"))
+	if diff := cmp.Diff([]string{"privacy.room=bed 12", "privacy.name=Jane Roe"}, func() (m []string) { // path order: comments first
+		for _, b := range briefs(ff.Posts) {
+			m = append(m, b.Matches...)
+		}
+		return m
+	}()); diff != "" {
+		t.Errorf("group findings (-want +got):\n%s", diff)
+	}
+	if len(ff.Errors) != 1 || !strings.Contains(ff.Errors[0].Message, "HTML export") || !strings.Contains(ff.Errors[0].Message, "JSON format") {
+		t.Errorf("errors = %v", ff.Errors)
+	}
+	if res.Summary.ExitCode != ExitBlock {
+		t.Errorf("exit = %d", res.Summary.ExitCode)
+	}
+}

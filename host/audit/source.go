@@ -47,6 +47,7 @@ type input struct {
 	entries []entry
 	closer  io.Closer
 	ignored int // archive members that hold no posts
+	html    int // posts files of Meta's HTML export, which is not read
 }
 
 var (
@@ -54,7 +55,15 @@ var (
 	reFBPosts  = regexp.MustCompile(`^your_posts.*\.json$`)
 	reIGPosts  = regexp.MustCompile(`^posts_\d+\.json$`)
 	reIGCommts = regexp.MustCompile(`^(post_comments(_\d+)?|reels_comments)\.json$`)
+	reFBGroupC = regexp.MustCompile(`^your_comments_in_groups(_\d+)?\.json$`)
+	reMetaHTML = regexp.MustCompile(`^(your_posts.*|comments|post_comments.*|posts_\d+)\.html$`)
 )
+
+// metaHTML reports whether a member is a posts file of Facebook's or
+// Instagram's HTML export.
+func metaHTML(member string) bool {
+	return reMetaHTML.MatchString(path.Base(strings.ToLower(member)))
+}
 
 // wanted reports whether an archive member may hold posts, by its name.
 // What it holds is then decided by its content.
@@ -64,7 +73,7 @@ func wanted(member string) bool {
 	switch {
 	case base == "account.js", reXTweets.MatchString(base):
 		return true
-	case reFBPosts.MatchString(base), base == "comments.json" && strings.Contains(lower, "comments"):
+	case reFBPosts.MatchString(base), reFBGroupC.MatchString(base), base == "comments.json" && strings.Contains(lower, "comments"):
 		return true
 	case reIGPosts.MatchString(base) && (strings.Contains(lower, "content/") || strings.Contains(lower, "media/")),
 		reIGCommts.MatchString(base):
@@ -159,6 +168,9 @@ func openZip(p string, f *os.File, size int64) (*input, error) {
 		}
 		if !wanted(zf.Name) {
 			in.ignored++
+			if metaHTML(zf.Name) {
+				in.html++
+			}
 			continue
 		}
 		in.entries = append(in.entries, entry{
@@ -190,6 +202,9 @@ func openFolder(root string) (*input, error) {
 			members = append(members, rel)
 		} else {
 			in.ignored++
+			if metaHTML(rel) {
+				in.html++
+			}
 		}
 		return nil
 	})
@@ -308,7 +323,7 @@ func sniffJSON(b []byte, name string) (string, error) {
 		// fall back on the file's name.
 		base := strings.ToLower(path.Base(name))
 		switch {
-		case reFBPosts.MatchString(base), base == "comments.json" && !strings.Contains(strings.ToLower(name), "instagram"):
+		case reFBPosts.MatchString(base), reFBGroupC.MatchString(base), base == "comments.json" && !strings.Contains(strings.ToLower(name), "instagram"):
 			return FormatFacebook, nil
 		case reIGPosts.MatchString(base), reIGCommts.MatchString(base):
 			return FormatInstagram, nil
