@@ -46,7 +46,8 @@ type cpattern struct {
 // lexicon maps lower-case words to entries that carry their classes and the
 // patterns they start.
 type lexicon struct {
-	index   map[string]int32
+	index   map[string]int32 // used while compiling
+	table   wordTable        // used while scanning
 	classes []classSet
 	starts  [][]int32  // patterns to try at each occurrence of the word
 	pairs   [][]pairID // patterns to try only when the next word is w2
@@ -125,9 +126,92 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 	return nil
 }
 
-// finish sorts what the scan searches: each element's words and each
-// word's pairs.
+// wordTable is an open-addressing hash table from lower-case words to
+// lexicon entries, probed with the hash the tokenizer computed in passing.
+type wordTable struct {
+	mask  uint64
+	slots []wordSlot
+	keys  []string // by entry
+}
+
+type wordSlot struct {
+	hash uint64
+	id   int32 // -1 when empty
+}
+
+func (l *lexicon) buildTable() {
+	n := 1
+	for n < 2*len(l.index)+2 {
+		n <<= 1
+	}
+	t := wordTable{mask: uint64(n - 1), slots: make([]wordSlot, n), keys: make([]string, len(l.classes))}
+	for i := range t.slots {
+		t.slots[i].id = -1
+	}
+	for w, id := range l.index {
+		t.keys[id] = w
+		h := fnvHash([]byte(w))
+		k := h & t.mask
+		for t.slots[k].id >= 0 {
+			k = (k + 1) & t.mask
+		}
+		t.slots[k] = wordSlot{hash: h, id: id}
+	}
+	l.table = t
+}
+
+// find returns the entry of the lower-case word w with hash h, or -1.
+func (t *wordTable) find(h uint64, w []byte) int32 {
+	if len(t.slots) == 0 {
+		return -1
+	}
+	for k := h & t.mask; ; k = (k + 1) & t.mask {
+		s := &t.slots[k]
+		if s.id < 0 {
+			return -1
+		}
+		if s.hash == h && t.keys[s.id] == string(w) {
+			return s.id
+		}
+	}
+}
+
+// findASCII is find for an ASCII word as it appears in the text: letters
+// compare case-insensitively against the lower-case key.
+func (t *wordTable) findASCII(h uint64, w string) int32 {
+	if len(t.slots) == 0 {
+		return -1
+	}
+	for k := h & t.mask; ; k = (k + 1) & t.mask {
+		s := &t.slots[k]
+		if s.id < 0 {
+			return -1
+		}
+		if s.hash == h {
+			if key := t.keys[s.id]; len(key) == len(w) && equalLowerASCII(key, w) {
+				return s.id
+			}
+		}
+	}
+}
+
+func equalLowerASCII(key, w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c-'A' < 26 {
+			c += 'a' - 'A'
+		}
+		if key[i] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// finish sorts what the scan searches (each element's words and each
+// word's pairs) and builds the hash table.
 func (m *matcher) finish() {
+	m.lex.buildTable()
 	for i := range m.patterns {
 		for j := range m.patterns[i].elems {
 			w := m.patterns[i].elems[j].words

@@ -76,36 +76,40 @@ func (e *Engine) Scan(text string) Result {
 	return e.weigh(text, st)
 }
 
-// lookup sets each token's lexicon entries.
+// lookup sets each token's lexicon entries. ASCII words are probed with
+// the hash the tokenizer computed; other words are lower-cased first.
 func (e *Engine) lookup(text string, st *scanState) {
-	idx := e.b.m.lex.index
-	var idx2 map[string]int32
+	tab := &e.b.m.lex.table
+	var tab2 *wordTable
 	if e.over != nil {
-		idx2 = e.over.lex.index
+		tab2 = &e.over.lex.table
 	}
 	for i := range st.toks {
 		t := &st.toks[i]
 		w := text[t.start:t.end]
-		if t.flags&(tUpper|tNonASCII) != 0 || hasUpper(w) {
-			st.low = appendLower(st.low[:0], w)
-		} else {
-			st.low = append(st.low[:0], w...)
-		}
-		if id, ok := idx[string(st.low)]; ok {
-			t.lex = id
-		} else if t.flags&tPossessive != 0 {
-			if id, ok := idx[string(trimPossessive(st.low))]; ok {
-				t.lex = id
+		if t.flags&tNonASCII == 0 {
+			t.lex = tab.findASCII(t.hash, w)
+			if tab2 != nil {
+				t.lex2 = tab2.findASCII(t.hash, w)
+			}
+			if t.lex >= 0 && (tab2 == nil || t.lex2 >= 0) || t.flags&tPossessive == 0 {
+				continue
 			}
 		}
-		if idx2 != nil {
-			if id, ok := idx2[string(st.low)]; ok {
-				t.lex2 = id
-			} else if t.flags&tPossessive != 0 {
-				if id, ok := idx2[string(trimPossessive(st.low))]; ok {
-					t.lex2 = id
-				}
+		st.low = appendLower(st.low[:0], w)
+		low := st.low
+		for try := 0; try < 2; try++ {
+			h := fnvHash(low)
+			if t.lex < 0 {
+				t.lex = tab.find(h, low)
 			}
+			if tab2 != nil && t.lex2 < 0 {
+				t.lex2 = tab2.find(h, low)
+			}
+			if t.flags&tPossessive == 0 {
+				break
+			}
+			low = trimPossessive(low)
 		}
 	}
 }

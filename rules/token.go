@@ -15,6 +15,7 @@ type token struct {
 	gap        gapKind // what separates this token from the previous one
 	lex        int32   // entry in the packs' lexicon, or -1
 	lex2       int32   // entry in the policy's own lexicon, or -1
+	hash       uint64  // FNV-1a of the lower-cased word (ASCII words only)
 }
 
 type tokFlags uint16
@@ -90,6 +91,7 @@ func tokenize(text string, toks []token) []token {
 		}
 		letters, uppers := 0, 0
 		first := true
+		h := uint64(fnvOffset)
 		for i < n {
 			c := text[i]
 			if c < utf8.RuneSelf {
@@ -97,6 +99,7 @@ func tokenize(text string, toks []token) []token {
 				if cl&cWord == 0 {
 					// An apostrophe between letters stays inside the word.
 					if c == '\'' && i+1 < n && i > int(t.start) && isASCIILetter(text[i+1]) {
+						h = (h ^ uint64(c)) * fnvPrime
 						i++
 						continue
 					}
@@ -114,6 +117,7 @@ func tokenize(text string, toks []token) []token {
 				} else {
 					t.flags |= tDigit
 				}
+				h = (h ^ uint64(c|cl&cUpper<<3)) * fnvPrime
 				first = false
 				i++
 				continue
@@ -153,6 +157,7 @@ func tokenize(text string, toks []token) []token {
 			i += size
 		}
 		t.end = int32(i)
+		t.hash = h
 		if letters >= 2 && uppers == letters {
 			t.flags |= tAllCaps
 		}
@@ -175,9 +180,23 @@ func maxGap(a, b gapKind) gapKind {
 const (
 	cLetter = 1 << iota
 	cDigit
-	cUpper
-	cWord = cLetter | cDigit
+	cUpper // 4: shifted left by 3 it is the 0x20 that lower-cases an ASCII letter
+	cWord  = cLetter | cDigit
 )
+
+// FNV-1a, over the lower-cased bytes of a word.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvHash(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
 
 var asciiClass, asciiGap = func() (cls, gap [128]uint8) {
 	for c := 0; c < 128; c++ {
