@@ -362,7 +362,14 @@ func TestConcurrentScans(t *testing.T) {
 // run on a fresh instance that still has the configured policy.
 func TestTrapReplacesInstance(t *testing.T) {
 	ctx := context.Background()
-	const limitPages = 1024 // 64 MiB
+	// The limit leaves 16 MiB above what a fresh instance uses, so the
+	// instance starts but cannot hold a 64 MiB text.
+	probe := newTestScanner(t, 1)
+	probe.mu.Lock()
+	used := probe.idle[0].mem.Size()
+	probe.mu.Unlock()
+	limitPages := used/65536 + 256
+	t.Logf("a fresh instance uses %d MiB; limit %d MiB", used>>20, limitPages>>4)
 	s, err := newScanner(ctx, Config{Instances: 1, CacheDir: cacheDir}, limitPages)
 	if err != nil {
 		t.Fatal(err)
@@ -371,7 +378,7 @@ func TestTrapReplacesInstance(t *testing.T) {
 	if _, err := s.Configure(ctx, []byte(termPolicy)); err != nil {
 		t.Fatal(err)
 	}
-	huge := strings.Repeat("a", 80<<20)
+	huge := strings.Repeat("a", 64<<20)
 	if _, err := s.Scan(ctx, huge); err == nil {
 		t.Fatal("a scan beyond the memory limit succeeded")
 	} else if te := (*TrapError)(nil); !errors.As(err, &te) || !strings.Contains(err.Error(), "instance was replaced") {
