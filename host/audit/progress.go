@@ -55,8 +55,12 @@ func (p *progress) draw() {
 	}
 	const width = 30
 	n := int(frac * width)
-	fmt.Fprintf(p.w, "\r[%s%s] %3d%%  %d posts  %d flagged ", strings.Repeat("#", n), strings.Repeat("-", width-n),
-		int(frac*100), p.posts.Load(), p.flagged.Load())
+	if p.posts.Load() == 0 {
+		fmt.Fprintf(p.w, "\r[%s] starting the checker... ", strings.Repeat("-", width))
+	} else {
+		fmt.Fprintf(p.w, "\r[%s%s] %3d%%  %d posts  %d flagged ", strings.Repeat("#", n), strings.Repeat("-", width-n),
+			int(frac*100), p.posts.Load(), p.flagged.Load())
+	}
 	p.shown = true
 }
 

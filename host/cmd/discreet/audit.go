@@ -103,8 +103,8 @@ func runAudit(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	s := res.Summary
 	report, _ := filepath.Abs(filepath.Join(*out, "report.html"))
-	fmt.Fprintf(stdout, "%d posts read, %d flagged (%d block, %d warn, %d info findings)",
-		s.PostsRead, s.PostsFlagged, s.BySeverity["block"], s.BySeverity["warn"], s.BySeverity["info"])
+	fmt.Fprintf(stdout, "%s read, %d flagged (%d block, %d warn, %d info findings)",
+		pluralWord(s.PostsRead, "post"), s.PostsFlagged, s.BySeverity["block"], s.BySeverity["warn"], s.BySeverity["info"])
 	if s.PostsUnchecked > 0 {
 		fmt.Fprintf(stdout, "; %d could NOT be checked", s.PostsUnchecked)
 	}
