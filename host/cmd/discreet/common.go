@@ -41,8 +41,11 @@ Usage:
       Validate a policy, compile it and run its own examples.
   discreet rules [--policy FILE] [--engine wasm|native]
       List the rules: id, category, severity, enabled, citation.
-  discreet eval [--engine wasm|native] [-v] FILE
-      Score the engine against a labelled corpus (JSON lines).
+  discreet eval [--engine wasm|native] [--policy FILE] [-v] FILE
+      Score the engine against a labelled corpus (JSON lines: id, text, labels
+      {category: severity}, identifiers [{type, text, occurrence}]): precision,
+      recall and F1 per category, severity agreement, identifier recall, benign
+      posts flagged. -v lists every miss and false alarm.
   discreet version
   discreet help
 

@@ -22,7 +22,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return flagError(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: discreet eval [--engine wasm|native] [-v] FILE")
+		fmt.Fprintln(stderr, "usage: discreet eval [--engine wasm|native] [--policy FILE] [-v] FILE")
 		return exitUsage
 	}
 	f, err := os.Open(pos[0])

@@ -4,7 +4,7 @@
 //	discreet scan [--policy FILE] [--format text|json|jsonl] [--engine wasm|native] [--min-severity S] [FILE|-]
 //	discreet policy check FILE
 //	discreet rules [--policy FILE] [--engine wasm|native]
-//	discreet eval [--engine wasm|native] [-v] FILE
+//	discreet eval [--engine wasm|native] [--policy FILE] [-v] FILE
 //	discreet version
 //	discreet help
 //

@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -557,5 +561,43 @@ func TestEval(t *testing.T) {
 	r = runCmd(t, "", "eval", "--engine", "marker", writeFile(t, "bad.jsonl", `{"id":"a","text":"x","labels":{"gossip":"warn"}}`))
 	if r.code != 2 || !strings.Contains(r.stderr, `unknown category "gossip"`) {
 		t.Errorf("bad corpus: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestJSONLStreams feeds one line at a time through a pipe and reads each
+// answer before writing the next line: a command that waited for the end of
+// its input would never answer (the guard below turns that hang into a
+// failure).
+func TestJSONLStreams(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		var errb bytes.Buffer
+		done <- run(context.Background(), []string{"scan", "--format", "jsonl", "--engine", "marker"}, inR, outW, &errb)
+		outW.Close()
+	}()
+	out := bufio.NewReader(outR)
+	for i, text := range []string{"WARN", "fine", "BLOCK"} {
+		if _, err := fmt.Fprintf(inW, "{\"id\":%d,\"text\":%q}\n", i, text); err != nil {
+			t.Fatal(err)
+		}
+		line := make(chan string, 1)
+		go func() {
+			l, _ := out.ReadString('\n')
+			line <- l
+		}()
+		select {
+		case l := <-line:
+			if !strings.HasPrefix(l, fmt.Sprintf(`{"id":%d,"findings":[`, i)) {
+				t.Errorf("answer %d: %q", i, l)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatalf("no answer to line %d while the input stays open: the output is not streamed", i)
+		}
+	}
+	inW.Close()
+	if code := <-done; code != 3 {
+		t.Errorf("exit %d, want 3", code)
 	}
 }
