@@ -6,9 +6,10 @@
 // An instance is single-threaded, so each scan borrows one; Scan is safe for
 // concurrent use. Configure applies a policy to every instance, present and
 // future. Answers are copied out of the module's memory before they are
-// returned. An instance that traps (out of memory, a bug, a cancelled
-// context) is closed and replaced, and the caller gets the error: a Scanner
-// never panics on bad input.
+// returned. An instance that traps (out of memory, a bug) is closed and
+// replaced, and the caller gets the error: a Scanner never panics on bad
+// input. A call checks its context before it starts; once started, a scan
+// runs to the end (it is linear in the text).
 //
 // The module's stdout and stderr are discarded, so nothing the module could
 // print (a crash message) reaches a log with post text in it.
@@ -111,10 +112,13 @@ func newScanner(ctx context.Context, cfg Config, memoryLimitPages uint32) (*Scan
 		n = runtime.NumCPU()
 	}
 	cache := openCache(cfg.CacheDir)
-	rc := wazero.NewRuntimeConfig(). // the compiler where wazero supports it
-						WithCompilationCache(cache).
-						WithMemoryLimitPages(memoryLimitPages).
-						WithCloseOnContextDone(true)
+	// The compiler where wazero supports it. WithCloseOnContextDone is
+	// left off: its checks made scans 3-5 times slower (1 ms against
+	// 4.5 ms for 3,000 characters), and a scan is linear in its text, so
+	// the context is checked before each call instead.
+	rc := wazero.NewRuntimeConfig().
+		WithCompilationCache(cache).
+		WithMemoryLimitPages(memoryLimitPages)
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
 	s := &Scanner{rt: rt, cache: cache, slots: make(chan struct{}, n)}
 	fail := func(err error) (*Scanner, error) {
@@ -273,6 +277,9 @@ func (s *Scanner) Close(ctx context.Context) error {
 // the instance to the pool unless the call failed in a way that may have
 // left it unusable (a trap, an exit, a cancelled context).
 func (s *Scanner) with(ctx context.Context, f func(*instance) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	in, err := s.acquire(ctx)
 	if err != nil {
 		return err
@@ -456,7 +463,7 @@ func (in *instance) call(ctx context.Context, fn api.Function, input string) ([]
 }
 
 // TrapError is the error of a call into the module that did not complete
-// (a trap, an exit, a cancelled context). The instance was discarded.
+// (a trap such as out of memory, or an exit). The instance was discarded.
 type TrapError struct {
 	Export string // the export that failed
 	Err    error  // wazero's error, with the module's stack trace
