@@ -1,8 +1,7 @@
 package rules
 
 import (
-	"embed"
-	"sort"
+	_ "embed"
 	"strconv"
 	"strings"
 )
@@ -13,8 +12,53 @@ import (
 //
 // and every rule carries its own examples, which run as tests.
 
-//go:embed packs/*.json data/*.txt
-var packFS embed.FS
+// The packs and tables are embedded as strings rather than an embed.FS:
+// io/fs would pull the time package into the WebAssembly module.
+var (
+	//go:embed packs/00-privacy-identifiers.json
+	packPrivacyIdentifiers string
+	//go:embed packs/01-privacy-context.json
+	packPrivacyContext string
+	//go:embed packs/02-boundaries.json
+	packBoundaries string
+	//go:embed packs/03-conduct.json
+	packConduct string
+	//go:embed packs/04-misinformation.json
+	packMisinformation string
+	//go:embed packs/05-disclosure.json
+	packDisclosure string
+
+	//go:embed data/first_names.txt
+	dataFirstNames string
+	//go:embed data/first_names_common.txt
+	dataFirstNamesCommon string
+	//go:embed data/surnames.txt
+	dataSurnames string
+	//go:embed data/surnames_common.txt
+	dataSurnamesCommon string
+	//go:embed data/places.txt
+	dataPlaces string
+	//go:embed data/places_common.txt
+	dataPlacesCommon string
+	//go:embed data/drugs.txt
+	dataDrugs string
+)
+
+// packFiles lists the packs in load order, with the names errors use.
+var packFiles = []struct{ name, data string }{
+	{"packs/00-privacy-identifiers.json", packPrivacyIdentifiers},
+	{"packs/01-privacy-context.json", packPrivacyContext},
+	{"packs/02-boundaries.json", packBoundaries},
+	{"packs/03-conduct.json", packConduct},
+	{"packs/04-misinformation.json", packMisinformation},
+	{"packs/05-disclosure.json", packDisclosure},
+}
+
+var dataFiles = map[string]string{
+	"first_names.txt": dataFirstNames, "first_names_common.txt": dataFirstNamesCommon,
+	"surnames.txt": dataSurnames, "surnames_common.txt": dataSurnamesCommon,
+	"places.txt": dataPlaces, "places_common.txt": dataPlacesCommon, "drugs.txt": dataDrugs,
+}
 
 // Rule is one rule of a pack, as written in the pack file.
 type Rule struct {
@@ -69,31 +113,18 @@ type pack struct {
 
 var quasiKinds = []string{"age", "sex", "time", "place", "occupation", "event", "condition"}
 
-// loadPacks decodes every embedded pack, in file name order.
+// loadPacks decodes every embedded pack, in order.
 func loadPacks() ([]*pack, error) {
-	entries, err := packFS.ReadDir("packs")
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
 	var packs []*pack
 	seen := map[string]bool{}
-	for _, name := range names {
-		data, err := packFS.ReadFile("packs/" + name)
+	for _, f := range packFiles {
+		p, err := decodePack([]byte(f.data))
 		if err != nil {
-			return nil, err
-		}
-		p, err := decodePack(data)
-		if err != nil {
-			return nil, &Error{Msg: "rule pack packs/" + name + ": " + err.Error()}
+			return nil, &Error{Msg: "rule pack " + f.name + ": " + err.Error()}
 		}
 		for _, r := range p.rules {
 			if seen[r.ID] {
-				return nil, &Error{Msg: "rule pack packs/" + name + ": duplicate rule id " + r.ID}
+				return nil, &Error{Msg: "rule pack " + f.name + ": duplicate rule id " + r.ID}
 			}
 			seen[r.ID] = true
 		}
@@ -221,18 +252,23 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// readWordList returns the entries of an embedded data/*.txt table.
+// readWordList returns the entries of an embedded data/*.txt table. The
+// tables are front-coded: each line is a digit, the number of leading bytes
+// shared with the previous entry, then the rest of the entry.
 func readWordList(name string) []string {
-	data, err := packFS.ReadFile("data/" + name)
-	if err != nil {
-		return nil
-	}
 	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
+	var prev []byte
+	for _, line := range strings.Split(dataFiles[name], "\n") {
 		if line == "" || strings.HasPrefix(line, "# ") {
 			continue
 		}
-		out = append(out, line)
+		k := int(line[0] - '0')
+		if k < 0 || k > 9 || k > len(prev) {
+			continue // not front-coded: a corrupt table loses this entry only
+		}
+		w := append(prev[:k:k], line[1:]...)
+		out = append(out, string(w))
+		prev = w
 	}
 	return out
 }

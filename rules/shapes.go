@@ -1,9 +1,6 @@
 package rules
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // The built-in detectors find identifiers by their shape: numbers grouped
 // like a phone number or a date, an e-mail address, a URL. Each looks only at
@@ -29,7 +26,16 @@ func (st *scanState) add(rule int32, toks []token, t0, t1 int, start, end int) *
 
 // tokenAt returns the index of the first token that ends after off.
 func tokenAt(toks []token, off int) int {
-	return sort.Search(len(toks), func(i int) bool { return int(toks[i].end) > off })
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(toks[m].end) > off {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo
 }
 
 func (e *Engine) detectShapes(text string, st *scanState) {
@@ -663,6 +669,10 @@ func (e *Engine) detectURLs(text string, st *scanState) {
 	toks := st.toks
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
+		// Every URL shape has a '.' or ':' right after its first word.
+		if int(t.end) >= len(text) || text[t.end] != '.' && text[t.end] != ':' {
+			continue
+		}
 		w := text[t.start:t.end]
 		start := int(t.start)
 		if t.start > 0 && text[t.start-1] == '@' {

@@ -1,0 +1,42 @@
+package rules
+
+import (
+	"sort"
+	"testing"
+)
+
+// TestWordTables checks the front-coded tables decode to sorted, unique,
+// lower-case entries that include well-known names and places.
+func TestWordTables(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		min  int
+		want []string
+	}{
+		{"first_names.txt", 5000, []string{"john", "maria", "ana", "jaylen"}},
+		{"surnames.txt", 3000, []string{"nguyen", "garcia", "kowalczyk"}},
+		{"places.txt", 3000, []string{"boise", "springfield", "san antonio", "st. louis"}},
+		{"places_common.txt", 100, []string{"mobile", "dallas"}},
+		{"drugs.txt", 300, []string{"metformin", "insulin", "suboxone"}},
+	} {
+		words := readWordList(tc.file)
+		if len(words) < tc.min {
+			t.Errorf("%s: %d entries, want at least %d", tc.file, len(words), tc.min)
+		}
+		if !sort.StringsAreSorted(words) {
+			t.Errorf("%s: not sorted", tc.file)
+		}
+		have := map[string]bool{}
+		for i, w := range words {
+			if i > 0 && words[i-1] == w {
+				t.Errorf("%s: duplicate %q", tc.file, w)
+			}
+			have[w] = true
+		}
+		for _, w := range tc.want {
+			if !have[w] {
+				t.Errorf("%s: missing %q", tc.file, w)
+			}
+		}
+	}
+}
