@@ -120,7 +120,7 @@ func writeHighlighted(w io.StringWriter, text string, fs []FindingRecord) {
 			f := &fs[i]
 			if spanOK(text, &f.Finding) && f.Start <= a && f.End >= b && f.Start < f.End {
 				ids = append(ids, strconv.Itoa(i))
-				titles = append(titles, f.Rule+": "+f.Message)
+				titles = append(titles, f.Rule) // the message is in the list below
 				if f.Severity.Rank() > best.Rank() {
 					best = f.Severity
 				}
@@ -131,7 +131,7 @@ func writeHighlighted(w io.StringWriter, text string, fs []FindingRecord) {
 			w.WriteString(seg)
 			continue
 		}
-		w.WriteString(`<mark class="hl sev-` + esc(string(best)) + `" data-f="` + strings.Join(ids, " ") + `" title="` + esc(strings.Join(titles, "\n")) + `">` + seg + `</mark>`)
+		w.WriteString(`<mark class="hl sev-` + esc(string(best)) + `" data-f="` + strings.Join(ids, " ") + `" title="` + esc(strings.Join(titles, ", ")) + `">` + seg + `</mark>`)
 	}
 }
 

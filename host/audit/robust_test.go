@@ -157,3 +157,25 @@ func TestTimeline(t *testing.T) {
 var emptyResult = rules.Result{Findings: []rules.Finding{}}
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestHighlight checks the marks over overlapping spans, the escaping of
+// post text, and that spans outside the text or inside a character are
+// left unmarked instead of cutting the text.
+func TestHighlight(t *testing.T) {
+	text := "<b>🦓 Jane Roe</b>"
+	j := strings.Index(text, "Jane")
+	fs := []FindingRecord{
+		{Finding: rules.Finding{Rule: "a", Severity: rules.Warn, Start: j, End: j + len("Jane Roe")}},
+		{Finding: rules.Finding{Rule: "b", Severity: rules.Block, Start: j + len("Jane "), End: j + len("Jane Roe</b>")}},
+		{Finding: rules.Finding{Rule: "bad.range", Severity: rules.Block, Start: 5, End: 999}},
+		{Finding: rules.Finding{Rule: "bad.rune", Severity: rules.Block, Start: 4, End: 6}}, // inside the emoji
+	}
+	var b strings.Builder
+	writeHighlighted(&b, text, fs)
+	want := `&lt;b&gt;🦓 <mark class="hl sev-warn" data-f="0" title="a">Jane </mark>` +
+		`<mark class="hl sev-block" data-f="0 1" title="a, b">Roe</mark>` +
+		`<mark class="hl sev-block" data-f="1" title="b">&lt;/b&gt;</mark>`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("highlighted (-want +got):\n%s", diff)
+	}
+}
