@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -493,4 +494,25 @@ func TestNativeChecker(t *testing.T) {
 		t.Errorf("native engine with a custom term: %+v", r.Findings)
 	}
 	var _ Checker = (*Scanner)(nil)
+}
+
+// TestCacheFallback points the cache at a file: New must fall back to an
+// in-memory cache and work.
+func TestCacheFallback(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, Config{Instances: 1, CacheDir: file})
+	if err != nil {
+		t.Fatalf("New with an unusable cache directory: %v", err)
+	}
+	defer s.Close(ctx)
+	if _, err := s.Scan(ctx, patientPost); err != nil {
+		t.Fatal(err)
+	}
+	if c := openCache(file); c == nil {
+		t.Error("openCache returned nil")
+	}
 }
