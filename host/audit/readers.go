@@ -80,13 +80,15 @@ func readXTweets(r *bufio.Reader, src string, st *readState, emit func(Post) err
 	if err := skipToArray(r); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(r)
+	lim := &postLimit{r: r}
+	dec := json.NewDecoder(lim)
 	n := 0
 	err := eachElement(dec, func(dec *json.Decoder) error {
 		var it xItem
 		if err := dec.Decode(&it); err != nil {
 			return err
 		}
+		lim.next()
 		t := &it.xTweet
 		if it.Tweet != nil {
 			t = it.Tweet
@@ -211,13 +213,15 @@ type metaItem struct {
 
 func readMeta(platform string, conv func(*metaItem, *Post) bool) reader {
 	return func(r *bufio.Reader, src string, st *readState, emit func(Post) error, warn func(error)) error {
-		dec := json.NewDecoder(r)
+		lim := &postLimit{r: r}
+		dec := json.NewDecoder(lim)
 		n := 0
 		err := eachElement(dec, func(dec *json.Decoder) error {
 			var it metaItem
 			if err := dec.Decode(&it); err != nil {
 				return err
 			}
+			lim.next()
 			n++
 			p := Post{Source: src, Index: n, Platform: platform, Kind: KindPost}
 			if !conv(&it, &p) {
@@ -365,7 +369,8 @@ func colIndex(col map[string]int, names ...string) int {
 }
 
 func readCSVWith(r *bufio.Reader, src string, emit func(Post) error, warn func(error), mapper func(map[string]int) (csvMap, error)) error {
-	cr := csv.NewReader(r)
+	lim := &postLimit{r: r}
+	cr := csv.NewReader(lim)
 	cr.LazyQuotes = true
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
@@ -395,6 +400,7 @@ func readCSVWith(r *bufio.Reader, src string, emit func(Post) error, warn func(e
 	n, bad := 0, 0
 	for {
 		rec, err := cr.Read()
+		lim.next()
 		if err == io.EOF {
 			return nil
 		}
@@ -605,3 +611,31 @@ func emitText(emit func(Post) error, p Post) error {
 	}
 	return nil
 }
+
+// maxPostBytes bounds what is read for one post (one JSON element, one CSV
+// record): a post is at most tens of kilobytes, and a damaged or hostile
+// file must not make the audit hold gigabytes.
+const maxPostBytes = 16 << 20
+
+var errPostTooLarge = errors.New("one post takes more than 16 MiB: the file is damaged or not an export")
+
+// postLimit fails a read once more than maxPostBytes have been read since
+// the last post ended (next).
+type postLimit struct {
+	r io.Reader
+	n int64
+}
+
+func (l *postLimit) Read(p []byte) (int, error) {
+	if l.n > maxPostBytes {
+		return 0, errPostTooLarge
+	}
+	if room := maxPostBytes + 1 - l.n; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
+func (l *postLimit) next() { l.n = 0 }

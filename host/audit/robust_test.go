@@ -179,3 +179,22 @@ func TestHighlight(t *testing.T) {
 		t.Errorf("highlighted (-want +got):\n%s", diff)
 	}
 }
+
+// TestHugePost checks that one oversized post ends its file with a clear
+// error instead of being held in memory, and that the posts before it are
+// still reported.
+func TestHugePost(t *testing.T) {
+	huge := strings.Repeat("a", maxPostBytes+1<<20)
+	for name, content := range map[string]string{
+		"data/tweets.js": tweetsJS(0, []tweet{{ID: "1", Text: "Jane Roe", Time: day}, {ID: "2", Text: huge, Time: day}}),
+		"posts.csv":      "id,text\n1,Jane Roe\n2,\"" + huge + "\"\n",
+	} {
+		texts, err := readAll(name, content)
+		if err == nil || !strings.Contains(err.Error(), "more than 16 MiB") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+		if len(texts) != 1 || texts[0] != "Jane Roe" {
+			t.Errorf("%s: %d posts read, want only the one before the huge one", name, len(texts))
+		}
+	}
+}
