@@ -492,6 +492,9 @@ func readText(r *bufio.Reader, src string, st *readState, emit func(Post) error,
 			buf.WriteByte('\n')
 		}
 		buf.WriteString(strings.TrimRight(line, "\r"))
+		if buf.Len() > maxPostBytes {
+			return fmt.Errorf("after %s: %w", plural(n, "post", "posts"), errPostTooLarge)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		if err == bufio.ErrTooLong {

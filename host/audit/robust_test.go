@@ -188,6 +188,7 @@ func TestHugePost(t *testing.T) {
 	for name, content := range map[string]string{
 		"data/tweets.js": tweetsJS(0, []tweet{{ID: "1", Text: "Jane Roe", Time: day}, {ID: "2", Text: huge, Time: day}}),
 		"posts.csv":      "id,text\n1,Jane Roe\n2,\"" + huge + "\"\n",
+		"posts.txt":      "Jane Roe\n\n" + strings.Repeat(huge[:1000]+"\n", len(huge)/1000),
 	} {
 		texts, err := readAll(name, content)
 		if err == nil || !strings.Contains(err.Error(), "more than 16 MiB") {
