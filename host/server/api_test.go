@@ -97,7 +97,7 @@ type resp struct {
 }
 
 // do sends a request; body is JSON-encoded unless it is []byte or string.
-func (tg *target) do(t *testing.T, method, path, token string, body any, hdr ...string) resp {
+func (tg *target) do(t testing.TB, method, path, token string, body any, hdr ...string) resp {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -140,7 +140,7 @@ func (tg *target) do(t *testing.T, method, path, token string, body any, hdr ...
 
 // must sends a request and fails unless the status is want; it decodes the
 // JSON answer into out when out is not nil.
-func (tg *target) must(t *testing.T, want int, method, path, token string, body, out any) resp {
+func (tg *target) must(t testing.TB, want int, method, path, token string, body, out any) resp {
 	t.Helper()
 	r := tg.do(t, method, path, token, body)
 	if r.status != want {
@@ -165,7 +165,7 @@ type inst struct {
 }
 
 // newInstitution creates an institution with a unique slug.
-func (tg *target) newInstitution(t *testing.T, prefix string) inst {
+func (tg *target) newInstitution(t testing.TB, prefix string) inst {
 	t.Helper()
 	var out struct {
 		Slug       string `json:"slug"`
@@ -180,7 +180,7 @@ func (tg *target) newInstitution(t *testing.T, prefix string) inst {
 }
 
 // publishPolicy saves policy as the draft and publishes it.
-func (tg *target) publishPolicy(t *testing.T, in inst, policy string) int64 {
+func (tg *target) publishPolicy(t testing.TB, in inst, policy string) int64 {
 	t.Helper()
 	tg.must(t, 200, "PUT", "/v1/institutions/"+in.slug+"/policy/draft", in.admin, policy, nil)
 	var out struct{ Version int64 }
@@ -197,14 +197,14 @@ type enrollment struct {
 }
 
 // newCode creates an enrollment code and returns it and its id.
-func (tg *target) newCode(t *testing.T, in inst) (code, id string) {
+func (tg *target) newCode(t testing.TB, in inst) (code, id string) {
 	t.Helper()
 	var out struct{ ID, Code string }
 	tg.must(t, 201, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, nil, &out)
 	return out.Code, out.ID
 }
 
-func (tg *target) enroll(t *testing.T, code string) enrollment {
+func (tg *target) enroll(t testing.TB, code string) enrollment {
 	t.Helper()
 	var e enrollment
 	r := tg.must(t, 200, "POST", "/v1/enroll", "", map[string]string{"code": code}, nil)
@@ -216,7 +216,7 @@ func (tg *target) enroll(t *testing.T, code string) enrollment {
 	return e
 }
 
-func (tg *target) keys(t *testing.T) []server.KeyJSON {
+func (tg *target) keys(t testing.TB) []server.KeyJSON {
 	t.Helper()
 	var out struct{ Keys []server.KeyJSON }
 	tg.must(t, 200, "GET", "/v1/keys", "", nil, &out)
@@ -225,7 +225,7 @@ func (tg *target) keys(t *testing.T) []server.KeyJSON {
 
 // verifyBundle checks a served bundle with crypto/ed25519 directly (not the
 // server's own helper) and returns the payload's exact bytes.
-func verifyBundle(t *testing.T, body []byte, keys []server.KeyJSON) []byte {
+func verifyBundle(t testing.TB, body []byte, keys []server.KeyJSON) []byte {
 	t.Helper()
 	var b map[string]string
 	if err := json.Unmarshal(body, &b); err != nil {
@@ -278,7 +278,7 @@ type payload struct {
 	Policy   map[string]any `json:"policy"`
 }
 
-func (tg *target) fetchPolicy(t *testing.T, slug string) (payload, resp) {
+func (tg *target) fetchPolicy(t testing.TB, slug string) (payload, resp) {
 	t.Helper()
 	r := tg.must(t, 200, "GET", "/v1/institutions/"+slug+"/policy", "", nil, nil)
 	p := verifyBundle(t, r.body, tg.keys(t))
@@ -460,6 +460,9 @@ func TestPublishSignETag(t *testing.T) {
 		if r.status == 304 && (r.header.Get("ETag") != etag || len(r.body) != 0) {
 			t.Errorf("%s: 304 with ETag %q and %d body bytes", c.name, r.header.Get("ETag"), len(r.body))
 		}
+	}
+	if r := tg.do(t, "HEAD", "/v1/institutions/"+in.slug+"/policy", "", nil); r.status != 200 || r.header.Get("ETag") != etag || len(r.body) != 0 {
+		t.Errorf("HEAD: status %d, ETag %q, %d body bytes", r.status, r.header.Get("ETag"), len(r.body))
 	}
 	// Fetching again gives the same bytes; a new version a new ETag.
 	r2 := tg.must(t, 200, "GET", "/v1/institutions/"+in.slug+"/policy", "", nil, nil)
@@ -687,9 +690,9 @@ func TestCounts(t *testing.T) {
 	}
 
 	old := time.Now().UTC().AddDate(0, 0, -60).Format("2006-01-02")
-	unknownStatus := 202 // while the engine's catalogue is empty, any well-formed id
-	if e, _ := rules.Compile(nil); len(e.Catalog()) > 0 {
-		unknownStatus = 400
+	unknownStatus, unknownField := 202, "" // while the engine's catalogue is empty, any well-formed id
+	if e, err := rules.Compile(nil); err == nil && len(e.Catalog()) > 0 {
+		unknownStatus, unknownField = 400, "counts.privacy.no_such_rule_xyz"
 	}
 	for _, c := range []struct {
 		name, body string
@@ -697,7 +700,7 @@ func TestCounts(t *testing.T) {
 		field      string
 	}{
 		{"malformed rule id", `{"day":"` + today + `","counts":{"Privacy Phone":1}}`, 400, "counts.Privacy Phone"},
-		{"unknown rule id", `{"day":"` + today + `","counts":{"privacy.no_such_rule_xyz":1}}`, unknownStatus, ""},
+		{"unknown rule id", `{"day":"` + today + `","counts":{"privacy.no_such_rule_xyz":1}}`, unknownStatus, unknownField},
 		{"zero", `{"day":"` + today + `","counts":{"privacy.phone":0}}`, 400, "counts.privacy.phone"},
 		{"too many", `{"day":"` + today + `","counts":{"privacy.phone":100000}}`, 400, "counts.privacy.phone"},
 		{"negative", `{"day":"` + today + `","counts":{"privacy.phone":-1}}`, 400, "counts.privacy.phone"},

@@ -5,16 +5,26 @@ import (
 	"time"
 )
 
-type limitClass int
+// LimitClass is a kind of request with its own rate.
+type LimitClass int
 
 // The rate-limit classes: requests with a valid token (per token), failed
 // authentications and enrollments (per address), count reports (per token).
 const (
-	classToken limitClass = iota
-	classAuthFailure
-	classEnroll
-	classReport
+	ClassToken LimitClass = iota
+	ClassAuthFailure
+	ClassEnroll
+	ClassReport
 	numClasses
+)
+
+type limitClass = LimitClass
+
+const (
+	classToken       = ClassToken
+	classAuthFailure = ClassAuthFailure
+	classEnroll      = ClassEnroll
+	classReport      = ClassReport
 )
 
 // Rate is a token bucket: Burst requests at once, refilled at PerSecond.
@@ -54,8 +64,11 @@ type bucket struct {
 }
 
 // NewLimiter returns a limiter with DefaultRates.
-func NewLimiter() *Limiter {
-	return &Limiter{rates: DefaultRates, buckets: map[bucketKey]*bucket{}, now: time.Now}
+func NewLimiter() *Limiter { return NewLimiterClock(time.Now) }
+
+// NewLimiterClock is NewLimiter with a clock, for tests.
+func NewLimiterClock(now func() time.Time) *Limiter {
+	return &Limiter{rates: DefaultRates, buckets: map[bucketKey]*bucket{}, now: now}
 }
 
 // Allow takes one request from key's bucket in class c. When the bucket is

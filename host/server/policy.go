@@ -363,16 +363,21 @@ func (s *Server) publicPolicy(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "public, max-age=300")
-	if etagMatches(r.Header.Get("If-None-Match"), etag) {
+	// Values, joined: syumai/workers splits a header's value at commas.
+	if etagMatches(strings.Join(r.Header.Values("If-None-Match"), ","), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	if r.Method == http.MethodHead {
+		// No Content-Length without a body: workerd's fixed-length stream
+		// would fail waiting for the bytes.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write([]byte(body))
-	}
+	w.Write([]byte(body))
 }
 
 // etagMatches applies If-None-Match's weak comparison (RFC 9110 13.1.2).
