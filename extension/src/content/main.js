@@ -268,7 +268,11 @@ class Composer {
   openAtCaret(focus) {
     const at = this.caret();
     if (at < 0) return false;
-    const f = this.findings.find((x) => at >= x.start16 && at <= x.end16);
+    // The most specific finding under the caret (a story can span the whole post).
+    let f = null;
+    for (const x of this.findings) {
+      if (at >= x.start16 && at <= x.end16 && (!f || x.end16 - x.start16 < f.end16 - f.start16)) f = x;
+    }
     if (f) { openCard(this, f, focus); return true; }
     return false;
   }

@@ -3,7 +3,7 @@
 // cached policy kept when the backend is down, opt-in counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForRule, overlayFindings, fakeBackend, EXT_ID } from './harness.js';
+import { launch, openSite, waitForRule, waitForCategory, overlayFindings, fakeBackend, EXT_ID } from './harness.js';
 
 let b, be;
 before(async () => { be = await fakeBackend(); b = await launch(); });
@@ -30,7 +30,7 @@ test('enroll, verify and use the policy; 304 on refresh; a bad signature is refu
   const page = await openSite(b.context, 'linkedin');
   await page.click('#editor .ql-editor');
   await page.keyboard.type('We met at the zebra crossing');
-  await waitForRule(page, 'conduct.term').catch(() => {});
+  await waitForCategory(page, 'conduct', 'warn');
   const fs = await overlayFindings(page);
   assert.ok(fs.some((f) => f.category === 'conduct' && f.severity === 'warn'), JSON.stringify(fs));
   await page.close();
@@ -62,13 +62,18 @@ test('opt-in counts: rule ids and numbers only, with the report token', async ()
   assert.deepEqual(await bg({ kind: 'settings.set', patch: { counts_opt_in: true } }), { ok: true });
   const page = await openSite(b.context, 'x');
   await page.click('#editor .public-DraftEditor-content');
-  await page.keyboard.type('Call 555-201-7788 after the zebra crossing');
+  await page.keyboard.type('Discharged my patient today. Call 555-201-7788 after the zebra crossing');
   await waitForRule(page, 'privacy.phone');
   await page.click('#post');
   await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
   await page.waitForFunction(() => window.posted.length === 1);
   await page.close();
-  await new Promise((r) => setTimeout(r, 300));
+  // The 'published' message is handled asynchronously: wait for today's counts.
+  for (let i = 0; i < 50; i++) {
+    const c = await b.sw.evaluate(async () => (await chrome.storage.local.get('counts')).counts);
+    if (c && Object.keys(c).length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
   const r = await bg({ kind: 'counts.flush', today: tomorrow });
   assert.equal(r.sent, 1);
@@ -81,5 +86,6 @@ test('opt-in counts: rule ids and numbers only, with the report token', async ()
     assert.match(k, /^[a-z_]+\.[a-z0-9_.]+$/);
     assert.ok(Number.isInteger(v));
   }
-  assert.ok(!q.body.includes('555') && !q.body.includes('zebra'));
+  // Rule ids (a custom term's id comes from the institution's own policy) and numbers; no post text.
+  for (const piece of ['555', 'Discharged', 'patient today', 'after the']) assert.ok(!q.body.includes(piece), q.body);
 });

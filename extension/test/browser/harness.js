@@ -90,6 +90,12 @@ export async function waitForRule(page, rule, timeout = 10000) {
     ?.querySelector(`.finding[data-rule="${rule}"]`), rule, { timeout });
 }
 
+/** Waits until the overlay shows a finding of this category and severity. */
+export async function waitForCategory(page, category, severity, timeout = 10000) {
+  await page.waitForFunction(({ category, severity }) => !!document.querySelector('discreet-overlay')?.shadowRoot
+    ?.querySelector(`.finding[data-category="${category}"][data-severity="${severity}"]`), { category, severity }, { timeout });
+}
+
 /** Client rects of the first occurrence of `sub` inside the editor `selector`, found by a text walk in the page. */
 export function rectsOf(page, selector, sub) {
   return page.evaluate(({ selector, sub }) => {

@@ -40,7 +40,7 @@ test('warn mode: Post is stopped once with a dialog; "Post anyway" posts', async
 test('warn mode: "Review" opens the first finding and Ctrl+Enter is intercepted too', async () => {
   const page = await openSite(b.context, 'linkedin');
   await page.click('#editor .ql-editor');
-  await page.keyboard.type('Call 555-201-7788');
+  await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
   await waitForRule(page, 'privacy.phone');
   await page.keyboard.press('Control+Enter');
   assert.equal((await dialog(page)).hidden, false);

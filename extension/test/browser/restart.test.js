@@ -26,7 +26,7 @@ test('scans keep working after the offscreen document closes and the service wor
     // Clear and type a new post: the next scan must wake everything up.
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Backspace');
-    await page.keyboard.type('Call 555-201-9999 and room 214');
+    await page.keyboard.type('Discharged my patient today from room 214. Call 555-201-9999');
     await waitForRule(page, 'privacy.room', 15000);
     // A new worker instance answered.
     const opt = await b.context.newPage();
