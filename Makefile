@@ -15,9 +15,13 @@ build:: wasm bin
 # The scanner module: one file for the extension and for wazero. The host
 # embeds it, so it is written inside host/wasmhost/module (not committed).
 wasm: $(WASM)
-$(WASM): $(shell find rules wasm -name '*.go' -o -name '*.json' -o -name '*.txt' | grep -v _test.go) go.mod
+$(WASM): rules/embedded.go $(shell find rules wasm -name '*.go' | grep -v _test.go) go.mod
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags="-s -w" -o $@ ./wasm
 	@printf 'scanner.wasm: %s bytes, %s gzipped\n' $$(wc -c <$@) $$(gzip -9c $@ | wc -c)
+
+# The packs and word tables as Go strings (see rules/gen/embed).
+rules/embedded.go: $(wildcard rules/packs/*.json rules/data/*.txt) rules/gen/embed/main.go
+	$(GO) generate ./rules
 
 bin: $(WASM)
 	$(GO) build -trimpath -o $(BIN) ./host/cmd/discreet
@@ -37,6 +41,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=60s ./rules/
 
 check:: $(WASM)
+	$(GO) generate ./rules
+	@git diff --quiet -- rules/embedded.go || (echo 'rules/embedded.go was stale: commit the regenerated file'; exit 1)
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l rules wasm host)" || (gofmt -l rules wasm host; echo 'gofmt: files above need formatting'; exit 1)
 	$(GO) mod tidy -diff

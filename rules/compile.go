@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,11 +214,11 @@ func (m *matcher) finish() {
 	for i := range m.patterns {
 		for j := range m.patterns[i].elems {
 			w := m.patterns[i].elems[j].words
-			sort.Slice(w, func(a, b int) bool { return w[a] < w[b] })
+			sort.Sort(int32s(w))
 		}
 	}
 	for _, ps := range m.lex.pairs {
-		sort.Slice(ps, func(a, b int) bool { return ps[a].w2 < ps[b].w2 || ps[a].w2 == ps[b].w2 && ps[a].p < ps[b].p })
+		sort.Sort(pairIDs(ps))
 	}
 }
 
@@ -394,8 +393,7 @@ type Engine struct {
 
 type recordFormat struct {
 	rule   int32
-	re     *regexp.Regexp
-	prefix string // literal prefix, for a fast pre-check
+	re     *rx
 	sev    Severity
 	ident  Identifier
 	name   string
@@ -477,12 +475,11 @@ func Compile(p *Policy) (*Engine, error) {
 			if err != nil {
 				return nil, fieldErr("record_formats["+strconv.Itoa(i)+"].pattern", err.Error())
 			}
-			prefix, _ := re.LiteralPrefix()
 			ident := Identifier(f.Identifier)
 			if ident == "" {
 				ident = IDMRN
 			}
-			e.formats = append(e.formats, recordFormat{rule: rf, re: re, prefix: prefix, sev: Severity(f.Severity), ident: ident, name: f.Name})
+			e.formats = append(e.formats, recordFormat{rule: rf, re: re, sev: Severity(f.Severity), ident: ident, name: f.Name})
 		}
 	}
 
@@ -502,9 +499,7 @@ func Compile(p *Policy) (*Engine, error) {
 	for k := range p.Severity {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		return strings.Count(keys[i], ".") < strings.Count(keys[j], ".") || keys[i] < keys[j]
-	})
+	sort.Sort(selectorOrder(keys))
 	for _, k := range keys {
 		for i, r := range e.rules {
 			if selects(k, r.ID) {
@@ -598,3 +593,29 @@ func (e *Engine) Catalog() []RuleInfo {
 	}
 	return out
 }
+
+// Sort orders without sort.Slice, whose reflection costs the module size.
+type int32s []int32
+
+func (s int32s) Len() int           { return len(s) }
+func (s int32s) Less(i, j int) bool { return s[i] < s[j] }
+func (s int32s) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+
+type pairIDs []pairID
+
+func (s pairIDs) Len() int { return len(s) }
+func (s pairIDs) Less(i, j int) bool {
+	return s[i].w2 < s[j].w2 || s[i].w2 == s[j].w2 && s[i].p < s[j].p
+}
+func (s pairIDs) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
+
+// selectorOrder puts categories before rule ids, so a rule's own severity
+// override wins over its category's.
+type selectorOrder []string
+
+func (s selectorOrder) Len() int { return len(s) }
+func (s selectorOrder) Less(i, j int) bool {
+	di, dj := strings.Count(s[i], "."), strings.Count(s[j], ".")
+	return di < dj || di == dj && s[i] < s[j]
+}
+func (s selectorOrder) Swap(i, j int) { s[i], s[j] = s[j], s[i] }

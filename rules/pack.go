@@ -1,7 +1,6 @@
 package rules
 
 import (
-	_ "embed"
 	"strconv"
 	"strings"
 )
@@ -12,53 +11,10 @@ import (
 //
 // and every rule carries its own examples, which run as tests.
 
-// The packs and tables are embedded as strings rather than an embed.FS:
-// io/fs would pull the time package into the WebAssembly module.
-var (
-	//go:embed packs/00-privacy-identifiers.json
-	packPrivacyIdentifiers string
-	//go:embed packs/01-privacy-context.json
-	packPrivacyContext string
-	//go:embed packs/02-boundaries.json
-	packBoundaries string
-	//go:embed packs/03-conduct.json
-	packConduct string
-	//go:embed packs/04-misinformation.json
-	packMisinformation string
-	//go:embed packs/05-disclosure.json
-	packDisclosure string
+// The packs and tables reach the package through embedded.go, written by
+// rules/gen/embed (go generate ./rules); a test checks it is up to date.
 
-	//go:embed data/first_names.txt
-	dataFirstNames string
-	//go:embed data/first_names_common.txt
-	dataFirstNamesCommon string
-	//go:embed data/surnames.txt
-	dataSurnames string
-	//go:embed data/surnames_common.txt
-	dataSurnamesCommon string
-	//go:embed data/places.txt
-	dataPlaces string
-	//go:embed data/places_common.txt
-	dataPlacesCommon string
-	//go:embed data/drugs.txt
-	dataDrugs string
-)
-
-// packFiles lists the packs in load order, with the names errors use.
-var packFiles = []struct{ name, data string }{
-	{"packs/00-privacy-identifiers.json", packPrivacyIdentifiers},
-	{"packs/01-privacy-context.json", packPrivacyContext},
-	{"packs/02-boundaries.json", packBoundaries},
-	{"packs/03-conduct.json", packConduct},
-	{"packs/04-misinformation.json", packMisinformation},
-	{"packs/05-disclosure.json", packDisclosure},
-}
-
-var dataFiles = map[string]string{
-	"first_names.txt": dataFirstNames, "first_names_common.txt": dataFirstNamesCommon,
-	"surnames.txt": dataSurnames, "surnames_common.txt": dataSurnamesCommon,
-	"places.txt": dataPlaces, "places_common.txt": dataPlacesCommon, "drugs.txt": dataDrugs,
-}
+//go:generate go run ./gen/embed -dir .
 
 // Rule is one rule of a pack, as written in the pack file.
 type Rule struct {

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 )
@@ -37,6 +39,33 @@ func TestWordTables(t *testing.T) {
 			if !have[w] {
 				t.Errorf("%s: missing %q", tc.file, w)
 			}
+		}
+	}
+}
+
+// TestEmbeddedUpToDate fails when a pack or table was edited without
+// running go generate ./rules.
+func TestEmbeddedUpToDate(t *testing.T) {
+	for _, f := range packFiles {
+		disk, err := os.ReadFile(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(disk) != f.data {
+			t.Errorf("%s changed: run go generate ./rules", f.name)
+		}
+	}
+	names, _ := filepath.Glob("packs/*.json")
+	if len(names) != len(packFiles) {
+		t.Errorf("%d packs on disk, %d embedded: run go generate ./rules", len(names), len(packFiles))
+	}
+	for name, data := range dataFiles {
+		disk, err := os.ReadFile("data/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(disk) != data {
+			t.Errorf("data/%s changed: run go generate ./rules", name)
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"regexp"
-	"regexp/syntax"
 	"strconv"
 	"strings"
 )
@@ -300,30 +298,22 @@ func checkExamples(path string, e Examples) error {
 }
 
 // compilePattern compiles a policy's RE2 pattern within the size limits.
-func compilePattern(src string) (*regexp.Regexp, error) {
+func compilePattern(src string) (*rx, error) {
 	if src == "" {
 		return nil, &Error{Msg: "pattern is empty"}
 	}
 	if len(src) > MaxPatternBytes {
 		return nil, &Error{Msg: "pattern is longer than " + strconv.Itoa(MaxPatternBytes) + " bytes"}
 	}
-	re, err := syntax.Parse(src, syntax.Perl)
+	x, err := compileRx(src)
 	if err != nil {
 		return nil, &Error{Msg: "bad pattern: " + err.Error()}
 	}
-	prog, err := syntax.Compile(re.Simplify())
-	if err != nil {
-		return nil, &Error{Msg: "bad pattern: " + err.Error()}
+	if n := len(x.prog.Inst); n > MaxPatternProgram {
+		return nil, &Error{Msg: "pattern is too complex (" + strconv.Itoa(n) + " instructions; the limit is " + strconv.Itoa(MaxPatternProgram) + ")"}
 	}
-	if len(prog.Inst) > MaxPatternProgram {
-		return nil, &Error{Msg: "pattern is too complex (" + strconv.Itoa(len(prog.Inst)) + " instructions; the limit is " + strconv.Itoa(MaxPatternProgram) + ")"}
-	}
-	rx, err := regexp.Compile(src)
-	if err != nil {
-		return nil, &Error{Msg: "bad pattern: " + err.Error()}
-	}
-	if rx.MatchString("") {
+	if x.matchString("") {
 		return nil, &Error{Msg: "pattern matches the empty string"}
 	}
-	return rx, nil
+	return x, nil
 }

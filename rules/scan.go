@@ -345,10 +345,10 @@ func (e *Engine) matchFormats(text string, st *scanState) {
 		if !e.enabled[f.rule] {
 			return
 		}
-		if f.prefix != "" && !strings.Contains(text, f.prefix) {
+		if f.re.prefix != "" && !strings.Contains(text, f.re.prefix) {
 			continue
 		}
-		for _, m := range f.re.FindAllStringIndex(text, 100) {
+		for _, m := range f.re.findAll(text, 100) {
 			if m[0] == m[1] {
 				continue
 			}
@@ -610,16 +610,7 @@ func dedupe(fs []Finding) []Finding {
 
 // sortFindings orders findings for display: by start, end, then rule id.
 func sortFindings(fs []Finding) {
-	sort.Slice(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		if a.End != b.End {
-			return a.End < b.End
-		}
-		return a.Rule < b.Rule
-	})
+	sort.Sort(byPosition(fs))
 }
 
 // setUTF16 fills Start16/End16 from the byte offsets in one pass over the
@@ -629,15 +620,11 @@ func setUTF16(text string, fs []Finding) {
 	if len(fs) == 0 {
 		return
 	}
-	type pos struct {
-		off int
-		dst *int
-	}
 	ps := make([]pos, 0, 2*len(fs))
 	for i := range fs {
 		ps = append(ps, pos{fs[i].Start, &fs[i].Start16}, pos{fs[i].End, &fs[i].End16})
 	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].off < ps[j].off })
+	sort.Sort(byOffset(ps))
 	u16, b := 0, 0
 	for _, p := range ps {
 		for b < p.off && b < len(text) {
@@ -658,3 +645,30 @@ func setUTF16(text string, fs []Finding) {
 		*p.dst = u16
 	}
 }
+
+type byPosition []Finding
+
+func (s byPosition) Len() int { return len(s) }
+func (s byPosition) Less(i, j int) bool {
+	a, b := &s[i], &s[j]
+	if a.Start != b.Start {
+		return a.Start < b.Start
+	}
+	if a.End != b.End {
+		return a.End < b.End
+	}
+	return a.Rule < b.Rule
+}
+func (s byPosition) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
+
+// pos is an offset to convert and where to store the result.
+type pos struct {
+	off int
+	dst *int
+}
+
+type byOffset []pos
+
+func (s byOffset) Len() int           { return len(s) }
+func (s byOffset) Less(i, j int) bool { return s[i].off < s[j].off }
+func (s byOffset) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }

