@@ -717,6 +717,15 @@ func TestCounts(t *testing.T) {
 			t.Errorf("%s: status %d field %q, want %d %q (%s)", c.name, r.status, e.Field, c.status, c.field, r.body)
 		}
 	}
+	// A rule of the institution's own published policy (a custom term) is
+	// a known rule id too.
+	termPolicy := `{"terms":[{"phrase":"zebra crossing","category":"conduct","severity":"warn","message":"test term"}]}`
+	if termID := customRuleID(t, termPolicy); termID != "" {
+		body := `{"day":"` + today + `","counts":{"` + termID + `":1}}`
+		tg.must(t, 400, "POST", path, rep, body, nil) // not published yet
+		tg.publishPolicy(t, in, termPolicy)
+		tg.must(t, 202, "POST", path, rep, body, nil)
+	}
 	// No token, the admin token, a made-up token: not allowed to report.
 	for _, tok := range []string{"", in.admin, "dsr_" + strings.Repeat("A", 43)} {
 		if r := tg.do(t, "POST", path, tok, report); r.status != 401 && r.status != 403 {
@@ -924,4 +933,33 @@ func TestCORSAndConsole(t *testing.T) {
 	if r := tg.do(t, "GET", "/v1/nothing", "", nil); r.status != 404 || !json.Valid(r.body) {
 		t.Errorf("unknown route: %d %s", r.status, r.body)
 	}
+}
+
+// customRuleID is the id the engine gives the one rule policy adds to the
+// defaults, or "" while the engine lists no rules.
+func customRuleID(t *testing.T, policy string) string {
+	t.Helper()
+	def, err := rules.Compile(nil)
+	if err != nil || len(def.Catalog()) == 0 {
+		return ""
+	}
+	p, err := rules.ParsePolicy([]byte(policy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := rules.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, r := range def.Catalog() {
+		known[r.ID] = true
+	}
+	for _, r := range e.Catalog() {
+		if !known[r.ID] {
+			return r.ID
+		}
+	}
+	t.Fatalf("the policy adds no rule to the catalogue")
+	return ""
 }

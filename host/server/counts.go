@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/discreet-health/discreet/rules"
 )
 
 // Limits on one count report.
@@ -69,8 +71,16 @@ func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "counts must have 1-" + strconv.Itoa(maxRulesPerReport) + " rule ids"})
 		return
 	}
+	var policyRules map[string]bool // the institution's own rules (terms, record formats), loaded on demand
 	for id, n := range req.Counts {
-		if !s.knownRule(id) {
+		known := s.knownRule(id)
+		if !known && len(s.ruleIDs) > 0 && len(id) <= 100 {
+			if policyRules == nil {
+				policyRules = s.publishedRuleIDs(r, slug)
+			}
+			known = policyRules[id]
+		}
+		if !known {
 			writeJSON(w, http.StatusBadRequest, apiError{Field: "counts." + id, Error: "unknown rule id"})
 			return
 		}
@@ -129,4 +139,32 @@ func (s *Server) getCounts(w http.ResponseWriter, r *http.Request, slug, _ strin
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"threshold": CountThreshold, "counts": list, "withheld": withheld})
+}
+
+// publishedRuleIDs lists the rule ids of an institution's latest published
+// policy, which adds its own (custom terms, record formats) to the
+// defaults. Errors give an empty set: such ids are then refused.
+func (s *Server) publishedRuleIDs(r *http.Request, slug string) map[string]bool {
+	out := map[string]bool{}
+	var payload string
+	if err := s.cfg.DB.QueryRowContext(r.Context(),
+		"SELECT payload FROM policy_versions WHERE slug = ? ORDER BY version DESC LIMIT 1", slug).Scan(&payload); err != nil {
+		return out
+	}
+	var p Payload
+	if json.Unmarshal([]byte(payload), &p) != nil {
+		return out
+	}
+	pol, err := rules.ParsePolicy(p.Policy)
+	if err != nil {
+		return out
+	}
+	e, err := rules.Compile(pol)
+	if err != nil {
+		return out
+	}
+	for _, ri := range e.Catalog() {
+		out[ri.ID] = true
+	}
+	return out
 }
