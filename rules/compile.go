@@ -13,7 +13,16 @@ type classSet uint64
 // crule is a rule ready to run: the pack's Rule plus its index.
 type crule struct {
 	*Rule
-	idx int32
+	idx   int32
+	fixes []Fix // the rule's fix as a slice, shared by its findings
+}
+
+func newCrule(r *Rule, idx int) *crule {
+	c := &crule{Rule: r, idx: int32(idx)}
+	if r.Fix != nil {
+		c.fixes = []Fix{*r.Fix}
+	}
+	return c
 }
 
 // celem is a compiled phrase element.
@@ -305,7 +314,7 @@ func compileBase() (*base, error) {
 	}
 	for _, p := range packs {
 		for _, r := range p.rules {
-			cr := &crule{Rule: r, idx: int32(len(b.rules))}
+			cr := newCrule(r, len(b.rules))
 			b.rules = append(b.rules, cr)
 			b.byID[r.ID] = cr.idx
 			if r.Shape != "" {
@@ -392,11 +401,11 @@ type Engine struct {
 }
 
 type recordFormat struct {
-	rule   int32
-	re     *rx
-	sev    Severity
-	ident  Identifier
-	name   string
+	rule  int32
+	re    *rx
+	sev   Severity
+	ident Identifier
+	name  string
 }
 
 // Compile builds an engine from a policy; nil means the defaults. The policy
@@ -441,9 +450,9 @@ func Compile(p *Policy) (*Engine, error) {
 			if used[id]++; used[id] > 1 {
 				id += "_" + strconv.Itoa(used[id])
 			}
-			r := &crule{idx: int32(len(e.rules)), Rule: &Rule{ID: id, Category: Category(t.Category), Severity: sev,
+			r := newCrule(&Rule{ID: id, Category: Category(t.Category), Severity: sev,
 				Phrase: []string{t.Phrase}, Message: t.Message, Why: t.Message,
-				Citation: institutionCitation(p), Examples: t.Examples}}
+				Citation: institutionCitation(p), Examples: t.Examples}, len(e.rules))
 			e.rules = append(e.rules, r)
 			if err := e.over.add(b.classIDs, ph, r.idx, patReport); err != nil {
 				return nil, fieldErr("terms["+strconv.Itoa(i)+"].phrase", err.Error())

@@ -34,6 +34,7 @@ type scanState struct {
 	low      []byte
 	silenced map[int32]bool
 	findings []Finding
+	pos      []pos
 }
 
 func (st *scanState) reset() {
@@ -486,7 +487,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		}
 	}
 	out = kept2
-	setUTF16(text, out)
+	st.pos = setUTF16(text, out, st.pos[:0])
 
 	res := Result{Findings: make([]Finding, len(out))}
 	copy(res.Findings, out)
@@ -519,8 +520,8 @@ func (e *Engine) finding(r *crule, h *hit, sev Severity) Finding {
 	if h.msg != "" {
 		f.Message = h.msg
 	}
-	if r.Fix != nil {
-		f.Fixes = []Fix{*r.Fix}
+	if r.fixes != nil {
+		f.Fixes = r.fixes // shared and read-only
 	}
 	return f
 }
@@ -592,6 +593,11 @@ func dedupe(fs []Finding) []Finding {
 					g.Severity = f.Severity
 				}
 				keep = false
+			case isQuasi(&f) && g.Identifier != "":
+				keep = false // the identifier says it already
+			case isQuasi(g) && f.Identifier != "":
+				*g = f
+				keep = false
 			case g.Identifier != "" && f.Identifier != "":
 				sg, sf := strength(g), strength(&f)
 				if sf > sg || sf == sg && f.End-f.Start > g.End-g.Start {
@@ -608,6 +614,11 @@ func dedupe(fs []Finding) []Finding {
 	return out
 }
 
+// isQuasi reports whether f only marks a quasi-identifier of a story.
+func isQuasi(f *Finding) bool {
+	return f.Identifier == "" && strings.HasPrefix(f.Rule, "privacy.quasi.")
+}
+
 // sortFindings orders findings for display: by start, end, then rule id.
 func sortFindings(fs []Finding) {
 	sort.Sort(byPosition(fs))
@@ -616,11 +627,10 @@ func sortFindings(fs []Finding) {
 // setUTF16 fills Start16/End16 from the byte offsets in one pass over the
 // text. Invalid UTF-8 bytes count as one unit each, as U+FFFD does in a
 // JavaScript string decoded from them.
-func setUTF16(text string, fs []Finding) {
+func setUTF16(text string, fs []Finding, ps []pos) []pos {
 	if len(fs) == 0 {
-		return
+		return ps
 	}
-	ps := make([]pos, 0, 2*len(fs))
 	for i := range fs {
 		ps = append(ps, pos{fs[i].Start, &fs[i].Start16}, pos{fs[i].End, &fs[i].End16})
 	}
@@ -644,6 +654,7 @@ func setUTF16(text string, fs []Finding) {
 		}
 		*p.dst = u16
 	}
+	return ps
 }
 
 type byPosition []Finding
