@@ -11,7 +11,9 @@ async function main() {
   /** @type {any} */
   let tabState = null;
   try {
-    const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+    // ?tab=ID names the tab (the popup opened as a page, e.g. by tests); otherwise the active tab.
+    const named = Number(new URLSearchParams(location.search).get('tab'));
+    const [tab] = Number.isInteger(named) && named > 0 ? [await api.tabs.get(named)] : await api.tabs.query({ active: true, currentWindow: true });
     if (tab?.id !== undefined && !tab.url?.startsWith(location.origin)) {
       tabState = await api.tabs.sendMessage(tab.id, { kind: 'page.state' }).catch(() => null);
     }
