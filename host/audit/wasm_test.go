@@ -98,10 +98,20 @@ func TestWasmPatientPost(t *testing.T) {
 // warm compilation cache included), target <= 10 s on 2 cores.
 //
 //	go test -run '^$' -bench AuditX100k -benchtime 1x ./host/audit/
+//
+// DISCREET_BENCH_MODULE=file.wasm benchmarks another build of the module
+// (to compare a change to wasm/ before making it).
 func BenchmarkAuditX100kWasm(b *testing.B) {
+	var module []byte
+	if p := os.Getenv("DISCREET_BENCH_MODULE"); p != "" {
+		var err error
+		if module, err = os.ReadFile(p); err != nil {
+			b.Fatal(err)
+		}
+	}
 	wasmChecker(b, "").Close(context.Background()) // warm the compilation cache
 	benchAudit(b, func(b *testing.B) (Checker, func()) {
-		s, err := wasmhost.New(context.Background(), wasmhost.Config{CacheDir: wasmCache})
+		s, err := wasmhost.New(context.Background(), wasmhost.Config{CacheDir: wasmCache, Module: module})
 		if err != nil {
 			b.Fatal(err)
 		}
