@@ -3,9 +3,10 @@ package rules
 // Example is one of a rule's own examples: Text must (Flag) or must not
 // give a finding of Rule.
 type Example struct {
-	Rule string
-	Text string
-	Flag bool
+	Rule   string
+	Text   string
+	Flag   bool
+	Policy bool // from the policy rather than the packs
 }
 
 // ExamplePolicy is the policy the packs' examples run under: the defaults
@@ -17,21 +18,22 @@ const ExamplePolicy = `{"facilities": ["St. Elsewhere"], "record_formats": [{"na
 // and the policy's own terms and record formats.
 func (e *Engine) Examples() []Example {
 	var out []Example
-	for _, r := range e.rules {
+	nBase := len(e.b.rules)
+	for i, r := range e.rules {
 		for _, t := range r.Examples.Flag {
-			out = append(out, Example{Rule: r.ID, Text: t, Flag: true})
+			out = append(out, Example{Rule: r.ID, Text: t, Flag: true, Policy: i >= nBase})
 		}
 		for _, t := range r.Examples.Pass {
-			out = append(out, Example{Rule: r.ID, Text: t})
+			out = append(out, Example{Rule: r.ID, Text: t, Policy: i >= nBase})
 		}
 	}
 	if rf := e.rule("record_format"); rf >= 0 {
 		for _, f := range e.policy.RecordFormats {
 			for _, t := range f.Examples.Flag {
-				out = append(out, Example{Rule: e.rules[rf].ID, Text: t, Flag: true})
+				out = append(out, Example{Rule: e.rules[rf].ID, Text: t, Flag: true, Policy: true})
 			}
 			for _, t := range f.Examples.Pass {
-				out = append(out, Example{Rule: e.rules[rf].ID, Text: t})
+				out = append(out, Example{Rule: e.rules[rf].ID, Text: t, Policy: true})
 			}
 		}
 	}
@@ -48,13 +50,8 @@ type ExampleFailure struct {
 // policyOnly it runs only the policy's own examples.
 func (e *Engine) CheckExamples(policyOnly bool) []ExampleFailure {
 	var fails []ExampleFailure
-	nBase := len(e.b.rules)
-	policyRules := map[string]bool{}
-	for _, r := range e.rules[nBase:] {
-		policyRules[r.ID] = true
-	}
 	for _, ex := range e.Examples() {
-		if policyOnly && !policyRules[ex.Rule] && !(ex.Rule == "privacy.record_format" && len(e.policy.RecordFormats) > 0) {
+		if policyOnly && !ex.Policy {
 			continue
 		}
 		res := e.Scan(ex.Text)

@@ -1,0 +1,240 @@
+package rules
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// got is a finding reduced to what a table test states.
+type got struct {
+	Rule, Sev, Ident, Text string
+}
+
+func reduce(text string, res Result) []got {
+	var out []got
+	for _, f := range res.Findings {
+		out = append(out, got{f.Rule, string(f.Severity), string(f.Identifier), text[f.Start:f.End]})
+	}
+	return out
+}
+
+func TestScanTable(t *testing.T) {
+	e := mustEngine(t, "")
+	for _, tc := range []struct {
+		name, text string
+		want       []got
+	}{
+		{
+			name: "named patient with MRN, room and phone",
+			text: "My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.",
+			want: []got{
+				{"privacy.story", "warn", "", "My patient"},
+				{"privacy.name", "block", "name", "John Smith"},
+				{"privacy.mrn", "block", "mrn", "MRN 44120931"},
+				{"privacy.quasi.time", "info", "", "today"},
+				{"privacy.room", "block", "other_id", "room 214"},
+				{"privacy.phone", "block", "phone", "555-201-7788"},
+			},
+		},
+		{
+			name: "clinic phone in a benign post stays info",
+			text: "Flu shots at our clinic this week! Call (555) 201-7788 to book.",
+			want: []got{{"privacy.phone", "info", "phone", "(555) 201-7788"}},
+		},
+		{
+			name: "story with three quasi-identifiers and no name blocks",
+			text: "Tonight a 16 year old girl came into our ED after the homecoming crash.",
+			want: []got{
+				{"privacy.quasi.time", "warn", "", "Tonight"},
+				{"privacy.quasi.age", "warn", "", "16 year old girl"},
+				{"privacy.quasi.sex", "warn", "", "16 year old girl"},
+				{"privacy.story", "block", "", "girl came"},
+				{"privacy.quasi.event", "warn", "", "after the homecoming crash"},
+			},
+		},
+		{
+			name: "permission lowers the story but not a name",
+			text: "Shared with her permission: my patient Maria Lopez, a teacher, walked today after the bus crash.",
+			want: []got{
+				{"privacy.story", "warn", "", "my patient"},
+				{"privacy.name", "block", "name", "Maria Lopez"},
+				{"privacy.quasi.occupation", "info", "", "teacher"},
+				{"privacy.quasi.time", "info", "", "today"},
+				{"privacy.quasi.event", "info", "", "bus crash"},
+			},
+		},
+		{
+			name: "sensitive condition tied to a named patient",
+			text: "Mr. Okafor in bed 4 just found out he is HIV positive.",
+			want: []got{
+				{"privacy.name", "block", "name", "Mr. Okafor"},
+				{"privacy.story", "warn", "", "in bed 4 just"},
+				{"privacy.room", "block", "other_id", "bed 4"},
+				{"privacy.sensitive", "block", "", "HIV positive"},
+			},
+		},
+		{
+			name: "emoji and accents before an identifier",
+			text: "🏥💉 Señora Ana Ruiz, 92yo, in bed 4 😭",
+			want: []got{
+				{"privacy.name", "block", "name", "Señora Ana Ruiz"},
+				{"privacy.story", "warn", "", "Señora Ana Ruiz"},
+				{"privacy.age90", "block", "age90", "92yo"},
+				{"privacy.room", "block", "other_id", "bed 4"},
+			},
+		},
+		{
+			name: "generic teaching is silent",
+			text: "Always ask your patients about their medications and check potassium before giving digoxin.",
+			want: nil,
+		},
+		{
+			name: "disclosed sponsorship passes, undisclosed warns",
+			text: "Use my code NURSEJEN for 20% off these compression socks!",
+			want: []got{{"disclosure.undisclosed", "warn", "", "Use my code NURSEJEN for"}},
+		},
+		{
+			name: "disclosure tag silences the endorsement rule",
+			text: "Use my code NURSEJEN for 20% off these compression socks! #ad",
+			want: nil,
+		},
+		{
+			name: "frequent flyer miles are not a slur",
+			text: "Frequent flyer miles are the best perk of conferences.",
+			want: nil,
+		},
+		{
+			name: "conduct and boundaries",
+			text: "3 frequent flyers before midnight. DM me your symptoms lol",
+			want: []got{
+				{"conduct.derogatory", "block", "", "frequent flyers"},
+				{"boundaries.solicit_advice", "warn", "", "DM me your symptoms"},
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := e.Scan(tc.text)
+			if diff := cmp.Diff(tc.want, reduce(tc.text, res)); diff != "" {
+				t.Errorf("Scan(%q) (-want +got):\n%s", tc.text, diff)
+			}
+			checkSpans(t, tc.text, res)
+		})
+	}
+}
+
+// checkSpans asserts the span properties every result must have.
+func checkSpans(t testing.TB, text string, res Result) {
+	t.Helper()
+	u16 := utf16.Encode([]rune(strings.ToValidUTF8(text, "\uFFFD")))
+	for _, f := range res.Findings {
+		if f.Start < 0 || f.End > len(text) || f.Start >= f.End {
+			t.Fatalf("%s: span [%d,%d) out of bounds for %d bytes", f.Rule, f.Start, f.End, len(text))
+		}
+		if !utf8.RuneStart(text[f.Start]) || f.End < len(text) && !utf8.RuneStart(text[f.End]) {
+			t.Fatalf("%s: span [%d,%d) cuts a rune", f.Rule, f.Start, f.End)
+		}
+		if utf8.ValidString(text) {
+			if f.End16 > len(u16) || f.Start16 >= f.End16 {
+				t.Fatalf("%s: UTF-16 span [%d,%d) out of bounds", f.Rule, f.Start16, f.End16)
+			}
+			if a, b := string(utf16.Decode(u16[f.Start16:f.End16])), text[f.Start:f.End]; a != b {
+				t.Fatalf("%s: UTF-16 span gives %q, bytes give %q", f.Rule, a, b)
+			}
+		}
+		if !f.Category.valid() || !f.Severity.valid() || !f.Identifier.valid() || f.Message == "" || f.Citation == "" {
+			t.Fatalf("%s: bad fields %+v", f.Rule, f)
+		}
+	}
+}
+
+func TestUTF16Spans(t *testing.T) {
+	e := mustEngine(t, "")
+	for _, text := range []string{
+		"👩🏽‍⚕️ my patient John Smith in room 12 call 555-201-7788",
+		"今天在医院 my patient 张伟, DOB 03/04/1961, room 12",
+		"שלום patient Miriam Cohen, 555-0134, ward 3B",
+		"é\u0301 Mr. Okafor 🇺🇸 bed 4",
+	} {
+		res := e.Scan(text)
+		if len(res.Findings) == 0 {
+			t.Errorf("no findings in %q", text)
+		}
+		checkSpans(t, text, res)
+	}
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	e := mustEngine(t, "")
+	text := "my patient \xff\xfe John Smith \xc3 room 214 \xe2\x82"
+	res := e.Scan(text)
+	checkSpans(t, text, res)
+	data := AppendResultJSON(nil, res)
+	if !json.Valid(data) {
+		t.Fatalf("invalid JSON for invalid UTF-8 input: %s", data)
+	}
+}
+
+func TestHugePostIsCut(t *testing.T) {
+	e := mustEngine(t, "")
+	text := strings.Repeat("é", maxScanBytes/2) + "x call 555-201-7788"
+	res := e.Scan(text)
+	for _, f := range res.Findings {
+		if f.End > maxScanBytes {
+			t.Fatalf("finding past the scan limit: %+v", f)
+		}
+	}
+}
+
+// TestResultJSON checks the hand-written encoder against encoding/json.
+func TestResultJSON(t *testing.T) {
+	e := mustEngine(t, "")
+	text := "My patient \"John Smith\" <b>, MRN 44120931 & call 555-201-7788\u2028 \t\x01 😭"
+	res := e.Scan(text)
+	data := AppendResultJSON(nil, res)
+	var back Result
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatalf("Unmarshal: %v\n%s", err, data)
+	}
+	if diff := cmp.Diff(res, back); diff != "" {
+		t.Errorf("round trip (-scan +json):\n%s", diff)
+	}
+	std, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal(std, &a)
+	json.Unmarshal(data, &b)
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Errorf("AppendResultJSON differs from encoding/json (-std +ours):\n%s", diff)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	e := mustEngine(t, "")
+	first := e.Scan(post)
+	for i := 0; i < 5; i++ {
+		if diff := cmp.Diff(first, e.Scan(post)); diff != "" {
+			t.Fatalf("scan %d differs:\n%s", i, diff)
+		}
+	}
+}
+
+func TestConcurrentScans(t *testing.T) {
+	e := mustEngine(t, "")
+	want := e.Scan(post)
+	done := make(chan Result)
+	for i := 0; i < 8; i++ {
+		go func() { done <- e.Scan(post) }()
+	}
+	for i := 0; i < 8; i++ {
+		if diff := cmp.Diff(want, <-done); diff != "" {
+			t.Fatalf("concurrent scan differs:\n%s", diff)
+		}
+	}
+}
