@@ -31,6 +31,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -41,6 +42,15 @@ import (
 
 // ABIVersion is the version of wasm/ABI.md this host speaks.
 const ABIVersion = 1
+
+// recycleBytes is the linear-memory size past which an instance is retired
+// after its call and a fresh one started when needed. Go's runtime in a
+// wasip1 reactor does not finish garbage collection cycles between exported
+// calls, so an instance's memory grows with every scan (about 12 KiB per
+// 3,000-character post in November 2026); retiring it long before
+// defaultMemoryLimitPages keeps a long audit from ending in out-of-memory
+// traps.
+const recycleBytes = 256 << 20
 
 // defaultMemoryLimitPages caps one instance's linear memory at 1 GiB (64 KiB
 // pages), so a hostile input fails one scan instead of exhausting the host.
@@ -85,6 +95,8 @@ type Scanner struct {
 	compiled wazero.CompiledModule
 	cache    wazero.CompilationCache
 	slots    chan struct{} // one token per instance allowed to exist
+	recycle  uint32        // retire an instance whose memory passes this size
+	started  atomic.Int64  // instances started, for tests
 
 	mu     sync.Mutex
 	idle   []*instance
@@ -120,7 +132,7 @@ func newScanner(ctx context.Context, cfg Config, memoryLimitPages uint32) (*Scan
 		WithCompilationCache(cache).
 		WithMemoryLimitPages(memoryLimitPages)
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
-	s := &Scanner{rt: rt, cache: cache, slots: make(chan struct{}, n)}
+	s := &Scanner{rt: rt, cache: cache, slots: make(chan struct{}, n), recycle: recycleBytes}
 	fail := func(err error) (*Scanner, error) {
 		rt.Close(ctx)
 		cache.Close(ctx)
@@ -286,10 +298,13 @@ func (s *Scanner) with(ctx context.Context, f func(*instance) error) error {
 	}
 	err = f(in)
 	var ae *answerError
-	if err == nil || errors.As(err, &ae) {
-		s.put(in) // an error answer leaves the instance healthy
-	} else {
+	switch {
+	case err != nil && !errors.As(err, &ae): // a trap; an error answer leaves the instance healthy
 		s.discard(ctx, in)
+	case in.mem.Size() > s.recycle:
+		s.discard(ctx, in)
+	default:
+		s.put(in)
 	}
 	return err
 }
@@ -373,6 +388,7 @@ func (s *Scanner) newInstance(ctx context.Context) (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wasmhost: starting the scanner module: %w", err)
 	}
+	s.started.Add(1)
 	in := &instance{
 		mod:       mod,
 		mem:       mod.Memory(),

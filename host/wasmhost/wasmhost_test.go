@@ -516,3 +516,40 @@ func TestCacheFallback(t *testing.T) {
 		t.Error("openCache returned nil")
 	}
 }
+
+// TestRecycle retires an instance whose memory passed the threshold: the
+// next scan runs on a fresh instance with the configured policy.
+func TestRecycle(t *testing.T) {
+	ctx := context.Background()
+	s := newTestScanner(t, 1)
+	if _, err := s.Configure(ctx, []byte(termPolicy)); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	s.recycle = s.idle[0].mem.Size() + 1<<20 // 1 MiB of growth
+	s.mu.Unlock()
+	text := strings.Repeat("Use the zebra crossing. ", 1000) // 24 KB
+	for i := 0; s.started.Load() < 2; i++ {
+		if i == 200 {
+			t.Fatalf("200 scans and the instance was not retired (memory %d bytes, threshold %d)", s.idle[0].mem.Size(), s.recycle)
+		}
+		r, err := s.Scan(ctx, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Findings) != 1000 {
+			t.Fatalf("%d findings, want 1000", len(r.Findings))
+		}
+	}
+	r, err := s.Scan(ctx, text) // on the fresh instance
+	if err != nil || len(r.Findings) != 1000 {
+		t.Fatalf("scan on the fresh instance: %d findings, %v", len(r.Findings), err)
+	}
+	c, err := s.catalog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Policy.Name != "Test policy" {
+		t.Errorf("a fresh instance runs policy %q", c.Policy.Name)
+	}
+}
