@@ -33,6 +33,8 @@ Usage:
       Scan one post (a file, or standard input when FILE is - or absent).
       text   diagnostics like a compiler's: file:line:col: severity [rule] message,
              the line with the span underlined, the citation and suggested fixes
+             (columns count display cells: wide CJK characters and emoji are 2;
+             colour only on a terminal and when NO_COLOR is unset)
       json   the whole result (findings and summary) as one JSON object
       jsonl  one post per input line, {"id": any JSON value, "text": "..."};
              one output line {"id": same, "findings": [...]} per input line, in
