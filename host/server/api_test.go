@@ -72,7 +72,7 @@ func (tg *target) start(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
-		Limiter: tg.limiter, Console: os.DirFS("../console"),
+		Limiter: tg.limiter, Console: os.DirFS("../console"), PolicyCacheTTL: time.Second, // as discreet serve
 		Module: func() ([]byte, error) { return []byte("\x00asm\x01\x00\x00\x00"), nil }})
 	if err != nil {
 		t.Fatal(err)

@@ -19,19 +19,30 @@ import (
 // native server over loopback HTTP with keep-alive clients in parallel
 // (GOMAXPROCS x 4 of them), as extensions refresh: "etag-hit" sends the
 // current ETag and gets 304, "full" gets the 200 bundle. It reports req/s
-// and latency percentiles. Run with make bench-server.
+// and latency percentiles. The server is configured as discreet serve
+// (bundle cache of 1 s); "-nocache" reads SQLite on every request. Run with
+// make bench-server.
 func BenchmarkPolicyFetch(b *testing.B) {
 	nat, err := sqlite.Boot(context.Background(), filepath.Join(b.TempDir(), "bench.db"), testOwnerToken)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer nat.DB.Close()
-	h, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash, Limiter: server.NewLimiter()})
+	var ttl time.Duration // as discreet serve, or no cache with -nocache
+	h, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
+		Limiter: server.NewLimiter(), PolicyCacheTTL: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
+		Limiter: server.NewLimiter(), PolicyCacheTTL: ttl})
 	if err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
+	srvNoCache := httptest.NewServer(raw)
+	defer srvNoCache.Close()
 	tg := &target{base: srv.URL, owner: testOwnerToken, client: srv.Client()}
 	in := tg.newInstitution(b, "bench")
 	tg.publishPolicy(b, in, `{"facilities":["Bench General","Bench East"],"terms":[{"phrase":"zebra crossing","category":"conduct","message":"m"}]}`)
@@ -40,12 +51,17 @@ func BenchmarkPolicyFetch(b *testing.B) {
 		b.Fatalf("setup: %d %s", r.status, r.body)
 	}
 	etag := r.header.Get("ETag")
-	url := srv.URL + "/v1/institutions/" + in.slug + "/policy"
+	path := "/v1/institutions/" + in.slug + "/policy"
 
 	for _, c := range []struct {
-		name, inm string
-		want      int
-	}{{"etag-hit", etag, 304}, {"full", "", 200}} {
+		name, base, inm string
+		want            int
+	}{
+		{"etag-hit", srv.URL, etag, 304},
+		{"full", srv.URL, "", 200},
+		{"etag-hit-nocache", srvNoCache.URL, etag, 304},
+	} {
+		url := c.base + path
 		b.Run(c.name, func(b *testing.B) {
 			client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
 			defer client.CloseIdleConnections()

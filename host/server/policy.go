@@ -210,6 +210,7 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			slug, v, issued, string(p), s.cfg.Keys.ID(), b64(sig), string(body), etag, src, actor)
 		if err == nil {
+			s.cache.drop(slug)
 			return v, nil
 		}
 		if (!isUniqueViolation(err) && !isBusy(err)) || attempt >= 50 {
@@ -342,9 +343,15 @@ func (s *Server) publicPolicy(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such institution")
 		return
 	}
-	var body, etag string
-	err := s.cfg.DB.QueryRowContext(r.Context(),
-		"SELECT body, etag FROM policy_versions WHERE slug = ? ORDER BY version DESC LIMIT 1", slug).Scan(&body, &etag)
+	body, etag, ok := s.cache.get(slug, s.now())
+	var err error
+	if !ok {
+		err = s.cfg.DB.QueryRowContext(r.Context(),
+			"SELECT body, etag FROM policy_versions WHERE slug = ? ORDER BY version DESC LIMIT 1", slug).Scan(&body, &etag)
+		if err == nil {
+			s.cache.put(slug, body, etag, s.now())
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		ok, err := s.institutionExists(r.Context(), slug)
 		if err != nil {

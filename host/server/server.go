@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/discreet-health/discreet/rules"
@@ -50,6 +51,12 @@ type Config struct {
 	// BaseURL is the public URL of this server (no trailing slash), used in
 	// enrollment answers. Empty: taken from each request.
 	BaseURL string
+	// PolicyCacheTTL keeps published bundles in memory this long, so ETag
+	// revalidations skip the database. A publish through this handler
+	// drops its entry at once; another process writing the same database
+	// is seen within the TTL. Zero (as on Workers, where nothing outlives a
+	// request) turns the cache off.
+	PolicyCacheTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Log receives server errors (never request bodies); nil means the
@@ -62,6 +69,7 @@ type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
 	ruleIDs map[string]bool // known rule ids, empty while the catalogue is
+	cache   *bundleCache
 }
 
 // New returns the handler for cfg.
@@ -82,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = log.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, ruleIDs: map[string]bool{}}
+	s := &Server{cfg: cfg, ruleIDs: map[string]bool{}, cache: &bundleCache{ttl: cfg.PolicyCacheTTL}}
 	if e, err := rules.Compile(nil); err == nil {
 		for _, r := range e.Catalog() {
 			s.ruleIDs[r.ID] = true
@@ -248,4 +256,47 @@ func isUniqueViolation(err error) bool {
 // isBusy recognises SQLite's lock contention.
 func isBusy(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked"))
+}
+
+// bundleCache holds the latest published bundle per institution.
+type bundleCache struct {
+	ttl time.Duration
+	mu  sync.RWMutex
+	m   map[string]cachedBundle
+}
+
+type cachedBundle struct {
+	body, etag string
+	at         time.Time
+}
+
+func (c *bundleCache) get(slug string, now time.Time) (body, etag string, ok bool) {
+	if c.ttl <= 0 {
+		return "", "", false
+	}
+	c.mu.RLock()
+	e, ok := c.m[slug]
+	c.mu.RUnlock()
+	if !ok || now.Sub(e.at) > c.ttl {
+		return "", "", false
+	}
+	return e.body, e.etag, true
+}
+
+func (c *bundleCache) put(slug, body, etag string, now time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = map[string]cachedBundle{}
+	}
+	c.m[slug] = cachedBundle{body, etag, now}
+}
+
+func (c *bundleCache) drop(slug string) {
+	c.mu.Lock()
+	delete(c.m, slug)
+	c.mu.Unlock()
 }

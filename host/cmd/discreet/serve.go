@@ -57,7 +57,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	h, err := server.New(server.Config{
 		DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
 		Console: console.FS(), Module: wasmhost.Module, Limiter: limiter,
-		BaseURL: *publicURL, Log: logger,
+		BaseURL: *publicURL, Log: logger, PolicyCacheTTL: time.Second,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "discreet serve: %v\n", err)
