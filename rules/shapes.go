@@ -105,7 +105,9 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				if ok, strong := run.isDate(text, int(t.start), classOf(i-1)&cls.dateCue != 0); ok {
 					if rDate >= 0 {
 						h := st.add(rDate, toks, i, j, start, run.end)
-						h.strong = strong || cue(i, 2, "dob", "born", "birthday", "d.o.b")
+						// A date of birth, admission, discharge or death is the
+						// patient's own: Safe Harbor's first date element.
+						h.strong = strong || cue(i, 2, "dob", "born", "birthday", "d.o.b", "admitted", "discharged", "died", "delivered", "expired", "passed")
 						if h.strong {
 							h.sev = Block
 						}
@@ -162,6 +164,14 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 			}
 			// Letters and digits in one token: "45yo", "92M", "3rd", a VIN, a DEA number.
 			if n, suffix := leadingNumber(w); n > 0 && n <= 3 {
+				if (suffix == "th" || suffix == "st" || suffix == "nd" || suffix == "rd") && (cue(i, 1, "happy", "her", "his") ||
+					i+1 < len(toks) && isBirthday(text[toks[i+1].start:toks[i+1].end])) {
+					// "happy 95th", "her 100th birthday": an age.
+					if a := atoi(w[:n]); a >= 13 {
+						e.addAge(st, toks, i, i+1, a, false, false, rAge, rAge90, rSex)
+						continue
+					}
+				}
 				switch suffix {
 				case "yo", "yr", "yrs", "y", "yom", "yof", "m", "f", "M", "F", "yoM", "yoF", "YO":
 					end := i + 1
@@ -223,7 +233,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 			}
 		}
-		if (w == "age" || w == "aged" || w == "Age" || w == "Aged") && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
+		if lw := strings.ToLower(w); (lw == "age" || lw == "aged" || lw == "turns" || lw == "turned" || lw == "turning") && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
 			nw := text[toks[i+1].start:toks[i+1].end]
 			if n := atoi(nw); n > 0 && n < 130 && len(nw) <= 3 {
 				e.addAge(st, toks, i, i+2, n, false, false, rAge, rAge90, rSex)
@@ -741,4 +751,12 @@ func (e *Engine) placeContext(text string, toks []token, h *hit) bool {
 		return capital || locative
 	}
 	return capital && (locative || state)
+}
+
+func isBirthday(w string) bool {
+	switch strings.ToLower(w) {
+	case "birthday", "bday", "birthdays", "cumpleaños":
+		return true
+	}
+	return false
 }
