@@ -65,6 +65,16 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		h.fixed = kind != patReport
 	}
 	for i := 0; i < len(toks); i++ {
+		if toks[i].flags&tHan != 0 {
+			w := text[toks[i].start:toks[i].end]
+			for _, t := range hanTitles {
+				if len(w) > len(t) && w[len(w)-len(t):] == t {
+					add(i, i+1, "", true, patReport)
+					break
+				}
+			}
+			continue
+		}
 		c := classOf(i)
 		next := i + 1
 		if next >= len(toks) {
@@ -79,7 +89,8 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			add(i, end, "", true, patReport)
 			i = end - 1
 			continue
-		case c&cls.clinician != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && anyName(next) && !stop(next):
+		case c&cls.clinician != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
+			(anyName(next) || toks[i].flags&tUpper != 0 && toks[next].lex < 0):
 			// "Dr. Maria Lopez", "nurse Amy": a colleague, reported quietly.
 			end := extend(next, false)
 			add(next, end, Info, false, patColleague)
@@ -116,6 +127,20 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			i = end - 1
 			continue
 		}
+		// "the Kowalczyk family": a family name.
+		if cap(i) && plain(i) && !stop(i) && i > 0 && toks[i].gap <= gapSpace && next < len(toks) && toks[next].gap <= gapSpace &&
+			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], "family", "families", "twins", "household", "kids", "boys", "girls") {
+			add(i, i+1, "", false, patReport)
+			continue
+		}
+		// "J.R., 34": initials with an age.
+		if n := initialsAt(text, toks, i); n > 0 && i+n+1 < len(toks) && toks[i+n].gap == gapSoft && toks[i+n].flags&tLetter == 0 && text[toks[i+n-1].end] == '.' {
+			if a := atoi(text[toks[i+n].start:toks[i+n].end]); a > 0 && a < 120 {
+				add(i, i+n, Block, true, patReport)
+				i += n - 1
+				continue
+			}
+		}
 		if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && !colleague {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
@@ -125,11 +150,46 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				continue
 			}
 			if toks[i].flags&tAllCaps == 0 {
+				// A first name alone: info, or warn in a post about a patient.
 				add(i, i+1, Warn, false, patLoneName)
 			}
 		}
 	}
 }
+
+// isWordIn reports whether token t is one of words, ignoring case.
+func isWordIn(text string, t token, words ...string) bool {
+	w := text[t.start:t.end]
+	for _, x := range words {
+		if len(w) == len(x) && equalLowerASCII(x, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// initialsAt returns how many single capital letters joined by periods
+// start at token i ("J.R." is 2), or 0 for fewer than two.
+func initialsAt(text string, toks []token, i int) int {
+	n := 0
+	for k := i; k < len(toks) && n < 3; k++ {
+		t := toks[k]
+		if t.end-t.start != 1 || t.flags&tUpper == 0 || int(t.end) >= len(text) || text[t.end] != '.' {
+			break
+		}
+		if k > i && text[toks[k-1].end:t.start] != "." {
+			break
+		}
+		n++
+	}
+	if n < 2 {
+		return 0
+	}
+	return n
+}
+
+// hanTitles end a Chinese name used as a form of address: 陈先生 (Mr. Chen).
+var hanTitles = []string{"先生", "女士", "太太", "小姐", "阿姨", "奶奶", "爷爷", "さん", "様", "씨"}
 
 // patColleague marks a clinician's name: reported at info, never escalated.
 const patColleague patKind = 20

@@ -301,6 +301,16 @@ func hasWord(ws []int32, id int32) bool {
 	return lo < len(ws) && ws[lo] == id
 }
 
+func countDigits(w string) int {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
 // matchValue matches an identifier value such as "44120931", "3B",
 // "A-1234-77" or "1EG4-TE5-MK73" from token ti and returns the index after
 // it, or ti when there is none with at least minDigits digits.
@@ -320,17 +330,25 @@ func matchValue(text string, toks []token, ti, minDigits int) int {
 				break
 			}
 		} else if t.flags&tDigit == 0 {
-			// A value starts with a digit somewhere in its first token,
-			// or is a short code such as "A" in "bed A".
-			if t.end-t.start > 2 || t.flags&tUpper == 0 {
+			// A value starts with a digit somewhere in its first token, or
+			// is a short code such as "A" in "bed A", or a capitalised
+			// prefix such as "HAR" in "HAR 100482213".
+			if t.end-t.start > 4 || t.flags&tUpper == 0 {
 				break
 			}
-		}
-		for k := t.start; k < t.end; k++ {
-			if c := text[k]; c >= '0' && c <= '9' {
-				digits++
+			if t.end-t.start > 2 {
+				if t.flags&tAllCaps == 0 || j+1 >= len(toks) || toks[j+1].flags&tDigit == 0 || toks[j+1].gap > gapJoin {
+					break
+				}
+				if sep := text[t.end:toks[j+1].start]; sep != " " && sep != "-" && sep != "#" {
+					break
+				}
+				digits += countDigits(text[toks[j+1].start:toks[j+1].end])
+				j += 2
+				continue
 			}
 		}
+		digits += countDigits(text[t.start:t.end])
 		j++
 	}
 	if j == ti || digits < minDigits {
@@ -452,10 +470,13 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	for i := range st.hits {
 		h := &st.hits[i]
 		r := e.rules[h.rule]
-		if st.silenced[h.rule] || r.Silent || (r.RequiresPatient || h.kind == patLoneName) && !patient || r.Shape == "story" {
+		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !patient || r.Shape == "story" {
 			continue
 		}
 		sev := h.sev
+		if h.kind == patLoneName && !patient {
+			sev = Info // a first name alone, in a post about no patient
+		}
 		if sev == "" {
 			sev = r.Severity
 		}

@@ -81,7 +81,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				switch {
 				case run.isPhone():
 					r := rPhone
-					if cue(i, 3, "fax", "f", "facsimile") {
+					if cue(i, 3, "fax", "f", "facsimile") || cue(i, 8, "faxed", "faxing", "fax", "faxes") {
 						r = rFax
 					}
 					if r >= 0 {
@@ -144,6 +144,12 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 						continue
 					}
 				}
+				// "My dad is 91", "she's 94": an age over 89 after "is".
+				if a := atoi(w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
+					(isWordIn(text, toks[i-1], "is", "he's", "she's", "hes", "shes", "turns", "turned", "tiene") || i+1 < len(toks) && isWordIn(text, toks[i+1], "años", "anos", "ans", "jahre")) {
+					e.addAge(st, toks, i, i+1, a, false, false, rAge, rAge90, rSex)
+					continue
+				}
 				// Ages: "92 yo", "45 y/o", "45-year-old", "45 M".
 				if run.n == 1 && run.g[0] <= 3 {
 					if end, casey, sex := ageAfter(text, toks, i); end > i {
@@ -200,6 +206,10 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				st.add(rVIN, toks, i, i+1, int(t.start), int(t.end))
 				continue
 			}
+			if rVIN >= 0 && len(w) >= 5 && len(w) <= 8 && t.flags&tAllCaps != 0 && countDigits(w) >= 2 && cue(i, 14, "plate", "plates", "tag", "tags") {
+				st.add(rVIN, toks, i, i+1, int(t.start), int(t.end)) // a licence plate
+				continue
+			}
 			if rDEA >= 0 && len(w) == 9 && isDEA(w) {
 				st.add(rDEA, toks, i, i+1, int(t.start), int(t.end))
 				continue
@@ -210,6 +220,13 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 					i = end - 1
 					continue
 				}
+			}
+		}
+		if rStreet >= 0 && t.lex >= 0 && lexc[t.lex]&cls.streetSuffix != 0 && t.flags&tUpper != 0 && i > 0 {
+			if s0 := e.streetBefore(text, toks, i); s0 >= 0 {
+				end := i + 1
+				st.add(rStreet, toks, s0, end, int(toks[s0].start), int(toks[i].end))
+				continue
 			}
 		}
 		if t.lex >= 0 && lexc[t.lex]&cls.month != 0 && rDate >= 0 && e.monthOK(text, toks, i) {
@@ -333,6 +350,8 @@ func ageAfter(text string, toks []token, i int) (end int, casey, sex bool) {
 	case "yo", "yom", "yof":
 		end, casey = k+1, true
 		sex = w != "yo"
+	case "años", "anos":
+		return k + 1, false, false
 	case "year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "mo":
 		if k+1 < len(toks) && toks[k+1].gap <= gapJoin && strings.EqualFold(text[toks[k+1].start:toks[k+1].end], "old") {
 			end = k + 2
@@ -512,9 +531,77 @@ func (r *digitRun) isDate(text string, start int, cued bool) (ok, strong bool) {
 	case r.n == 3 && r.g[0] <= 2 && r.g[1] <= 2 && (r.g[2] == 2 || r.g[2] == 4) && r.sep[0] == r.sep[1] && (r.sep[0] == '/' || r.sep[0] == '-' || r.sep[0] == '.'):
 		return md(r.v[0], r.v[1]) || md(r.v[1], r.v[0]), false
 	case r.n == 2 && r.g[0] <= 2 && r.g[1] <= 2 && r.sep[0] == '/':
-		return cued && md(r.v[0], r.v[1]), false
+		// "on 3/14", "Deadline 8/15", "through 7/18": a month and a day,
+		// unless the words around make it a fraction or a score.
+		if !md(r.v[0], r.v[1]) {
+			return false, false
+		}
+		if cued {
+			return true, false
+		}
+		common := r.v[0] < r.v[1] && r.v[1] <= 4 // 1/2, 2/3, 3/4
+		return !common && !fractionContext(text, start, r.end), false
 	}
 	return false, false
+}
+
+// fractionContext reports whether "3/4" at text[start:end] reads as a
+// fraction, a ratio or a score ("3/4 of", "rated 9/10", "1/2 tab").
+func fractionContext(text string, start, end int) bool {
+	after := strings.ToLower(strings.TrimLeft(text[end:], " "))
+	for _, w := range []string{"of", "pain", "tab", "tabs", "tablet", "cup", "tsp", "tbsp", "inch", "mile", "dose", "strength",
+		"times", "people", "patients", "nurses", "days", "hours", "ratio", "stars", "split", "staffing", "x", "mg", "ml", "th", "rd", "nd", "st", "scale", "for"} {
+		if strings.HasPrefix(after, w) && (len(after) == len(w) || !isAlpha(after[len(w)])) {
+			return true
+		}
+	}
+	before := strings.ToLower(strings.TrimRight(text[:start], " "))
+	for _, w := range []string{"rated", "rate", "score", "scored", "a", "only", "about", "nearly", "over", "under", "than", "gave", "give", "ratio", "pain", "is", "at", "was", "were", "went"} {
+		if strings.HasSuffix(before, w) && (len(before) == len(w) || !isAlpha(before[len(before)-len(w)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// streetBefore matches a street name without a number before the suffix
+// at token i: "on Main St", "the Elm St shooting", "5th Ave". It returns the
+// first token of the name, or -1. "Dr." before a name and "St." before a
+// saint ("St. Mary's") are not streets.
+func (e *Engine) streetBefore(text string, toks []token, i int) int {
+	w := strings.ToLower(text[toks[i].start:toks[i].end])
+	if w == "dr" || w == "drive" && i+1 < len(toks) && toks[i+1].flags&tUpper != 0 {
+		return -1
+	}
+	if i+1 < len(toks) && toks[i+1].gap <= gapJoin && toks[i+1].flags&tUpper != 0 {
+		return -1 // "St. Mary's", "Way Forward"
+	}
+	lexc := e.b.m.lex.classes
+	k := i - 1
+	for ; k >= 0 && k >= i-3; k-- {
+		t := &toks[k]
+		if toks[k+1].gap > gapSpace || t.flags&tUpper == 0 && !isOrdinal(text[t.start:t.end]) || t.lex >= 0 && lexc[t.lex]&e.b.cls.nameStop != 0 {
+			break
+		}
+	}
+	first := k + 1
+	if first == i {
+		return -1
+	}
+	// A preposition or a number before, or the start of a sentence after
+	// "on"/"at": require some sign that this is a place.
+	if k >= 0 && toks[first].gap <= gapSpace {
+		switch strings.ToLower(text[toks[k].start:toks[k].end]) {
+		case "on", "at", "off", "near", "the", "from", "down", "up", "along", "of", "to", "by", "in":
+			return first
+		}
+	}
+	return -1
+}
+
+func isOrdinal(w string) bool {
+	n, suf := leadingNumber(w)
+	return n > 0 && (suf == "st" || suf == "nd" || suf == "rd" || suf == "th")
 }
 
 // streetAddress matches "1428 Elm Street", "12 N. Main St": a number, one to
@@ -668,7 +755,9 @@ func (e *Engine) detectEmails(text string, st *scanState) {
 // URL without a scheme.
 var tlds = map[string]bool{"com": true, "org": true, "net": true, "edu": true, "gov": true, "io": true,
 	"co": true, "us": true, "me": true, "ly": true, "info": true, "health": true, "care": true, "app": true,
-	"uk": true, "ca": true, "link": true, "page": true, "site": true, "blog": true}
+	"uk": true, "ca": true, "link": true, "page": true, "site": true, "blog": true, "example": true, "mil": true,
+	"biz": true, "ai": true, "dev": true, "clinic": true, "hospital": true, "to": true, "tv": true, "news": true, "nhs": true,
+	"au": true, "nz": true, "ie": true, "de": true, "fr": true, "es": true, "mx": true, "in": true, "ng": true, "za": true, "eu": true}
 
 // detectURLs finds http(s)://..., www.... and bare domains with a known TLD.
 func (e *Engine) detectURLs(text string, st *scanState) {
@@ -700,8 +789,10 @@ func (e *Engine) detectURLs(text string, st *scanState) {
 			for k+1 < len(toks) && text[toks[k].end:toks[k+1].start] == "." {
 				k++
 			}
-			if k > i && tlds[strings.ToLower(text[toks[k].start:toks[k].end])] && toks[k].flags&tDigit == 0 {
-				isURL = true
+			if k > i && toks[k].flags&tDigit == 0 {
+				tld := strings.ToLower(text[toks[k].start:toks[k].end])
+				// A known ending, or any short one followed by a path.
+				isURL = tlds[tld] || len(tld) >= 2 && len(tld) <= 6 && int(toks[k].end) < len(text) && text[toks[k].end] == '/'
 			}
 		}
 		if !isURL {
