@@ -128,7 +128,8 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			continue
 		}
 		// "the Kowalczyk family": a family name.
-		if cap(i) && plain(i) && !stop(i) && i > 0 && toks[i].gap <= gapSpace && next < len(toks) && toks[next].gap <= gapSpace &&
+		if cap(i) && plain(i) && !stop(i) && (toks[i].lex < 0 || c&(cls.surname|cls.surnameCommon|cls.first) != 0) &&
+			i > 0 && toks[i].gap <= gapSpace && next < len(toks) && toks[next].gap <= gapSpace &&
 			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], "family", "families", "twins", "household", "kids", "boys", "girls") {
 			add(i, i+1, "", false, patReport)
 			continue
