@@ -28,6 +28,8 @@ const g = /** @type {any} */ (globalThis);
 
 /** Pause in typing before a scan. */
 const DEBOUNCE_MS = 200;
+/** Longest time typing without a pause goes unscanned. */
+const MAX_WAIT_MS = 1000;
 const SEVERITIES = ['block', 'warn', 'info'];
 const SEVERITY_LABEL = /** @type {Record<string, string>} */ ({ block: 'Do not post', warn: 'Take a second look', info: 'Note' });
 const CATEGORY_LABEL = /** @type {Record<string, string>} */ ({
@@ -55,7 +57,16 @@ const page = {
   active: null,
   /** round-trip times of recent scans, ms (for the popup and the benchmark) */
   rtts: /** @type {number[]} */ ([]),
+  /** main-thread time spent by this script per handler call: count, total and max ms */
+  work: { count: 0, total: 0, max: 0 },
 };
+
+/** @param {number} ms */
+function work(ms) {
+  page.work.count++;
+  page.work.total += ms;
+  if (ms > page.work.max) page.work.max = ms;
+}
 
 // ───────────────────────────── overlay ─────────────────────────────
 
@@ -144,6 +155,8 @@ class Composer {
     /** @type {string | null} the text the clinician chose to post anyway */
     this.allowed = null;
     this.timer = 0;
+    /** when the first change not yet scanned happened (performance.now()), 0 when none */
+    this.dirtySince = 0;
     /** @type {HTMLDivElement | null} */
     this.mirror = null;
     this.refresh();
@@ -170,6 +183,11 @@ class Composer {
   }
 
   changed() {
+    const t0 = performance.now();
+    try { this.changedNow(); } finally { work(performance.now() - t0); }
+  }
+
+  changedNow() {
     const old = this.text;
     this.refresh();
     if (old === this.text) { scheduleRender(); return; }
@@ -179,13 +197,21 @@ class Composer {
     this.schedule(DEBOUNCE_MS);
   }
 
-  /** @param {number} ms */
+  /**
+   * Scans after a pause of `ms`, or at the latest MAX_WAIT_MS after the
+   * first unscanned change while typing goes on without a pause.
+   * @param {number} ms
+   */
   schedule(ms) {
     clearTimeout(this.timer);
+    const now = performance.now();
+    if (!this.dirtySince) this.dirtySince = now;
+    const wait = Math.max(0, Math.min(ms, this.dirtySince + MAX_WAIT_MS - now));
     this.timer = setTimeout(() => {
+      this.dirtySince = 0;
       const run = () => this.scan();
       if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 300 }); else run();
-    }, ms);
+    }, wait);
   }
 
   async scan() {
@@ -218,11 +244,13 @@ class Composer {
       const c = await send({ kind: 'rules' });
       page.catalog = c?.catalog ?? null;
     }
+    const tw = performance.now();
     const visible = res.result.findings.filter((/** @type {Finding} */ f) =>
       (page.showInfo || f.severity !== 'info') && !this.ignored.has(ignoreKey(f, text)));
     this.findings = rebase(visible, text, this.text);
     this.summary = res.result.summary;
     this.scannedText = text;
+    work(performance.now() - tw);
     scheduleRender();
     return this.summary;
   }
@@ -353,15 +381,20 @@ function attach(el) {
 
 function discover() {
   if (!page.enabled) return;
-  for (const el of document.querySelectorAll(EDITABLE)) attach(el);
-  for (const c of [...page.composers]) if (!c.el.isConnected) c.detach();
-  scheduleRender();
+  const n = page.composers.size;
+  let changed = false;
+  for (const el of document.querySelectorAll(EDITABLE)) if (!attached.has(el) && attach(el)) changed = true;
+  for (const c of [...page.composers]) if (!c.el.isConnected) { c.detach(); changed = true; }
+  if (changed || n !== page.composers.size) scheduleRender();
 }
 
 let discoverQueued = false;
 const pageObserver = new MutationObserver((records) => {
   if (discoverQueued) return;
   for (const r of records) {
+    // Changes inside an attached editor (every keystroke) are the composer's business.
+    const t = /** @type {Element} */ (r.target.nodeType === 1 ? r.target : r.target.parentNode);
+    if (t && t.closest?.('[data-discreet]')) continue;
     if (r.addedNodes.length || r.removedNodes.length || r.type === 'attributes') {
       discoverQueued = true;
       requestAnimationFrame(() => { discoverQueued = false; discover(); });
@@ -390,6 +423,11 @@ function scheduleRender() {
 let drawn = new Map();
 
 function render() {
+  const t0 = performance.now();
+  try { renderNow(); } finally { work(performance.now() - t0); }
+}
+
+function renderNow() {
   /** @type {Record<string, Range[]>} */
   const ranges = { block: [], warn: [], info: [] };
   const frag = document.createDocumentFragment();
@@ -410,7 +448,8 @@ function render() {
     }
     const list = [];
     for (const f of c.findings) {
-      const rects = c.rects(f);
+      const range = c.range(f);
+      const rects = range ? [...range.getClientRects()].filter((x) => x.width > 0 || x.height > 0) : c.isTextarea ? c.rects(f) : [];
       const el = document.createElement('div');
       el.className = 'finding';
       el.setAttribute('role', 'listitem');
@@ -428,10 +467,7 @@ function render() {
       }
       frag.append(el);
       list.push({ f, el, rects });
-      if (hasHighlights && !c.isTextarea) {
-        const r = c.range(f);
-        if (r) (ranges[f.severity] ?? ranges.info).push(r);
-      }
+      if (hasHighlights && range) (ranges[f.severity] ?? ranges.info).push(range);
     }
     drawn.set(c, list);
   }
@@ -740,4 +776,5 @@ overlay.addEventListener('discreet-rtt', () => {
   const s = [...page.rtts].sort((a, b) => a - b);
   overlay.setAttribute('data-rtt-median', s.length ? String(s[s.length >> 1]) : '');
   overlay.setAttribute('data-rtt-count', String(s.length));
+  overlay.setAttribute('data-work', JSON.stringify(page.work));
 });

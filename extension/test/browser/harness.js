@@ -27,18 +27,19 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 
 /**
  * Launches chromium with the extension. Returns {context, sw, close}.
- * @param {{extDir?: string, headless?: boolean}} [o]
+ * @param {{extDir?: string, headless?: boolean, noExtension?: boolean}} [o]
  */
 export async function launch(o = {}) {
   const extDir = o.extDir ?? EXT_DIR;
   if (!existsSync(join(extDir, 'manifest.json'))) throw new Error(`${extDir} is not built: run make build`);
+  const extArgs = o.noExtension ? [] : [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`];
   const userDir = mkdtempSync(join(tmpdir(), 'discreet-chromium-'));
   const context = await chromium.launchPersistentContext(userDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: o.headless ?? true,
-    ignoreDefaultArgs: ['--disable-extensions'],
+    ignoreDefaultArgs: o.noExtension ? [] : ['--disable-extensions'],
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
+      '--disable-sync', '--no-first-run', ...extArgs],
     viewport: { width: 1200, height: 900 },
   });
   // Fixture pages at the real hostnames.
@@ -54,7 +55,7 @@ export async function launch(o = {}) {
     });
   }
   let sw = context.serviceWorkers().find((w) => w.url().includes(EXT_ID));
-  if (!sw) sw = await context.waitForEvent('serviceworker', { predicate: (w) => w.url().includes(EXT_ID), timeout: 15000 });
+  if (!sw && !o.noExtension) sw = await context.waitForEvent('serviceworker', { predicate: (w) => w.url().includes(EXT_ID), timeout: 15000 });
   return {
     context, sw,
     async close() {
@@ -65,9 +66,10 @@ export async function launch(o = {}) {
 }
 
 /** Opens a site's fixture and waits for the content script's overlay. */
-export async function openSite(context, site, path = '') {
+export async function openSite(context, site, path = '', o = {}) {
   const page = await context.newPage();
   await page.goto(`${SITES[site].origin}/${path}`);
+  if (o.noExtension) return page;
   await page.waitForSelector('discreet-overlay[data-status]', { state: 'attached', timeout: 10000 });
   return page;
 }

@@ -19,10 +19,15 @@ test('scans keep working after the offscreen document closes and the service wor
     assert.ok(swTarget, 'the service worker target');
     const startedAt = (await b.sw.evaluate(() => globalThis.discreet.status.startedAt));
     await cdp.send('Target.closeTarget', { targetId: swTarget.targetId });
-    await page.waitForFunction(() => true);
-    const gone = await cdp.send('Target.getTargets');
-    assert.equal(gone.targetInfos.filter((t) => t.type === 'service_worker' && t.url.includes(EXT_ID)).length, 0, 'the worker stopped');
-    assert.equal(gone.targetInfos.filter((t) => t.url.includes(EXT_ID) && t.url.includes('offscreen')).length, 0, 'the offscreen document closed');
+    // Wait for the worker to go (closing a target is asynchronous); the proof that
+    // it really restarted is the new startedAt checked below.
+    for (let i = 0; i < 50; i++) {
+      const { targetInfos: now } = await cdp.send('Target.getTargets');
+      if (!now.some((t) => t.type === 'service_worker' && t.url.includes(EXT_ID))) break;
+      await page.waitForTimeout(100);
+    }
+    const { targetInfos: after } = await cdp.send('Target.getTargets');
+    assert.equal(after.filter((t) => t.url.includes(EXT_ID) && t.url.includes('offscreen')).length, 0, 'the offscreen document closed');
     // Clear and type a new post: the next scan must wake everything up.
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Backspace');
