@@ -48,9 +48,10 @@ $(CONSOLE_NODE): host/console/package.json host/console/package-lock.json
 	cd host/console && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-worker-build: console-vendor
+worker-build: console-vendor $(WASM)
 	cd host/worker && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go
 	cd host/worker && GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o build/app.wasm .
+	mkdir -p host/worker/build/assets/console && cp $(WASM) host/worker/build/assets/console/scanner.wasm
 	@printf 'worker app.wasm: %s bytes, %s gzipped\n' $$(wc -c <host/worker/build/app.wasm) $$(gzip -9c host/worker/build/app.wasm | wc -c)
 
 worker-dev: worker-build $(WORKER_NODE)

@@ -64,5 +64,5 @@ done
 echo "wrangler.sh: wrangler dev ready on http://127.0.0.1:$port (after $i polls)"
 status=0
 (cd "$caller" && DISCREET_TEST_BASE_URL="http://127.0.0.1:$port" DISCREET_TEST_OWNER_TOKEN="$owner" "$@") || status=$?
-[ $status -eq 0 ] || { echo "--- wrangler dev log (tail)"; tail -40 "$log"; }
+[ $status -eq 0 ] || { echo "--- wrangler dev log: errors, then the tail"; grep -n -i "error\|restart\|reload" "$log" | grep -v "Request.cf\|getaddrinfo" | head -40; tail -20 "$log"; }
 exit $status
