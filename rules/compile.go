@@ -54,8 +54,7 @@ type cpattern struct {
 // lexicon maps lower-case words to entries that carry their classes and the
 // patterns they start.
 type lexicon struct {
-	index   map[string]int32 // used while compiling
-	table   wordTable        // used while scanning
+	table   wordTable // lower-case word -> entry
 	classes []classSet
 	starts  [][]int32  // patterns to try at each occurrence of the word
 	pairs   [][]pairID // patterns to try only when the next word is w2
@@ -65,14 +64,26 @@ type lexicon struct {
 // common word ("my", "the") and are ruled out by the next one.
 type pairID struct{ w2, p int32 }
 
-func newLexicon() *lexicon { return &lexicon{index: map[string]int32{}} }
+func newLexicon(sizeHint int) *lexicon {
+	l := &lexicon{}
+	n := 16
+	for n < 2*sizeHint {
+		n <<= 1
+	}
+	l.table.init(n)
+	l.classes = make([]classSet, 0, sizeHint)
+	l.starts = make([][]int32, 0, sizeHint)
+	l.pairs = make([][]pairID, 0, sizeHint)
+	return l
+}
 
 func (l *lexicon) intern(w string) int32 {
-	if id, ok := l.index[w]; ok {
+	h := fnvHash([]byte(w))
+	if id := l.table.find(h, []byte(w)); id >= 0 {
 		return id
 	}
 	id := int32(len(l.classes))
-	l.index[w] = id
+	l.table.insert(h, w, id)
 	l.classes = append(l.classes, 0)
 	l.starts = append(l.starts, nil)
 	l.pairs = append(l.pairs, nil)
@@ -87,6 +98,9 @@ type matcher struct {
 	classStarts [64][]int32
 	// numStarts lists the patterns starting with {num}.
 	numStarts []int32
+	scratch   []token
+	elemArena []celem
+	wordArena []int32
 }
 
 func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patKind) error {
@@ -147,25 +161,41 @@ type wordSlot struct {
 	id   int32 // -1 when empty
 }
 
-func (l *lexicon) buildTable() {
-	n := 1
-	for n < 2*len(l.index)+2 {
-		n <<= 1
-	}
-	t := wordTable{mask: uint64(n - 1), slots: make([]wordSlot, n), keys: make([]string, len(l.classes))}
+func (t *wordTable) init(n int) {
+	t.mask = uint64(n - 1)
+	t.slots = make([]wordSlot, n)
 	for i := range t.slots {
 		t.slots[i].id = -1
 	}
-	for w, id := range l.index {
-		t.keys[id] = w
-		h := fnvHash([]byte(w))
-		k := h & t.mask
-		for t.slots[k].id >= 0 {
-			k = (k + 1) & t.mask
+	t.keys = t.keys[:0]
+}
+
+// insert adds word w, known to be absent, as entry id; the table doubles
+// when it is half full.
+func (t *wordTable) insert(h uint64, w string, id int32) {
+	if 2*(len(t.keys)+1) > len(t.slots) {
+		old := t.slots
+		t.mask = uint64(2*len(old) - 1)
+		t.slots = make([]wordSlot, 2*len(old))
+		for i := range t.slots {
+			t.slots[i].id = -1
 		}
-		t.slots[k] = wordSlot{hash: h, id: id}
+		for _, s := range old {
+			if s.id >= 0 {
+				t.place(s)
+			}
+		}
 	}
-	l.table = t
+	t.keys = append(t.keys, w)
+	t.place(wordSlot{hash: h, id: id})
+}
+
+func (t *wordTable) place(s wordSlot) {
+	k := s.hash & t.mask
+	for t.slots[k].id >= 0 {
+		k = (k + 1) & t.mask
+	}
+	t.slots[k] = s
 }
 
 // find returns the entry of the lower-case word w with hash h, or -1.
@@ -216,18 +246,58 @@ func equalLowerASCII(key, w string) bool {
 	return true
 }
 
-// finish sorts what the scan searches (each element's words and each
-// word's pairs) and builds the hash table.
+// addWords adds a place name ("san antonio", "st. louis") as a pattern of
+// literal words, without the phrase parser: there are thousands of them and
+// the module compiles them at every start.
+func (m *matcher) addWords(name string, rule int32, kind patKind) {
+	m.scratch = tokenize(name, m.scratch[:0])
+	n := len(m.scratch)
+	if n == 0 {
+		return
+	}
+	// Elements and their one-word lists come from arenas: thousands of
+	// place names would otherwise cost two allocations a word.
+	if cap(m.elemArena)-len(m.elemArena) < n {
+		m.elemArena = make([]celem, 0, 4096)
+	}
+	if cap(m.wordArena)-len(m.wordArena) < n {
+		m.wordArena = make([]int32, 0, 8192)
+	}
+	elems := m.elemArena[len(m.elemArena) : len(m.elemArena)+n : len(m.elemArena)+n]
+	m.elemArena = m.elemArena[:len(m.elemArena)+n]
+	for i, t := range m.scratch {
+		w := name[t.start:t.end]
+		if t.flags&tNonASCII != 0 || hasUpper(w) {
+			w = lowerWord(nil, w)
+		}
+		k := len(m.wordArena)
+		m.wordArena = append(m.wordArena, m.lex.intern(w))
+		elems[i] = celem{kind: peWord, words: m.wordArena[k : k+1 : k+1]}
+	}
+	id := int32(len(m.patterns))
+	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
+	w := elems[0].words[0]
+	if len(elems) > 1 {
+		m.lex.pairs[w] = append(m.lex.pairs[w], pairID{elems[1].words[0], id})
+	} else {
+		m.lex.starts[w] = append(m.lex.starts[w], id)
+	}
+}
+
+// finish sorts what the scan searches: each element's words and each
+// word's pairs.
 func (m *matcher) finish() {
-	m.lex.buildTable()
 	for i := range m.patterns {
 		for j := range m.patterns[i].elems {
-			w := m.patterns[i].elems[j].words
-			sort.Sort(int32s(w))
+			if w := m.patterns[i].elems[j].words; len(w) > 1 {
+				sort.Sort(int32s(w))
+			}
 		}
 	}
 	for _, ps := range m.lex.pairs {
-		sort.Sort(pairIDs(ps))
+		if len(ps) > 1 {
+			sort.Sort(pairIDs(ps))
+		}
 	}
 }
 
@@ -275,7 +345,7 @@ func compileBase() (*base, error) {
 		return nil, err
 	}
 	b := &base{byID: map[string]int32{}, classIDs: map[string]int{}, shapes: map[string]int32{}}
-	b.m.lex = newLexicon()
+	b.m.lex = newLexicon(1 << 16)
 	addClass := func(name string, words []string) error {
 		bit, ok := b.classIDs[name]
 		if !ok {
@@ -356,13 +426,7 @@ func compileBase() (*base, error) {
 			kind patKind
 		}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}} {
 			for _, name := range readWordList(f.file) {
-				ph, err := parsePhrase(strings.ReplaceAll(name, ".", " "))
-				if err != nil {
-					continue // a name that is not plain words
-				}
-				if err := b.m.add(b.classIDs, ph, geo, f.kind); err != nil {
-					return nil, err
-				}
+				b.m.addWords(name, geo, f.kind)
 			}
 		}
 	}
@@ -435,7 +499,7 @@ func Compile(p *Policy) (*Engine, error) {
 
 	// The policy's own rules: custom terms, then facility and unit names.
 	if len(p.Terms) > 0 || len(p.Facilities) > 0 || len(p.Units) > 0 {
-		e.over = &matcher{lex: newLexicon()}
+		e.over = &matcher{lex: newLexicon(64)}
 		used := map[string]int{}
 		for i, t := range p.Terms {
 			ph, err := parsePhrase(t.Phrase)

@@ -191,6 +191,15 @@ func isClassName(s string) bool {
 
 // isPlainWord reports whether w tokenizes as exactly one token.
 func isPlainWord(w string) bool {
+	// Fast path: lower-case ASCII letters and digits, the usual case.
+	fast := len(w) > 0
+	for i := 0; i < len(w) && fast; i++ {
+		c := w[i]
+		fast = c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if fast {
+		return true
+	}
 	toks := tokenize(w, nil)
 	return len(toks) == 1 && toks[0].start == 0 && int(toks[0].end) == len(w)
 }
