@@ -661,6 +661,14 @@ func TestEnrollment(t *testing.T) {
 		t.Errorf("report token of a revoked code: status %d, want 403", r.status)
 	}
 	tg.must(t, 400, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"expires_in_days":400}`, nil)
+	tg.must(t, 400, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"uses":3}`, nil)
+	var short struct {
+		ExpiresAt string `json:"expires_at"`
+	}
+	tg.must(t, 201, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"expires_in_days":1}`, &short)
+	if exp, err := time.Parse(time.RFC3339, short.ExpiresAt); err != nil || exp.Sub(time.Now()) > 25*time.Hour || exp.Sub(time.Now()) < 23*time.Hour {
+		t.Errorf("a 1-day code expires at %q", short.ExpiresAt)
+	}
 }
 
 func TestCounts(t *testing.T) {

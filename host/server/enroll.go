@@ -31,10 +31,8 @@ func (s *Server) createCode(w http.ResponseWriter, r *http.Request, slug, actor 
 	var req struct {
 		ExpiresInDays int `json:"expires_in_days"`
 	}
-	if b := r.ContentLength; b != 0 {
-		if !decodeStrict(w, r, maxSmallBody, &req) {
-			return
-		}
+	if !decodeOptional(w, r, maxSmallBody, &req) {
+		return
 	}
 	if req.ExpiresInDays == 0 {
 		req.ExpiresInDays = defaultCodeDays

@@ -80,4 +80,18 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, limit int64, v any) bo
 	return true
 }
 
+// decodeOptional is decodeStrict for a body that may also be empty (then v
+// keeps its defaults).
+func decodeOptional(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	b, ok := readBody(w, r, limit)
+	if !ok {
+		return false
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return true
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return decodeStrict(w, r, limit, v)
+}
+
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
