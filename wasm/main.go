@@ -5,6 +5,7 @@
 package main
 
 import (
+	"runtime"
 	"unsafe"
 
 	"github.com/discreet-health/discreet/rules"
@@ -81,8 +82,15 @@ func input(ptr, n int32) []byte {
 // ok stores a successful result and returns its length.
 func ok(b []byte) int32 {
 	output = b
+	settle()
 	return int32(len(b))
 }
+
+// settle lets the Go runtime's background goroutines run before the call
+// returns. A reactor runs Go code only inside exported calls, so without
+// this a garbage collection that an allocation started never finishes and
+// the heap grows with every scan.
+func settle() { runtime.Gosched() }
 
 // fail stores {"error": msg} and returns minus its length.
 func fail(msg string) int32 {
