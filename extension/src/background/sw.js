@@ -11,7 +11,11 @@ const OFFSCREEN = 'src/offscreen/offscreen.html';
 /** @type {Promise<void> | null} */
 let creating = null;
 
+/** Set once the document answered in this worker's lifetime; cleared when a message to it fails. */
+let ready = false;
+
 async function ensureOffscreen() {
+  if (ready) return;
   const ctx = await api.runtime.getContexts({ contextTypes: [/** @type {any} */ ('OFFSCREEN_DOCUMENT')] });
   if (ctx.length) return;
   creating ??= api.offscreen.createDocument({
@@ -30,9 +34,10 @@ async function relay(msg) {
     try {
       await ensureOffscreen();
       const r = await api.runtime.sendMessage({ ...msg, target: 'offscreen' });
-      if (r !== undefined) return r;
+      if (r !== undefined) { ready = true; return r; }
       throw new Error('no answer from the offscreen document');
     } catch (e) {
+      ready = false;
       if (attempt >= 1) return { error: `the scanner did not answer: ${e instanceof Error ? e.message : e}`, fatal: true };
     }
   }

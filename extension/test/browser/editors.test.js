@@ -177,3 +177,22 @@ test('spans shift with an edit before them and vanish where an edit touched them
   assert.ok(fs.find((x) => x.rule === 'privacy.room'), 'the room finding after the edit stays');
   await page.close();
 });
+
+test('an emoji drawn as an <img alt> (as Facebook does) counts as its alt text', async () => {
+  const page = await openSite(b.context, 'facebook');
+  // The page renders emoji as images inside the reply box, then the clinician types after them.
+  await page.evaluate(() => {
+    const r = document.getElementById('reply');
+    const img = (alt) => Object.assign(document.createElement('img'), { alt, width: 16, height: 16,
+      src: 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7' });
+    r.append('Great shift ', img('😀'), img('🏥'), ' today.');
+    r.focus();
+    const sel = getSelection(); sel.selectAllChildren(r); sel.collapseToEnd();
+  });
+  await page.keyboard.type(' Discharged my patient, call 555-201-7788');
+  await waitForRule(page, 'privacy.phone');
+  const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+  assert.equal(f.start16, 'Great shift 😀🏥 today. Discharged my patient, call '.length);
+  assertBoxes(f.boxes, await rectsOf(page, '#reply', '555-201-7788'), 'phone after emoji images');
+  await page.close();
+});

@@ -11,7 +11,11 @@ test('scans keep working after the offscreen document closes and the service wor
     await page.click('#editor .public-DraftEditor-content');
     await page.keyboard.type('Call 555-201-7788 today');
     await waitForRule(page, 'privacy.phone');
-    // Close the offscreen document, then stop the service worker.
+    // Close the offscreen document alone: the worker re-creates it for the next scan.
+    await b.sw.evaluate(() => chrome.offscreen.closeDocument());
+    await page.keyboard.type(' and room 214 for my patient');
+    await waitForRule(page, 'privacy.room', 15000);
+    // Close it again, then stop the service worker too.
     await b.sw.evaluate(() => chrome.offscreen.closeDocument());
     const cdp = await b.context.newCDPSession(page);
     const { targetInfos } = await cdp.send('Target.getTargets');
