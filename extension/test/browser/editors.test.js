@@ -196,3 +196,34 @@ test('an emoji drawn as an <img alt> (as Facebook does) counts as its alt text',
   assertBoxes(f.boxes, await rectsOf(page, '#reply', '555-201-7788'), 'phone after emoji images');
   await page.close();
 });
+
+test('hover opens the card; Escape closes it back to the editor; "Ignore here" hides the finding for good', async () => {
+  const page = await openSite(b.context, 'linkedin');
+  await page.click('#editor .ql-editor');
+  await page.keyboard.type('Discharged my patient today. Call 555-201-7788 soon.');
+  await waitForRule(page, 'privacy.phone');
+  const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+  const box = f.boxes[0];
+  await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
+  await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card').dataset.rule === 'privacy.phone');
+  // Keyboard into the card, Escape: the card closes and focus is back in the editor.
+  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card button').focus());
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card').hidden), true);
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('ql-editor')), true);
+  // Ignore here: gone now and after the next scans.
+  await page.keyboard.press('Alt+Shift+N');
+  for (let i = 0; i < 6; i++) {
+    if (await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card').dataset.rule) === 'privacy.phone') break;
+    await page.keyboard.press('Alt+Shift+N');
+  }
+  const scans = await page.evaluate(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')));
+  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card button.ignore').click());
+  await page.keyboard.press('End');
+  await page.keyboard.type(' Thanks!');
+  await page.waitForFunction((n) => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')) > n, scans);
+  await page.waitForTimeout(300);
+  const rules = (await overlayFindings(page)).map((x) => x.rule);
+  assert.ok(!rules.includes('privacy.phone'), JSON.stringify(rules));
+  await page.close();
+});

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync, accessSync, constants } from 'node:fs';
-import { launch, openSite, EXT_ID } from './harness.js';
+import { launch, openSite, waitForRule, EXT_ID } from './harness.js';
 
 const DIR = '/etc/chromium/policies/managed';
 const FILE = `${DIR}/discreet-test-${process.pid}.json`;
@@ -43,6 +43,13 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
     await page.waitForTimeout(600);
     assert.equal(await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.finding').length), 0);
     assert.equal(await page.evaluate(() => document.querySelectorAll('[data-discreet]').length), 0);
+    // show_info false: info-level findings are not shown (a phone number without patient context is info).
+    const x = await openSite(b.context, 'x');
+    await x.click('#editor .public-DraftEditor-content');
+    await x.keyboard.type('Call 555-201-7788 about the bake sale. Discharged my patient today, room 214.');
+    await waitForRule(x, 'privacy.room');
+    const sev = await x.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.finding')].map((f) => f.dataset.severity));
+    assert.ok(!sev.includes('info'), JSON.stringify(sev));
   } finally {
     rmSync(FILE, { force: true });
     await b?.close();
