@@ -41,6 +41,10 @@ type Rule struct {
 	RequiresPatient bool
 	// PatientContext marks the post as being about a patient encounter.
 	PatientContext bool
+	// Encounter marks the post as telling one patient's story ("my patient
+	// told me"): the story is worth a second look even with no
+	// quasi-identifier in it.
+	Encounter bool
 	// Permission marks the post as shared with the patient's permission,
 	// which lowers the story risk but not direct identifiers.
 	Permission bool
@@ -143,6 +147,7 @@ func decodePack(data []byte) (*pack, error) {
 		g.boolean("requires_patient", &r.RequiresPatient)
 		g.boolean("patient_context", &r.PatientContext)
 		g.boolean("permission", &r.Permission)
+		g.boolean("encounter", &r.Encounter)
 		g.str("quasi", &r.Quasi)
 		g.boolean("tied", &r.Tied)
 		g.boolean("announcement", &r.Announcement)

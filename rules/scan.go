@@ -383,7 +383,7 @@ func (e *Engine) matchFormats(text string, st *scanState) {
 // weigh turns the hits into findings: it applies the post-level context,
 // the severities, the policy's filters, and sorts and de-duplicates.
 func (e *Engine) weigh(text string, st *scanState) Result {
-	patient, permission := false, false
+	patient, permission, encounter := false, false, false
 	// ctx is where the post first shows it is about a patient: a
 	// patient-encounter phrase, or else a hit tied to a patient by itself.
 	var ctx hit
@@ -414,6 +414,9 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		}
 		if r.Permission {
 			permission = true
+		}
+		if r.Encounter {
+			encounter = true
 		}
 	}
 	patient = ctxRank > 0
@@ -455,7 +458,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		}
 	}
 	storySev := Severity("")
-	if patient && nq > 0 {
+	if patient && (nq > 0 || encounter) {
 		rank := 2
 		if nq >= 3 {
 			rank = 3
