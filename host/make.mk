@@ -27,7 +27,8 @@ bench-audit: $(WASM)
 # Workers via syumai/workers, wrangler 4.86.0 pinned in its lockfile),
 # host/console (admin console, embedded). The Go suite in host/server runs
 # natively in test-go; test-server runs it again against `wrangler dev` with
-# local D1, then the console's browser test. make worker-dev runs the worker.
+# local D1, and the console's browser test against both. make worker-dev
+# runs the worker.
 WORKER_NODE  := host/worker/node_modules/.installed
 CONSOLE_NODE := host/console/node_modules/.installed
 .PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server
@@ -59,8 +60,8 @@ worker-dev: worker-build $(WORKER_NODE)
 
 test-server: test-server-worker test-console
 
-test-server-worker: worker-build $(WORKER_NODE)
-	host/worker/wrangler.sh test $(GO) test -count=1 ./host/server/
+test-server-worker: worker-build $(WORKER_NODE) $(CONSOLE_NODE) browser-deps
+	host/worker/wrangler.sh test sh -c '$(GO) test -count=1 ./host/server/ && node --test --test-timeout=300000 host/console/test/'
 
 test-console: bin browser-deps $(CONSOLE_NODE)
 	DISCREET_BIN=$(BIN) node --test --test-timeout=180000 host/console/test/

@@ -65,11 +65,12 @@ async function signIn(slug, token) {
   }
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   $('signin-error').textContent = '';
+  showInstitution(r.data);
+  // Show the editor only once the draft is in, so nothing typed is overwritten.
+  await Promise.all([loadDraft(), loadVersions(), loadCodes(), loadCounts(), loadAudit()]);
   $('signin').hidden = true;
   $('app').hidden = false;
   $('who').hidden = false;
-  showInstitution(r.data);
-  await Promise.all([loadDraft(), loadVersions(), loadCodes(), loadCounts(), loadAudit()]);
   return true;
 }
 
