@@ -17,7 +17,7 @@ import (
 
 // BenchmarkPolicyFetch measures GET /v1/institutions/{slug}/policy on the
 // native server over loopback HTTP with keep-alive clients in parallel
-// (GOMAXPROCS x 4 of them), as extensions refresh: "etag-hit" sends the
+// (GOMAXPROCS x 4 of them, or x 1 for "fewer-clients"), as extensions refresh: "etag-hit" sends the
 // current ETag and gets 304, "full" gets the 200 bundle. It reports req/s
 // and latency percentiles. The server is configured as discreet serve
 // (bundle cache of 1 s); "-nocache" reads SQLite on every request. Run with
@@ -56,10 +56,12 @@ func BenchmarkPolicyFetch(b *testing.B) {
 	for _, c := range []struct {
 		name, base, inm string
 		want            int
+		par             int // clients per GOMAXPROCS
 	}{
-		{"etag-hit", srv.URL, etag, 304},
-		{"full", srv.URL, "", 200},
-		{"etag-hit-nocache", srvNoCache.URL, etag, 304},
+		{"etag-hit", srv.URL, etag, 304, 4},
+		{"etag-hit-fewer-clients", srv.URL, etag, 304, 1},
+		{"full", srv.URL, "", 200, 4},
+		{"etag-hit-nocache", srvNoCache.URL, etag, 304, 4},
 	} {
 		url := c.base + path
 		b.Run(c.name, func(b *testing.B) {
@@ -67,7 +69,7 @@ func BenchmarkPolicyFetch(b *testing.B) {
 			defer client.CloseIdleConnections()
 			var mu sync.Mutex
 			var all []time.Duration
-			b.SetParallelism(4)
+			b.SetParallelism(c.par)
 			b.ResetTimer()
 			start := time.Now()
 			b.RunParallel(func(pb *testing.PB) {
