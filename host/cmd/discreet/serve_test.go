@@ -41,7 +41,9 @@ func startServe(t *testing.T, db string) (base string, out *syncBuffer, stop fun
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, strings.NewReader(""), out, errOut) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, strings.NewReader(""), out, errOut)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if m := listenRE.FindStringSubmatch(out.String()); m != nil {
