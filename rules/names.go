@@ -76,6 +76,9 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			continue
 		}
 		c := classOf(i)
+		if c == 0 && toks[i].flags&tUpper == 0 {
+			continue // most words: no class, no capital
+		}
 		next := i + 1
 		if next >= len(toks) {
 			break
@@ -135,7 +138,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			continue
 		}
 		// "J.R., 34": initials with an age.
-		if n := initialsAt(text, toks, i); n > 0 && i+n+1 < len(toks) && toks[i+n].gap == gapSoft && toks[i+n].flags&tLetter == 0 && text[toks[i+n-1].end] == '.' {
+		if n := initialsAt(text, toks, i); toks[i].end-toks[i].start == 1 && n > 0 && i+n+1 < len(toks) && toks[i+n].gap == gapSoft && toks[i+n].flags&tLetter == 0 && text[toks[i+n-1].end] == '.' {
 			if a := atoi(text[toks[i+n].start:toks[i+n].end]); a > 0 && a < 120 {
 				add(i, i+n, Block, true, patReport)
 				i += n - 1
@@ -172,9 +175,12 @@ func isWordIn(text string, t token, words ...string) bool {
 // initialsAt returns how many single capital letters joined by periods
 // start at token i ("J.R." is 2), or 0 for fewer than two.
 func initialsAt(text string, toks []token, i int) int {
+	if toks[i].end-toks[i].start != 1 {
+		return 0
+	}
 	n := 0
 	for k := i; k < len(toks) && n < 3; k++ {
-		t := toks[k]
+		t := &toks[k]
 		if t.end-t.start != 1 || t.flags&tUpper == 0 || int(t.end) >= len(text) || text[t.end] != '.' {
 			break
 		}

@@ -250,7 +250,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 			}
 		}
-		if lw := strings.ToLower(w); (lw == "age" || lw == "aged" || lw == "turns" || lw == "turned" || lw == "turning") && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
+		if t.flags&tDigit == 0 && len(w) >= 3 && len(w) <= 7 && isWordIn(text, *t, "age", "aged", "turns", "turned", "turning") && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
 			nw := text[toks[i+1].start:toks[i+1].end]
 			if n := atoi(nw); n > 0 && n < 130 && len(nw) <= 3 {
 				e.addAge(st, toks, i, i+2, n, false, false, rAge, rAge90, rSex)
@@ -548,14 +548,22 @@ func (r *digitRun) isDate(text string, start int, cued bool) (ok, strong bool) {
 // fractionContext reports whether "3/4" at text[start:end] reads as a
 // fraction, a ratio or a score ("3/4 of", "rated 9/10", "1/2 tab").
 func fractionContext(text string, start, end int) bool {
-	after := strings.ToLower(strings.TrimLeft(text[end:], " "))
+	after := text[end:]
+	if len(after) > 24 {
+		after = after[:24]
+	}
+	after = strings.ToLower(strings.TrimLeft(after, " "))
 	for _, w := range []string{"of", "pain", "tab", "tabs", "tablet", "cup", "tsp", "tbsp", "inch", "mile", "dose", "strength",
 		"times", "people", "patients", "nurses", "days", "hours", "ratio", "stars", "split", "staffing", "x", "mg", "ml", "th", "rd", "nd", "st", "scale", "for"} {
 		if strings.HasPrefix(after, w) && (len(after) == len(w) || !isAlpha(after[len(w)])) {
 			return true
 		}
 	}
-	before := strings.ToLower(strings.TrimRight(text[:start], " "))
+	before := text[:start]
+	if len(before) > 24 {
+		before = before[len(before)-24:]
+	}
+	before = strings.ToLower(strings.TrimRight(before, " "))
 	for _, w := range []string{"rated", "rate", "score", "scored", "a", "only", "about", "nearly", "over", "under", "than", "gave", "give", "ratio", "pain", "is", "at", "was", "were", "went"} {
 		if strings.HasSuffix(before, w) && (len(before) == len(w) || !isAlpha(before[len(before)-len(w)-1])) {
 			return true
