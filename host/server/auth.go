@@ -23,7 +23,7 @@ func clientAddr(r *http.Request) string {
 }
 
 // limit charges key one request and answers 429 when its bucket is empty.
-func (s *Server) limit(w http.ResponseWriter, c limitClass, key string) bool {
+func (s *Server) limit(w http.ResponseWriter, c LimitClass, key string) bool {
 	if s.cfg.Limiter == nil {
 		return true
 	}
@@ -38,7 +38,7 @@ func (s *Server) limit(w http.ResponseWriter, c limitClass, key string) bool {
 // authFailed answers 401 (no token) or 403 (a token that is not good here)
 // and charges the caller's address, which slows down token guessing.
 func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, tok string) {
-	if !s.limit(w, classAuthFailure, clientAddr(r)) {
+	if !s.limit(w, ClassAuthFailure, clientAddr(r)) {
 		return
 	}
 	if tok == "" {
@@ -65,7 +65,7 @@ func (s *Server) admin(h adminHandler) http.HandlerFunc {
 			s.authFailed(w, r, tok)
 			return
 		}
-		if !s.limit(w, classToken, hashHex(tok)) {
+		if !s.limit(w, ClassToken, hashHex(tok)) {
 			return
 		}
 		h(w, r, slug, actorOf("admin", tok))
@@ -95,5 +95,5 @@ func (s *Server) owner(w http.ResponseWriter, r *http.Request) bool {
 		s.authFailed(w, r, tok)
 		return false
 	}
-	return s.limit(w, classToken, hashHex(tok))
+	return s.limit(w, ClassToken, hashHex(tok))
 }

@@ -51,7 +51,7 @@ func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 		s.authFailed(w, r, tok)
 		return
 	}
-	if !s.limit(w, classReport, hashHex(tok)) {
+	if !s.limit(w, ClassReport, hashHex(tok)) {
 		return
 	}
 	var req struct {

@@ -118,7 +118,7 @@ func (s *Server) rotateAdminToken(w http.ResponseWriter, r *http.Request) {
 		s.authFailed(w, r, tok)
 		return
 	}
-	if !s.limit(w, classToken, hashHex(tok)) {
+	if !s.limit(w, ClassToken, hashHex(tok)) {
 		return
 	}
 	if !slugRE.MatchString(slug) {

@@ -18,15 +18,6 @@ const (
 	numClasses
 )
 
-type limitClass = LimitClass
-
-const (
-	classToken       = ClassToken
-	classAuthFailure = ClassAuthFailure
-	classEnroll      = ClassEnroll
-	classReport      = ClassReport
-)
-
 // Rate is a token bucket: Burst requests at once, refilled at PerSecond.
 type Rate struct {
 	PerSecond float64
@@ -37,10 +28,10 @@ type Rate struct {
 // or the keys is not limited: it is cheap, cacheable, and a hospital's
 // clinicians may all come from one address.
 var DefaultRates = [numClasses]Rate{
-	classToken:       {PerSecond: 20, Burst: 100},
-	classAuthFailure: {PerSecond: 0.5, Burst: 20},
-	classEnroll:      {PerSecond: 0.2, Burst: 10},
-	classReport:      {PerSecond: 1, Burst: 20},
+	ClassToken:       {PerSecond: 20, Burst: 100},
+	ClassAuthFailure: {PerSecond: 0.5, Burst: 20},
+	ClassEnroll:      {PerSecond: 0.2, Burst: 10},
+	ClassReport:      {PerSecond: 1, Burst: 20},
 }
 
 // Limiter is an in-memory set of token buckets. It is safe for concurrent
@@ -54,7 +45,7 @@ type Limiter struct {
 }
 
 type bucketKey struct {
-	class limitClass
+	class LimitClass
 	key   string
 }
 
@@ -73,7 +64,7 @@ func NewLimiterClock(now func() time.Time) *Limiter {
 
 // Allow takes one request from key's bucket in class c. When the bucket is
 // empty it returns false and how long until a request is allowed.
-func (l *Limiter) Allow(c limitClass, key string) (bool, time.Duration) {
+func (l *Limiter) Allow(c LimitClass, key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
