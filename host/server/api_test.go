@@ -708,14 +708,23 @@ func TestCounts(t *testing.T) {
 	old := time.Now().UTC().AddDate(0, 0, -60).Format("2006-01-02")
 	unknownStatus, unknownField := 202, "" // while the engine's catalogue is empty, any well-formed id
 	if e, err := rules.Compile(nil); err == nil && len(e.Catalog()) > 0 {
-		unknownStatus, unknownField = 400, "counts.privacy.no_such_rule_xyz"
+		unknownStatus, unknownField = 400, "counts"
+		// Next to known ids, an unknown one is left out and listed.
+		var out struct {
+			Accepted int      `json:"accepted"`
+			Ignored  []string `json:"ignored"`
+		}
+		tg.must(t, 202, "POST", path, rep, `{"day":"`+today+`","counts":{"privacy.no_such_rule_xyz":1,"privacy.email":1}}`, &out)
+		if out.Accepted != 1 || !cmp.Equal(out.Ignored, []string{"privacy.no_such_rule_xyz"}) {
+			t.Errorf("a report with an unknown id: %+v", out)
+		}
 	}
 	for _, c := range []struct {
 		name, body string
 		status     int
 		field      string
 	}{
-		{"malformed rule id", `{"day":"` + today + `","counts":{"Privacy Phone":1}}`, 400, "counts.Privacy Phone"},
+		{"malformed rule id", `{"day":"` + today + `","counts":{"Privacy Phone":1,"privacy.phone":1}}`, 400, "counts.Privacy Phone"},
 		{"unknown rule id", `{"day":"` + today + `","counts":{"privacy.no_such_rule_xyz":1}}`, unknownStatus, unknownField},
 		{"zero", `{"day":"` + today + `","counts":{"privacy.phone":0}}`, 400, "counts.privacy.phone"},
 		{"too many", `{"day":"` + today + `","counts":{"privacy.phone":100000}}`, 400, "counts.privacy.phone"},

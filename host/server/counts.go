@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/discreet-health/discreet/rules"
@@ -71,25 +73,39 @@ func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "counts must have 1-" + strconv.Itoa(maxRulesPerReport) + " rule ids"})
 		return
 	}
+	// Well-formed ids this server does not know (an extension with a newer
+	// engine) are left out and listed; the rest is still counted.
 	var policyRules map[string]bool // the institution's own rules (terms, record formats), loaded on demand
+	known := map[string]int64{}
+	ignored := []string{}
 	for id, n := range req.Counts {
-		known := s.knownRule(id)
-		if !known && len(s.ruleIDs) > 0 && len(id) <= 100 {
-			if policyRules == nil {
-				policyRules = s.publishedRuleIDs(r, slug)
-			}
-			known = policyRules[id]
-		}
-		if !known {
-			writeJSON(w, http.StatusBadRequest, apiError{Field: "counts." + id, Error: "unknown rule id"})
+		if !ruleIDRE.MatchString(id) || len(id) > 100 {
+			writeJSON(w, http.StatusBadRequest, apiError{Field: "counts." + id, Error: "not a rule id"})
 			return
 		}
 		if n < 1 || n > maxCountPerRule {
 			writeJSON(w, http.StatusBadRequest, apiError{Field: "counts." + id, Error: "a count must be 1-" + strconv.Itoa(maxCountPerRule)})
 			return
 		}
+		ok := s.knownRule(id)
+		if !ok {
+			if policyRules == nil {
+				policyRules = s.publishedRuleIDs(r, slug)
+			}
+			ok = policyRules[id]
+		}
+		if ok {
+			known[id] = n
+		} else {
+			ignored = append(ignored, id)
+		}
 	}
-	counts, _ := json.Marshal(req.Counts)
+	sort.Strings(ignored)
+	if len(known) == 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "no known rule ids: " + strings.Join(ignored, ", ")})
+		return
+	}
+	counts, _ := json.Marshal(known)
 	// One statement, so a report is added whole or not at all (D1 has no
 	// transactions), with three bound parameters whatever its size.
 	_, err = s.cfg.DB.ExecContext(r.Context(), `INSERT INTO rule_counts (slug, day, rule, total, reports)
@@ -100,7 +116,7 @@ func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(req.Counts)})
+	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(known), "ignored": ignored})
 }
 
 type countJSON struct {
