@@ -172,7 +172,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 					next = st.toks[i+1].lex2
 				}
 				if next >= 0 {
-					k := sort.Search(len(ps), func(k int) bool { return ps[k].w2 >= next })
+					k := searchPairs(ps, next)
 					for ; k < len(ps) && ps[k].w2 == next; k++ {
 						e.tryPattern(text, st, m, ps[k].p, i, over)
 					}
@@ -277,6 +277,20 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 		return t.flags&tUpper != 0
 	}
 	return false
+}
+
+// searchPairs returns the first index in ps whose w2 is at least w.
+func searchPairs(ps []pairID, w int32) int {
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ps[m].w2 < w {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // hasWord reports whether the sorted list ws holds id.
@@ -644,9 +658,31 @@ func isQuasi(f *Finding) bool {
 }
 
 // sortFindings orders findings for display: by start, end, then rule id.
+// Findings are large, so it sorts their indices and permutes once.
 func sortFindings(fs []Finding) {
-	sort.Sort(byPosition(fs))
+	if sort.IsSorted(byPosition(fs)) {
+		return
+	}
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sort.Sort(byIndex{fs, idx})
+	tmp := make([]Finding, len(fs))
+	for i, k := range idx {
+		tmp[i] = fs[k]
+	}
+	copy(fs, tmp)
 }
+
+type byIndex struct {
+	fs  []Finding
+	idx []int32
+}
+
+func (s byIndex) Len() int           { return len(s.idx) }
+func (s byIndex) Less(i, j int) bool { return byPosition(s.fs).Less(int(s.idx[i]), int(s.idx[j])) }
+func (s byIndex) Swap(i, j int)      { s.idx[i], s.idx[j] = s.idx[j], s.idx[i] }
 
 // setUTF16 fills Start16/End16 from the byte offsets in one pass over the
 // text. Invalid UTF-8 bytes count as one unit each, as U+FFFD does in a

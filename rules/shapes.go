@@ -63,8 +63,14 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	rPhone, rFax, rSSN, rDate, rIP, rZip := e.rule("phone"), e.rule("fax"), e.rule("ssn"), e.rule("date"), e.rule("ip"), e.rule("zip")
 	rStreet, rVIN, rMBI, rDEA, rAge, rAge90, rSex := e.rule("street"), e.rule("vin"), e.rule("mbi"), e.rule("dea"), e.rule("age"), e.rule("age90"), e.rule("sex")
 
+	// Words without a digit matter here only if they are a month, a street
+	// suffix or an age cue: the rest are skipped after one check.
+	cueClasses := cls.month | cls.streetSuffix | cls.ageWord
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
+		if t.flags&tDigit == 0 && (t.lex < 0 || lexc[t.lex]&cueClasses == 0) {
+			continue
+		}
 		w := text[t.start:t.end]
 		c0 := w[0]
 		if c0 >= '0' && c0 <= '9' {
@@ -250,7 +256,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 			}
 		}
-		if t.flags&tDigit == 0 && len(w) >= 3 && len(w) <= 7 && isWordIn(text, *t, "age", "aged", "turns", "turned", "turning") && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
+		if t.flags&tDigit == 0 && lexc[t.lex]&cls.ageWord != 0 && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
 			nw := text[toks[i+1].start:toks[i+1].end]
 			if n := atoi(nw); n > 0 && n < 130 && len(nw) <= 3 {
 				e.addAge(st, toks, i, i+2, n, false, false, rAge, rAge90, rSex)

@@ -90,37 +90,50 @@ func tokenize(text string, toks []token) []token {
 			}
 		}
 		letters, uppers := 0, 0
-		first := true
 		h := uint64(fnvOffset)
+		if c := text[i]; c < utf8.RuneSelf && asciiClass[c]&cUpper != 0 {
+			t.flags |= tUpper
+		}
+		first := true
 		for i < n {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				cl := asciiClass[c]
-				if cl&cWord == 0 {
-					// An apostrophe between letters stays inside the word.
-					if c == '\'' && i+1 < n && i > int(t.start) && isASCIILetter(text[i+1]) {
-						h = (h ^ uint64(c)) * fnvPrime
-						i++
-						continue
-					}
+			// Fast path: a run of ASCII letters and digits, the bulk of
+			// any text, with the class bits summed rather than branched on.
+			var acc uint8
+			k := i
+			for k < n {
+				c := text[k]
+				cl := wordClass[c]
+				if cl == 0 {
 					break
 				}
-				if cl&cLetter != 0 {
+				acc |= cl
+				letters += int(cl & cLetter)
+				uppers += int(cl >> 2 & 1)
+				h = (h ^ uint64(c|(cl&cUpper)<<3)) * fnvPrime
+				k++
+			}
+			if k > i {
+				if acc&cLetter != 0 {
 					t.flags |= tLetter
-					letters++
-					if cl&cUpper != 0 {
-						uppers++
-						if first {
-							t.flags |= tUpper
-						}
-					}
-				} else {
+				}
+				if acc&cDigit != 0 {
 					t.flags |= tDigit
 				}
-				h = (h ^ uint64(c|cl&cUpper<<3)) * fnvPrime
 				first = false
-				i++
-				continue
+				i = k
+				if i >= n {
+					break
+				}
+			}
+			c := text[i]
+			if c < utf8.RuneSelf {
+				// An apostrophe between letters stays inside the word.
+				if c == '\'' && i+1 < n && i > int(t.start) && isASCIILetter(text[i+1]) {
+					h = (h ^ uint64(c)) * fnvPrime
+					i++
+					continue
+				}
+				break
 			}
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if r == '\u2019' && i > int(t.start) && i+size < n && isASCIILetter(text[i+size]) {
@@ -146,7 +159,7 @@ func tokenize(text string, toks []token) []token {
 				letters++
 				if unicode.IsUpper(r) || unicode.IsTitle(r) {
 					uppers++
-					if first {
+					if i == int(t.start) {
 						t.flags |= tUpper
 					}
 				}
@@ -197,6 +210,15 @@ func fnvHash(b []byte) uint64 {
 	}
 	return h
 }
+
+// wordClass is asciiClass over all 256 byte values: 0 for anything that is
+// not an ASCII letter or digit (bytes of multi-byte runes included).
+var wordClass = func() (t [256]uint8) {
+	for c := 0; c < 128; c++ {
+		t[c] = asciiClass[c]
+	}
+	return
+}()
 
 var asciiClass, asciiGap = func() (cls, gap [128]uint8) {
 	for c := 0; c < 128; c++ {

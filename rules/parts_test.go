@@ -1,0 +1,40 @@
+package rules
+
+import "testing"
+
+func BenchmarkPartTokenize(b *testing.B) {
+	toks := make([]token, 0, 1000)
+	for i := 0; i < b.N; i++ {
+		toks = tokenize(post, toks[:0])
+	}
+}
+
+func BenchmarkPartStages(b *testing.B) {
+	e, _ := Compile(nil)
+	st := &scanState{silenced: map[int32]bool{}}
+	for _, stage := range []string{"lookup", "phrases", "shapes", "names", "weigh"} {
+		b.Run(stage, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				st.reset()
+				st.toks = tokenize(post, st.toks)
+				if stage == "lookup" {
+					continue
+				}
+				e.lookup(post, st)
+				switch stage {
+				case "phrases":
+					e.matchPhrases(post, st, &e.b.m, false)
+				case "shapes":
+					e.detectShapes(post, st)
+				case "names":
+					e.detectNames(post, st)
+				case "weigh":
+					e.matchPhrases(post, st, &e.b.m, false)
+					e.detectShapes(post, st)
+					e.detectNames(post, st)
+					e.weigh(post, st)
+				}
+			}
+		})
+	}
+}
