@@ -68,6 +68,19 @@ export async function send(msg) {
   return { error: 'the extension did not answer' };
 }
 
+/**
+ * Sends a message once; resolves to the answer or to {error}, never rejects.
+ * @param {any} msg @returns {Promise<any>}
+ */
+export async function sendOnce(msg) {
+  try {
+    const res = await api.runtime.sendMessage(msg);
+    return res === undefined ? { error: 'no answer' } : res;
+  } catch (e) {
+    return { error: `the extension did not answer: ${e instanceof Error ? e.message : e}` };
+  }
+}
+
 /** The extension's own URL for a path. @param {string} path */
 export function url(path) {
   return api.runtime.getURL(path);

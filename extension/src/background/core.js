@@ -23,6 +23,9 @@ export const REFRESH_MINUTES = 180;
  * @property {(key: string, text: string) => Promise<any>} scan  {needPolicy} | {result} | {error, fatal}
  * @property {(key: string) => Promise<any>} rules {needPolicy} | {catalog} | {error}
  * @property {() => Promise<any>} status
+ * @property {() => boolean} [answersScans] true when the scanner's host answers pages' scans itself
+ * @property {(current: {key: string, sites: Record<string, boolean>} | null) => void} [setCurrent]
+ *   tells the scanner's host the policy and sites in force (null: stop answering pages directly)
  */
 
 /** @param {Adapter} adapter @param {{fetch?: typeof fetch}} [o] */
@@ -42,7 +45,7 @@ export function createBackground(adapter, o = {}) {
     const policy = local.policy && local.enrollment && local.policy.slug === local.enrollment.slug ? local.policy : undefined;
     return { settings, locked, managed, enrollment: local.enrollment, policy, counts: local.counts ?? {} };
   })());
-  api.storage?.onChanged?.addListener(() => { cache = null; });
+  api.storage?.onChanged?.addListener(() => { cache = null; adapter.setCurrent?.(null); });
 
   /** The policy the scanner should use. */
   async function policy() {
@@ -70,6 +73,7 @@ export function createBackground(adapter, o = {}) {
         return c;
       }
       r = await op(pol.key);
+      if (r && !r.error && adapter.setCurrent) adapter.setCurrent({ key: pol.key, sites: (await load()).settings.sites });
     }
     if (r && r.error && r.fatal) status.scannerError = r.error; else if (r && !r.error) status.scannerError = '';
     return { ...r, policyKey: pol.key };
@@ -232,6 +236,9 @@ export function createBackground(adapter, o = {}) {
   function listen() {
     api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       if (!msg || msg.target === 'offscreen') return false;
+      // The offscreen document answers pages' scans itself once it holds the
+      // policy in force; a retry (via: 'sw') always comes here.
+      if (msg.kind === 'scan' && sender.tab && msg.via !== 'sw' && adapter.answersScans?.()) return false;
       handle(msg, sender).then(sendResponse, (e) => sendResponse({ error: String(e && e.message || e) }));
       return true;
     });

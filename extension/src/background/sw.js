@@ -38,12 +38,21 @@ async function relay(msg) {
       throw new Error('no answer from the offscreen document');
     } catch (e) {
       ready = false;
+      direct = false;
       if (attempt >= 1) return { error: `the scanner did not answer: ${e instanceof Error ? e.message : e}`, fatal: true };
     }
   }
 }
 
+/** Whether the offscreen document was told the policy in force during this worker's lifetime. */
+let direct = false;
+
 const bg = createBackground({
+  answersScans: () => direct && ready,
+  setCurrent: (current) => {
+    direct = !!current;
+    relay({ kind: 'offscreen.current', current }).then((r) => { if (r?.error) direct = false; });
+  },
   configure: (key, json) => relay({ kind: 'offscreen.configure', key, json }),
   scan: (key, text) => relay({ kind: 'offscreen.scan', key, text }),
   rules: (key) => relay({ kind: 'offscreen.rules', key }),

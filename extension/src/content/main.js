@@ -22,7 +22,7 @@
 
 import { readText, rangeFor, offsetOf } from './textmap.js';
 import { diffEdit, shiftSpans, rebase } from './spans.js';
-import { api, send } from '../ext.js';
+import { api, send, sendOnce } from '../ext.js';
 
 const g = /** @type {any} */ (globalThis);
 
@@ -224,7 +224,10 @@ class Composer {
       return this.summary;
     }
     const t0 = performance.now();
-    const res = await send({ kind: 'scan', text });
+    // Answered by the scanner's host directly when it can; otherwise, or on any
+    // failure, through the background (which re-creates what is missing).
+    let res = await sendOnce({ kind: 'scan', text });
+    if (!res || res.error) res = await send({ kind: 'scan', text, via: 'sw' });
     page.rtts.push(performance.now() - t0);
     if (page.rtts.length > 200) page.rtts.shift();
     overlay.setAttribute('data-scans', String(Number(overlay.getAttribute('data-scans') || 0) + 1));

@@ -88,8 +88,19 @@ export function overlayFindings(page) {
 
 /** Waits until the overlay shows a finding with this rule. */
 export async function waitForRule(page, rule, timeout = 10000) {
-  await page.waitForFunction((rule) => !!document.querySelector('discreet-overlay')?.shadowRoot
-    ?.querySelector(`.finding[data-rule="${rule}"]`), rule, { timeout });
+  try {
+    await page.waitForFunction((rule) => !!document.querySelector('discreet-overlay')?.shadowRoot
+      ?.querySelector(`.finding[data-rule="${rule}"]`), rule, { timeout });
+  } catch (e) {
+    const why = await page.evaluate(() => {
+      const o = document.querySelector('discreet-overlay');
+      return { status: o?.getAttribute('data-status'), scans: o?.getAttribute('data-scans'),
+        badges: [...(o?.shadowRoot?.querySelectorAll('.badge') ?? [])].map((b) => b.title),
+        rules: [...(o?.shadowRoot?.querySelectorAll('.finding') ?? [])].map((f) => f.getAttribute('data-rule')),
+        model: window.fixture?.model?.() };
+    }).catch(() => ({}));
+    throw new Error(`no ${rule} finding: ${JSON.stringify(why)}`);
+  }
 }
 
 /** Waits until the overlay shows a finding of this category and severity. */
