@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -79,7 +80,7 @@ func (s *Server) isAdmin(ctx context.Context, slug, tok string) (bool, error) {
 	var stored string
 	err := s.cfg.DB.QueryRowContext(ctx, "SELECT admin_token_hash FROM institutions WHERE slug = ?", slug).Scan(&stored)
 	if errors.Is(err, sql.ErrNoRows) {
-		tokenMatches(tok, "") // same work as a miss on a real slug
+		tokenMatches(tok, strings.Repeat("0", 64)) // the same work as a wrong token for a real slug
 		return false, nil
 	}
 	if err != nil {
