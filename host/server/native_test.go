@@ -103,7 +103,9 @@ func TestRateLimits(t *testing.T) {
 	if remote() {
 		t.Skip("rate limits are native only")
 	}
-	tg := &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "rl.db"), limiter: server.NewLimiter()}
+	frozen := time.Now() // a stopped clock: no refill while the test runs, however slow the machine
+	tg := &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "rl.db"),
+		limiter: server.NewLimiterClock(func() time.Time { return frozen })}
 	tg.client = &http.Client{Timeout: 30 * time.Second}
 	tg.start(t)
 	defer tg.stop()
