@@ -42,10 +42,11 @@ type target struct {
 	owner  string
 	client *http.Client
 	// native only: the database path and a way to restart the server.
-	dbPath  string
-	srv     *httptest.Server
-	nat     *sqlite.Native
-	limiter *server.Limiter
+	dbPath     string
+	srv        *httptest.Server
+	nat        *sqlite.Native
+	limiter    *server.Limiter
+	trustProxy bool
 }
 
 func remote() bool { return os.Getenv("DISCREET_TEST_BASE_URL") != "" }
@@ -73,7 +74,7 @@ func (tg *target) start(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
-		Limiter: tg.limiter, Console: os.DirFS("../console"), PolicyCacheTTL: time.Second, // as discreet serve
+		Limiter: tg.limiter, TrustProxy: tg.trustProxy, Console: os.DirFS("../console"), PolicyCacheTTL: time.Second, // as discreet serve
 		Module: func() ([]byte, error) { return []byte("\x00asm\x01\x00\x00\x00"), nil }})
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,18 @@ import (
 // adminHandler is a route that runs for the admin of the path's institution.
 type adminHandler func(w http.ResponseWriter, r *http.Request, slug, actor string)
 
-// clientAddr is the caller's address for rate limits. Natively that is the
-// TCP peer; a reverse proxy in front should be configured to keep it.
-func clientAddr(r *http.Request) string {
+// clientAddr is the caller's address for rate limits: the TCP peer, or with
+// Config.TrustProxy the last address of X-Forwarded-For, which is the one
+// the (trusted) reverse proxy in front appended.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xs := r.Header.Values("X-Forwarded-For"); len(xs) > 0 {
+			parts := strings.Split(xs[len(xs)-1], ",")
+			if a := strings.TrimSpace(parts[len(parts)-1]); a != "" {
+				return a
+			}
+		}
+	}
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		return h
 	}
@@ -39,7 +48,7 @@ func (s *Server) limit(w http.ResponseWriter, c LimitClass, key string) bool {
 // authFailed answers 401 (no token) or 403 (a token that is not good here)
 // and charges the caller's address, which slows down token guessing.
 func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, tok string) {
-	if !s.limit(w, ClassAuthFailure, clientAddr(r)) {
+	if !s.limit(w, ClassAuthFailure, s.clientAddr(r)) {
 		return
 	}
 	if tok == "" {

@@ -110,7 +110,7 @@ func (s *Server) revokeCode(w http.ResponseWriter, r *http.Request, slug, actor 
 // enroll tells an extension its institution, where its policy is, the keys
 // that sign it, and a token for reporting counts.
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
-	if !s.limit(w, ClassEnroll, clientAddr(r)) {
+	if !s.limit(w, ClassEnroll, s.clientAddr(r)) {
 		return
 	}
 	var req struct {

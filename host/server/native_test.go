@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -157,5 +158,38 @@ func TestLimiterRefills(t *testing.T) {
 	now = now.Add(wait)
 	if ok, _ := l.Allow(server.ClassEnroll, "a"); !ok {
 		t.Errorf("refused after waiting Retry-After")
+	}
+}
+
+// TestRateLimitAddress: X-Forwarded-For counts only with TrustProxy, and
+// then the last entry (the one the proxy appended) is the address.
+func TestRateLimitAddress(t *testing.T) {
+	if remote() {
+		t.Skip("rate limits are native only")
+	}
+	frozen := time.Now()
+	for _, trust := range []bool{false, true} {
+		tg := &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "rl.db"), trustProxy: trust,
+			limiter: server.NewLimiterClock(func() time.Time { return frozen }), client: &http.Client{Timeout: 30 * time.Second}}
+		tg.start(t)
+		burst := int(server.DefaultRates[server.ClassEnroll].Burst)
+		guess := `{"code":"AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"}`
+		for i := range burst {
+			// A client that forges the header's first entry changes nothing.
+			if r := tg.do(t, "POST", "/v1/enroll", "", guess, "X-Forwarded-For", fmt.Sprintf("10.0.0.%d, 192.0.2.1", i)); r.status != 404 {
+				t.Fatalf("trust %v: guess %d: %d", trust, i+1, r.status)
+			}
+		}
+		if r := tg.do(t, "POST", "/v1/enroll", "", guess, "X-Forwarded-For", "10.9.9.9, 192.0.2.1"); r.status != 429 {
+			t.Errorf("trust %v: same last address after the burst: %d, want 429", trust, r.status)
+		}
+		want := 429 // without TrustProxy every request is the same TCP peer
+		if trust {
+			want = 404
+		}
+		if r := tg.do(t, "POST", "/v1/enroll", "", guess, "X-Forwarded-For", "192.0.2.2"); r.status != want {
+			t.Errorf("trust %v: another proxy-reported address: %d, want %d", trust, r.status, want)
+		}
+		tg.stop()
 	}
 }

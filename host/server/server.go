@@ -48,6 +48,10 @@ type Config struct {
 	// Limiter rate-limits requests per token and per address; nil (as on
 	// Workers, where Cloudflare's own rules apply) means no limits.
 	Limiter *Limiter
+	// TrustProxy takes the caller's address for rate limits from the last
+	// X-Forwarded-For entry: set it only behind a reverse proxy that
+	// appends one, or callers could pick their own address.
+	TrustProxy bool
 	// BaseURL is the public URL of this server (no trailing slash), used in
 	// enrollment answers. Empty: taken from each request.
 	BaseURL string

@@ -22,7 +22,7 @@ import (
 
 // runServe runs the institution settings backend and its admin console:
 //
-//	discreet serve [--addr 127.0.0.1:8080] [--db ./discreet.db] [--public-url URL]
+//	discreet serve [--addr 127.0.0.1:8080] [--db ./discreet.db] [--public-url URL] [--trust-proxy]
 //
 // On the first start with an empty database it prints the owner token once,
 // unless DISCREET_OWNER_TOKEN gives it. It stops cleanly on SIGINT/SIGTERM.
@@ -33,6 +33,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	dbPath := fs.String("db", "./discreet.db", "SQLite database file, created on first start")
 	publicURL := fs.String("public-url", "", "public origin of this server, e.g. https://settings.example.org (default: from each request)")
 	noLimits := fs.Bool("no-rate-limit", false, "turn off per-token and per-address rate limits (benchmarks only)")
+	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: rate-limit by the last X-Forwarded-For address")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -57,7 +58,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	h, err := server.New(server.Config{
 		DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
 		Console: console.FS(), Module: wasmhost.Module, Limiter: limiter,
-		BaseURL: *publicURL, Log: logger, PolicyCacheTTL: time.Second,
+		BaseURL: *publicURL, Log: logger, PolicyCacheTTL: time.Second, TrustProxy: *trustProxy,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "discreet serve: %v\n", err)
