@@ -152,6 +152,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 				// "My dad is 91", "she's 94": an age over 89 after "is".
 				if a := atoi(w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
+					(run.end >= len(text) || text[run.end] == ' ' || text[run.end] == '.' || text[run.end] == ',' || text[run.end] == ')' || text[run.end] == '!') &&
 					(isWordIn(text, toks[i-1], "is", "he's", "she's", "hes", "shes", "turns", "turned", "tiene") || i+1 < len(toks) && isWordIn(text, toks[i+1], "años", "anos", "ans", "jahre")) {
 					e.addAge(st, toks, i, i+1, a, false, false, rAge, rAge90, rSex)
 					continue

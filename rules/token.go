@@ -233,7 +233,7 @@ var asciiClass, asciiGap = func() (cls, gap [128]uint8) {
 		switch c {
 		case ' ', '\t':
 			gap[c] = uint8(gapSpace)
-		case '-', '/', '\'', '&', '+', '*', '_':
+		case '-', '/', '\'', '&', '+', '*', '_', '%':
 			gap[c] = uint8(gapJoin)
 		case '.', '!', '?', ';', '\n', '\r', '|':
 			gap[c] = uint8(gapHard)
