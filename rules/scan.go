@@ -35,6 +35,7 @@ type scanState struct {
 	silenced map[int32]bool
 	findings []Finding
 	pos      []pos
+	text     string // the text being scanned
 }
 
 func (st *scanState) reset() {
@@ -62,6 +63,8 @@ func (e *Engine) Scan(text string) Result {
 	st := e.pool.Get().(*scanState)
 	defer e.pool.Put(st)
 	st.reset()
+	st.text = text
+	defer func() { st.text = "" }()
 	if st.silenced == nil {
 		st.silenced = map[int32]bool{}
 	}

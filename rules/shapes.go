@@ -327,6 +327,9 @@ func (e *Engine) dateYear(text string, toks []token, k int) int {
 
 func (e *Engine) addAge(st *scanState, toks []token, t0, t1, age int, casey, sex bool, rAge, rAge90, rSex int32) {
 	start, end := int(toks[t0].start), int(toks[t1-1].end)
+	if t0 > 0 && toks[t0].gap <= gapSpace && isWordIn(st.text, toks[t0-1], "my", "mine") {
+		casey = false // "my 8yo": the writer's own child, not a case
+	}
 	if age >= 90 && age <= 125 && rAge90 >= 0 {
 		h := st.add(rAge90, toks, t0, t1, start, end)
 		h.strong = casey
