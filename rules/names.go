@@ -1,5 +1,10 @@
 package rules
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // People's names are found from the words around them and the name tables:
 //
 //	Mr. Okafor, Mrs. K           a courtesy title and a capitalised word
@@ -66,13 +71,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 	}
 	for i := 0; i < len(toks); i++ {
 		if toks[i].flags&tHan != 0 {
-			w := text[toks[i].start:toks[i].end]
-			for _, t := range hanTitles {
-				if len(w) > len(t) && w[len(w)-len(t):] == t {
-					add(i, i+1, "", true, patReport)
-					break
-				}
-			}
+			e.cjkNames(text, st, i, r)
 			continue
 		}
 		c := classOf(i)
@@ -195,8 +194,63 @@ func initialsAt(text string, toks []token, i int) int {
 	return n
 }
 
-// hanTitles end a Chinese name used as a form of address: 陈先生 (Mr. Chen).
-var hanTitles = []string{"先生", "女士", "太太", "小姐", "阿姨", "奶奶", "爷爷", "さん", "様", "씨"}
+// cjkTitles follow a name used as a form of address, with how many
+// characters of name may come before them: 陈先生 (Mr. Chen), 李奶奶
+// (Granny Li), 田中さん (Tanaka-san), 김영수 씨. Chinese, Japanese and Korean
+// have no spaces between words, so the name is found by its title.
+var cjkTitles = []struct {
+	title string
+	max   int
+}{{"先生", 2}, {"女士", 2}, {"太太", 1}, {"小姐", 2}, {"阿姨", 1}, {"奶奶", 1}, {"爷爷", 1}, {"大爷", 1}, {"大妈", 1},
+	{"さん", 3}, {"様", 3}, {"ちゃん", 3}, {"くん", 3}, {"씨", 3}, {"님", 3}, {"할아버지", 3}, {"할머니", 3}}
+
+// cjkNames finds names by their titles inside the CJK token i.
+func (e *Engine) cjkNames(text string, st *scanState, i int, r int32) {
+	t := st.toks[i]
+	w := text[t.start:t.end]
+	for _, ct := range cjkTitles {
+		for off := 0; off < len(w); {
+			k := strings.Index(w[off:], ct.title)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			off = at + len(ct.title)
+			// Back up over at most max CJK characters of name.
+			start, n := at, 0
+			for start > 0 && n < ct.max {
+				rr, size := utf8.DecodeLastRuneInString(w[:start])
+				if !isHan(rr) || isCJKParticle(rr) {
+					break
+				}
+				start -= size
+				n++
+			}
+			if n == 0 && i > 0 && st.toks[i-1].flags&tHan != 0 && at == 0 && st.toks[i].gap == gapSpace {
+				// "김영수 할아버지": the name is the previous word.
+				p := st.toks[i-1]
+				h := st.add(r, st.toks, i-1, i+1, int(p.start), int(t.start)+off)
+				h.strong = true
+				continue
+			}
+			if n == 0 {
+				continue
+			}
+			h := st.add(r, st.toks, i, i+1, int(t.start)+start, int(t.start)+off)
+			h.strong = true
+		}
+	}
+}
+
+// isCJKParticle reports runes that end a word rather than belong to a name:
+// Japanese particles and common Chinese function characters.
+func isCJKParticle(r rune) bool {
+	switch r {
+	case 'の', 'に', 'は', 'が', 'を', 'と', 'で', 'も', 'へ', '、', '。', '给', '的', '了', '和', '跟', '是', '在', '天', '日':
+		return true
+	}
+	return false
+}
 
 // patColleague marks a clinician's name: reported at info, never escalated.
 const patColleague patKind = 20

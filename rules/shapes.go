@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // The built-in detectors find identifiers by their shape: numbers grouped
 // like a phone number or a date, an e-mail address, a URL. Each looks only at
@@ -269,6 +272,129 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	e.detectEmails(text, st)
 	e.detectURLs(text, st)
 	e.detectMasked(text, st)
+	e.detectCJK(text, st)
+	e.detectPlacesByContext(text, st)
+}
+
+// cjkPatient are words for a patient in Chinese, Japanese and Korean; the
+// text has no spaces, so they are found as substrings of CJK tokens.
+var cjkPatient = []string{"患者", "病人", "病患", "환자", "入院", "退院", "出院", "住院", "응급실", "病房"}
+
+// detectCJK finds, in CJK text, patient words (a patient encounter), ages
+// ("92세", "88岁", "95歳") and room numbers ("302号室", "12호실").
+func (e *Engine) detectCJK(text string, st *scanState) {
+	toks := st.toks
+	enc, hasEnc := e.b.byID["privacy.encounter"]
+	rAge, rAge90, rRoom := e.rule("age"), e.rule("age90"), int32(-1)
+	if ri, ok := e.b.byID["privacy.room"]; ok && e.enabled[ri] {
+		rRoom = ri
+	}
+	for i := range toks {
+		t := &toks[i]
+		if t.flags&tHan == 0 {
+			continue
+		}
+		w := text[t.start:t.end]
+		if hasEnc && e.enabled[enc] {
+			for _, p := range cjkPatient {
+				if k := strings.Index(w, p); k >= 0 {
+					st.add(enc, toks, i, i+1, int(t.start)+k, int(t.start)+k+len(p))
+					break
+				}
+			}
+		}
+		// A number right before: an age or a room.
+		if i == 0 || toks[i-1].end != t.start || toks[i-1].flags&tLetter != 0 {
+			continue
+		}
+		num := text[toks[i-1].start:toks[i-1].end]
+		n := atoi(num)
+		if n < 0 {
+			continue
+		}
+		switch {
+		case hasAnyPrefix(w, "세", "岁", "歳", "살", "才"):
+			_, size := utf8.DecodeRuneInString(w)
+			e.addAge(st, toks, i-1, i, n, true, false, rAge, rAge90, -1)
+			// Extend the age spans over the unit.
+			for k := len(st.hits) - 1; k >= 0 && st.hits[k].start == toks[i-1].start; k-- {
+				st.hits[k].end = t.start + int32(size)
+				st.hits[k].t1 = int32(i + 1)
+			}
+		case rRoom >= 0 && hasAnyPrefix(w, "号室", "號室", "호실", "号房", "号床", "床", "호"):
+			end := int(t.start) + len(firstPrefix(w, "号室", "號室", "호실", "号房", "号床", "床", "호"))
+			st.add(rRoom, toks, i-1, i+1, int(toks[i-1].start), end)
+		}
+	}
+}
+
+func hasAnyPrefix(w string, ps ...string) bool { return firstPrefix(w, ps...) != "" }
+
+func firstPrefix(w string, ps ...string) string {
+	for _, p := range ps {
+		if strings.HasPrefix(w, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// placeCues are the words after which an unknown capitalised word is taken
+// for a place: "patient in Swindon", "from Wolverhampton", "north of Gympie".
+var placeCues = []string{"in", "from", "near", "outside", "around", "visiting", "of"}
+
+// detectPlacesByContext finds towns missing from the place tables by their
+// context: a capitalised word that is no known name, unit or common word,
+// after "in", "from", "near"... ("of" only after a compass word), or before
+// "clinic", "branch", "surgery", "hostel"... ("the Fremantle clinic").
+func (e *Engine) detectPlacesByContext(text string, st *scanState) {
+	r := e.rule("place")
+	if r < 0 {
+		return
+	}
+	toks := st.toks
+	lexc := e.b.m.lex.classes
+	cls := &e.b.cls
+	excl := cls.first | cls.firstCommon | cls.surnameCommon | cls.month | cls.weekday | cls.title | cls.clinician |
+		cls.patientNoun | cls.relation | cls.unitNoun | cls.nameStop | cls.notPlace | cls.state | cls.stateAbbr | cls.streetSuffix
+	candidate := func(k int) bool {
+		if k < 0 || k >= len(toks) {
+			return false
+		}
+		t := &toks[k]
+		if t.flags&tUpper == 0 || t.flags&(tDigit|tHan) != 0 || t.end-t.start < 3 || t.flags&(tHashtag|tMention) != 0 {
+			return false
+		}
+		return t.lex < 0 || lexc[t.lex]&excl == 0
+	}
+	for i := 1; i < len(toks); i++ {
+		if !candidate(i) || toks[i].gap > gapSpace {
+			continue
+		}
+		prev := &toks[i-1]
+		cue := false
+		switch {
+		case isWordIn(text, *prev, "of"):
+			cue = i >= 2 && isWordIn(text, toks[i-2], "north", "south", "east", "west", "outskirts")
+		case isWordIn(text, *prev, placeCues...):
+			cue = prev.flags&tUpper == 0 || prev.flags&tAllCaps != 0 && toks[i].flags&tAllCaps != 0
+		}
+		end := i + 1
+		if end < len(toks) && toks[end].gap <= gapSpace && candidate(end) {
+			end++ // "Moose Jaw", "Thunder Bay"
+		}
+		if !cue && end < len(toks) && toks[end].gap <= gapSpace &&
+			isWordIn(text, toks[end], "clinic", "branch", "surgery", "practice", "hostel", "campus", "site", "er", "ed", "office", "pharmacy") &&
+			isWordIn(text, *prev, "the", "our", "my", "at") {
+			cue = true
+		}
+		if !cue {
+			continue
+		}
+		h := st.add(r, toks, i, end, int(toks[i].start), int(toks[end-1].end))
+		h.kind = patReport
+		i = end - 1
+	}
 }
 
 // detectMasked finds words with letters starred out, "f***", "sh*t",
@@ -443,11 +569,15 @@ type digitRun struct {
 	sep  [6]byte // separator after each group
 	n    int
 	end  int
-	area bool // "(555) 201-7788"
+	area bool // "(555) 201-7788", "(07) 5550 4123"
+	zero bool // the first group starts with a trunk 0
+	plus bool // preceded by '+'
 }
 
 func numRun(text string, p int) digitRun {
 	var r digitRun
+	r.zero = p < len(text) && text[p] == '0'
+	r.plus = p > 0 && text[p-1] == '+'
 	for r.n < len(r.g) {
 		s := p
 		for p < len(text) && text[p] >= '0' && text[p] <= '9' {
@@ -462,7 +592,7 @@ func numRun(text string, p int) digitRun {
 		}
 		c := text[p]
 		switch {
-		case c == ')' && r.n == 1 && r.g[0] == 3 && s > 0 && text[s-1] == '(':
+		case c == ')' && r.n == 1 && r.g[0] >= 2 && r.g[0] <= 4 && s > 0 && text[s-1] == '(':
 			q := p + 1
 			if q < len(text) && text[q] == ' ' {
 				q++
@@ -476,7 +606,7 @@ func numRun(text string, p int) digitRun {
 		case c == '-' || c == '.' || c == '/' || c == ' ':
 			if text[p+1] >= '0' && text[p+1] <= '9' {
 				// A space joins groups only in phone-like runs (3 3 4).
-				if c == ' ' && !(r.g[r.n-1] == 3 || r.g[r.n-1] == 1 && r.n == 1) {
+				if c == ' ' && !(r.g[r.n-1] >= 2 && r.g[r.n-1] <= 5 || r.g[r.n-1] == 1 && r.n == 1) {
 					return r
 				}
 				r.sep[r.n-1] = c
@@ -500,6 +630,9 @@ func (r *digitRun) seps(want byte) bool {
 }
 
 func (r *digitRun) isPhone() bool {
+	if r.intlPhone() {
+		return true
+	}
 	switch {
 	case r.n == 3 && r.g[0] == 3 && r.g[1] == 3 && r.g[2] == 4:
 		return r.area || r.sep[0] == r.sep[1] && r.sep[0] != '/'
@@ -509,6 +642,27 @@ func (r *digitRun) isPhone() bool {
 		return r.sep[0] == '-' || r.sep[0] == '.'
 	}
 	return false
+}
+
+// intlPhone accepts the national formats of other countries: "020 7946
+// 0958", "(07) 5550 4123", "0491 570 156", "+44 20 7946 0958": two to five
+// groups, 9 to 13 digits in all, a trunk 0 or an area code in brackets, and
+// no group longer than 5 digits.
+func (r *digitRun) intlPhone() bool {
+	if r.n < 2 || r.n > 5 {
+		return false
+	}
+	total := 0
+	for k := 0; k < r.n; k++ {
+		if r.g[k] > 5 {
+			return false
+		}
+		total += r.g[k]
+		if k < r.n-1 && r.sep[k] != ' ' && r.sep[k] != '-' && r.sep[k] != '.' && r.sep[k] != ')' {
+			return false
+		}
+	}
+	return total >= 9 && total <= 13 && (r.zero || r.area || r.plus)
 }
 
 func (r *digitRun) isSSN() bool {
