@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -220,7 +221,7 @@ func (e *Engine) cjkNames(text string, st *scanState, i int, r int32) {
 			start, n := at, 0
 			for start > 0 && n < ct.max {
 				rr, size := utf8.DecodeLastRuneInString(w[:start])
-				if !isHan(rr) || isCJKParticle(rr) {
+				if !(unicode.Is(unicode.Han, rr) || unicode.Is(unicode.Hangul, rr)) || isCJKParticle(rr) {
 					break
 				}
 				start -= size

@@ -367,6 +367,12 @@ func matchValue(text string, toks []token, ti, minDigits int) int {
 		}
 		digits += countDigits(text[t.start:t.end])
 		j++
+		// "647 XKQ": a plate's letters after its digits.
+		if j == ti+1 && t.flags&tLetter == 0 && j < len(toks) && toks[j].flags&tAllCaps != 0 && toks[j].flags&tDigit == 0 &&
+			toks[j].end-toks[j].start <= 4 && text[t.end:toks[j].start] == " " {
+			j++
+			break
+		}
 	}
 	if j == ti || digits < minDigits {
 		return ti

@@ -116,7 +116,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 						h := st.add(rDate, toks, i, j, start, run.end)
 						// A date of birth, admission, discharge or death is the
 						// patient's own: Safe Harbor's first date element.
-						h.strong = strong || cue(i, 2, "dob", "born", "birthday", "d.o.b", "admitted", "discharged", "died", "delivered", "expired", "passed")
+						h.strong = strong || cue(i, 4, "dob", "born", "birthday", "d.o.b", "admitted", "discharged", "died", "delivered", "expired", "passed")
 						if h.strong {
 							h.sev = Block
 						}
@@ -148,10 +148,19 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 					}
 					if k < len(toks) && classOf(k)&cls.month != 0 && toks[k].gap <= gapSpace && atoi(w) >= 1 && atoi(w) <= 31 && e.monthOK(text, toks, k) {
 						end := e.dateYear(text, toks, k+1)
-						st.add(rDate, toks, i, end, int(t.start), int(toks[end-1].end))
+						h := st.add(rDate, toks, i, end, int(t.start), int(toks[end-1].end))
+						if cue(i, 4, "dob", "born", "birthday", "admitted", "discharged", "died", "delivered") {
+							h.strong, h.sev = true, Block
+						}
 						i = end - 1
 						continue
 					}
+				}
+				// "German girl, 22": an age after a person word and a comma.
+				if a := atoi(w); run.n == 1 && a > 0 && a < 120 && i > 0 && toks[i].gap == gapSoft && text[toks[i-1].end] == ',' &&
+					toks[i-1].lex >= 0 && lexc[toks[i-1].lex]&cls.sexWord != 0 {
+					e.addAge(st, toks, i, i+1, a, true, false, rAge, rAge90, rSex)
+					continue
 				}
 				// "My dad is 91", "she's 94": an age over 89 after "is".
 				if a := atoi(w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
@@ -380,7 +389,7 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 			cue = prev.flags&tUpper == 0 || prev.flags&tAllCaps != 0 && toks[i].flags&tAllCaps != 0
 		}
 		end := i + 1
-		if end < len(toks) && toks[end].gap <= gapSpace && candidate(end) {
+		if end < len(toks) && toks[end].gap <= gapSpace && candidate(end) && (toks[end].lex < 0 || toks[i].flags&tAllCaps == 0) {
 			end++ // "Moose Jaw", "Thunder Bay"
 		}
 		if !cue && end < len(toks) && toks[end].gap <= gapSpace &&
@@ -454,7 +463,14 @@ func (e *Engine) dateYear(text string, toks []token, k int) int {
 func (e *Engine) addAge(st *scanState, toks []token, t0, t1, age int, casey, sex bool, rAge, rAge90, rSex int32) {
 	start, end := int(toks[t0].start), int(toks[t1-1].end)
 	if t0 > 0 && toks[t0].gap <= gapSpace && isWordIn(st.text, toks[t0-1], "my", "mine") {
-		casey = false // "my 8yo": the writer's own child, not a case
+		// "my 8yo": the writer's own child, not a case; but "my 91-year-old
+		// stroke patient" is one.
+		casey = false
+		for k := t1; k < len(toks) && k < t1+3; k++ {
+			if toks[k].lex >= 0 && e.b.m.lex.classes[toks[k].lex]&e.b.cls.patientNoun != 0 {
+				casey = true
+			}
+		}
 	}
 	if age >= 90 && age <= 125 && rAge90 >= 0 {
 		h := st.add(rAge90, toks, t0, t1, start, end)
