@@ -46,7 +46,7 @@ async function run() {
     const t0 = performance.now();
     const r = await chrome.runtime.sendMessage({ kind: 'scan', text });
     rtts.push(performance.now() - t0);
-    if (r?.error) throw new Error(r.error);
+    if (!r?.result) throw new Error(`no scan result: ${JSON.stringify(r)}`);
   }
   const res = {
     module_load_ms: { median: median(loads), p90: p90(loads), runs: loads.length,

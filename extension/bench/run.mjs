@@ -30,6 +30,12 @@ async function typingRun(b, withExtension) {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   await new Promise((r) => setTimeout(r, 1000));
+  const idle = withExtension ? await p.evaluate(async () => {
+    const o = document.querySelector('discreet-overlay');
+    o.dispatchEvent(new Event('discreet-bench'));
+    for (let i = 0; i < 200 && !o.getAttribute('data-bench-rtt'); i++) await new Promise((r) => setTimeout(r, 50));
+    return JSON.parse(o.getAttribute('data-bench-rtt') || 'null');
+  }) : null;
   const out = await p.evaluate(() => {
     const o = document.querySelector('discreet-overlay');
     o?.dispatchEvent(new Event('discreet-rtt'));
@@ -38,7 +44,7 @@ async function typingRun(b, withExtension) {
       work: o ? JSON.parse(o.getAttribute('data-work') || 'null') : null };
   });
   await p.close();
-  return out;
+  return { ...out, idle };
 }
 
 const b = await launch();
@@ -60,7 +66,7 @@ try { without = await typingRun(nb, false); } finally { await nb.close(); }
 const lt = (xs) => ({ count: xs.length, max_ms: xs.length ? Math.max(...xs) : 0 });
 console.log(JSON.stringify({
   typing: { keys: typed.length, keys_per_second: 10, post_length: withExt.length },
-  content_script_round_trip_ms: { median: withExt.rttMedian, scans: withExt.rttCount },
+  content_script_round_trip_ms: { while_typing_median: withExt.rttMedian, scans_while_typing: withExt.rttCount, idle: withExt.idle },
   content_script_main_thread_ms: withExt.work && { calls: withExt.work.count, max: Number(withExt.work.max.toFixed(2)),
     mean: Number((withExt.work.total / Math.max(1, withExt.work.count)).toFixed(3)) },
   long_tasks_over_50ms: { with_extension: lt(withExt.longTasks), without_extension: lt(without.longTasks) },

@@ -238,7 +238,8 @@ export function createBackground(adapter, o = {}) {
       if (!msg || msg.target === 'offscreen') return false;
       // The offscreen document answers pages' scans itself once it holds the
       // policy in force; a retry (via: 'sw') always comes here.
-      if (msg.kind === 'scan' && sender.tab && msg.via !== 'sw' && adapter.answersScans?.()) return false;
+      if (msg.kind === 'scan' && msg.via !== 'sw' && sender.tab && !(sender.url ?? '').startsWith(api.runtime.getURL('')) &&
+          adapter.answersScans?.()) return false;
       handle(msg, sender).then(sendResponse, (e) => sendResponse({ error: String(e && e.message || e) }));
       return true;
     });

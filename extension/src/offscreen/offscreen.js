@@ -23,7 +23,8 @@ let current = null;
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (!msg) return false;
   if (msg.target !== 'offscreen') {
-    if (msg.kind !== 'scan' || msg.via === 'sw' || !sender.tab || !current || !engine.isConfigured(current.key)) return false;
+    if (msg.kind !== 'scan' || msg.via === 'sw' || !sender.tab || !current || !engine.isConfigured(current.key) ||
+        (sender.url ?? '').startsWith(chrome.runtime.getURL(''))) return false;
     let site = null;
     try { site = siteOf(new URL(sender.url ?? sender.tab.url ?? '').hostname); } catch { site = null; }
     if (!site || !current.sites[site] || typeof msg.text !== 'string') return false;
