@@ -109,6 +109,36 @@ func TestScanTable(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "Korean name with an honorific and an age over 89",
+			text: "응급실에서 오늘 김영수 할아버지(92세)가 고맙다고 하셨다",
+			want: []got{
+				{"privacy.story", "warn", "", "응급실"},
+				{"privacy.name", "block", "name", "김영수 할아버지"},
+				{"privacy.age90", "block", "age90", "92세"},
+			},
+		},
+		{
+			name: "Japanese room and age",
+			text: "今日、302号室の田中さん（95歳）が退院しました。",
+			want: []got{
+				{"privacy.room", "block", "other_id", "302号室"},
+				{"privacy.name", "block", "name", "田中さん"},
+				{"privacy.age90", "block", "age90", "95歳"},
+				{"privacy.story", "warn", "", "退院"},
+			},
+		},
+		{
+			name: "a town known by its context, and a UK phone number",
+			text: "Patient in Swindon asked us to ring his son on 020 7946 0958 tonight.",
+			want: []got{
+				{"privacy.story", "block", "", "Patient in Swindon asked"},
+				{"privacy.geo", "warn", "geo", "Swindon"},
+				{"privacy.quasi.sex", "warn", "", "son"},
+				{"privacy.phone", "block", "phone", "020 7946 0958"},
+				{"privacy.quasi.time", "warn", "", "tonight"},
+			},
+		},
+		{
 			name: "conduct and boundaries",
 			text: "3 frequent flyers before midnight. DM me your symptoms lol",
 			want: []got{
