@@ -227,3 +227,22 @@ test('hover opens the card; Escape closes it back to the editor; "Ignore here" h
   assert.ok(!rules.includes('privacy.phone'), JSON.stringify(rules));
   await page.close();
 });
+
+test('a click on flagged text opens its card; a fix in a textarea replaces exactly the span', async () => {
+  const page = await openSite(b.context, 'facebook');
+  await page.click('#comment');
+  const before = 'Discharged my patient today. Call 555-201-7788 if worried.';
+  await page.keyboard.type(before);
+  await waitForRule(page, 'privacy.phone');
+  const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+  // The textarea's boxes are measured through a mirror: they sit on the number's line, inside the textarea.
+  const ta = await page.evaluate(() => { const r = document.getElementById('comment').getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
+  assert.ok(f.boxes.length >= 1 && f.boxes[0].x > ta.x && f.boxes[0].x + f.boxes[0].w < ta.x + ta.w && f.boxes[0].y >= ta.y, JSON.stringify({ f, ta }));
+  await page.mouse.click(f.boxes[0].x + f.boxes[0].w / 2, f.boxes[0].y + f.boxes[0].h / 2);
+  await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card').dataset.rule === 'privacy.phone');
+  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card button.fix').click());
+  await page.waitForFunction(() => !document.getElementById('comment').value.includes('555'));
+  const v = await page.evaluate(() => document.getElementById('comment').value);
+  assert.ok(v.startsWith(before.slice(0, f.start16)) && v.endsWith(before.slice(f.end16)), v);
+  await page.close();
+});
