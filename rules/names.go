@@ -133,7 +133,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		// "the Kowalczyk family": a family name.
 		if cap(i) && plain(i) && !stop(i) && (toks[i].lex < 0 || c&(cls.surname|cls.surnameCommon|cls.first) != 0) &&
 			i > 0 && toks[i].gap <= gapSpace && next < len(toks) && toks[next].gap <= gapSpace &&
-			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], "family", "families", "twins", "household", "kids", "boys", "girls") {
+			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], "family", "families", "twins", "household", "kids", "boys", "girls", "case", "trial", "lawsuit", "inquest") {
 			add(i, i+1, "", false, patReport)
 			continue
 		}

@@ -156,6 +156,12 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 						continue
 					}
 				}
+				// "Dad (91)": an age in brackets after a person or relation.
+				if a := atoi(w); run.n == 1 && a > 0 && a < 120 && i > 0 && t.start > 0 && text[t.start-1] == '(' &&
+					run.end < len(text) && text[run.end] == ')' && toks[i-1].lex >= 0 && lexc[toks[i-1].lex]&(cls.sexWord|cls.relation) != 0 {
+					e.addAge(st, toks, i, i+1, a, false, false, rAge, rAge90, rSex)
+					continue
+				}
 				// "German girl, 22": an age after a person word and a comma.
 				if a := atoi(w); run.n == 1 && a > 0 && a < 120 && i > 0 && toks[i].gap == gapSoft && text[toks[i-1].end] == ',' &&
 					toks[i-1].lex >= 0 && lexc[toks[i-1].lex]&cls.sexWord != 0 {
