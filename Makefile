@@ -42,7 +42,7 @@ fuzz:
 
 check:: $(WASM)
 	$(GO) generate ./rules
-	@git diff --quiet -- rules/embedded.go || (echo 'rules/embedded.go was stale: commit the regenerated file'; exit 1)
+	@git diff --quiet -- rules/embedded.go rules/embedded_wasm.go || (echo 'rules/embedded*.go were stale: commit the regenerated files'; exit 1)
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l rules wasm host)" || (gofmt -l rules wasm host; echo 'gofmt: files above need formatting'; exit 1)
 	$(GO) mod tidy -diff

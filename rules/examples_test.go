@@ -38,6 +38,13 @@ func strconvQuote(s string) string { return "\"" + s + "\"" }
 // must flag give a finding of that rule, texts that must pass give none.
 func TestRuleExamples(t *testing.T) {
 	e := mustEngine(t, ExamplePolicy)
+	// Every rule that reports findings carries examples both ways (the
+	// module's build leaves them out, so this is checked here).
+	for _, r := range e.rules {
+		if !r.Silent && (len(r.Examples.Flag) == 0 || len(r.Examples.Pass) == 0) {
+			t.Errorf("rule %s needs at least one example that must flag and one that must pass", r.ID)
+		}
+	}
 	exs := e.Examples()
 	if len(exs) < 100 {
 		t.Fatalf("only %d examples; every rule needs some", len(exs))

@@ -195,12 +195,6 @@ func (r *Rule) validate() error {
 	if !r.Silent && (r.Message == "" || r.Citation == "") {
 		return &Error{Msg: "rule " + r.ID + ": message and citation are required"}
 	}
-	if !r.Silent && len(r.Examples.Flag) == 0 {
-		return &Error{Msg: "rule " + r.ID + ": needs at least one example that must flag"}
-	}
-	if !r.Silent && len(r.Examples.Pass) == 0 {
-		return &Error{Msg: "rule " + r.ID + ": needs at least one example that must pass"}
-	}
 	return nil
 }
 

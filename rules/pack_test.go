@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -51,7 +53,11 @@ func TestEmbeddedUpToDate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(disk) != f.data {
+		var c bytes.Buffer
+		if err := json.Compact(&c, disk); err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		if c.String() != f.data {
 			t.Errorf("%s changed: run go generate ./rules", f.name)
 		}
 	}
