@@ -15,10 +15,35 @@ type crule struct {
 	*Rule
 	idx   int32
 	fixes []Fix // the rule's fix as a slice, shared by its findings
+	quasi int   // index in quasiKinds of what the rule's matches are, or -1
+	story bool  // the re-identification rule, reported by weigh itself
 }
 
+// Indices in quasiKinds of the kinds identifiers stand for.
+const (
+	quasiAge   = 0
+	quasiTime  = 2
+	quasiPlace = 3
+)
+
 func newCrule(r *Rule, idx int) *crule {
-	c := &crule{Rule: r, idx: int32(idx)}
+	c := &crule{Rule: r, idx: int32(idx), quasi: -1, story: r.Shape == "story"}
+	q := r.Quasi
+	if q == "" {
+		switch r.Identifier {
+		case IDDate:
+			q = "time"
+		case IDGeo:
+			q = "place"
+		case IDAge90:
+			q = "age"
+		}
+	}
+	for k, name := range quasiKinds {
+		if name == q {
+			c.quasi = k
+		}
+	}
 	if r.Fix != nil {
 		c.fixes = []Fix{*r.Fix}
 	}

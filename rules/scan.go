@@ -209,6 +209,18 @@ func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i i
 	if f := st.toks[i].flags; cp.elems[0].hashtag && f&tHashtag == 0 || cp.elems[0].mention && f&tMention == 0 {
 		return
 	}
+	// Most tries fail on the second word: check a required word or class
+	// there before the general matcher.
+	if len(cp.elems) > 1 {
+		if ce := &cp.elems[1]; !ce.optional && (ce.kind == peWord || ce.kind == peClass) {
+			if i+1 >= len(st.toks) {
+				return
+			}
+			if t := &st.toks[i+1]; t.gap > gapJoin || !e.elemMatch(ce, t, over) {
+				return
+			}
+		}
+	}
 	end := e.matchFrom(text, st.toks, cp.elems[1:], i+1, over)
 	if end < 0 {
 		return
@@ -496,7 +508,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	for i := range st.hits {
 		h := &st.hits[i]
 		r := e.rules[h.rule]
-		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !patient || r.Shape == "story" {
+		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !patient || r.story {
 			continue
 		}
 		sev := h.sev
@@ -583,21 +595,16 @@ func (e *Engine) identOf(r *crule, h *hit) Identifier {
 // quasiOf returns the index in quasiKinds of the quasi-identifier a hit is,
 // or -1. Identifiers count too: a date is a time, a town a place.
 func (e *Engine) quasiOf(r *crule, h *hit) int {
-	q := r.Quasi
-	if q == "" {
-		switch e.identOf(r, h) {
-		case IDDate:
-			q = "time"
-		case IDGeo:
-			q = "place"
-		case IDAge90:
-			q = "age"
-		}
+	if r.quasi >= 0 || h.ident == "" {
+		return r.quasi
 	}
-	for i, k := range quasiKinds {
-		if k == q {
-			return i
-		}
+	switch h.ident {
+	case IDDate:
+		return quasiTime
+	case IDGeo:
+		return quasiPlace
+	case IDAge90:
+		return quasiAge
 	}
 	return -1
 }
