@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"encoding/json"
+	"os"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -49,4 +52,44 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkScanLongPosts scans the three longest posts of the corpus (real
+// LinkedIn-style essays of 2,800-3,000 characters, with findings), one after
+// another; ns/op is per post.
+func BenchmarkScanLongPosts(b *testing.B) {
+	posts := longestCorpusPosts(b, 3)
+	e, err := Compile(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, p := range posts {
+		n += len(p)
+	}
+	b.SetBytes(int64(n / len(posts)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Scan(posts[i%len(posts)])
+	}
+}
+
+func longestCorpusPosts(b testing.TB, k int) []string {
+	data, err := os.ReadFile("testdata/corpus.jsonl")
+	if err != nil {
+		if b != nil {
+			b.Skip("no corpus")
+		}
+		return nil
+	}
+	var texts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		var p struct{ Text string }
+		if json.Unmarshal([]byte(line), &p) == nil && p.Text != "" {
+			texts = append(texts, p.Text)
+		}
+	}
+	sort.Slice(texts, func(i, j int) bool { return len(texts[i]) > len(texts[j]) })
+	return texts[:k]
 }
