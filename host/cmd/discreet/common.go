@@ -48,6 +48,12 @@ Usage:
       {category: severity}, identifiers [{type, text, occurrence}]): precision,
       recall and F1 per category, severity agreement, identifier recall, benign
       posts flagged. -v lists every miss and false alarm.
+  discreet audit [--policy FILE] [--out DIR] [--engine wasm|native] PATH...
+      Audit past posts in X, Facebook, Instagram or LinkedIn data exports (zip
+      or folder) or .txt/.csv/.jsonl files; writes report.html, findings.json
+      and findings.csv to DIR (default ./discreet-audit).
+  discreet serve [--addr 127.0.0.1:8080] [--db ./discreet.db]
+      Run the institution settings backend and its admin console.
   discreet version
   discreet help
 
