@@ -19,6 +19,7 @@ export function createEngine(loadBytes) {
   /** @type {string | null} */
   let key = null;
   let loadMs = 0;
+  let scans = 0;
 
   async function scanner() {
     if (pending === null) {
@@ -61,6 +62,7 @@ export function createEngine(loadBytes) {
       try {
         const s = await scanner();
         const t0 = performance.now();
+        scans++;
         const result = s.scan(text);
         return { result, scanMs: performance.now() - t0 };
       } catch (e) {
@@ -74,7 +76,7 @@ export function createEngine(loadBytes) {
         return fail(e);
       }
     },
-    status: () => ({ loaded: pending !== null && !failedAt, loadMs, error: lastError, key }),
+    status: () => ({ loaded: pending !== null && !failedAt, loadMs, error: lastError, key, scans }),
   };
 }
 

@@ -73,7 +73,11 @@ export function createBackground(adapter, o = {}) {
         return c;
       }
       r = await op(pol.key);
-      if (r && !r.error && adapter.setCurrent) adapter.setCurrent({ key: pol.key, sites: (await load()).settings.sites });
+    }
+    // Once the scanner's host holds the policy in force, let it answer pages itself
+    // (again after a worker restart, which forgets that it had).
+    if (r && !r.error && !r.needPolicy && adapter.setCurrent && !adapter.answersScans?.()) {
+      adapter.setCurrent({ key: pol.key, sites: (await load()).settings.sites });
     }
     if (r && r.error && r.fatal) status.scannerError = r.error; else if (r && !r.error) status.scannerError = '';
     return { ...r, policyKey: pol.key };

@@ -42,6 +42,18 @@ test('scans keep working after the offscreen document closes and the service wor
     await opt.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
     const st = await opt.evaluate(() => chrome.runtime.sendMessage({ kind: 'state' }));
     assert.ok(st.status.startedAt > startedAt, `${st.status.startedAt} > ${startedAt}`);
+    // Each scan the page asks for is done once: the new worker hands pages back to the
+    // offscreen document instead of relaying them too.
+    const count = async () => (await opt.evaluate(() => chrome.runtime.sendMessage({ kind: 'state' }))).status.scanner.scans;
+    const pageScans = () => page.evaluate(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')));
+    const [s0, p0] = [await count(), await pageScans()];
+    for (const word of [' one', ' two', ' three']) {
+      const n = await pageScans();
+      await page.keyboard.type(word);
+      await page.waitForFunction((n) => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')) > n, n);
+    }
+    const [s1, p1] = [await count(), await pageScans()];
+    assert.equal(s1 - s0, p1 - p0, `module scans ${s1 - s0} for page scans ${p1 - p0}`);
     const status = await page.evaluate(() => document.querySelector('discreet-overlay').getAttribute('data-status'));
     assert.equal(status, 'checking');
   } finally {
