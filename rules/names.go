@@ -92,6 +92,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			add(i, end, "", true, patReport)
 			i = end - 1
 			continue
+		case c&cls.officeTitle != 0 && toks[i].flags&tUpper != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next):
+			// "Coach Dunn", "Senator Ray Holloway": a public figure.
+			end := extend(next, false)
+			add(i, end, "", false, patReport)
+			i = end - 1
+			continue
 		case c&cls.clinician != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 			(anyName(next) || toks[i].flags&tUpper != 0 && toks[next].lex < 0):
 			// "Dr. Maria Lopez", "nurse Amy": a colleague, reported quietly.
@@ -149,7 +155,9 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
-				add(i, end, "", false, patReport)
+				// "Keisha Warren, 27,": a name with an age is a case.
+				strong := end+1 < len(toks) && text[toks[end-1].end] == ',' && toks[end].flags&tLetter == 0 && atoi(text[toks[end].start:toks[end].end]) > 0
+				add(i, end, "", strong, patReport)
 				i = end - 1
 				continue
 			}

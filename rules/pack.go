@@ -41,6 +41,9 @@ type Rule struct {
 	RequiresPatient bool
 	// PatientContext marks the post as being about a patient encounter.
 	PatientContext bool
+	// LowersStory marks a problem of its own (a relationship with a
+	// patient) that makes the story's re-identification risk secondary.
+	LowersStory bool
 	// Encounter marks the post as telling one patient's story ("my patient
 	// told me"): the story is worth a second look even with no
 	// quasi-identifier in it.
@@ -148,6 +151,7 @@ func decodePack(data []byte) (*pack, error) {
 		g.boolean("patient_context", &r.PatientContext)
 		g.boolean("permission", &r.Permission)
 		g.boolean("encounter", &r.Encounter)
+		g.boolean("lowers_story", &r.LowersStory)
 		g.str("quasi", &r.Quasi)
 		g.boolean("tied", &r.Tied)
 		g.boolean("announcement", &r.Announcement)

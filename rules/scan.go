@@ -418,7 +418,7 @@ func (e *Engine) matchFormats(text string, st *scanState) {
 // weigh turns the hits into findings: it applies the post-level context,
 // the severities, the policy's filters, and sorts and de-duplicates.
 func (e *Engine) weigh(text string, st *scanState) Result {
-	patient, permission, encounter := false, false, false
+	patient, permission, encounter, lowered := false, false, false, false
 	// ctx is where the post first shows it is about a patient: a
 	// patient-encounter phrase, or else a hit tied to a patient by itself.
 	var ctx hit
@@ -452,6 +452,9 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		}
 		if r.Encounter {
 			encounter = true
+		}
+		if r.LowersStory {
+			lowered = true
 		}
 	}
 	patient = ctxRank > 0
@@ -499,6 +502,9 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 			rank = 3
 		}
 		if permission {
+			rank--
+		}
+		if lowered {
 			rank--
 		}
 		storySev = severityOfRank(rank)
