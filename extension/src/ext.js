@@ -51,33 +51,42 @@ export async function removeLocal(key) {
 }
 
 /**
- * Sends a message to the extension's background; one retry when the
- * receiving end is gone (a service worker restarting). Resolves to the
- * answer or to {error} — it never rejects.
- * @param {any} msg @returns {Promise<any>}
+ * Sends a message to the extension's background; one retry when nothing
+ * answered (a service worker restarting). Resolves to the answer or to
+ * {error} — it never rejects and never waits more than ANSWER_TIMEOUT_MS a try.
+ * @param {any} msg @param {number} [timeoutMs] @returns {Promise<any>}
  */
-export async function send(msg) {
+export async function send(msg, timeoutMs = ANSWER_TIMEOUT_MS) {
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const res = await api.runtime.sendMessage(msg);
-      if (res !== undefined) return res;
-    } catch (e) {
-      if (attempt === 1) return { error: `the extension did not answer: ${e instanceof Error ? e.message : e}` };
-    }
+    const res = await sendOnce(msg, timeoutMs);
+    if (!res.error || attempt === 1 || !String(res.error).startsWith(NO_ANSWER)) return res;
   }
-  return { error: 'the extension did not answer' };
+  return { error: NO_ANSWER };
 }
+
+/** The start of every {error} that means nothing answered. */
+export const NO_ANSWER = 'the extension did not answer';
+
+/** A message that is never answered is given up after this long. */
+export const ANSWER_TIMEOUT_MS = 5000;
 
 /**
  * Sends a message once; resolves to the answer or to {error}, never rejects.
- * @param {any} msg @returns {Promise<any>}
+ * @param {any} msg @param {number} [timeoutMs] @returns {Promise<any>}
  */
-export async function sendOnce(msg) {
+export async function sendOnce(msg, timeoutMs = ANSWER_TIMEOUT_MS) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   try {
-    const res = await api.runtime.sendMessage(msg);
-    return res === undefined ? { error: 'no answer' } : res;
+    const res = await Promise.race([
+      api.runtime.sendMessage(msg),
+      new Promise((resolve) => { timer = setTimeout(() => resolve({ error: `${NO_ANSWER} in ${timeoutMs} ms` }), timeoutMs); }),
+    ]);
+    return res === undefined || res === null ? { error: NO_ANSWER } : res;
   } catch (e) {
-    return { error: `the extension did not answer: ${e instanceof Error ? e.message : e}` };
+    return { error: `${NO_ANSWER}: ${e instanceof Error ? e.message : e}` };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

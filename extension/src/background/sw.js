@@ -4,7 +4,7 @@
 // may be stopped at any time; the offscreen document keeps the compiled
 // module, and a message that finds no document re-creates it and is retried once.
 
-import { api } from '../ext.js';
+import { api, sendOnce, NO_ANSWER } from '../ext.js';
 import { createBackground } from './core.js';
 
 const OFFSCREEN = 'src/offscreen/offscreen.html';
@@ -33,9 +33,9 @@ async function relay(msg) {
   for (let attempt = 0; ; attempt++) {
     try {
       await ensureOffscreen();
-      const r = await api.runtime.sendMessage({ ...msg, target: 'offscreen' });
-      if (r !== undefined) { ready = true; return r; }
-      throw new Error('no answer from the offscreen document');
+      const r = await sendOnce({ ...msg, target: 'offscreen' }, 10000);
+      if (!(r.error && String(r.error).startsWith(NO_ANSWER))) { ready = true; return r; }
+      throw new Error(r.error);
     } catch (e) {
       ready = false;
       direct = false;

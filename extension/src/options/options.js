@@ -52,12 +52,12 @@ for (const k of ['show_info', 'counts_opt_in']) $(k).addEventListener('change', 
 document.getElementById('enroll')?.addEventListener('submit', async (e) => {
   e.preventDefault();
   $('enroll-msg').textContent = 'Enrolling…';
-  const r = await send({ kind: 'enroll', backend_url: $('backend_url').value.trim(), code: $('enrollment_code').value.trim() });
+  const r = await send({ kind: 'enroll', backend_url: $('backend_url').value.trim(), code: $('enrollment_code').value.trim() }, 60000);
   $('enroll-msg').textContent = r.error ? `Could not enroll: ${r.error}` : `Enrolled with ${r.institution}.`;
   await load();
 });
 document.getElementById('refresh')?.addEventListener('click', async () => {
-  const r = await send({ kind: 'refresh' });
+  const r = await send({ kind: 'refresh' }, 60000);
   $('enroll-msg').textContent = r.error ? `Could not refresh: ${r.error}` : r.status === 'not-enrolled' ? 'Not enrolled.' : `Policy ${r.status === 'updated' ? 'updated' : 'unchanged'} (version ${r.version}).`;
   await load();
 });
