@@ -50,8 +50,9 @@ let direct = false;
 const bg = createBackground({
   answersScans: () => direct && ready,
   setCurrent: (current) => {
-    direct = !!current;
-    relay({ kind: 'offscreen.current', current }).then((r) => { if (r?.error) direct = false; });
+    // Stop leaving scans to the document at once; start only once it has the policy.
+    direct = false;
+    relay({ kind: 'offscreen.current', current }).then((r) => { direct = !!current && !!r?.ok; });
   },
   configure: (key, json) => relay({ kind: 'offscreen.configure', key, json }),
   scan: (key, text) => relay({ kind: 'offscreen.scan', key, text }),
