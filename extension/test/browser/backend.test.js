@@ -21,9 +21,17 @@ async function bg(msg) {
 test('enroll, verify and use the policy; 304 on refresh; a bad signature is refused; a down backend keeps the cache', async () => {
   const bad = await bg({ kind: 'enroll', backend_url: be.url, code: 'WRONG' });
   assert.match(bad.error, /HTTP 403/);
-  const r = await bg({ kind: 'enroll', backend_url: be.url, code: 'MERCY-2026' });
-  assert.deepEqual(r, { ok: true, institution: 'Mercy Health', slug: 'mercy' });
+  // Enroll through the options page's form.
+  const opt = await b.context.newPage();
+  await opt.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
+  await opt.fill('#backend_url', be.url);
+  await opt.fill('#enrollment_code', 'MERCY-2026');
+  await opt.click('#enroll button[type=submit]');
+  await opt.waitForFunction(() => /Enrolled with Mercy Health/.test(document.getElementById('enroll-msg').textContent));
+  await opt.waitForFunction(() => /policy version 7/.test(document.getElementById('enrolled').textContent));
+  await opt.close();
   let st = await bg({ kind: 'state' });
+  assert.equal(st.enrollment.slug, 'mercy');
   assert.equal(st.policy.version, 7);
   assert.equal(st.policy.slug, 'mercy');
   // The policy's custom term is found in a composer.
