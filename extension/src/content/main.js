@@ -192,7 +192,7 @@ class Composer {
     this.refresh();
     if (old === this.text) { scheduleRender(); return; }
     this.findings = shiftSpans(this.findings, diffEdit(old, this.text));
-    if (card.dataset.owner && cardFinding && !this.findings.includes(cardFinding)) closeCard(false);
+    if (cardComposer === this && cardFinding && !this.findings.includes(cardFinding)) closeCard(false);
     scheduleRender();
     this.schedule(DEBOUNCE_MS);
   }
@@ -357,6 +357,7 @@ class Composer {
     clearTimeout(this.timer);
     this.mirror?.remove();
     page.composers.delete(this);
+    listComposers();
   }
 }
 
@@ -378,8 +379,22 @@ function attach(el) {
   const c = new Composer(el);
   attached.set(el, c);
   page.composers.add(c);
-  el.setAttribute('data-discreet', c.kind); // an attribute on the editor element itself, never inside it
+  listComposers();
   return c;
+}
+
+/** The overlay lists the kinds of composer attached (for tests and the popup); the editors carry no mark. */
+function listComposers() {
+  overlay.setAttribute('data-composers', [...page.composers].map((c) => c.kind).join(' '));
+}
+
+/** Whether a node lies inside an attached contenteditable editor. @param {Node | null} n */
+function insideEditor(n) {
+  for (let e = n && (n.nodeType === 1 ? /** @type {Element} */ (n) : n.parentElement)?.closest('[contenteditable]'); e;
+    e = e.parentElement?.closest('[contenteditable]')) {
+    if (attached.has(e)) return true;
+  }
+  return false;
 }
 
 function discover() {
@@ -396,8 +411,7 @@ const pageObserver = new MutationObserver((records) => {
   if (discoverQueued) return;
   for (const r of records) {
     // Changes inside an attached editor (every keystroke) are the composer's business.
-    const t = /** @type {Element} */ (r.target.nodeType === 1 ? r.target : r.target.parentNode);
-    if (t && t.closest?.('[data-discreet]')) continue;
+    if (insideEditor(r.target)) continue;
     if (r.addedNodes.length || r.removedNodes.length || r.type === 'attributes') {
       discoverQueued = true;
       requestAnimationFrame(() => { discoverQueued = false; discover(); });

@@ -138,9 +138,10 @@ test('textarea and contenteditable replies are checked too, and composers added 
   await page.click('#late');
   await page.keyboard.type('MRN 44120931 zebra crossing');
   await waitForCategory(page, 'conduct', 'warn');
-  await page.waitForFunction(() => document.querySelectorAll('[data-discreet]').length >= 3);
-  const kinds = await page.evaluate(() => [...document.querySelectorAll('[data-discreet]')].map((e) => e.getAttribute('data-discreet')));
+  const kinds = await page.evaluate(() => document.querySelector('discreet-overlay').getAttribute('data-composers').split(' '));
   assert.deepEqual(kinds.sort(), ['contenteditable', 'contenteditable', 'draft', 'textarea'].sort());
+  // The editors themselves carry no mark of Discreet.
+  assert.equal(await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /discreet/i.test(a.name))).length), 0);
   await page.close();
 });
 
