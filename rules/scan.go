@@ -424,6 +424,13 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	var ctx hit
 	ctxRank := 0
 	announcement := false
+	// A teaching case or "your patient" silences the patient-context rule;
+	// then a case-style age or name alone does not make the post about a
+	// patient either.
+	ctxSilenced := false
+	if pc, ok := e.b.byID["privacy.patient_context"]; ok && st.silenced[pc] {
+		ctxSilenced = true
+	}
 	for i := range st.hits {
 		if r := e.rules[st.hits[i].rule]; r.Announcement && !st.silenced[st.hits[i].rule] {
 			announcement = true
@@ -441,7 +448,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		rank := 0
 		if r.PatientContext {
 			rank = 2
-		} else if h.strong {
+		} else if h.strong && !ctxSilenced {
 			rank = 1
 		}
 		if rank > ctxRank || rank > 0 && rank == ctxRank && h.start < ctx.start {

@@ -267,7 +267,9 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 						end = e.dateYear(text, toks, end)
 					}
 					h := st.add(rDate, toks, i, end, int(t.start), int(toks[end-1].end))
-					if cue(i, 2, "dob", "born", "birthday") {
+					// A birth date with a year before 1900 is history, not a patient's.
+					old := end > k+1 && atoi(text[toks[end-1].start:toks[end-1].end]) < 1900 && toks[end-1].end-toks[end-1].start == 4
+					if cue(i, 2, "dob", "born", "birthday") && !old {
 						h.strong, h.sev = true, Block
 					}
 					i = end - 1
