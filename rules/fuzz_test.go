@@ -14,7 +14,8 @@ import (
 func FuzzScan(f *testing.F) {
 	for _, s := range []string{post, "", "my patient John Smith in room 214", "🏥 pt Ana Ruiz 92yo 555-201-7788",
 		"\xff\xfe\xfd", "DOB 03/04/1961 MRN 44120931", "今天在医院 my patient 张伟", "a@b.co http://x.y/z 10.0.0.1",
-		"Mr. K's VIN 1HGCM82633A004352", "f*** this #ad @brand code X"} {
+		"Mr. K's VIN 1HGCM82633A004352", "f*** this #ad @brand code X", "응급실 김영수 할아버지(92세)가",
+		"302号室の田中さん（95歳）", "Patient in Swindon rang 020 7946 0958 or (07) 5550 4123", "J.R., 34, from North of Gympie"} {
 		f.Add(s)
 	}
 	all := mustEngine(f, ExamplePolicy)
