@@ -342,7 +342,7 @@ type builtinClasses struct {
 	title, clinician, patientNoun, relation, month      classSet
 	weekday, state, stateAbbr, streetSuffix, locative   classSet
 	nameStop, dateCue, unitNoun, ageWord, sexWord, road classSet
-	notPlace, officeTitle                               classSet
+	notPlace, officeTitle, encVerb                      classSet
 }
 
 var (
@@ -469,7 +469,7 @@ func compileBase() (*base, error) {
 		patientNoun: cls("patient_noun"), relation: cls("relation"), month: cls("month"), weekday: cls("weekday"),
 		state: cls("state"), stateAbbr: cls("state_abbr"), streetSuffix: cls("street_suffix"), locative: cls("locative"),
 		nameStop: cls("name_stop"), dateCue: cls("date_cue"), unitNoun: cls("unit_noun"), ageWord: cls("age_word"),
-		sexWord: cls("sex_word"), road: cls("road"), notPlace: cls("not_place"), officeTitle: cls("office_title"),
+		sexWord: cls("sex_word"), road: cls("road"), notPlace: cls("not_place"), officeTitle: cls("office_title"), encVerb: cls("enc_verb"),
 	}
 	return b, nil
 }

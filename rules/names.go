@@ -151,6 +151,19 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				continue
 			}
 		}
+		// "Deb came to us", "Walt Brennan was my patient": an unknown
+		// capitalised word acting as someone in a story.
+		if cap(i) && plain(i) && toks[i].lex < 0 && toks[i].flags&tAllCaps == 0 && i > 0 && toks[i].gap < gapHard && !colleague {
+			k := i + 1
+			if k < len(toks) && toks[k].gap <= gapSpace && cap(k) && plain(k) && (toks[k].lex < 0 || classOf(k)&(cls.surname|cls.surnameCommon) != 0) {
+				k++
+			}
+			if k < len(toks) && toks[k].gap <= gapSpace && classOf(k)&cls.encVerb != 0 {
+				add(i, k, Warn, false, patLoneName)
+				i = k - 1
+				continue
+			}
+		}
 		if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && !colleague {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
