@@ -103,7 +103,7 @@ export async function verifyBundle(bundle, keys, expect, subtle = crypto.subtle)
     throw new PolicyError('the policy bundle is malformed');
   }
   const key = keys.find((k) => k.id === bundle.key_id && k.alg === 'Ed25519');
-  if (!key) throw new PolicyError(`the policy is signed with an unknown key "${bundle.key_id}"`);
+  if (!key) throw new UnknownKeyError(`the policy is signed with an unknown key "${bundle.key_id}"`);
   const raw = fromBase64(key.public_key);
   if (raw.length !== 32) throw new PolicyError('the signing key is not a 32-byte Ed25519 key');
   const payload = fromBase64(bundle.payload);
@@ -157,6 +157,36 @@ export async function fetchPolicy(en, cached, fetchFn, o = {}) {
   const bundle = await res.json().catch(() => null);
   const v = await verifyBundle(bundle, en.keys, { slug: en.slug, minVersion: mine?.version }, o.subtle);
   return { status: 'updated', policy: { ...v, etag: res.headers.get('etag') || '', fetched_at: now } };
+}
+
+/** Thrown by verifyBundle when the bundle names a key the extension does not have. */
+export class UnknownKeyError extends PolicyError {
+  /** @param {string} m */
+  constructor(m) { super(m); this.name = 'UnknownKeyError'; }
+}
+
+/**
+ * GET {backend}/v1/keys: the backend's current signing keys (after a key
+ * rotation), kept to the pinned ones when IT pinned keys.
+ * @param {Enrollment} en @param {typeof fetch} fetchFn @param {PublicKey[]} [pinned]
+ * @returns {Promise<PublicKey[]>}
+ */
+export async function fetchKeys(en, fetchFn, pinned = []) {
+  let res;
+  try {
+    res = await fetchFn(`${en.backend_url}/v1/keys`, { credentials: 'omit', cache: 'no-cache' });
+  } catch (e) {
+    throw new PolicyError(`the settings backend is unreachable: ${e instanceof Error ? e.message : e}`);
+  }
+  if (!res.ok) throw new PolicyError(`the key list fetch failed (HTTP ${res.status})`);
+  const j = await res.json().catch(() => null);
+  if (!j || !Array.isArray(j.keys)) throw new PolicyError('the key list is malformed');
+  let keys = j.keys.filter((/** @type {any} */ k) => k && k.alg === 'Ed25519' && typeof k.id === 'string' && typeof k.public_key === 'string');
+  if (pinned.length) {
+    const ok = new Set(pinned.map((k) => k.id + ':' + k.public_key));
+    keys = keys.filter((/** @type {PublicKey} */ k) => ok.has(k.id + ':' + k.public_key));
+  }
+  return keys;
 }
 
 /**

@@ -13,7 +13,7 @@
 
 import { api, readArea, writeLocal, removeLocal } from '../ext.js';
 import { effectiveSettings, siteOf, USER_KEYS } from '../settings.js';
-import { enroll, fetchPolicy, postCounts, policyForScanner, PolicyError } from '../policy.js';
+import { enroll, fetchPolicy, fetchKeys, postCounts, policyForScanner, PolicyError, UnknownKeyError } from '../policy.js';
 
 export const REFRESH_MINUTES = 180;
 
@@ -135,7 +135,16 @@ export function createBackground(adapter, o = {}) {
     }
     if (!en) return { status: 'not-enrolled' };
     try {
-      const r = await fetchPolicy(en, s.policy, fetchFn);
+      let r;
+      try {
+        r = await fetchPolicy(en, s.policy, fetchFn);
+      } catch (e) {
+        if (!(e instanceof UnknownKeyError)) throw e;
+        // The backend rotated its key: learn the new list (pinned keys still rule) and try once more.
+        en = { ...en, keys: await fetchKeys(en, fetchFn, s.settings.public_keys) };
+        r = await fetchPolicy(en, s.policy, fetchFn);
+        await writeLocal('enrollment', en);
+      }
       await writeLocal('policy', r.policy);
       cache = null;
       status.lastRefresh = Date.now();

@@ -18,7 +18,7 @@ async function bg(msg) {
   return r;
 }
 
-test('enroll, verify and use the policy; 304 on refresh; a bad signature is refused; a down backend keeps the cache', async () => {
+test('enroll, verify and use the policy; 304 on refresh; a bad signature is refused; a rotated key is learnt; a down backend keeps the cache', async () => {
   const bad = await bg({ kind: 'enroll', backend_url: be.url, code: 'WRONG' });
   assert.match(bad.error, /HTTP 403/);
   // Enroll through the options page's form.
@@ -55,12 +55,18 @@ test('enroll, verify and use the policy; 304 on refresh; a bad signature is refu
   st = await bg({ kind: 'state' });
   assert.equal(st.policy.version, 7);
   // (Downgrades and other institutions' payloads: see test/unit/policy.test.js.)
+  // A key rotation: version 9 signed with k2, which /v1/keys lists, is verified and used.
+  be.state.version = 9;
+  be.rotate();
+  const r5 = await bg({ kind: 'refresh' });
+  assert.deepEqual(r5, { status: 'updated', version: 9 });
+  assert.ok(be.state.requests.some((q) => q.url === '/v1/keys'));
   // Backend down: the cached policy stays in use.
   be.state.down = true;
   const r4 = await bg({ kind: 'refresh' });
   assert.match(r4.error, /HTTP 503/);
   st = await bg({ kind: 'state' });
-  assert.equal(st.policy.version, 7);
+  assert.equal(st.policy.version, 9);
   be.state.down = false;
   // No request to the backend carried anything but the code, an ETag or counts.
   for (const q of be.state.requests) assert.ok(!q.body.includes('zebra'), q.url);

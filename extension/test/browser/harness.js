@@ -154,6 +154,7 @@ export async function fakeBackend(o = {}) {
   const state = {
     slug: o.slug ?? 'mercy', version: o.version ?? 7, policy: o.policy ?? TERMS_POLICY, requests: [], down: false,
     keyId: 'k1', signWith: privateKey, payloadSlug: null,
+    keys: [{ id: 'k1', alg: 'Ed25519', public_key: raw.toString('base64') }],
   };
   const bundle = () => {
     const payload = Buffer.from(JSON.stringify({ slug: state.payloadSlug ?? state.slug, version: state.version,
@@ -183,7 +184,7 @@ export async function fakeBackend(o = {}) {
         if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ...cors, etag }); return res.end(); }
         return json(200, bundle(), { etag });
       }
-      if (req.method === 'GET' && req.url === '/v1/keys') return json(200, { keys: [{ id: 'k1', alg: 'Ed25519', public_key: raw.toString('base64') }] });
+      if (req.method === 'GET' && req.url === '/v1/keys') return json(200, { keys: state.keys });
       if (req.method === 'POST' && req.url === `/v1/institutions/${state.slug}/counts`) {
         if (req.headers.authorization !== 'Bearer rt-secret') return json(401, { error: 'bad token' });
         return json(200, { ok: true });
@@ -195,6 +196,13 @@ export async function fakeBackend(o = {}) {
   return {
     state, url: `http://127.0.0.1:${server.address().port}`, publicKey: raw.toString('base64'),
     otherKey: () => generateKeyPairSync('ed25519').privateKey,
+    /** Rotates to a new signing key k2, listed by /v1/keys. */
+    rotate() {
+      const k = generateKeyPairSync('ed25519');
+      state.keyId = 'k2';
+      state.signWith = k.privateKey;
+      state.keys = [...state.keys, { id: 'k2', alg: 'Ed25519', public_key: Buffer.from(k.publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64') }];
+    },
     close: () => new Promise((r) => server.close(r)),
   };
 }

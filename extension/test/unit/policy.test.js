@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { enroll, verifyBundle, fetchPolicy, postCounts, fromBase64, PolicyError } from '../../src/policy.js';
+import { enroll, verifyBundle, fetchPolicy, fetchKeys, postCounts, fromBase64, PolicyError, UnknownKeyError } from '../../src/policy.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64');
@@ -26,7 +26,7 @@ test('a tampered payload, a wrong key, an unknown key id are rejected', async ()
   await assert.rejects(verifyBundle(bundle(P, { tamper: true }), KEYS, { slug: 'mercy' }), /signature is not valid/);
   const other = generateKeyPairSync('ed25519').privateKey;
   await assert.rejects(verifyBundle(bundle(P, { key: other }), KEYS, { slug: 'mercy' }), /signature is not valid/);
-  await assert.rejects(verifyBundle(bundle(P, { keyId: 'k9' }), KEYS, { slug: 'mercy' }), /unknown key "k9"/);
+  await assert.rejects(verifyBundle(bundle(P, { keyId: 'k9' }), KEYS, { slug: 'mercy' }), (e) => e instanceof UnknownKeyError && /unknown key "k9"/.test(e.message));
 });
 
 test('another institution and an older version are rejected; the same version is fine', async () => {
@@ -102,4 +102,14 @@ test('counts carry rule ids and numbers only, with the report token', async () =
   assert.equal(calls[0].url, 'https://b.example/v1/institutions/mercy/counts');
   assert.equal(calls[0].init.headers.authorization, 'Bearer rt');
   assert.deepEqual(JSON.parse(calls[0].init.body), { day: '2026-11-24', counts: { 'privacy.phone': 3, 'conduct.profanity': 1 } });
+});
+
+test('fetchKeys lists the backend keys, kept to pinned keys when IT pinned some', async () => {
+  const k2 = { id: 'k2', alg: 'Ed25519', public_key: 'BBBB' };
+  const { f, calls } = fakeFetch(() => ({ body: { keys: [...KEYS, k2, { id: 'k3', alg: 'RSA', public_key: 'x' }] } }));
+  assert.deepEqual(await fetchKeys(EN, f), [...KEYS, k2]);
+  assert.equal(calls[0].url, 'https://b.example/v1/keys');
+  assert.deepEqual(await fetchKeys(EN, f, [k2]), [k2]);
+  const bad = fakeFetch(() => ({ body: { nope: 1 } }));
+  await assert.rejects(fetchKeys(EN, bad.f), /malformed/);
 });
