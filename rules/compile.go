@@ -585,7 +585,9 @@ func Compile(p *Policy) (*Engine, error) {
 	e.enabled = make([]bool, len(e.rules))
 	e.severity = make([]Severity, len(e.rules))
 	for i, r := range e.rules {
-		e.enabled[i] = !r.Off
+		// "extends": "none" starts from no pack rules at all: only the
+		// policy's own terms and formats, and what it enables.
+		e.enabled[i] = !r.Off && (p.Extends != "none" || i >= len(b.rules) || r.Shape == "facility" || r.Shape == "record_format")
 	}
 	for _, sel := range p.Disable {
 		e.setEnabled(sel, false)

@@ -91,6 +91,13 @@ func TestPolicyControls(t *testing.T) {
 			}
 		}
 	})
+	t.Run("extends none keeps only the policy's own rules and what it enables", func(t *testing.T) {
+		got := rulesOf(`{"extends": "none", "enable": ["privacy.phone"], "terms": [{"phrase": "shitty night", "category": "conduct", "message": "m"}]}`)
+		want := map[string]string{"privacy.phone": got["privacy.phone"], "conduct.term.shitty_night": "warn"}
+		if diff := cmp.Diff(want, got); diff != "" || got["privacy.phone"] == "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
 	t.Run("min severity hides info", func(t *testing.T) {
 		res := mustEngine(t, `{"min_severity": "warn"}`).Scan("Call our clinic at 555-201-7788.")
 		if len(res.Findings) != 0 {
