@@ -14,9 +14,10 @@ type classSet uint64
 type crule struct {
 	*Rule
 	idx   int32
-	fixes []Fix // the rule's fix as a slice, shared by its findings
-	quasi int   // index in quasiKinds of what the rule's matches are, or -1
-	story bool  // the re-identification rule, reported by weigh itself
+	fixes []Fix  // the rule's fix as a slice, shared by its findings
+	quasi int    // index in quasiKinds of what the rule's matches are, or -1
+	story bool   // the re-identification rule, reported by weigh itself
+	pack  string // the pack the rule comes from ("conduct", "privacy-context")
 }
 
 // Indices in quasiKinds of the kinds identifiers stand for.
@@ -411,6 +412,7 @@ func compileBase() (*base, error) {
 	for _, p := range packs {
 		for _, r := range p.rules {
 			cr := newCrule(r, len(b.rules))
+			cr.pack = p.name
 			b.rules = append(b.rules, cr)
 			b.byID[r.ID] = cr.idx
 			if r.Shape != "" {
@@ -614,14 +616,15 @@ func Compile(p *Policy) (*Engine, error) {
 
 func (e *Engine) setEnabled(sel string, on bool) {
 	for i, r := range e.rules {
-		if selects(sel, r.ID) {
+		if selects(sel, r.ID) || sel == r.pack {
 			e.enabled[i] = on
 		}
 	}
 }
 
 // selects reports whether a selector from a policy (a rule id, a category,
-// or a prefix ending in '*') names the rule id.
+// or a prefix ending in '*') names the rule id. A pack's name (as in its
+// file, "privacy-context") selects its rules too, in setEnabled.
 func selects(sel, id string) bool {
 	if strings.HasSuffix(sel, "*") {
 		return strings.HasPrefix(id, sel[:len(sel)-1])

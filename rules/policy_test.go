@@ -76,6 +76,12 @@ func TestPolicyControls(t *testing.T) {
 			t.Errorf("got %v", got)
 		}
 	})
+	t.Run("disable a pack by its name", func(t *testing.T) {
+		got := rulesOf(`{"disable": ["privacy-identifiers"]}`)
+		if got["privacy.phone"] != "" || got["conduct.profanity"] == "" {
+			t.Errorf("got %v", got)
+		}
+	})
 	t.Run("disable by prefix then enable one rule", func(t *testing.T) {
 		got := rulesOf(`{"disable": ["privacy.*"], "enable": ["privacy.phone"]}`)
 		if got["privacy.name"] != "" || got["privacy.phone"] == "" {
