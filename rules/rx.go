@@ -73,8 +73,14 @@ func (x *rx) add(q *rxQueue, pc uint32, start int, flag syntax.EmptyOp) {
 	}
 }
 
-// find returns the leftmost-first match in text at or after pos.
-func (x *rx) find(text string, pos int) (int, int, bool) {
+// rxBudget bounds the work one scan spends on a policy's patterns (thread
+// steps over all patterns): a hostile or unlucky pattern over a huge text
+// stops matching rather than stalling the editor.
+const rxBudget = 20_000_000
+
+// find returns the leftmost-first match in text at or after pos. It spends
+// at most *budget thread steps and reports no match once that is used up.
+func (x *rx) find(text string, pos int, budget *int) (int, int, bool) {
 	n := len(x.prog.Inst)
 	cur := &rxQueue{seen: make([]bool, n)}
 	next := &rxQueue{seen: make([]bool, n)}
@@ -91,6 +97,10 @@ func (x *rx) find(text string, pos int) (int, int, bool) {
 		flag := syntax.EmptyOpContext(prev, r)
 		if !matched {
 			x.add(cur, uint32(x.prog.Start), pos, flag)
+		}
+		*budget -= len(cur.threads) + 1
+		if *budget < 0 {
+			return -1, -1, false
 		}
 		for _, t := range cur.threads {
 			inst := &x.prog.Inst[t.pc]
@@ -123,11 +133,12 @@ func peekRune(text string, pos int) rune {
 	return r
 }
 
-// findAll returns up to max non-empty, non-overlapping matches.
-func (x *rx) findAll(text string, max int) [][2]int {
+// findAll returns up to max non-empty, non-overlapping matches, within the
+// step budget.
+func (x *rx) findAll(text string, max int, budget *int) [][2]int {
 	var out [][2]int
 	for pos := 0; pos <= len(text) && len(out) < max; {
-		s, e, ok := x.find(text, pos)
+		s, e, ok := x.find(text, pos, budget)
 		if !ok {
 			break
 		}
@@ -150,6 +161,7 @@ func max1(w int) int {
 }
 
 func (x *rx) matchString(s string) bool {
-	_, _, ok := x.find(s, 0)
+	budget := rxBudget
+	_, _, ok := x.find(s, 0, &budget)
 	return ok
 }

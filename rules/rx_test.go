@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,9 +28,24 @@ func TestRxAgreesWithRegexp(t *testing.T) {
 					w = append(w, [2]int{m[0], m[1]})
 				}
 			}
-			if diff := cmp.Diff(w, got.findAll(s, 100)); diff != "" {
+			budget := rxBudget
+			if diff := cmp.Diff(w, got.findAll(s, 100, &budget)); diff != "" {
 				t.Errorf("pattern %q on %q (-regexp +rx):\n%s", p, s, diff)
 			}
 		}
+	}
+}
+
+// TestRxBudget checks a costly pattern over a huge text stops within its
+// budget instead of running for minutes.
+func TestRxBudget(t *testing.T) {
+	x, err := compilePattern(`(\w+\s?){1,30}X`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("word ", 200000) // 1 MB, no X: every position is tried
+	budget := 1_000_000
+	if got := x.findAll(text, 100, &budget); len(got) != 0 || budget >= 0 {
+		t.Fatalf("got %v with budget %d left; want no match and the budget used up", got, budget)
 	}
 }

@@ -395,6 +395,7 @@ func matchValue(text string, toks []token, ti, minDigits int) int {
 // matchFormats runs the policy's record-number patterns. A pattern with a
 // literal prefix runs only where that prefix occurs.
 func (e *Engine) matchFormats(text string, st *scanState) {
+	budget := rxBudget
 	for _, f := range e.formats {
 		if !e.enabled[f.rule] {
 			return
@@ -402,7 +403,7 @@ func (e *Engine) matchFormats(text string, st *scanState) {
 		if f.re.prefix != "" && !strings.Contains(text, f.re.prefix) {
 			continue
 		}
-		for _, m := range f.re.findAll(text, 100) {
+		for _, m := range f.re.findAll(text, 100, &budget) {
 			if m[0] == m[1] {
 				continue
 			}
