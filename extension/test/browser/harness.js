@@ -3,18 +3,34 @@
 // real hostnames (context.route) with each site's strict CSP, and a fake
 // settings backend (Node http + Ed25519).
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign, createHash } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../../..');
 export const EXT_DIR = process.env.DISCREET_EXT_DIR ?? join(ROOT, 'build/extension/chrome');
 export const FIXTURES = join(ROOT, 'build/extension-fixtures');
 export const EXT_ID = 'kpemdigcncdhknjmmilgmckifkfkjnlj';
+
+/**
+ * A copy of the build under a fresh manifest key, so a machine-wide managed
+ * policy written for its id touches no other run's extension. Returns {dir, id}.
+ */
+export function buildWithOwnId() {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  const id = [...createHash('sha256').update(der).digest('hex').slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+  const dir = mkdtempSync(join(tmpdir(), 'discreet-ext-'));
+  cpSync(EXT_DIR, dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  m.key = der.toString('base64');
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  return { dir, id };
+}
 
 /** Each site's CSP, as strict as the real ones about scripts: no inline, no eval, no wasm. */
 export const SITES = {
@@ -27,7 +43,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 
 /**
  * Launches chromium with the extension. Returns {context, sw, close}.
- * @param {{extDir?: string, headless?: boolean, noExtension?: boolean}} [o]
+ * @param {{extDir?: string, extId?: string, headless?: boolean, noExtension?: boolean}} [o]
  */
 export async function launch(o = {}) {
   const extDir = o.extDir ?? EXT_DIR;
@@ -54,8 +70,9 @@ export async function launch(o = {}) {
         headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'content-security-policy': site.csp } });
     });
   }
-  let sw = context.serviceWorkers().find((w) => w.url().includes(EXT_ID));
-  if (!sw && !o.noExtension) sw = await context.waitForEvent('serviceworker', { predicate: (w) => w.url().includes(EXT_ID), timeout: 15000 });
+  const id = o.extId ?? EXT_ID;
+  let sw = context.serviceWorkers().find((w) => w.url().includes(id));
+  if (!sw && !o.noExtension) sw = await context.waitForEvent('serviceworker', { predicate: (w) => w.url().includes(id), timeout: 15000 });
   return {
     context, sw,
     async close() {

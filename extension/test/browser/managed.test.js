@@ -1,11 +1,13 @@
 // Managed settings through Chromium's real policy path: a JSON file in
-// /etc/chromium/policies/managed naming the extension's fixed id. The values
+// /etc/chromium/policies/managed naming the extension's id. The policy is
+// machine-wide, so this test loads a copy of the build under its own key (its
+// own id): runs of the other tests at the same time are not affected. The values
 // win over the clinician's, show as locked in the options page, and a site
 // switched off by IT is not checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync, accessSync, constants } from 'node:fs';
-import { launch, openSite, waitForRule, EXT_ID } from './harness.js';
+import { launch, openSite, waitForRule, buildWithOwnId } from './harness.js';
 
 const DIR = '/etc/chromium/policies/managed';
 const FILE = `${DIR}/discreet-test-${process.pid}.json`;
@@ -15,12 +17,13 @@ function writable() {
 }
 
 test('managed settings from Chromium policy win and are locked', { skip: writable() ? false : `${DIR} is not writable (run as root)` }, async () => {
+  const { dir, id: EXT_ID } = buildWithOwnId();
   writeFileSync(FILE, JSON.stringify({ '3rdparty': { extensions: { [EXT_ID]: {
     backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false,
   } } } }));
   let b;
   try {
-    b = await launch();
+    b = await launch({ extDir: dir, extId: EXT_ID });
     const managed = await b.sw.evaluate(() => chrome.storage.managed.get(null));
     assert.deepEqual(managed, { backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false });
     // The options page shows them locked; a user change to a locked switch is refused.
@@ -53,5 +56,6 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
   } finally {
     rmSync(FILE, { force: true });
     await b?.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
