@@ -2,7 +2,7 @@
 // request made while typing and posting carries the text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForRule, installPolicy, TERMS_POLICY } from './harness.js';
+import { launch, openSite, waitForRule, installPolicy, fakeBackend, TERMS_POLICY, EXT_ID } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 let b;
@@ -75,31 +75,54 @@ test('block mode: no "Post anyway"; a clean post goes through untouched', async 
   await p2.close();
 });
 
-test('no request made while typing and posting carries the text', async () => {
-  await installPolicy(b.sw, TERMS_POLICY, 'privacy', 1);
-  const seen = [];
-  const record = (where) => (req) => seen.push({ where, url: req.url(), body: req.postData() ?? '', headers: JSON.stringify(req.headers()) });
-  b.context.on('request', record('context'));
-  b.sw.on?.('request', record('sw'));
-  const page = await openSite(b.context, 'x');
-  await page.click('#editor .public-DraftEditor-content');
-  const secret = 'Zorblatt Quintavius MRN 44120931 call 555-201-7788';
-  await page.keyboard.type(secret);
-  await waitForRule(page, 'privacy.phone');
-  await page.click('#post');
-  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway')?.click());
-  await page.waitForFunction(() => window.posted.length === 1);
-  await new Promise((r) => setTimeout(r, 500));
-  assert.ok(seen.length > 0, 'requests were observed');
-  for (const r of seen) {
-    for (const piece of ['Zorblatt', 'Quintavius', '44120931', '555-201-7788']) {
-      assert.ok(!r.url.includes(piece) && !r.body.includes(piece) && !r.headers.includes(piece), `${r.where} ${r.url} carries "${piece}"`);
+test('no request made while typing, posting and reporting carries the text', async () => {
+  // Enrolled with a (fake) backend and opted in to counts: the extension's
+  // every request to it is recorded by the backend itself, whichever context sent it.
+  const be = await fakeBackend({ slug: 'mercy' });
+  try {
+    const opt = await b.context.newPage();
+    await opt.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
+    const bg = (m) => opt.evaluate((m) => chrome.runtime.sendMessage(m), m);
+    assert.equal((await bg({ kind: 'enroll', backend_url: be.url, code: 'MERCY-2026' })).ok, true);
+    assert.equal((await bg({ kind: 'settings.set', patch: { counts_opt_in: true } })).ok, true);
+    const seen = [];
+    b.context.on('request', (req) => seen.push({ url: req.url(), body: req.postData() ?? '', headers: JSON.stringify(req.headers()) }));
+    const page = await openSite(b.context, 'x');
+    await page.click('#editor .public-DraftEditor-content');
+    const secret = 'Zorblatt Quintavius, my patient, MRN 44120931 call 555-201-7788';
+    await page.keyboard.type(secret);
+    await waitForRule(page, 'privacy.phone');
+    await page.click('#post');
+    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway')?.click());
+    await page.waitForFunction(() => window.posted.length === 1);
+    for (let i = 0; i < 50; i++) {
+      const c = await b.sw.evaluate(async () => (await chrome.storage.local.get('counts')).counts);
+      if (c && Object.keys(c).length) break;
+      await new Promise((r) => setTimeout(r, 100));
     }
+    const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+    assert.equal((await bg({ kind: 'counts.flush', today: tomorrow })).sent, 1);
+    await bg({ kind: 'refresh' });
+    const pieces = ['Zorblatt', 'Quintavius', '44120931', '555-201-7788', '201-7788'];
+    // What the browser reports (pages, and whatever else it lets us see).
+    assert.ok(seen.length > 0, 'requests were observed');
+    for (const r of seen) {
+      for (const piece of pieces) assert.ok(!r.url.includes(piece) && !r.body.includes(piece) && !r.headers.includes(piece), `${r.url} carries "${piece}"`);
+    }
+    for (const r of seen) assert.match(r.url, /^(https:\/\/x\.com\/|chrome-extension:\/\/|http:\/\/127\.0\.0\.1:)/, r.url);
+    // What reached the backend: enrollment, policy fetches and counts, none with the text.
+    const kinds = be.state.requests.map((q) => `${q.method} ${q.url}`);
+    assert.ok(kinds.includes('POST /v1/institutions/mercy/counts'), JSON.stringify(kinds));
+    for (const q of be.state.requests) {
+      const all = q.url + q.body + JSON.stringify(q.headers);
+      for (const piece of pieces) assert.ok(!all.includes(piece), `${q.method} ${q.url} carries "${piece}"`);
+    }
+    // Storage holds no text either.
+    const stored = await b.sw.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+    for (const piece of pieces) assert.ok(!stored.includes(piece), 'storage holds the text');
+    await page.close();
+    await opt.close();
+  } finally {
+    await be.close();
   }
-  // Nothing but the fixture itself and the extension's own files were fetched.
-  for (const r of seen) assert.match(r.url, /^(https:\/\/x\.com\/|chrome-extension:\/\/)/, r.url);
-  // Storage holds no text either.
-  const stored = await b.sw.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
-  for (const piece of ['Zorblatt', '44120931']) assert.ok(!stored.includes(piece), 'storage holds the text');
-  await page.close();
 });
