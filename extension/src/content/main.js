@@ -227,7 +227,11 @@ class Composer {
     // Answered by the scanner's host directly when it can; otherwise, or on any
     // failure, through the background (which re-creates what is missing).
     let res = await sendOnce({ kind: 'scan', text });
-    if (!res || res.error) res = await send({ kind: 'scan', text, via: 'sw' });
+    if (!res || res.error) {
+      overlay.setAttribute('data-retries', String(Number(overlay.getAttribute('data-retries') || 0) + 1));
+      overlay.setAttribute('data-last-error', String(res?.error ?? 'no answer').slice(0, 200));
+      res = await send({ kind: 'scan', text, via: 'sw' });
+    }
     page.rtts.push(performance.now() - t0);
     if (page.rtts.length > 200) page.rtts.shift();
     overlay.setAttribute('data-scans', String(Number(overlay.getAttribute('data-scans') || 0) + 1));

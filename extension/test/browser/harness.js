@@ -104,7 +104,7 @@ export function overlayFindings(page) {
 }
 
 /** Waits until the overlay shows a finding with this rule. */
-export async function waitForRule(page, rule, timeout = 10000) {
+export async function waitForRule(page, rule, timeout = 20000) {
   try {
     await page.waitForFunction((rule) => !!document.querySelector('discreet-overlay')?.shadowRoot
       ?.querySelector(`.finding[data-rule="${rule}"]`), rule, { timeout });
@@ -112,6 +112,7 @@ export async function waitForRule(page, rule, timeout = 10000) {
     const why = await page.evaluate(() => {
       const o = document.querySelector('discreet-overlay');
       return { status: o?.getAttribute('data-status'), scans: o?.getAttribute('data-scans'),
+        retries: o?.getAttribute('data-retries'), lastError: o?.getAttribute('data-last-error'), composers: o?.getAttribute('data-composers'),
         badges: [...(o?.shadowRoot?.querySelectorAll('.badge') ?? [])].map((b) => b.title),
         rules: [...(o?.shadowRoot?.querySelectorAll('.finding') ?? [])].map((f) => f.getAttribute('data-rule')),
         model: window.fixture?.model?.() };
