@@ -33,7 +33,7 @@ test-extension: test-extension-unit test-extension-browser
 test-extension-unit: $(EXT_NODE) $(WASM)
 	cd $(EXT) && node --test test/unit/
 
-test-extension-browser: browser-deps $(EXT_BUILT) $(EXT_FIX)
+test-extension-browser: browser-deps bin $(EXT_BUILT) $(EXT_FIX)
 	cd $(EXT) && node --test --test-concurrency=1 --test-timeout=120000 test/browser/
 
 check-extension: $(EXT_BUILT) $(EXT_NODE)
