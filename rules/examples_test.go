@@ -45,24 +45,14 @@ func TestRuleExamples(t *testing.T) {
 			t.Errorf("rule %s needs at least one example that must flag and one that must pass", r.ID)
 		}
 	}
-	exs := e.Examples()
-	if len(exs) < 100 {
-		t.Fatalf("only %d examples; every rule needs some", len(exs))
+	if n := len(e.Examples()); n < 100 {
+		t.Fatalf("only %d examples; every rule needs some", n)
 	}
-	for _, ex := range exs {
-		res := e.Scan(ex.Text)
-		found := false
-		for _, f := range res.Findings {
-			if f.Rule == ex.Rule {
-				found = true
-			}
+	for _, f := range e.CheckExamples(false) {
+		verb := "must flag"
+		if !f.Flag {
+			verb = "must pass"
 		}
-		if found != ex.Flag {
-			verb := "must flag"
-			if !ex.Flag {
-				verb = "must pass"
-			}
-			t.Errorf("%s %s: %q\n\tfindings:%s", ex.Rule, verb, ex.Text, describe(res.Findings, ex.Text))
-		}
+		t.Errorf("%s %s: %q\n\tfindings:%s", f.Rule, verb, f.Text, describe(f.Got, f.Text))
 	}
 }
