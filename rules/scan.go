@@ -32,7 +32,8 @@ type scanState struct {
 	toks     []token
 	hits     []hit
 	low      []byte
-	silenced map[int32]bool
+	silenced []bool  // per rule: an "unless" phrase matched
+	silent   []int32 // the rules set in silenced, to clear them
 	findings []Finding
 	pos      []pos
 	text     string // the text being scanned
@@ -41,9 +42,10 @@ type scanState struct {
 func (st *scanState) reset() {
 	st.toks = st.toks[:0]
 	st.hits = st.hits[:0]
-	for k := range st.silenced {
-		delete(st.silenced, k)
+	for _, r := range st.silent {
+		st.silenced[r] = false
 	}
+	st.silent = st.silent[:0]
 }
 
 // maxScanBytes bounds the text one scan reads; a longer text is cut at a rune
@@ -65,8 +67,8 @@ func (e *Engine) Scan(text string) Result {
 	st.reset()
 	st.text = text
 	defer func() { st.text = "" }()
-	if st.silenced == nil {
-		st.silenced = map[int32]bool{}
+	if len(st.silenced) < len(e.rules) {
+		st.silenced = make([]bool, len(e.rules))
 	}
 	st.toks = tokenize(text, st.toks)
 	e.lookup(text, st)
@@ -226,7 +228,10 @@ func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i i
 		return
 	}
 	if cp.kind == patUnless {
-		st.silenced[cp.rule] = true
+		if !st.silenced[cp.rule] {
+			st.silenced[cp.rule] = true
+			st.silent = append(st.silent, cp.rule)
+		}
 		return
 	}
 	st.hits = append(st.hits, hit{rule: cp.rule, start: st.toks[i].start, end: st.toks[end-1].end,
