@@ -279,3 +279,25 @@ func TestConcurrentScans(t *testing.T) {
 		}
 	}
 }
+
+func TestCJKPhrases(t *testing.T) {
+	e := mustEngine(t, "")
+	for text, rule := range map[string]string{
+		"我是药剂师，有用药问题的可以私信我": "boundaries.solicit_advice",
+		"このサプリ本当におすすめ！私のコード NURSEAYA で10%オフ": "disclosure.undisclosed",
+	} {
+		found := false
+		for _, f := range e.Scan(text).Findings {
+			found = found || f.Rule == rule
+		}
+		if !found {
+			t.Errorf("%q: no %s finding", text, rule)
+		}
+	}
+	// "コードブルー" (code blue) is not a discount code.
+	for _, f := range e.Scan("コードブルーの訓練でした").Findings {
+		if f.Rule == "disclosure.undisclosed" {
+			t.Errorf("code blue flagged as a discount code")
+		}
+	}
+}

@@ -293,6 +293,16 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	e.detectPlacesByContext(text, st)
 }
 
+// cjkPhrases are phrases of other rules found as substrings of CJK text:
+// DM me, a discount code, profanity.
+var cjkPhrases = []struct{ rule, text string }{
+	{"boundaries.solicit_advice", "私信我"}, {"boundaries.solicit_advice", "私信给我"}, {"boundaries.solicit_advice", "DMください"},
+	{"boundaries.solicit_advice", "メッセージください"}, {"boundaries.solicit_advice", "디엠 주세요"},
+	{"disclosure.undisclosed", "私のコード"}, {"disclosure.undisclosed", "割引コード"}, {"disclosure.undisclosed", "优惠码"}, {"disclosure.undisclosed", "折扣码"},
+	{"disclosure.undisclosed", "クーポン"}, {"disclosure.undisclosed", "할인코드"},
+	{"conduct.profanity", "他妈的"}, {"conduct.profanity", "クソ"}, {"conduct.profanity", "씨발"},
+}
+
 // cjkPatient are words for a patient in Chinese, Japanese and Korean; the
 // text has no spaces, so they are found as substrings of CJK tokens.
 var cjkPatient = []string{"患者", "病人", "病患", "환자", "入院", "退院", "出院", "住院", "응급실", "病房"}
@@ -312,6 +322,13 @@ func (e *Engine) detectCJK(text string, st *scanState) {
 			continue
 		}
 		w := text[t.start:t.end]
+		for _, p := range cjkPhrases {
+			if k := strings.Index(w, p.text); k >= 0 {
+				if ri, ok := e.b.byID[p.rule]; ok && e.enabled[ri] {
+					st.add(ri, toks, i, i+1, int(t.start)+k, int(t.start)+k+len(p.text))
+				}
+			}
+		}
 		if hasEnc && e.enabled[enc] {
 			for _, p := range cjkPatient {
 				if k := strings.Index(w, p); k >= 0 {
