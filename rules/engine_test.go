@@ -283,7 +283,7 @@ func TestConcurrentScans(t *testing.T) {
 func TestCJKPhrases(t *testing.T) {
 	e := mustEngine(t, "")
 	for text, rule := range map[string]string{
-		"我是药剂师，有用药问题的可以私信我": "boundaries.solicit_advice",
+		"我是药剂师，有用药问题的可以私信我":                  "boundaries.solicit_advice",
 		"このサプリ本当におすすめ！私のコード NURSEAYA で10%オフ": "disclosure.undisclosed",
 	} {
 		found := false

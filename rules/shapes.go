@@ -316,19 +316,14 @@ func (e *Engine) detectCJK(text string, st *scanState) {
 	if ri, ok := e.b.byID["privacy.room"]; ok && e.enabled[ri] {
 		rRoom = ri
 	}
+	sawCJK := false
 	for i := range toks {
 		t := &toks[i]
 		if t.flags&tHan == 0 {
 			continue
 		}
+		sawCJK = true
 		w := text[t.start:t.end]
-		for _, p := range cjkPhrases {
-			if k := strings.Index(w, p.text); k >= 0 {
-				if ri, ok := e.b.byID[p.rule]; ok && e.enabled[ri] {
-					st.add(ri, toks, i, i+1, int(t.start)+k, int(t.start)+k+len(p.text))
-				}
-			}
-		}
 		if hasEnc && e.enabled[enc] {
 			for _, p := range cjkPatient {
 				if k := strings.Index(w, p); k >= 0 {
@@ -358,6 +353,18 @@ func (e *Engine) detectCJK(text string, st *scanState) {
 		case rRoom >= 0 && hasAnyPrefix(w, "号室", "號室", "호실", "号房", "号床", "床", "호"):
 			end := int(t.start) + len(firstPrefix(w, "号室", "號室", "호실", "号房", "号床", "床", "호"))
 			st.add(rRoom, toks, i-1, i+1, int(toks[i-1].start), end)
+		}
+	}
+	// Phrases over the raw text: a word may span several CJK tokens
+	// ("私のコード" mixes kanji, kana and the prolonged-sound mark).
+	if sawCJK {
+		for _, p := range cjkPhrases {
+			if k := strings.Index(text, p.text); k >= 0 {
+				if ri, ok := e.b.byID[p.rule]; ok && e.enabled[ri] {
+					t0, t1 := tokenAt(toks, k), tokenAt(toks, k+len(p.text)-1)+1
+					st.add(ri, toks, t0, t1, k, k+len(p.text))
+				}
+			}
 		}
 	}
 }
