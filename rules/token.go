@@ -79,8 +79,9 @@ func tokenize(text string, toks []token) []token {
 				continue
 			}
 		}
-		// A token starts at i.
-		t := token{start: int32(i), gap: gap, lex: -1, lex2: -1}
+		// A token starts at i. It is built in place at the end of toks.
+		toks = append(toks, token{start: int32(i), gap: gap, lex: -1, lex2: -1})
+		t := &toks[len(toks)-1]
 		if i > 0 {
 			switch text[i-1] {
 			case '#':
@@ -177,7 +178,6 @@ func tokenize(text string, toks []token) []token {
 		if e := int(t.end); e-int(t.start) > 2 && (text[e-2] == '\'' && text[e-1] == 's' || text[e-1] == 's' && e-int(t.start) > 4 && text[e-4:e-1] == "\u2019") {
 			t.flags |= tPossessive
 		}
-		toks = append(toks, t)
 		gap = gapNone
 	}
 	return toks
