@@ -27,14 +27,8 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		return
 	}
 	toks := st.toks
-	lexc := e.b.m.lex.classes
 	cls := &e.b.cls
-	classOf := func(i int) classSet {
-		if i < 0 || i >= len(toks) || toks[i].lex < 0 {
-			return 0
-		}
-		return lexc[toks[i].lex]
-	}
+	classOf := func(i int) classSet { return e.classOf(toks, i) }
 	cap := func(i int) bool { return toks[i].flags&tUpper != 0 && toks[i].flags&tDigit == 0 }
 	plain := func(i int) bool { return toks[i].flags&(tDigit|tHan) == 0 && toks[i].flags&tLetter != 0 }
 	initials := func(i int) bool {

@@ -14,6 +14,15 @@ import (
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "dea", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story"}
 
+// classOf returns the word classes of token i, or none when i is out of
+// range or the word is unknown.
+func (e *Engine) classOf(toks []token, i int) classSet {
+	if i < 0 || i >= len(toks) || toks[i].lex < 0 {
+		return 0
+	}
+	return e.b.m.lex.classes[toks[i].lex]
+}
+
 func (e *Engine) rule(shape string) int32 {
 	if i, ok := e.b.shapes[shape]; ok && e.enabled[i] {
 		return i
@@ -45,12 +54,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	toks := st.toks
 	cls := &e.b.cls
 	lexc := e.b.m.lex.classes
-	classOf := func(i int) classSet {
-		if i < 0 || i >= len(toks) || toks[i].lex < 0 {
-			return 0
-		}
-		return lexc[toks[i].lex]
-	}
+	classOf := func(i int) classSet { return e.classOf(toks, i) }
 	// cue reports whether one of the n tokens before i is one of words.
 	cue := func(i, n int, words ...string) bool {
 		for k := i - 1; k >= 0 && k >= i-n; k-- {
