@@ -82,8 +82,9 @@ type cpattern struct {
 type lexicon struct {
 	table   wordTable // lower-case word -> entry
 	classes []classSet
-	starts  [][]int32  // patterns to try at each occurrence of the word
-	pairs   [][]pairID // patterns to try only when the next word is w2
+	starts   [][]int32  // patterns to try at each occurrence of the word
+	pairs    [][]pairID // patterns to try only when the next word is w2
+	pairMask []uint64   // per word, bit w2%64 set for each of its pairs: a quick "no"
 }
 
 // pairID indexes a pattern by its second word: most phrases start with a
@@ -320,9 +321,13 @@ func (m *matcher) finish() {
 			}
 		}
 	}
-	for _, ps := range m.lex.pairs {
+	m.lex.pairMask = make([]uint64, len(m.lex.pairs))
+	for i, ps := range m.lex.pairs {
 		if len(ps) > 1 {
 			sort.Sort(pairIDs(ps))
+		}
+		for _, p := range ps {
+			m.lex.pairMask[i] |= 1 << uint(p.w2&63)
 		}
 	}
 }

@@ -176,7 +176,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				if over {
 					next = st.toks[i+1].lex2
 				}
-				if next >= 0 {
+				if next >= 0 && lex.pairMask[id]&(1<<uint(next&63)) != 0 {
 					k := searchPairs(ps, next)
 					for ; k < len(ps) && ps[k].w2 == next; k++ {
 						e.tryPattern(text, st, m, ps[k].p, i, over)
