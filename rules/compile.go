@@ -80,11 +80,21 @@ type cpattern struct {
 // lexicon maps lower-case words to entries that carry their classes and the
 // patterns they start.
 type lexicon struct {
-	table   wordTable // lower-case word -> entry
-	classes []classSet
-	starts   [][]int32  // patterns to try at each occurrence of the word
-	pairs    [][]pairID // patterns to try only when the next word is w2
-	pairMask []uint64   // per word, bit w2%64 set for each of its pairs: a quick "no"
+	table    wordTable // lower-case word -> entry
+	classes  []classSet
+	starts   [][]startRef // patterns to try at each occurrence of the word
+	pairs    [][]pairID   // patterns to try only when the next word is w2
+	pairMask []uint64     // per word, bit w2%64 set for each of its pairs: a quick "no"
+}
+
+// startRef is a pattern in a word's start list, with what rules most tries
+// out before the pattern itself is read: its rule (disabled?) and its second
+// element when that is a required word list or class (the next word fits?).
+// Keeping this beside the list spares a cache miss per try.
+type startRef struct {
+	p, rule int32
+	second  *celem // required second element to check first, or nil
+	first   *celem // the first element, for its hashtag and mention marks
 }
 
 // pairID indexes a pattern by its second word: most phrases start with a
@@ -99,7 +109,7 @@ func newLexicon(sizeHint int) *lexicon {
 	}
 	l.table.init(n)
 	l.classes = make([]classSet, 0, sizeHint)
-	l.starts = make([][]int32, 0, sizeHint)
+	l.starts = make([][]startRef, 0, sizeHint)
 	l.pairs = make([][]pairID, 0, sizeHint)
 	return l
 }
@@ -164,7 +174,7 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 				}
 				continue
 			}
-			m.lex.starts[w] = append(m.lex.starts[w], id)
+			m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
 		}
 		for b := 0; b < 64; b++ {
 			if first.classes&(1<<uint(b)) != 0 {
@@ -307,8 +317,20 @@ func (m *matcher) addWords(name string, rule int32, kind patKind) {
 	if len(elems) > 1 {
 		m.lex.pairs[w] = append(m.lex.pairs[w], pairID{elems[1].words[0], id})
 	} else {
-		m.lex.starts[w] = append(m.lex.starts[w], id)
+		m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
 	}
+}
+
+// ref makes the start-list entry of pattern id.
+func (m *matcher) ref(id int32) startRef {
+	cp := &m.patterns[id]
+	r := startRef{p: id, rule: cp.rule, first: &cp.elems[0]}
+	if len(cp.elems) > 1 {
+		if ce := &cp.elems[1]; !ce.optional && (ce.kind == peWord || ce.kind == peClass) {
+			r.second = ce
+		}
+	}
+	return r
 }
 
 // finish sorts what the scan searches: each element's words and each
@@ -449,7 +471,9 @@ func compileBase() (*base, error) {
 	for id, c := range b.m.lex.classes {
 		for bit := 0; c != 0 && bit < 64; bit++ {
 			if c&(1<<uint(bit)) != 0 {
-				b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.classStarts[bit]...)
+				for _, p := range b.m.classStarts[bit] {
+					b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.ref(p))
+				}
 			}
 		}
 	}

@@ -168,8 +168,23 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 			id = t.lex2
 		}
 		if id >= 0 {
-			for _, p := range lex.starts[id] {
-				e.tryPattern(text, st, m, p, i, over)
+			for k := range lex.starts[id] {
+				ref := &lex.starts[id][k]
+				if !e.enabled[ref.rule] {
+					continue
+				}
+				if f := t.flags; ref.first.hashtag && f&tHashtag == 0 || ref.first.mention && f&tMention == 0 {
+					continue
+				}
+				if ref.second != nil {
+					if i+1 >= len(st.toks) {
+						continue
+					}
+					if n := &st.toks[i+1]; n.gap > gapJoin || !e.elemMatch(ref.second, n, over) {
+						continue
+					}
+				}
+				e.matchPattern(text, st, &m.patterns[ref.p], i, over)
 			}
 			if ps := lex.pairs[id]; len(ps) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
 				next := st.toks[i+1].lex
@@ -223,6 +238,12 @@ func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i i
 			}
 		}
 	}
+	e.matchPattern(text, st, cp, i, over)
+}
+
+// matchPattern matches cp from token i, whose first word fits, and records
+// a hit or an unless.
+func (e *Engine) matchPattern(text string, st *scanState, cp *cpattern, i int, over bool) {
 	end := e.matchFrom(text, st.toks, cp.elems[1:], i+1, over)
 	if end < 0 {
 		return
