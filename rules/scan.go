@@ -535,8 +535,8 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if nq >= 3 {
 			rank = 3
 		}
-		if permission {
-			rank--
+		if permission && rank > 2 {
+			rank-- // permission lowers a story to a warning, never below
 		}
 		if lowered {
 			rank--
