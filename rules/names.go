@@ -163,7 +163,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
 				// "Keisha Warren, 27,": a name with an age is a case.
-				strong := end+1 < len(toks) && text[toks[end-1].end] == ',' && toks[end].flags&tLetter == 0 && atoi(text[toks[end].start:toks[end].end]) > 0
+				strong := end+1 < len(toks) && text[toks[end-1].end] == ',' && toks[end].flags&tLetter == 0 && isAge(atoi(text[toks[end].start:toks[end].end]))
 				add(i, end, "", strong, patReport)
 				i = end - 1
 				continue
@@ -278,3 +278,6 @@ func runeCount(s string) int {
 	}
 	return n
 }
+
+// isAge reports whether n is a plausible age in years.
+func isAge(n int) bool { return n > 0 && n < 120 }

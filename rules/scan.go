@@ -392,8 +392,8 @@ func matchValue(text string, toks []token, ti, minDigits int) int {
 				break
 			}
 			if t.end-t.start > 2 {
-				if t.flags&tAllCaps == 0 || j+1 >= len(toks) || toks[j+1].flags&tDigit == 0 || toks[j+1].gap > gapJoin {
-					break
+				if t.flags&tAllCaps == 0 || t.lex >= 0 || j+1 >= len(toks) || toks[j+1].flags&tDigit == 0 || toks[j+1].gap > gapJoin {
+					break // not a code but a word the rules know ("SSN", "DOB")
 				}
 				if sep := text[t.end:toks[j+1].start]; sep != " " && sep != "-" && sep != "#" {
 					break
