@@ -110,7 +110,9 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			case initials(j):
 				ok = !stop(j) && toks[j].flags&tAllCaps != 0 || j+1 < len(toks) && text[toks[j].end:toks[j+1].start] == "." && toks[j].end-toks[j].start == 1
 			case cap(j) && plain(j):
-				ok = knownName(j) && !stop(j)
+				// "pt Grace Lee": a name that is also a word counts when a
+				// capitalised surname follows it.
+				ok = !stop(j) && (knownName(j) || anyName(j) && j+1 < len(toks) && toks[j+1].gap <= gapSpace && cap(j+1) && plain(j+1) && !stop(j+1))
 			case plain(j):
 				ok = knownFirst(j) && !stop(j)
 			}
