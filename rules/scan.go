@@ -37,6 +37,7 @@ type scanState struct {
 	findings []Finding
 	pos      []pos
 	text     string // the text being scanned
+	hasHan   bool   // a CJK token is present (set by lookup)
 }
 
 func (st *scanState) reset() {
@@ -90,6 +91,7 @@ func (e *Engine) lookup(text string, st *scanState) {
 	if e.over != nil {
 		tab2 = &e.over.lex.table
 	}
+	st.hasHan = false
 	for i := range st.toks {
 		t := &st.toks[i]
 		w := text[t.start:t.end]
@@ -101,6 +103,9 @@ func (e *Engine) lookup(text string, st *scanState) {
 			if t.lex >= 0 && (tab2 == nil || t.lex2 >= 0) || t.flags&tPossessive == 0 {
 				continue
 			}
+		}
+		if t.flags&tHan != 0 {
+			st.hasHan = true
 		}
 		st.low = appendLower(st.low[:0], w)
 		low := st.low

@@ -314,6 +314,9 @@ var cjkPatient = []string{"患者", "病人", "病患", "환자", "入院", "退
 // detectCJK finds, in CJK text, patient words (a patient encounter), ages
 // ("92세", "88岁", "95歳") and room numbers ("302号室", "12호실").
 func (e *Engine) detectCJK(text string, st *scanState) {
+	if !st.hasHan {
+		return
+	}
 	toks := st.toks
 	enc, hasEnc := e.b.byID["privacy.encounter"]
 	rAge, rAge90, rRoom := e.rule("age"), e.rule("age90"), int32(-1)
