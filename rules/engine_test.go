@@ -139,6 +139,21 @@ func TestScanTable(t *testing.T) {
 			},
 		},
 		{
+			name: "a specific patient's anecdote is worth a warning without quasi-identifiers",
+			text: "A patient of mine once told me she never learned to use her inhaler.",
+			want: []got{{"privacy.story", "warn", "", "A patient of"}},
+		},
+		{
+			name: "friending a patient is a boundary problem, not a re-identification story",
+			text: "Just accepted a friend request from my patient lol",
+			want: []got{{"boundaries.patient_contact", "block", "", "friend request from my patient"}},
+		},
+		{
+			name: "a teaching case is not a patient",
+			text: "Hypothetical for the interns: a 60-year-old man with chest pain tonight. Next step?",
+			want: nil,
+		},
+		{
 			name: "conduct and boundaries",
 			text: "3 frequent flyers before midnight. DM me your symptoms lol",
 			want: []got{
