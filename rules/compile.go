@@ -20,6 +20,21 @@ type crule struct {
 	pack  string // the pack the rule comes from ("conduct", "privacy-context")
 }
 
+// identQuasi returns the index in quasiKinds of the quasi-identifier an
+// identifier type stands for in a patient story (a date is a time, a town a
+// place), or -1.
+func identQuasi(id Identifier) int {
+	switch id {
+	case IDDate:
+		return quasiTime
+	case IDGeo:
+		return quasiPlace
+	case IDAge90:
+		return quasiAge
+	}
+	return -1
+}
+
 // Indices in quasiKinds of the kinds identifiers stand for.
 const (
 	quasiAge   = 0
@@ -28,20 +43,9 @@ const (
 )
 
 func newCrule(r *Rule, idx int) *crule {
-	c := &crule{Rule: r, idx: int32(idx), quasi: -1, story: r.Shape == "story"}
-	q := r.Quasi
-	if q == "" {
-		switch r.Identifier {
-		case IDDate:
-			q = "time"
-		case IDGeo:
-			q = "place"
-		case IDAge90:
-			q = "age"
-		}
-	}
+	c := &crule{Rule: r, idx: int32(idx), quasi: identQuasi(r.Identifier), story: r.Shape == "story"}
 	for k, name := range quasiKinds {
-		if name == q {
+		if name == r.Quasi {
 			c.quasi = k
 		}
 	}
@@ -361,16 +365,17 @@ type base struct {
 	classIDs map[string]int
 	m        matcher
 	shapes   map[string]int32 // shape name -> rule
+	ctxRule  int32            // privacy.patient_context, or -1
 	cls      builtinClasses
 }
 
 // builtinClasses are the class bits the Go detectors use.
 type builtinClasses struct {
-	first, firstCommon, surname, surnameCommon, drug    classSet
-	title, clinician, patientNoun, relation, month      classSet
-	weekday, state, stateAbbr, streetSuffix, locative   classSet
-	nameStop, dateCue, unitNoun, ageWord, sexWord, road classSet
-	notPlace, officeTitle, encVerb                      classSet
+	first, firstCommon, surname, surnameCommon        classSet
+	title, clinician, patientNoun, relation, month    classSet
+	weekday, state, stateAbbr, streetSuffix, locative classSet
+	nameStop, dateCue, unitNoun, ageWord, sexWord     classSet
+	notPlace, officeTitle, encVerb                    classSet
 }
 
 var (
@@ -488,6 +493,10 @@ func compileBase() (*base, error) {
 		}
 	}
 	b.m.finish()
+	b.ctxRule = -1
+	if i, ok := b.byID["privacy.patient_context"]; ok {
+		b.ctxRule = i
+	}
 	cls := func(name string) classSet {
 		if bit, ok := b.classIDs[name]; ok {
 			return 1 << uint(bit)
@@ -496,11 +505,11 @@ func compileBase() (*base, error) {
 	}
 	b.cls = builtinClasses{
 		first: cls("firstname"), firstCommon: cls("firstname_common"), surname: cls("surname"),
-		surnameCommon: cls("surname_common"), drug: cls("drug"), title: cls("title"), clinician: cls("clinician"),
+		surnameCommon: cls("surname_common"), title: cls("title"), clinician: cls("clinician"),
 		patientNoun: cls("patient_noun"), relation: cls("relation"), month: cls("month"), weekday: cls("weekday"),
 		state: cls("state"), stateAbbr: cls("state_abbr"), streetSuffix: cls("street_suffix"), locative: cls("locative"),
 		nameStop: cls("name_stop"), dateCue: cls("date_cue"), unitNoun: cls("unit_noun"), ageWord: cls("age_word"),
-		sexWord: cls("sex_word"), road: cls("road"), notPlace: cls("not_place"), officeTitle: cls("office_title"), encVerb: cls("enc_verb"),
+		sexWord: cls("sex_word"), notPlace: cls("not_place"), officeTitle: cls("office_title"), encVerb: cls("enc_verb"),
 	}
 	return b, nil
 }

@@ -228,22 +228,5 @@ func lowerWord(dst []byte, w string) string {
 	if ascii && !upper {
 		return w
 	}
-	dst = dst[:0]
-	if ascii {
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			dst = append(dst, c)
-		}
-		return string(dst)
-	}
-	for _, r := range w {
-		if r == '\u2019' {
-			r = '\''
-		}
-		dst = utf8.AppendRune(dst, unicode.ToLower(r))
-	}
-	return string(dst)
+	return string(appendLower(dst[:0], w))
 }

@@ -459,10 +459,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	// A teaching case or "your patient" silences the patient-context rule;
 	// then a case-style age or name alone does not make the post about a
 	// patient either.
-	ctxSilenced := false
-	if pc, ok := e.b.byID["privacy.patient_context"]; ok && st.silenced[pc] {
-		ctxSilenced = true
-	}
+	ctxSilenced := e.b.ctxRule >= 0 && st.silenced[e.b.ctxRule]
 	for i := range st.hits {
 		if r := e.rules[st.hits[i].rule]; r.Announcement && !st.silenced[st.hits[i].rule] {
 			announcement = true
@@ -643,15 +640,7 @@ func (e *Engine) quasiOf(r *crule, h *hit) int {
 	if r.quasi >= 0 || h.ident == "" {
 		return r.quasi
 	}
-	switch h.ident {
-	case IDDate:
-		return quasiTime
-	case IDGeo:
-		return quasiPlace
-	case IDAge90:
-		return quasiAge
-	}
-	return -1
+	return identQuasi(h.ident)
 }
 
 // isDirect reports whether an identifier on its own points at one person.

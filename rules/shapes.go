@@ -58,11 +58,8 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	// cue reports whether one of the n tokens before i is one of words.
 	cue := func(i, n int, words ...string) bool {
 		for k := i - 1; k >= 0 && k >= i-n; k-- {
-			w := text[toks[k].start:toks[k].end]
-			for _, c := range words {
-				if strings.EqualFold(w, c) {
-					return true
-				}
+			if isWordIn(text, toks[k], words...) {
+				return true
 			}
 		}
 		return false
@@ -120,7 +117,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 						h := st.add(rDate, toks, i, j, start, run.end)
 						// A date of birth, admission, discharge or death is the
 						// patient's own: Safe Harbor's first date element.
-						h.strong = strong || cue(i, 4, "dob", "born", "birthday", "d.o.b", "admitted", "discharged", "died", "delivered", "expired", "passed")
+						h.strong = strong || cue(i, 4, "dob", "born", "birthday", "admitted", "discharged", "died", "delivered", "expired", "passed")
 						if h.strong {
 							h.sev = Block
 						}
