@@ -93,3 +93,31 @@ func longestCorpusPosts(b testing.TB, k int) []string {
 	sort.Slice(texts, func(i, j int) bool { return len(texts[i]) > len(texts[j]) })
 	return texts[:k]
 }
+
+// densePost is the extension benchmark page's post (extension/bench/bench.js):
+// a short story with five identifiers repeated to 3,000 characters, about a
+// hundred findings, the worst case for weighing and output.
+var densePost = func() string {
+	base := "Long shift in the ED tonight. My patient John Smith, MRN 44120931, was discharged today from room 214. " +
+		"Call 555-201-7788 with questions. Proud of the team for staying calm and kind through it all. "
+	t := ""
+	for len(t) < 3000 {
+		t += base
+	}
+	return t[:3000]
+}()
+
+// BenchmarkScanDenseJSON is what the module's discreet_scan does for the
+// extension benchmark's post: scan and encode the result as JSON.
+func BenchmarkScanDenseJSON(b *testing.B) {
+	e, err := Compile(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []byte
+	b.SetBytes(int64(len(densePost)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out = AppendResultJSON(out[:0], e.Scan(densePost))
+	}
+}

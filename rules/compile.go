@@ -14,10 +14,14 @@ type classSet uint64
 type crule struct {
 	*Rule
 	idx   int32
-	fixes []Fix  // the rule's fix as a slice, shared by its findings
-	quasi int    // index in quasiKinds of what the rule's matches are, or -1
-	story bool   // the re-identification rule, reported by weigh itself
-	pack  string // the pack the rule comes from ("conduct", "privacy-context")
+	fixes []Fix // the rule's fix as a slice, shared by its findings
+	quasi int   // index in quasiKinds of what the rule's matches are, or -1
+	story bool  // the re-identification rule, reported by weigh itself
+	cat   int   // index of the category in Categories
+	// quasiRule is set for the rules that mark quasi-identifiers
+	// (privacy.quasi.*), recFormat for the policy's record formats.
+	quasiRule, recFormat bool
+	pack                 string // the pack the rule comes from ("conduct", "privacy-context")
 }
 
 // identQuasi returns the index in quasiKinds of the quasi-identifier an
@@ -43,7 +47,13 @@ const (
 )
 
 func newCrule(r *Rule, idx int) *crule {
-	c := &crule{Rule: r, idx: int32(idx), quasi: identQuasi(r.Identifier), story: r.Shape == "story"}
+	c := &crule{Rule: r, idx: int32(idx), quasi: identQuasi(r.Identifier), story: r.Shape == "story",
+		quasiRule: strings.HasPrefix(r.ID, "privacy.quasi."), recFormat: r.ID == "privacy.record_format"}
+	for k, cat := range Categories {
+		if r.Category == cat {
+			c.cat = k
+		}
+	}
 	for k, name := range quasiKinds {
 		if name == r.Quasi {
 			c.quasi = k
@@ -119,7 +129,7 @@ func newLexicon(sizeHint int) *lexicon {
 }
 
 func (l *lexicon) intern(w string) int32 {
-	h := fnvHash([]byte(w))
+	h := hashWord(w)
 	if id := l.table.find(h, []byte(w)); id >= 0 {
 		return id
 	}
@@ -191,6 +201,8 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 
 // wordTable is an open-addressing hash table from lower-case words to
 // lexicon entries, probed with the hash the tokenizer computed in passing.
+// A slot holds the first eight bytes of its key, so a word of eight bytes
+// or fewer (most words) is matched without reading the key itself.
 type wordTable struct {
 	mask  uint64
 	slots []wordSlot
@@ -198,8 +210,19 @@ type wordTable struct {
 }
 
 type wordSlot struct {
-	hash uint64
-	id   int32 // -1 when empty
+	word uint64 // keyWord of the key
+	tag  uint32 // slotTag of the key's hash and length
+	id   int32  // -1 when empty
+}
+
+// slotTag is the high half of the hash with its top bit replaced by
+// whether the word is longer than eight bytes.
+func slotTag(h uint64, n int) uint32 {
+	t := uint32(h>>32) &^ (1 << 31)
+	if n > 8 {
+		t |= 1 << 31
+	}
+	return t
 }
 
 func (t *wordTable) init(n int) {
@@ -223,16 +246,16 @@ func (t *wordTable) insert(h uint64, w string, id int32) {
 		}
 		for _, s := range old {
 			if s.id >= 0 {
-				t.place(s)
+				t.place(hashWord(t.keys[s.id]), s)
 			}
 		}
 	}
 	t.keys = append(t.keys, w)
-	t.place(wordSlot{hash: h, id: id})
+	t.place(h, wordSlot{word: keyWord(w), tag: slotTag(h, len(w)), id: id})
 }
 
-func (t *wordTable) place(s wordSlot) {
-	k := s.hash & t.mask
+func (t *wordTable) place(h uint64, s wordSlot) {
+	k := h & t.mask
 	for t.slots[k].id >= 0 {
 		k = (k + 1) & t.mask
 	}
@@ -244,30 +267,38 @@ func (t *wordTable) find(h uint64, w []byte) int32 {
 	if len(t.slots) == 0 {
 		return -1
 	}
+	tag := slotTag(h, len(w))
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
 		if s.id < 0 {
 			return -1
 		}
-		if s.hash == h && t.keys[s.id] == string(w) {
+		if s.tag == tag && t.keys[s.id] == string(w) {
 			return s.id
 		}
 	}
 }
 
-// findASCII is find for an ASCII word as it appears in the text: letters
-// compare case-insensitively against the lower-case key.
-func (t *wordTable) findASCII(h uint64, w string) int32 {
+// findASCII is find for a word of ASCII letters and digits as it appears
+// in the text, with its hash h and keyWord first: letters compare
+// case-insensitively against the lower-case key.
+func (t *wordTable) findASCII(h, first uint64, w string) int32 {
 	if len(t.slots) == 0 {
 		return -1
 	}
+	tag := slotTag(h, len(w))
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
 		if s.id < 0 {
 			return -1
 		}
-		if s.hash == h {
-			if key := t.keys[s.id]; len(key) == len(w) && equalLowerASCII(key, w) {
+		if s.tag == tag && s.word == first {
+			// The first eight bytes are equal and so, for a short word,
+			// is everything: a zero byte ends both.
+			if len(w) <= 8 {
+				return s.id
+			}
+			if key := t.keys[s.id]; len(key) == len(w) && equalLowerASCII(key[8:], w[8:]) {
 				return s.id
 			}
 		}
@@ -522,6 +553,7 @@ type Engine struct {
 	rules    []*crule   // base rules, then the policy's own
 	enabled  []bool     // per rule
 	severity []Severity // per rule: the policy's fixed severity, or empty
+	order    []int32    // per rule: its rank by id
 	over     *matcher   // the policy's terms, facilities and units; nil if none
 	formats  []recordFormat
 	minSev   Severity
@@ -648,6 +680,16 @@ func Compile(p *Policy) (*Engine, error) {
 			}
 		}
 	}
+	// Findings that share a span are listed by rule id.
+	e.order = make([]int32, len(e.rules))
+	byID := make([]int32, len(e.rules))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	sort.Sort(idOrder{byID, e.rules})
+	for k, i := range byID {
+		e.order[i] = int32(k)
+	}
 	e.pool.New = func() any { return &scanState{} }
 	return e, nil
 }
@@ -761,3 +803,13 @@ func (s selectorOrder) Less(i, j int) bool {
 	return di < dj || di == dj && s[i] < s[j]
 }
 func (s selectorOrder) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
+
+// idOrder sorts rule indices by rule id.
+type idOrder struct {
+	idx   []int32
+	rules []*crule
+}
+
+func (s idOrder) Len() int           { return len(s.idx) }
+func (s idOrder) Less(i, j int) bool { return s.rules[s.idx[i]].ID < s.rules[s.idx[j]].ID }
+func (s idOrder) Swap(i, j int)      { s.idx[i], s.idx[j] = s.idx[j], s.idx[i] }

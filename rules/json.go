@@ -521,18 +521,31 @@ func (f *jfields) done() error {
 	return nil
 }
 
+// jsonPlain marks the ASCII bytes a JSON string carries as they are; the
+// rest (controls, quotes, backslash, <, >, & and every non-ASCII byte) take
+// the careful path.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return
+}()
+
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip a run of bytes that need no escaping: most of every message.
+		for i < len(s) && jsonPlain[s[i]] {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -19,11 +19,10 @@ func BenchmarkPartStages(b *testing.B) {
 		b.Run(stage, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				st.reset()
-				st.toks = tokenize(post, st.toks)
+				e.tokenize(post, st)
 				if stage == "lookup" {
 					continue
 				}
-				e.lookup(post, st)
 				switch stage {
 				case "phrases":
 					e.matchPhrases(post, st, &e.b.m, false)

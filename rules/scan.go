@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -34,8 +35,11 @@ type scanState struct {
 	low      []byte
 	silenced []bool  // per rule: an "unless" phrase matched
 	silent   []int32 // the rules set in silenced, to clear them
-	findings []Finding
+	drafts   []draft
 	pos      []pos
+	u16      []int32
+	story    hit    // the hit the story finding is anchored on
+	storyMsg string // and its message
 	text     string // the text being scanned
 	hasHan   bool   // a CJK token is present (set by lookup)
 }
@@ -71,8 +75,7 @@ func (e *Engine) Scan(text string) Result {
 	if len(st.silenced) < len(e.rules) {
 		st.silenced = make([]bool, len(e.rules))
 	}
-	st.toks = tokenize(text, st.toks)
-	e.lookup(text, st)
+	e.tokenize(text, st)
 	e.matchPhrases(text, st, &e.b.m, false)
 	if e.over != nil {
 		e.matchPhrases(text, st, e.over, true)
@@ -83,34 +86,30 @@ func (e *Engine) Scan(text string) Result {
 	return e.weigh(text, st)
 }
 
-// lookup sets each token's lexicon entries. ASCII words are probed with
-// the hash the tokenizer computed; other words are lower-cased first.
-func (e *Engine) lookup(text string, st *scanState) {
+// tokenize splits the text into tokens and sets their lexicon entries:
+// plain ASCII words are looked up by the tokenizer with the hash it
+// computed; words with other letters, curly apostrophes or a possessive
+// 's that missed are lower-cased (and folded, and trimmed) here first.
+func (e *Engine) tokenize(text string, st *scanState) {
 	tab := &e.b.m.lex.table
 	var tab2 *wordTable
 	if e.over != nil {
 		tab2 = &e.over.lex.table
 	}
+	st.toks = tokenizeLookup(text, st.toks, tab, tab2)
 	st.hasHan = false
 	for i := range st.toks {
 		t := &st.toks[i]
-		w := text[t.start:t.end]
-		if t.flags&tNonASCII == 0 {
-			t.lex = tab.findASCII(t.hash, w)
-			if tab2 != nil {
-				t.lex2 = tab2.findASCII(t.hash, w)
-			}
-			if t.lex >= 0 && (tab2 == nil || t.lex2 >= 0) || t.flags&tPossessive == 0 {
-				continue
-			}
+		if t.flags&(tNonASCII|tFold) == 0 && (t.flags&tPossessive == 0 || t.lex >= 0 && (tab2 == nil || t.lex2 >= 0)) {
+			continue
 		}
 		if t.flags&tHan != 0 {
 			st.hasHan = true
 		}
-		st.low = appendLower(st.low[:0], w)
+		st.low = appendLower(st.low[:0], text[t.start:t.end])
 		low := st.low
 		for try := 0; try < 2; try++ {
-			h := fnvHash(low)
+			h := hashWord(low)
 			if t.lex < 0 {
 				t.lex = tab.find(h, low)
 			}
@@ -546,7 +545,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		storySev = severityOfRank(rank)
 	}
 
-	out := st.findings[:0]
+	out := st.drafts[:0]
 	for i := range st.hits {
 		h := &st.hits[i]
 		r := e.rules[h.rule]
@@ -569,39 +568,64 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if r.Quasi == "condition" && r.RequiresPatient && (storySev == Block || hasDirect) {
 			sev = Block // a sensitive condition tied to an identifiable patient
 		}
-		out = append(out, e.finding(r, h, sev))
+		out = append(out, e.draft(r, h, int32(i), sev))
 	}
 	if storySev != "" {
 		if si := e.rule("story"); si >= 0 {
 			r := e.rules[si]
-			f := e.finding(r, &ctx, storySev)
-			f.Message = r.Message + " (" + strings.Join(qlist, ", ") + ")"
-			out = append(out, f)
+			st.story = ctx
+			st.storyMsg = r.Message + " (" + strings.Join(qlist, ", ") + ")"
+			out = append(out, e.draft(r, &ctx, -1, storySev))
 		}
 	}
-	out = dedupe(out)
+	out = e.dedupe(out)
 	// The policy's floor.
 	kept2 := out[:0]
-	for _, f := range out {
-		if f.Severity.Rank() >= e.minSev.Rank() {
-			kept2 = append(kept2, f)
+	min := int8(e.minSev.Rank())
+	for _, d := range out {
+		if d.sev >= min {
+			kept2 = append(kept2, d)
 		}
 	}
 	out = kept2
-	st.pos = setUTF16(text, out, st.pos[:0])
+	st.drafts = out[:0]
+	st.pos, st.u16 = setUTF16(text, out, st.pos[:0], st.u16[:0])
 
 	res := Result{Findings: make([]Finding, len(out))}
-	copy(res.Findings, out)
-	st.findings = out[:0]
 	max := 0
-	counts := map[Category]int{}
-	for _, f := range res.Findings {
-		if f.Severity.Rank() > max {
-			max = f.Severity.Rank()
+	var counts [8]int
+	for i := range out {
+		d := &out[i]
+		f := &res.Findings[i]
+		r := e.rules[d.rule]
+		h := &st.story
+		if d.hit >= 0 {
+			h = &st.hits[d.hit]
 		}
-		counts[f.Category]++
+		*f = Finding{Rule: r.ID, Category: r.Category, Severity: severityOfRank(int(d.sev)), Identifier: e.identOf(r, h),
+			Start: int(d.start), End: int(d.end), Start16: int(st.u16[2*i]), End16: int(st.u16[2*i+1]),
+			Message: r.Message, Citation: r.Citation, Fixes: noFixes}
+		if d.hit < 0 {
+			f.Message = st.storyMsg
+		} else if h.msg != "" {
+			f.Message = h.msg
+		}
+		if r.fixes != nil {
+			f.Fixes = r.fixes // shared and read-only
+		}
+		if int(d.sev) > max {
+			max = int(d.sev)
+		}
+		counts[r.cat]++
 	}
-	res.Summary = Summary{Risk: "none", Enforce: e.enforce, PatientContext: patient, QuasiIdentifiers: qlist, Counts: counts}
+	st.story, st.storyMsg = hit{}, ""
+	cm := make(map[Category]int, 5)
+	for k, c := range Categories {
+		if counts[k] > 0 {
+			cm[c] = counts[k]
+		}
+	}
+	res.Summary = Summary{Risk: "none", Enforce: e.enforce, PatientContext: patient, QuasiIdentifiers: qlist, Counts: cm}
 	if max > 0 {
 		res.Summary.Risk = string(severityOfRank(max))
 	}
@@ -612,19 +636,32 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	return res
 }
 
-func (e *Engine) finding(r *crule, h *hit, sev Severity) Finding {
+// noFixes is the empty fix list of findings without one (JSON [], not null);
+// shared and read-only.
+var noFixes = []Fix{}
+
+// A draft is a finding while it is weighed, sorted and merged: 32 bytes
+// and no pointers, where a Finding is 150 bytes with seven, so moving drafts
+// around is cheap and needs no write barriers. weigh writes the Findings
+// out once at the end.
+type draft struct {
+	key        uint64 // the sort key, set by sortDrafts
+	start, end int32
+	rule       int32 // index in Engine.rules
+	hit        int32 // index in scanState.hits, or -1 for the story finding
+	sev        int8  // Severity.Rank
+	ident      bool  // the finding is an identifier
+	quasi      bool  // the finding only marks a quasi-identifier of a story
+	recFormat  bool  // the finding is the institution's own record format
+}
+
+func (e *Engine) draft(r *crule, h *hit, hi int32, sev Severity) draft {
 	if fixed := e.severity[r.idx]; fixed != "" {
 		sev = fixed
 	}
-	f := Finding{Rule: r.ID, Category: r.Category, Severity: sev, Identifier: e.identOf(r, h),
-		Start: int(h.start), End: int(h.end), Message: r.Message, Citation: r.Citation, Fixes: []Fix{}}
-	if h.msg != "" {
-		f.Message = h.msg
-	}
-	if r.fixes != nil {
-		f.Fixes = r.fixes // shared and read-only
-	}
-	return f
+	id := e.identOf(r, h)
+	return draft{start: h.start, end: h.end, rule: r.idx, hit: hi, sev: int8(sev.Rank()),
+		ident: id != "", quasi: id == "" && r.quasiRule, recFormat: r.recFormat}
 }
 
 func (e *Engine) identOf(r *crule, h *hit) Identifier {
@@ -652,43 +689,49 @@ func isDirect(id Identifier) bool {
 	return true
 }
 
-// dedupe sorts findings, merges repeats of one rule over overlapping spans,
+// dedupe sorts drafts, merges repeats of one rule over overlapping spans,
 // and of two overlapping identifier findings keeps the stronger: the higher
 // severity, then the institution's own record format, then the longer span.
-func dedupe(fs []Finding) []Finding {
-	sortFindings(fs)
-	strength := func(f *Finding) int {
-		s := f.Severity.Rank() * 4
-		if f.Rule == "privacy.record_format" {
+func (e *Engine) dedupe(fs []draft) []draft {
+	e.sortDrafts(fs)
+	strength := func(f *draft) int {
+		s := int(f.sev) * 4
+		if f.recFormat {
 			s += 2
 		}
 		return s
 	}
 	out := fs[:0]
+	// Drafts before lo ended before the current start; as starts only
+	// grow, they can overlap nothing that follows.
+	lo := 0
 	for _, f := range fs {
+		for lo < len(out) && out[lo].end <= f.start {
+			lo++
+		}
 		keep := true
-		for k := len(out) - 1; k >= 0 && keep; k-- {
+		for k := len(out) - 1; k >= lo && keep; k-- {
 			g := &out[k]
-			if g.End <= f.Start || g.Start >= f.End {
+			if g.end <= f.start || g.start >= f.end {
 				continue
 			}
 			switch {
-			case g.Rule == f.Rule:
-				if f.End > g.End {
-					g.End = f.End
+			case g.rule == f.rule:
+				if f.end > g.end {
+					g.end = f.end
 				}
-				if f.Severity.Rank() > g.Severity.Rank() {
-					g.Severity = f.Severity
+				if f.sev > g.sev {
+					g.sev = f.sev
 				}
 				keep = false
-			case isQuasi(&f) && g.Identifier != "":
+			case f.quasi && g.ident:
 				keep = false // the identifier says it already
-			case isQuasi(g) && f.Identifier != "":
+			case g.quasi && f.ident:
 				*g = f
 				keep = false
-			case g.Identifier != "" && f.Identifier != "":
+			case g.ident && f.ident:
 				sg, sf := strength(g), strength(&f)
-				if sf > sg || sf == sg && f.End-f.Start > g.End-g.Start {
+				if sf > sg || sf == sg && f.end-f.start > g.end-g.start {
 					*g = f // f replaces g
 				}
 				keep = false
@@ -698,95 +741,87 @@ func dedupe(fs []Finding) []Finding {
 			out = append(out, f)
 		}
 	}
-	sortFindings(out)
+	e.sortDrafts(out)
 	return out
 }
 
-// isQuasi reports whether f only marks a quasi-identifier of a story.
-func isQuasi(f *Finding) bool {
-	return f.Identifier == "" && strings.HasPrefix(f.Rule, "privacy.quasi.")
+// sortDrafts orders drafts for display: by start, end, then rule id, as
+// one integer key.
+func (e *Engine) sortDrafts(fs []draft) {
+	sorted := true
+	for i := range fs {
+		d := &fs[i]
+		d.key = uint64(d.start)<<43 | uint64(d.end)<<22 | uint64(e.order[d.rule])
+		if i > 0 && d.key < fs[i-1].key {
+			sorted = false
+		}
+	}
+	if !sorted {
+		sort.Sort(byKey(fs))
+	}
 }
 
-// sortFindings orders findings for display: by start, end, then rule id.
-// Findings are large, so it sorts their indices and permutes once.
-func sortFindings(fs []Finding) {
-	if sort.IsSorted(byPosition(fs)) {
-		return
-	}
-	idx := make([]int32, len(fs))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	sort.Sort(byIndex{fs, idx})
-	tmp := make([]Finding, len(fs))
-	for i, k := range idx {
-		tmp[i] = fs[k]
-	}
-	copy(fs, tmp)
-}
+// byKey sorts drafts by key (sort.Sort rather than slices.SortFunc: each
+// generic instantiation costs the module kilobytes).
+type byKey []draft
 
-type byIndex struct {
-	fs  []Finding
-	idx []int32
-}
+func (s byKey) Len() int           { return len(s) }
+func (s byKey) Less(i, j int) bool { return s[i].key < s[j].key }
+func (s byKey) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
 
-func (s byIndex) Len() int           { return len(s.idx) }
-func (s byIndex) Less(i, j int) bool { return byPosition(s.fs).Less(int(s.idx[i]), int(s.idx[j])) }
-func (s byIndex) Swap(i, j int)      { s.idx[i], s.idx[j] = s.idx[j], s.idx[i] }
-
-// setUTF16 fills Start16/End16 from the byte offsets in one pass over the
-// text. Invalid UTF-8 bytes count as one unit each, as U+FFFD does in a
-// JavaScript string decoded from them.
-func setUTF16(text string, fs []Finding, ps []pos) []pos {
-	if len(fs) == 0 {
-		return ps
+// setUTF16 returns the UTF-16 offsets of the drafts' spans in u16 (start
+// and end of draft i at 2i and 2i+1), from one pass over the text. Invalid
+// UTF-8 bytes count as one unit each, as U+FFFD does in a JavaScript string
+// decoded from them. Up to the first non-ASCII byte the offsets are equal.
+func setUTF16(text string, fs []draft, ps []pos, u16 []int32) ([]pos, []int32) {
+	u16 = slices.Grow(u16[:0], 2*len(fs))[:2*len(fs)]
+	ascii := 0
+	for ascii < len(text) && text[ascii] < utf8.RuneSelf {
+		ascii++
 	}
 	for i := range fs {
-		ps = append(ps, pos{fs[i].Start, &fs[i].Start16}, pos{fs[i].End, &fs[i].End16})
+		for k, off := range [2]int32{fs[i].start, fs[i].end} {
+			if int(off) <= ascii {
+				u16[2*i+k] = off
+			} else {
+				ps = append(ps, pos{off, int32(2*i + k)})
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return ps, u16
 	}
 	sort.Sort(byOffset(ps))
-	u16, b := 0, 0
+	u, b := ascii, ascii
 	for _, p := range ps {
-		for b < p.off && b < len(text) {
+		for b < int(p.off) && b < len(text) {
+			// Eight ASCII bytes at a time: each is one code unit.
+			if b+8 <= int(p.off) && load8(text, b)&hi8 == 0 {
+				b += 8
+				u += 8
+				continue
+			}
 			c := text[b]
 			if c < utf8.RuneSelf {
 				b++
-				u16++
+				u++
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(text[b:])
 			b += size
 			if r >= 0x10000 {
-				u16 += 2
+				u += 2
 			} else {
-				u16++
+				u++
 			}
 		}
-		*p.dst = u16
+		u16[p.slot] = int32(u)
 	}
-	return ps
+	return ps, u16
 }
 
-type byPosition []Finding
-
-func (s byPosition) Len() int { return len(s) }
-func (s byPosition) Less(i, j int) bool {
-	a, b := &s[i], &s[j]
-	if a.Start != b.Start {
-		return a.Start < b.Start
-	}
-	if a.End != b.End {
-		return a.End < b.End
-	}
-	return a.Rule < b.Rule
-}
-func (s byPosition) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
-
-// pos is an offset to convert and where to store the result.
-type pos struct {
-	off int
-	dst *int
-}
+// pos is an offset to convert and the index in u16 to store it at.
+type pos struct{ off, slot int32 }
 
 type byOffset []pos
 

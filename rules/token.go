@@ -21,8 +21,8 @@ type token struct {
 type tokFlags uint16
 
 const (
-	tLetter  tokFlags = 1 << iota // has a letter
-	tDigit                        // has a digit
+	tLetter  tokFlags = 1 << iota // has a letter (the same bit as cLetter)
+	tDigit                        // has a digit (the same bit as cDigit)
 	tUpper                        // first rune is upper case
 	tAllCaps                      // every letter is upper case (and there are two or more)
 	tNonASCII
@@ -30,6 +30,7 @@ const (
 	tMention // preceded directly by '@'
 	tHan     // CJK, Hangul or kana: no case, no spaces between words
 	tPossessive
+	tFold // has a curly apostrophe: look up the folded lower-case form
 )
 
 // gapKind classifies the text between two tokens, from most to least joining.
@@ -47,13 +48,25 @@ const (
 // with an ASCII fast path and decodes runes only for non-ASCII text, so
 // offsets are always on rune boundaries. Invalid UTF-8 bytes are gaps.
 func tokenize(text string, toks []token) []token {
+	return tokenizeLookup(text, toks, nil, nil)
+}
+
+// tokenizeLookup is tokenize that also looks each plain ASCII word up in
+// tab (and tab2 when not nil) while the word is at hand; the other words
+// are left to the caller (lex -1 and tFold or tNonASCII set).
+//
+// A word of ASCII letters and digits, most words of any text, is read
+// eight bytes at a time: classify8 finds its end, case and kind without a
+// branch per byte, and the same chunks give its hash and table key. Words
+// with apostrophes and other scripts take slowToken.
+func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 	gap := gapNone
 	i := 0
 	n := len(text)
 	for i < n {
 		c := text[i]
-		if c < utf8.RuneSelf {
-			if asciiClass[c]&cWord == 0 {
+		if wordClass[c] == 0 {
+			if c < utf8.RuneSelf {
 				g := gapKind(asciiGap[c])
 				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 {
 					// "Mr.", "St.", "pt.", "J.": an abbreviation, not a sentence end.
@@ -63,7 +76,6 @@ func tokenize(text string, toks []token) []token {
 				i++
 				continue
 			}
-		} else {
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if !isWordRune(r) {
 				g := gapSoft
@@ -78,109 +90,202 @@ func tokenize(text string, toks []token) []token {
 				i += size
 				continue
 			}
+			toks, i = slowToken(text, toks, i, gap, tab, tab2)
+			gap = gapNone
+			continue
 		}
-		// A token starts at i. It is built in place at the end of toks.
-		toks = append(toks, token{start: int32(i), gap: gap, lex: -1, lex2: -1})
-		t := &toks[len(toks)-1]
-		if i > 0 {
-			switch text[i-1] {
+		// Read the word eight bytes at a time while they are ASCII letters
+		// and digits, gathering its kinds of letters, its hash and its
+		// first eight bytes folded to lower case.
+		start := i
+		h, first := uint64(hashSeed), uint64(0)
+		var alphas, digits, lowers, uppers uint64
+		nup := 0 // upper-case letters, counted up to two per chunk
+		for {
+			var x uint64
+			if i+8 <= n {
+				b := text[i : i+8]
+				x = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+					uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+			} else {
+				x = load8(text, i)
+			}
+			alpha, digit, upper := classify8(x)
+			k := wordLen8(alpha | digit)
+			pm := prefix8(k)
+			a, u := alpha&pm, upper&pm
+			alphas |= a
+			digits |= digit & pm
+			lowers |= a &^ u
+			if i == start {
+				first = (x | case8) & pm
+				uppers = u
+			}
+			if u != 0 {
+				nup++
+				if u&(u-1) != 0 {
+					nup++
+				}
+			}
+			if k > 0 {
+				h = hashChunk(h, (x|case8)&pm)
+			}
+			i += k
+			if k < 8 || i >= n {
+				break
+			}
+		}
+		e := i
+		if e < n && (text[e] >= utf8.RuneSelf || text[e] == '\'') {
+			// An apostrophe or another script: read it again, slowly.
+			toks, i = slowToken(text, toks, start, gap, tab, tab2)
+			gap = gapNone
+			continue
+		}
+		h = hashFinish(h, e-start)
+		var flags tokFlags
+		if alphas != 0 {
+			flags |= tLetter
+		}
+		if digits != 0 {
+			flags |= tDigit
+		}
+		if uppers&0x80 != 0 {
+			flags |= tUpper
+		}
+		if lowers == 0 && nup >= 2 {
+			flags |= tAllCaps // two or more letters, all upper case
+		}
+		if start > 0 {
+			switch text[start-1] {
 			case '#':
-				t.flags |= tHashtag
+				flags |= tHashtag
 			case '@':
-				t.flags |= tMention
+				flags |= tMention
 			}
 		}
-		letters, uppers := 0, 0
-		h := uint64(fnvOffset)
-		if c := text[i]; c < utf8.RuneSelf && asciiClass[c]&cUpper != 0 {
-			t.flags |= tUpper
+		if len(toks) == cap(toks) {
+			toks = append(toks, token{})[:len(toks)]
 		}
-		first := true
-		for i < n {
-			// Fast path: a run of ASCII letters and digits, the bulk of
-			// any text, with the class bits summed rather than branched on.
-			var acc uint8
-			k := i
-			for k < n {
-				c := text[k]
-				cl := wordClass[c]
-				if cl == 0 {
-					break
-				}
-				acc |= cl
-				letters += int(cl & cLetter)
-				uppers += int(cl >> 2 & 1)
-				h = (h ^ uint64(c|(cl&cUpper)<<3)) * fnvPrime
-				k++
+		toks = toks[:len(toks)+1]
+		t := &toks[len(toks)-1]
+		t.start, t.end, t.flags, t.gap, t.hash = int32(start), int32(e), flags, gap, h
+		t.lex, t.lex2 = -1, -1
+		if tab != nil {
+			t.lex = tab.findASCII(h, first, text[start:e])
+			if tab2 != nil {
+				t.lex2 = tab2.findASCII(h, first, text[start:e])
 			}
-			if k > i {
-				if acc&cLetter != 0 {
-					t.flags |= tLetter
-				}
-				if acc&cDigit != 0 {
-					t.flags |= tDigit
-				}
-				first = false
-				i = k
-				if i >= n {
-					break
-				}
-			}
-			c := text[i]
-			if c < utf8.RuneSelf {
-				// An apostrophe between letters stays inside the word.
-				if c == '\'' && i+1 < n && i > int(t.start) && isASCIILetter(text[i+1]) {
-					h = (h ^ uint64(c)) * fnvPrime
-					i++
-					continue
-				}
-				break
-			}
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if r == '\u2019' && i > int(t.start) && i+size < n && isASCIILetter(text[i+size]) {
-				i += size // curly apostrophe inside a word
-				continue
-			}
-			if !isWordRune(r) {
-				break
-			}
-			t.flags |= tNonASCII
-			if isHan(r) {
-				// Each run of Han script is its own token: it has no
-				// spaces, so words cannot be told apart here.
-				if !first && t.flags&tHan == 0 {
-					break
-				}
-				t.flags |= tHan
-			} else if t.flags&tHan != 0 {
-				break
-			}
-			if unicode.IsLetter(r) {
-				t.flags |= tLetter
-				letters++
-				if unicode.IsUpper(r) || unicode.IsTitle(r) {
-					uppers++
-					if i == int(t.start) {
-						t.flags |= tUpper
-					}
-				}
-			} else if unicode.IsDigit(r) {
-				t.flags |= tDigit
-			}
-			first = false
-			i += size
-		}
-		t.end = int32(i)
-		t.hash = h
-		if letters >= 2 && uppers == letters {
-			t.flags |= tAllCaps
-		}
-		if e := int(t.end); e-int(t.start) > 2 && (text[e-2] == '\'' && text[e-1] == 's' || text[e-1] == 's' && e-int(t.start) > 4 && text[e-4:e-1] == "\u2019") {
-			t.flags |= tPossessive
 		}
 		gap = gapNone
 	}
 	return toks
+}
+
+// slowToken reads the token at i byte by byte: a word of eight bytes or
+// more, with an apostrophe, or with letters of other scripts. It appends the
+// token (looked up when it is plain ASCII) and returns the index after it.
+func slowToken(text string, toks []token, i int, gap gapKind, tab, tab2 *wordTable) ([]token, int) {
+	n := len(text)
+	start := i
+	var flags tokFlags
+	if i > 0 {
+		switch text[i-1] {
+		case '#':
+			flags |= tHashtag
+		case '@':
+			flags |= tMention
+		}
+	}
+	if c := text[i]; c < utf8.RuneSelf && asciiClass[c]&cUpper != 0 {
+		flags |= tUpper
+	}
+	letters, uppers := 0, 0
+	for i < n {
+		// A run of ASCII letters and digits, with the class bits summed
+		// rather than branched on.
+		var acc uint8
+		k := i
+		for k < n {
+			cl := wordClass[text[k]]
+			if cl == 0 {
+				break
+			}
+			acc |= cl
+			letters += int(cl & cLetter)
+			uppers += int(cl >> 2 & 1) // cUpper
+			k++
+		}
+		if k > i {
+			flags |= tokFlags(acc & cWord) // tLetter, tDigit
+			i = k
+			if i >= n {
+				break
+			}
+		}
+		c := text[i]
+		if c < utf8.RuneSelf {
+			// An apostrophe between letters stays inside the word.
+			if c == '\'' && i > start && i+1 < n && isASCIILetter(text[i+1]) {
+				flags |= tFold
+				i++
+				continue
+			}
+			break
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == '\u2019' && i > start && i+size < n && isASCIILetter(text[i+size]) {
+			flags |= tFold // curly apostrophe inside a word
+			i += size
+			continue
+		}
+		if !isWordRune(r) {
+			break
+		}
+		flags |= tNonASCII
+		if isHan(r) {
+			// Each run of Han script is its own token: it has no
+			// spaces, so words cannot be told apart here.
+			if i > start && flags&tHan == 0 {
+				break
+			}
+			flags |= tHan
+		} else if flags&tHan != 0 {
+			break
+		}
+		if unicode.IsLetter(r) {
+			flags |= tLetter
+			letters++
+			if unicode.IsUpper(r) || unicode.IsTitle(r) {
+				uppers++
+				if i == start {
+					flags |= tUpper
+				}
+			}
+		} else if unicode.IsDigit(r) {
+			flags |= tDigit
+		}
+		i += size
+	}
+	if letters >= 2 && uppers == letters {
+		flags |= tAllCaps
+	}
+	if e := i; e-start > 2 && (text[e-2] == '\'' && text[e-1] == 's' || text[e-1] == 's' && e-start > 4 && text[e-4:e-1] == "\u2019") {
+		flags |= tPossessive
+	}
+	t := token{start: int32(start), end: int32(i), flags: flags, gap: gap, lex: -1, lex2: -1}
+	if flags&(tNonASCII|tFold) == 0 {
+		w := text[start:i]
+		t.hash = hashWord(w)
+		if tab != nil {
+			first := keyWord(w)
+			t.lex = tab.findASCII(t.hash, first, w)
+			if tab2 != nil {
+				t.lex2 = tab2.findASCII(t.hash, first, w)
+			}
+		}
+	}
+	return append(toks, t), i
 }
 
 func maxGap(a, b gapKind) gapKind {
@@ -193,23 +298,10 @@ func maxGap(a, b gapKind) gapKind {
 const (
 	cLetter = 1 << iota
 	cDigit
-	cUpper // 4: shifted left by 3 it is the 0x20 that lower-cases an ASCII letter
-	cWord  = cLetter | cDigit
+	cUpper
+	cLower
+	cWord = cLetter | cDigit
 )
-
-// FNV-1a, over the lower-cased bytes of a word.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnvHash(b []byte) uint64 {
-	h := uint64(fnvOffset)
-	for _, c := range b {
-		h = (h ^ uint64(c)) * fnvPrime
-	}
-	return h
-}
 
 // wordClass is asciiClass over all 256 byte values: 0 for anything that is
 // not an ASCII letter or digit (bytes of multi-byte runes included).
@@ -224,7 +316,7 @@ var asciiClass, asciiGap = func() (cls, gap [128]uint8) {
 	for c := 0; c < 128; c++ {
 		switch {
 		case c >= 'a' && c <= 'z':
-			cls[c] = cLetter
+			cls[c] = cLetter | cLower
 		case c >= 'A' && c <= 'Z':
 			cls[c] = cLetter | cUpper
 		case c >= '0' && c <= '9':
