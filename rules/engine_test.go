@@ -316,3 +316,46 @@ func TestCJKPhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestResultCompactJSON expands the compact answer the way the extension
+// does and checks it gives back every finding of the full one, over the
+// evaluation corpus (stories, custom messages, shared and own fixes).
+func TestResultCompactJSON(t *testing.T) {
+	e := mustEngine(t, "")
+	texts := append(longestCorpusPosts(t, 60), post, densePost, "My patient \"John Smith\" <b>, MRN 44120931 & call 555-201-7788\u2028 \t\x01 😭")
+	for _, text := range texts {
+		res := e.Scan(text)
+		var c struct {
+			Findings []map[string]any
+			Texts    map[string]map[string]any
+			Summary  Summary
+		}
+		data := AppendResultCompactJSON(nil, res)
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatalf("Unmarshal: %v\n%s", err, data)
+		}
+		for _, f := range c.Findings {
+			tx := c.Texts[f["rule"].(string)]
+			if tx == nil {
+				t.Fatalf("no texts for %v in %s", f["rule"], data)
+			}
+			for k, v := range tx {
+				if _, ok := f[k]; !ok {
+					f[k] = v
+				}
+			}
+		}
+		full, _ := json.Marshal(c.Findings)
+		var back Result
+		if err := json.Unmarshal(full, &back.Findings); err != nil {
+			t.Fatal(err)
+		}
+		back.Summary = c.Summary
+		if diff := cmp.Diff(res, back); diff != "" {
+			t.Fatalf("compact answer for %.60q expands differently (-scan +compact):\n%s", text, diff)
+		}
+		if n, m := len(data), len(AppendResultJSON(nil, res)); len(res.Findings) > 20 && n*2 > m {
+			t.Errorf("compact answer is %d bytes, the full one %d", n, m)
+		}
+	}
+}

@@ -135,6 +135,19 @@ func scan(ptr, n int32) int32 {
 	return ok(rules.AppendResultJSON(output[:0], res))
 }
 
+// discreet_scan_compact is discreet_scan with the answer in the compact
+// form (ABI.md): each rule's texts once, not once per finding.
+//
+//go:wasmexport discreet_scan_compact
+func scanCompact(ptr, n int32) int32 {
+	data := input(ptr, n)
+	if data == nil {
+		return fail("scan: the text buffer is not one from discreet_alloc")
+	}
+	res := engine.Scan(string(data))
+	return ok(rules.AppendResultCompactJSON(output[:0], res))
+}
+
 // discreet_rules returns the catalogue of the configured rules as JSON.
 //
 //go:wasmexport discreet_rules

@@ -42,7 +42,11 @@ export class ScannerError extends Error {
  *   why: string, citation: string, enabled: boolean}} RuleInfo
  * @typedef {{policy: PolicyInfo, rules: RuleInfo[]}} Catalog
  * @typedef {{configure(policy?: string | object | null): PolicyInfo, scan(text: string): ScanResult,
- *   rules(): Catalog, close(): void, readonly broken: boolean}} Scanner
+ *   rules(): Catalog, close(): void, readonly broken: boolean,
+ *   scanFull(text: string): ScanResult, scanCallOnly(data: Uint8Array): number}} Scanner
+ *   (scanFull answers from discreet_scan, the full form, for tests;
+ *   scanCallOnly is for the benchmark page: the module's export alone on
+ *   UTF-8 bytes, the answer left unread; it returns the answer's length.)
  */
 
 /**
@@ -135,14 +139,50 @@ export async function loadScanner(source, opts = {}) {
     },
     scan(text) {
       if (typeof text !== 'string') throw new ScannerError('scan: the text must be a string');
-      return callWith('discreet_scan', encoder.encode(text));
+      if (!x.discreet_scan_compact) return callWith('discreet_scan', encoder.encode(text));
+      return expand(callWith('discreet_scan_compact', encoder.encode(text)));
     },
     rules() {
       return guard(() => answer(x.discreet_rules()));
     },
+    scanFull(text) {
+      return callWith('discreet_scan', encoder.encode(text));
+    },
+    scanCallOnly(data) {
+      return guard(() => {
+        const p = x.discreet_alloc(data.length);
+        try {
+          new Uint8Array(memory.buffer, p, data.length).set(data);
+          return (x.discreet_scan_compact ?? x.discreet_scan)(p, data.length);
+        } finally {
+          x.discreet_free(p);
+        }
+      });
+    },
     close() { closed = true; },
     get broken() { return broken || closed; },
   };
+}
+
+/**
+ * Expands the compact answer of discreet_scan_compact (../../wasm/ABI.md):
+ * each finding gets its rule's category, message, citation and fixes, the
+ * same strings shared rather than parsed once per finding.
+ * @param {any} r
+ * @returns {ScanResult}
+ */
+export function expand(r) {
+  const texts = r.texts ?? {};
+  for (const f of r.findings) {
+    const t = texts[f.rule];
+    if (!t) throw new ScannerError(`the scanner's answer has no texts for ${f.rule}`);
+    f.category = t.category;
+    f.message ??= t.message;
+    f.citation = t.citation;
+    f.fixes = t.fixes;
+  }
+  delete r.texts;
+  return r;
 }
 
 /** @param {unknown} e */

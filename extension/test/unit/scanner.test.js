@@ -46,6 +46,25 @@ test('the sample post gives name, MRN, room and phone findings', async () => {
   assert.equal(r.summary.risk, 'block');
 });
 
+test('the compact answer expands to exactly the full one', async () => {
+  // The same module instance answers through both exports; the client uses
+  // the compact one. Stories and custom messages differ per finding.
+  const s = await loadScanner(bytes);
+  s.configure(TERMS);
+  const posts = [
+    'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788. '.repeat(12),
+    'A 45yo M teacher from Springfield came into the ED tonight with HIV, zebra crossing 🚸 555-201-7788',
+    '',
+  ];
+  const { instance } = await WebAssembly.instantiate(bytes, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }) });
+  assert.ok('discreet_scan_compact' in instance.exports);
+  for (const text of posts) {
+    const full = s.scanFull(text);
+    const compact = s.scan(text);
+    assert.deepEqual(compact, full);
+  }
+});
+
 test('a bad policy is a clear error and the previous policy stays', async () => {
   const s = await loadScanner(bytes);
   s.configure(TERMS);
