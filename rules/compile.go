@@ -112,8 +112,13 @@ type startRef struct {
 }
 
 // pairID indexes a pattern by its second word: most phrases start with a
-// common word ("my", "the") and are ruled out by the next one.
-type pairID struct{ w2, p int32 }
+// common word ("my", "the") and are ruled out by the next one. It carries
+// the pattern's rule and first-word marks, so a try reads the pattern only
+// once both words fit.
+type pairID struct {
+	w2, p, rule      int32
+	hashtag, mention bool
+}
 
 func newLexicon(sizeHint int) *lexicon {
 	l := &lexicon{}
@@ -130,7 +135,7 @@ func newLexicon(sizeHint int) *lexicon {
 
 func (l *lexicon) intern(w string) int32 {
 	h := hashWord(w)
-	if id := l.table.find(h, []byte(w)); id >= 0 {
+	if id, _ := l.table.find(h, []byte(w)); id >= 0 {
 		return id
 	}
 	id := int32(len(l.classes))
@@ -184,7 +189,7 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 		for _, w := range first.words {
 			if !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention {
 				for _, w2 := range second.words {
-					m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2, id})
+					m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention})
 				}
 				continue
 			}
@@ -210,9 +215,10 @@ type wordTable struct {
 }
 
 type wordSlot struct {
-	word uint64 // keyWord of the key
-	tag  uint32 // slotTag of the key's hash and length
-	id   int32  // -1 when empty
+	word uint64   // keyWord of the key
+	tag  uint32   // slotTag of the key's hash and length
+	id   int32    // -1 when empty
+	cls  classSet // the entry's classes, copied in by matcher.finish
 }
 
 // slotTag is the high half of the hash with its top bit replaced by
@@ -262,19 +268,20 @@ func (t *wordTable) place(h uint64, s wordSlot) {
 	t.slots[k] = s
 }
 
-// find returns the entry of the lower-case word w with hash h, or -1.
-func (t *wordTable) find(h uint64, w []byte) int32 {
+// find returns the entry of the lower-case word w with hash h and its
+// classes, or -1.
+func (t *wordTable) find(h uint64, w []byte) (int32, classSet) {
 	if len(t.slots) == 0 {
-		return -1
+		return -1, 0
 	}
 	tag := slotTag(h, len(w))
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
 		if s.id < 0 {
-			return -1
+			return -1, 0
 		}
 		if s.tag == tag && t.keys[s.id] == string(w) {
-			return s.id
+			return s.id, s.cls
 		}
 	}
 }
@@ -282,24 +289,24 @@ func (t *wordTable) find(h uint64, w []byte) int32 {
 // findASCII is find for a word of ASCII letters and digits as it appears
 // in the text, with its hash h and keyWord first: letters compare
 // case-insensitively against the lower-case key.
-func (t *wordTable) findASCII(h, first uint64, w string) int32 {
+func (t *wordTable) findASCII(h, first uint64, w string) (int32, classSet) {
 	if len(t.slots) == 0 {
-		return -1
+		return -1, 0
 	}
 	tag := slotTag(h, len(w))
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
 		if s.id < 0 {
-			return -1
+			return -1, 0
 		}
 		if s.tag == tag && s.word == first {
 			// The first eight bytes are equal and so, for a short word,
 			// is everything: a zero byte ends both.
 			if len(w) <= 8 {
-				return s.id
+				return s.id, s.cls
 			}
 			if key := t.keys[s.id]; len(key) == len(w) && equalLowerASCII(key[8:], w[8:]) {
-				return s.id
+				return s.id, s.cls
 			}
 		}
 	}
@@ -350,7 +357,7 @@ func (m *matcher) addWords(name string, rule int32, kind patKind) {
 	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
 	w := elems[0].words[0]
 	if len(elems) > 1 {
-		m.lex.pairs[w] = append(m.lex.pairs[w], pairID{elems[1].words[0], id})
+		m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: elems[1].words[0], p: id, rule: rule})
 	} else {
 		m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
 	}
@@ -371,6 +378,13 @@ func (m *matcher) ref(id int32) startRef {
 // finish sorts what the scan searches: each element's words and each
 // word's pairs.
 func (m *matcher) finish() {
+	// A word's classes travel in its table slot, so the scan has them with
+	// the look-up.
+	for i := range m.lex.table.slots {
+		if s := &m.lex.table.slots[i]; s.id >= 0 {
+			s.cls = m.lex.classes[s.id]
+		}
+	}
 	for i := range m.patterns {
 		for j := range m.patterns[i].elems {
 			if w := m.patterns[i].elems[j].words; len(w) > 1 {

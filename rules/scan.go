@@ -111,10 +111,10 @@ func (e *Engine) tokenize(text string, st *scanState) {
 		for try := 0; try < 2; try++ {
 			h := hashWord(low)
 			if t.lex < 0 {
-				t.lex = tab.find(h, low)
+				t.lex, t.cls = tab.find(h, low)
 			}
 			if tab2 != nil && t.lex2 < 0 {
-				t.lex2 = tab2.find(h, low)
+				t.lex2, _ = tab2.find(h, low)
 			}
 			if t.flags&tPossessive == 0 {
 				break
@@ -188,7 +188,11 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 						continue
 					}
 				}
-				e.matchPattern(text, st, &m.patterns[ref.p], i, over)
+				skip := 1
+				if ref.second != nil {
+					skip = 2 // the second element fits already
+				}
+				e.matchPattern(text, st, &m.patterns[ref.p], i, skip, over)
 			}
 			if ps := lex.pairs[id]; len(ps) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
 				next := st.toks[i+1].lex
@@ -198,7 +202,12 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				if next >= 0 && lex.pairMask[id]&(1<<uint(next&63)) != 0 {
 					k := searchPairs(ps, next)
 					for ; k < len(ps) && ps[k].w2 == next; k++ {
-						e.tryPattern(text, st, m, ps[k].p, i, over)
+						pp := &ps[k]
+						if !e.enabled[pp.rule] || pp.hashtag && t.flags&tHashtag == 0 || pp.mention && t.flags&tMention == 0 {
+							continue
+						}
+						// Both words fit: match from the third element.
+						e.matchPattern(text, st, &m.patterns[pp.p], i, 2, over)
 					}
 				}
 			}
@@ -209,7 +218,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 			}
 		}
 		if over && t.lex >= 0 {
-			if cls := e.b.m.lex.classes[t.lex]; cls != 0 {
+			if cls := t.cls; cls != 0 {
 				for b := 0; b < 64; b++ {
 					if cls&(1<<uint(b)) != 0 {
 						for _, p := range m.classStarts[b] {
@@ -232,6 +241,7 @@ func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i i
 	}
 	// Most tries fail on the second word: check a required word or class
 	// there before the general matcher.
+	skip := 1
 	if len(cp.elems) > 1 {
 		if ce := &cp.elems[1]; !ce.optional && (ce.kind == peWord || ce.kind == peClass) {
 			if i+1 >= len(st.toks) {
@@ -240,15 +250,16 @@ func (e *Engine) tryPattern(text string, st *scanState, m *matcher, p int32, i i
 			if t := &st.toks[i+1]; t.gap > gapJoin || !e.elemMatch(ce, t, over) {
 				return
 			}
+			skip = 2
 		}
 	}
-	e.matchPattern(text, st, cp, i, over)
+	e.matchPattern(text, st, cp, i, skip, over)
 }
 
-// matchPattern matches cp from token i, whose first word fits, and records
-// a hit or an unless.
-func (e *Engine) matchPattern(text string, st *scanState, cp *cpattern, i int, over bool) {
-	end := e.matchFrom(text, st.toks, cp.elems[1:], i+1, over)
+// matchPattern matches cp from token i, where its first skip elements are
+// known to fit already, and records a hit or an unless.
+func (e *Engine) matchPattern(text string, st *scanState, cp *cpattern, i, skip int, over bool) {
+	end := e.matchFrom(text, st.toks, cp.elems[skip:], i+skip, over)
 	if end < 0 {
 		return
 	}
@@ -311,9 +322,9 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 		if id >= 0 && hasWord(ce.words, id) {
 			return true
 		}
-		return ce.classes != 0 && t.lex >= 0 && e.b.m.lex.classes[t.lex]&ce.classes != 0
+		return t.cls&ce.classes != 0
 	case peClass:
-		return t.lex >= 0 && e.b.m.lex.classes[t.lex]&ce.classes != 0
+		return t.cls&ce.classes != 0
 	case peAny:
 		return t.flags&tLetter != 0
 	case peNum:

@@ -20,7 +20,7 @@ func (e *Engine) classOf(toks []token, i int) classSet {
 	if i < 0 || i >= len(toks) || toks[i].lex < 0 {
 		return 0
 	}
-	return e.b.m.lex.classes[toks[i].lex]
+	return toks[i].cls
 }
 
 func (e *Engine) rule(shape string) int32 {
@@ -53,7 +53,6 @@ func tokenAt(toks []token, off int) int {
 func (e *Engine) detectShapes(text string, st *scanState) {
 	toks := st.toks
 	cls := &e.b.cls
-	lexc := e.b.m.lex.classes
 	classOf := func(i int) classSet { return e.classOf(toks, i) }
 	// cue reports whether one of the n tokens before i is one of words.
 	cue := func(i, n int, words ...string) bool {
@@ -72,7 +71,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 	cueClasses := cls.month | cls.streetSuffix | cls.ageWord
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
-		if t.flags&tDigit == 0 && (t.lex < 0 || lexc[t.lex]&cueClasses == 0) {
+		if t.flags&tDigit == 0 && (t.lex < 0 || t.cls&cueClasses == 0) {
 			continue
 		}
 		w := text[t.start:t.end]
@@ -159,13 +158,13 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 				// "Dad (91)": an age in brackets after a person or relation.
 				if a := atoi(w); run.n == 1 && a > 0 && a < 120 && i > 0 && t.start > 0 && text[t.start-1] == '(' &&
-					run.end < len(text) && text[run.end] == ')' && toks[i-1].lex >= 0 && lexc[toks[i-1].lex]&(cls.sexWord|cls.relation) != 0 {
+					run.end < len(text) && text[run.end] == ')' && toks[i-1].lex >= 0 && toks[i-1].cls&(cls.sexWord|cls.relation) != 0 {
 					e.addAge(st, toks, i, i+1, a, false, false, rAge, rAge90, rSex)
 					continue
 				}
 				// "German girl, 22": an age after a person word and a comma.
 				if a := atoi(w); run.n == 1 && a > 0 && a < 120 && i > 0 && toks[i].gap == gapSoft && text[toks[i-1].end] == ',' &&
-					toks[i-1].lex >= 0 && lexc[toks[i-1].lex]&cls.sexWord != 0 {
+					toks[i-1].lex >= 0 && toks[i-1].cls&cls.sexWord != 0 {
 					e.addAge(st, toks, i, i+1, a, true, false, rAge, rAge90, rSex)
 					continue
 				}
@@ -248,14 +247,14 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 			}
 		}
-		if rStreet >= 0 && t.lex >= 0 && lexc[t.lex]&cls.streetSuffix != 0 && t.flags&tUpper != 0 && i > 0 {
+		if rStreet >= 0 && t.lex >= 0 && t.cls&cls.streetSuffix != 0 && t.flags&tUpper != 0 && i > 0 {
 			if s0 := e.streetBefore(text, toks, i); s0 >= 0 {
 				end := i + 1
 				st.add(rStreet, toks, s0, end, int(toks[s0].start), int(toks[i].end))
 				continue
 			}
 		}
-		if t.lex >= 0 && lexc[t.lex]&cls.month != 0 && rDate >= 0 && e.monthOK(text, toks, i) {
+		if t.lex >= 0 && t.cls&cls.month != 0 && rDate >= 0 && e.monthOK(text, toks, i) {
 			// "March 3", "March 3rd, 2024", "March 2024".
 			if k := i + 1; k < len(toks) && toks[k].gap <= gapSoft {
 				kw := text[toks[k].start:toks[k].end]
@@ -278,7 +277,7 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 			}
 		}
-		if t.flags&tDigit == 0 && lexc[t.lex]&cls.ageWord != 0 && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
+		if t.flags&tDigit == 0 && t.cls&cls.ageWord != 0 && i+1 < len(toks) && toks[i+1].gap <= gapSoft {
 			nw := text[toks[i+1].start:toks[i+1].end]
 			if n := atoi(nw); n > 0 && n < 130 && len(nw) <= 3 {
 				e.addAge(st, toks, i, i+2, n, false, false, rAge, rAge90, rSex)
@@ -398,7 +397,6 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		return
 	}
 	toks := st.toks
-	lexc := e.b.m.lex.classes
 	cls := &e.b.cls
 	excl := cls.first | cls.firstCommon | cls.surnameCommon | cls.month | cls.weekday | cls.title | cls.clinician |
 		cls.patientNoun | cls.relation | cls.unitNoun | cls.nameStop | cls.notPlace | cls.state | cls.stateAbbr | cls.streetSuffix
@@ -410,7 +408,7 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		if t.flags&tUpper == 0 || t.flags&(tDigit|tHan) != 0 || t.end-t.start < 3 || t.flags&(tHashtag|tMention) != 0 {
 			return false
 		}
-		return t.lex < 0 || lexc[t.lex]&excl == 0
+		return t.lex < 0 || t.cls&excl == 0
 	}
 	for i := 1; i < len(toks); i++ {
 		if !candidate(i) || toks[i].gap > gapSpace {
@@ -503,7 +501,7 @@ func (e *Engine) addAge(st *scanState, toks []token, t0, t1, age int, casey, sex
 		// stroke patient" is one.
 		casey = false
 		for k := t1; k < len(toks) && k < t1+3; k++ {
-			if toks[k].lex >= 0 && e.b.m.lex.classes[toks[k].lex]&e.b.cls.patientNoun != 0 {
+			if toks[k].lex >= 0 && toks[k].cls&e.b.cls.patientNoun != 0 {
 				casey = true
 			}
 		}
@@ -800,11 +798,10 @@ func (e *Engine) streetBefore(text string, toks []token, i int) int {
 	if i+1 < len(toks) && toks[i+1].gap <= gapJoin && toks[i+1].flags&tUpper != 0 {
 		return -1 // "St. Mary's", "Way Forward"
 	}
-	lexc := e.b.m.lex.classes
 	k := i - 1
 	for ; k >= 0 && k >= i-3; k-- {
 		t := &toks[k]
-		if toks[k+1].gap > gapSpace || t.flags&tUpper == 0 && !isOrdinal(text[t.start:t.end]) || t.lex >= 0 && lexc[t.lex]&e.b.cls.nameStop != 0 {
+		if toks[k+1].gap > gapSpace || t.flags&tUpper == 0 && !isOrdinal(text[t.start:t.end]) || t.lex >= 0 && t.cls&e.b.cls.nameStop != 0 {
 			break
 		}
 	}
@@ -831,14 +828,13 @@ func isOrdinal(w string) bool {
 // streetAddress matches "1428 Elm Street", "12 N. Main St": a number, one to
 // four capitalised words, and a street suffix. It returns the end token.
 func (e *Engine) streetAddress(text string, toks []token, i int) int {
-	lexc := e.b.m.lex.classes
 	k := i + 1
 	for words := 0; k < len(toks) && words <= 4; k++ {
 		t := &toks[k]
 		if t.gap > gapJoin || t.flags&tUpper == 0 {
 			return i
 		}
-		if words > 0 && t.lex >= 0 && lexc[t.lex]&e.b.cls.streetSuffix != 0 {
+		if words > 0 && t.lex >= 0 && t.cls&e.b.cls.streetSuffix != 0 {
 			return k + 1
 		}
 		words++
@@ -1055,12 +1051,11 @@ func isAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // placeContext decides whether a place-name match stands as a place: a
 // capitalised name, or one after "in", "from", "near"..., or before a state.
 func (e *Engine) placeContext(text string, toks []token, h *hit) bool {
-	lexc := e.b.m.lex.classes
 	cls := &e.b.cls
 	t0, t1 := int(h.t0), int(h.t1)
 	capital := toks[t0].flags&tUpper != 0
-	locative := t0 > 0 && toks[t0].gap <= gapSpace && toks[t0-1].lex >= 0 && lexc[toks[t0-1].lex]&cls.locative != 0
-	state := t1 < len(toks) && toks[t1].gap == gapSoft && toks[t1].lex >= 0 && lexc[toks[t1].lex]&(cls.state|cls.stateAbbr) != 0 &&
+	locative := t0 > 0 && toks[t0].gap <= gapSpace && toks[t0-1].lex >= 0 && toks[t0-1].cls&cls.locative != 0
+	state := t1 < len(toks) && toks[t1].gap == gapSoft && toks[t1].lex >= 0 && toks[t1].cls&(cls.state|cls.stateAbbr) != 0 &&
 		(toks[t1].flags&tUpper != 0)
 	if h.kind == patPlace {
 		return capital || locative

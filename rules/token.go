@@ -12,10 +12,11 @@ import (
 type token struct {
 	start, end int32 // byte span in the text
 	flags      tokFlags
-	gap        gapKind // what separates this token from the previous one
-	lex        int32   // entry in the packs' lexicon, or -1
-	lex2       int32   // entry in the policy's own lexicon, or -1
-	hash       uint64  // FNV-1a of the lower-cased word (ASCII words only)
+	gap        gapKind  // what separates this token from the previous one
+	lex        int32    // entry in the packs' lexicon, or -1
+	lex2       int32    // entry in the policy's own lexicon, or -1
+	hash       uint64   // hashWord of the word (plain ASCII words only)
+	cls        classSet // the classes of lex (0 when lex is -1)
 }
 
 type tokFlags uint16
@@ -170,11 +171,11 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		toks = toks[:len(toks)+1]
 		t := &toks[len(toks)-1]
 		t.start, t.end, t.flags, t.gap, t.hash = int32(start), int32(e), flags, gap, h
-		t.lex, t.lex2 = -1, -1
+		t.lex, t.lex2, t.cls = -1, -1, 0
 		if tab != nil {
-			t.lex = tab.findASCII(h, first, text[start:e])
+			t.lex, t.cls = tab.findASCII(h, first, text[start:e])
 			if tab2 != nil {
-				t.lex2 = tab2.findASCII(h, first, text[start:e])
+				t.lex2, _ = tab2.findASCII(h, first, text[start:e])
 			}
 		}
 		gap = gapNone
@@ -279,9 +280,9 @@ func slowToken(text string, toks []token, i int, gap gapKind, tab, tab2 *wordTab
 		t.hash = hashWord(w)
 		if tab != nil {
 			first := keyWord(w)
-			t.lex = tab.findASCII(t.hash, first, w)
+			t.lex, t.cls = tab.findASCII(t.hash, first, w)
 			if tab2 != nil {
-				t.lex2 = tab2.findASCII(t.hash, first, w)
+				t.lex2, _ = tab2.findASCII(t.hash, first, w)
 			}
 		}
 	}
