@@ -36,7 +36,7 @@ type scanState struct {
 	silenced []bool  // per rule: an "unless" phrase matched
 	silent   []int32 // the rules set in silenced, to clear them
 	drafts   []draft
-	pos      []pos
+	adj      []utf16Adjust
 	u16      []int32
 	story    hit    // the hit the story finding is anchored on
 	storyMsg string // and its message
@@ -600,7 +600,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	}
 	out = kept2
 	st.drafts = out[:0]
-	st.pos, st.u16 = setUTF16(text, out, st.pos[:0], st.u16[:0])
+	st.adj, st.u16 = setUTF16(text, out, st.adj, st.u16)
 
 	res := Result{Findings: make([]Finding, len(out))}
 	max := 0
@@ -781,61 +781,62 @@ func (s byKey) Less(i, j int) bool { return s[i].key < s[j].key }
 func (s byKey) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
 
 // setUTF16 returns the UTF-16 offsets of the drafts' spans in u16 (start
-// and end of draft i at 2i and 2i+1), from one pass over the text. Invalid
-// UTF-8 bytes count as one unit each, as U+FFFD does in a JavaScript string
-// decoded from them. Up to the first non-ASCII byte the offsets are equal.
-func setUTF16(text string, fs []draft, ps []pos, u16 []int32) ([]pos, []int32) {
+// and end of draft i at 2i and 2i+1). One pass over the text, eight ASCII
+// bytes at a time, notes after each non-ASCII rune how many more bytes than
+// code units the text has so far; an offset then converts with a binary
+// search over those notes (usually none or a few). Invalid UTF-8 bytes
+// count as one unit each, as U+FFFD does in a JavaScript string decoded
+// from them.
+func setUTF16(text string, fs []draft, adj []utf16Adjust, u16 []int32) ([]utf16Adjust, []int32) {
 	u16 = slices.Grow(u16[:0], 2*len(fs))[:2*len(fs)]
-	ascii := 0
-	for ascii < len(text) && text[ascii] < utf8.RuneSelf {
-		ascii++
+	adj = adj[:0]
+	last := 0
+	for i := range fs {
+		last = max(last, int(fs[i].end))
+	}
+	var delta int32
+	for b := 0; b < last && b < len(text); {
+		if b+8 <= len(text) && load8(text, b)&hi8 == 0 {
+			b += 8
+			continue
+		}
+		if text[b] < utf8.RuneSelf {
+			b++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[b:])
+		b += size
+		units := 1
+		if r >= 0x10000 {
+			units = 2
+		}
+		if size != units {
+			delta += int32(size - units)
+			adj = append(adj, utf16Adjust{end: int32(b), delta: delta})
+		}
+	}
+	conv := func(off int32) int32 {
+		lo, hi := 0, len(adj) // the first note after off
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if adj[m].end <= off {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo == 0 {
+			return off
+		}
+		return off - adj[lo-1].delta
 	}
 	for i := range fs {
-		for k, off := range [2]int32{fs[i].start, fs[i].end} {
-			if int(off) <= ascii {
-				u16[2*i+k] = off
-			} else {
-				ps = append(ps, pos{off, int32(2*i + k)})
-			}
-		}
+		u16[2*i] = conv(fs[i].start)
+		u16[2*i+1] = conv(fs[i].end)
 	}
-	if len(ps) == 0 {
-		return ps, u16
-	}
-	sort.Sort(byOffset(ps))
-	u, b := ascii, ascii
-	for _, p := range ps {
-		for b < int(p.off) && b < len(text) {
-			// Eight ASCII bytes at a time: each is one code unit.
-			if b+8 <= int(p.off) && load8(text, b)&hi8 == 0 {
-				b += 8
-				u += 8
-				continue
-			}
-			c := text[b]
-			if c < utf8.RuneSelf {
-				b++
-				u++
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(text[b:])
-			b += size
-			if r >= 0x10000 {
-				u += 2
-			} else {
-				u++
-			}
-		}
-		u16[p.slot] = int32(u)
-	}
-	return ps, u16
+	return adj, u16
 }
 
-// pos is an offset to convert and the index in u16 to store it at.
-type pos struct{ off, slot int32 }
-
-type byOffset []pos
-
-func (s byOffset) Len() int           { return len(s) }
-func (s byOffset) Less(i, j int) bool { return s[i].off < s[j].off }
-func (s byOffset) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+// utf16Adjust says that from byte end on, the text has delta more UTF-8
+// bytes than UTF-16 code units.
+type utf16Adjust struct{ end, delta int32 }

@@ -192,3 +192,35 @@ func checkTokenizeRef(t *testing.T, text string) {
 		t.Fatalf("tokenize(%q) differs from the reference (-want +got):\n%s", text, diff)
 	}
 }
+
+// TestSetUTF16 checks the offset conversion against counting code units of
+// each prefix, on texts with emoji, accents, CJK and invalid bytes.
+func TestSetUTF16(t *testing.T) {
+	texts := []string{"", "plain ascii text here", "😀 a 😀😀 bé 東京 x", "\xff\xfe abc \xc3 é \xe2\x82 😀", strings.Repeat("é😀abcdefghij", 40)}
+	for _, text := range texts {
+		var fs []draft
+		var want []int32
+		units := func(s string) int32 {
+			n := int32(0)
+			for _, r := range s { // invalid bytes decode as U+FFFD, one unit
+				if r >= 0x10000 {
+					n += 2
+				} else {
+					n++
+				}
+			}
+			return n
+		}
+		for b := 0; b <= len(text); b++ {
+			if b < len(text) && !utf8.RuneStart(text[b]) {
+				continue
+			}
+			fs = append(fs, draft{start: int32(b), end: int32(len(text))})
+			want = append(want, units(text[:b]), units(text))
+		}
+		_, got := setUTF16(text, fs, nil, nil)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("setUTF16(%q) (-want +got):\n%s", text, diff)
+		}
+	}
+}
