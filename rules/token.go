@@ -173,7 +173,15 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		t.start, t.end, t.flags, t.gap, t.hash = int32(start), int32(e), flags, gap, h
 		t.lex, t.lex2, t.cls = -1, -1, 0
 		if tab != nil {
-			t.lex, t.cls = tab.findASCII(h, first, text[start:e])
+			// The first slot probed settles most look-ups: inline it,
+			// since a call here would spill the loop's registers.
+			if sl := &tab.slots[h&tab.mask]; sl.id >= 0 { // else not in the table
+				if sl.word == first && sl.tag == slotTag(h, e-start) && e-start <= 8 {
+					t.lex, t.cls = sl.id, sl.cls
+				} else {
+					t.lex, t.cls = tab.findASCII(h, first, text[start:e])
+				}
+			}
 			if tab2 != nil {
 				t.lex2, _ = tab2.findASCII(h, first, text[start:e])
 			}
