@@ -14,6 +14,9 @@
 // instance unusable (`broken`), and the caller loads a new one.
 
 import { createWasi, WasiExit } from './wasi.js';
+import { expand } from './answer.js';
+
+export { expand };
 
 /** The ABI version this client speaks. */
 export const ABI_VERSION = 1;
@@ -43,8 +46,11 @@ export class ScannerError extends Error {
  * @typedef {{policy: PolicyInfo, rules: RuleInfo[]}} Catalog
  * @typedef {{configure(policy?: string | object | null): PolicyInfo, scan(text: string): ScanResult,
  *   rules(): Catalog, close(): void, readonly broken: boolean,
- *   scanFull(text: string): ScanResult, scanCallOnly(data: Uint8Array): number}} Scanner
- *   (scanFull answers from discreet_scan, the full form, for tests;
+ *   scanCompact(text: string): any, scanFull(text: string): ScanResult,
+ *   scanCallOnly(data: Uint8Array): number}} Scanner
+ *   (scanCompact returns the compact answer for a host that passes it on to
+ *   be expanded where it is used: see answer.js;
+ *   scanFull answers from discreet_scan, the full form, for tests;
  *   scanCallOnly is for the benchmark page: the module's export alone on
  *   UTF-8 bytes, the answer left unread; it returns the answer's length.)
  */
@@ -132,16 +138,22 @@ export async function loadScanner(source, opts = {}) {
     }
   });
 
+  /** @param {string} text */
+  const scanCompact = (text) => {
+    if (typeof text !== 'string') throw new ScannerError('scan: the text must be a string');
+    if (!x.discreet_scan_compact) return callWith('discreet_scan', encoder.encode(text));
+    return callWith('discreet_scan_compact', encoder.encode(text));
+  };
+
   return {
     configure(policy) {
       const json = policy == null || policy === '' ? '' : typeof policy === 'string' ? policy : JSON.stringify(policy);
       return callWith('discreet_configure', encoder.encode(json));
     },
     scan(text) {
-      if (typeof text !== 'string') throw new ScannerError('scan: the text must be a string');
-      if (!x.discreet_scan_compact) return callWith('discreet_scan', encoder.encode(text));
-      return expand(callWith('discreet_scan_compact', encoder.encode(text)));
+      return expand(scanCompact(text));
     },
+    scanCompact,
     rules() {
       return guard(() => answer(x.discreet_rules()));
     },
@@ -162,27 +174,6 @@ export async function loadScanner(source, opts = {}) {
     close() { closed = true; },
     get broken() { return broken || closed; },
   };
-}
-
-/**
- * Expands the compact answer of discreet_scan_compact (../../wasm/ABI.md):
- * each finding gets its rule's category, message, citation and fixes, the
- * same strings shared rather than parsed once per finding.
- * @param {any} r
- * @returns {ScanResult}
- */
-export function expand(r) {
-  const texts = r.texts ?? {};
-  for (const f of r.findings) {
-    const t = texts[f.rule];
-    if (!t) throw new ScannerError(`the scanner's answer has no texts for ${f.rule}`);
-    f.category = t.category;
-    f.message ??= t.message;
-    f.citation = t.citation;
-    f.fixes = t.fixes;
-  }
-  delete r.texts;
-  return r;
 }
 
 /** @param {unknown} e */

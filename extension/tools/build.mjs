@@ -27,7 +27,7 @@ function merge(a, b) {
 // The content script: manifests load content scripts as classic scripts, so
 // the content ES modules are joined into one (import and export lines
 // dropped, nothing else changed) inside a guard against double injection.
-const CONTENT_MODULES = ['src/ext.js', 'src/content/textmap.js', 'src/content/spans.js', 'src/content/main.js'];
+const CONTENT_MODULES = ['src/ext.js', 'src/answer.js', 'src/content/textmap.js', 'src/content/spans.js', 'src/content/main.js'];
 function contentScript() {
   const parts = CONTENT_MODULES.map((f) => {
     const s = readFileSync(join(ext, f), 'utf8')

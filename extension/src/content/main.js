@@ -23,6 +23,7 @@
 import { readText, rangeFor, offsetOf } from './textmap.js';
 import { diffEdit, shiftSpans, rebase } from './spans.js';
 import { api, send, sendOnce } from '../ext.js';
+import { expand } from '../answer.js';
 
 const g = /** @type {any} */ (globalThis);
 
@@ -232,6 +233,7 @@ class Composer {
       overlay.setAttribute('data-last-error', String(res?.error ?? 'no answer').slice(0, 200));
       res = await send({ kind: 'scan', text, via: 'sw' });
     }
+    if (res?.result) expand(res.result);
     page.rtts.push(performance.now() - t0);
     if (page.rtts.length > 200) page.rtts.shift();
     overlay.setAttribute('data-scans', String(Number(overlay.getAttribute('data-scans') || 0) + 1));
@@ -801,6 +803,7 @@ overlay.addEventListener('discreet-bench', async () => {
   for (let i = 0; i < 50; i++) {
     const t0 = performance.now();
     const r = await sendOnce({ kind: 'scan', text: c.text });
+    if (r?.result) expand(r.result);
     times.push(performance.now() - t0);
     if (!r?.result) break;
   }

@@ -6,6 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expand } from '../../src/answer.js';
 
 const wasm = readFileSync(fileURLToPath(new URL('../../../host/wasmhost/module/scanner.wasm', import.meta.url)));
 const store = { settings: { sites: { linkedin: false } } };
@@ -50,6 +51,9 @@ const page = (url) => ({ tab: { id: 1, url }, url });
 test('a page on x.com gets findings from the in-process scanner', async () => {
   const r = await deliver({ kind: 'scan', text: 'My patient John Smith was discharged today from room 214. Call 555-201-7788.' }, page('https://x.com/home'));
   assert.ok(r.result, JSON.stringify(r));
+  assert.ok(r.result.texts, 'the answer travels compact, to be expanded by the page');
+  expand(r.result);
+  assert.ok(r.result.findings.every((f) => f.message && f.citation && f.category && Array.isArray(f.fixes)));
   assert.equal(r.policyKey, 'default');
   assert.ok(r.result.findings.some((f) => f.rule === 'privacy.phone'), JSON.stringify(r.result.findings.map((f) => f.rule)));
   assert.deepEqual(fetched, ['moz-extension://discreet/scanner.wasm']);
