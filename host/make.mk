@@ -37,7 +37,7 @@ test:: test-server
 # go:embed cannot reach extension/: copy its WASI shim and scanner client.
 console-vendor:
 	@mkdir -p host/console/vendor
-	@for f in wasi.js scanner.js; do \
+	@for f in wasi.js answer.js scanner.js; do \
 	  if [ -f extension/src/$$f ]; then cmp -s extension/src/$$f host/console/vendor/$$f || cp extension/src/$$f host/console/vendor/$$f; \
 	  else rm -f host/console/vendor/$$f; echo "console-vendor: extension/src/$$f is missing; the console's live preview will say it is unavailable"; fi; done
 bin: console-vendor

@@ -1,6 +1,6 @@
 // Package console holds the admin console's static files, embedded in the
 // server binary and the worker. vendor/ receives the extension's WASI shim
-// and scanner client (extension/src/wasi.js, scanner.js), copied there by
+// and scanner client (extension/src/wasi.js, answer.js, scanner.js), copied there by
 // `make console-vendor` because go:embed cannot reach outside this folder;
 // without them the page says the live preview is unavailable.
 package console
