@@ -37,7 +37,7 @@ bench: $(WASM)
 # Detection scores on the tuning corpus and the two held-out sets (see
 # rules/testdata/*.md for how each was written).
 eval: bin
-	@for f in corpus heldout heldout2; do ./$(BIN) eval rules/testdata/$$f.jsonl; echo; done
+	@for f in corpus heldout heldout2 heldout3; do ./$(BIN) eval rules/testdata/$$f.jsonl; echo; done
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=60s ./rules/
