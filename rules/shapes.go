@@ -88,6 +88,13 @@ func (e *Engine) detectShapes(text string, st *scanState) {
 				}
 				j := tokenAt(toks, run.end-1) + 1
 				switch {
+				case run.ssnShape() && !run.isSSN() && cue(i, 3, "ssn", "ss", "social", "security"):
+					// Named as an SSN, though no SSN is issued in that range.
+					if rSSN >= 0 {
+						st.add(rSSN, toks, i, j, start, run.end)
+					}
+					i = j - 1
+					continue
 				case run.isPhone():
 					r := rPhone
 					if cue(i, 3, "fax", "f", "facsimile") || cue(i, 8, "faxed", "faxing", "fax", "faxes") {
@@ -715,8 +722,15 @@ func (r *digitRun) intlPhone() bool {
 	return total >= 9 && total <= 13 && (r.zero || r.area || r.plus)
 }
 
+// ssnShape reports whether the run is written like an SSN (3-2-4 digits,
+// one separator). Named as an SSN, such a number is flagged even when the
+// SSA would never issue it (000, 666, 9xx): typed next to "SSN" it is one.
+func (r *digitRun) ssnShape() bool {
+	return r.n == 3 && r.g[0] == 3 && r.g[1] == 2 && r.g[2] == 4 && r.sep[0] == r.sep[1] && (r.sep[0] == '-' || r.sep[0] == ' ')
+}
+
 func (r *digitRun) isSSN() bool {
-	if r.n != 3 || r.g[0] != 3 || r.g[1] != 2 || r.g[2] != 4 || r.sep[0] != r.sep[1] || (r.sep[0] != '-' && r.sep[0] != ' ') {
+	if !r.ssnShape() {
 		return false
 	}
 	a := r.v[0]
