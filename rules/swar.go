@@ -14,13 +14,20 @@ const (
 	case8 = 0x2020202020202020 // OR-ed in, it lower-cases ASCII letters
 )
 
+// le64 returns the first eight bytes of b (at least eight long) as a
+// little-endian word; small enough to inline, and the compiler turns it into
+// one load where it can.
+func le64[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
 // load8 returns the eight bytes of s at i as a little-endian word; past the
 // end of s the bytes are zero (a zero byte is never part of a word).
 func load8(s string, i int) uint64 {
 	if i+8 <= len(s) {
-		b := s[i : i+8]
-		return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		return le64(s[i : i+8])
 	}
 	var x uint64
 	for k := len(s) - 1; k >= i; k-- {
@@ -77,16 +84,10 @@ func hashWord[T string | []byte](w T) uint64 {
 	n := len(w)
 	i := 0
 	for ; i+8 <= n; i += 8 {
-		x := uint64(w[i]) | uint64(w[i+1])<<8 | uint64(w[i+2])<<16 | uint64(w[i+3])<<24 |
-			uint64(w[i+4])<<32 | uint64(w[i+5])<<40 | uint64(w[i+6])<<48 | uint64(w[i+7])<<56
-		h = hashChunk(h, x|case8)
+		h = hashChunk(h, le64(w[i:i+8])|case8)
 	}
 	if i < n {
-		var x uint64
-		for k := n - 1; k >= i; k-- {
-			x = x<<8 | uint64(w[k]|0x20)
-		}
-		h = hashChunk(h, x)
+		h = hashChunk(h, keyWord(w[i:]))
 	}
 	return hashFinish(h, n)
 }

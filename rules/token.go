@@ -105,9 +105,7 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		for {
 			var x uint64
 			if i+8 <= n {
-				b := text[i : i+8]
-				x = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-					uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+				x = le64(text[i : i+8])
 			} else {
 				x = load8(text, i)
 			}
@@ -157,14 +155,7 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		if lowers == 0 && nup >= 2 {
 			flags |= tAllCaps // two or more letters, all upper case
 		}
-		if start > 0 {
-			switch text[start-1] {
-			case '#':
-				flags |= tHashtag
-			case '@':
-				flags |= tMention
-			}
-		}
+		flags |= markBefore(text, start)
 		if len(toks) == cap(toks) {
 			toks = append(toks, token{})[:len(toks)]
 		}
@@ -191,21 +182,27 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 	return toks
 }
 
-// slowToken reads the token at i byte by byte: a word of eight bytes or
-// more, with an apostrophe, or with letters of other scripts. It appends the
-// token (looked up when it is plain ASCII) and returns the index after it.
-func slowToken(text string, toks []token, i int, gap gapKind, tab, tab2 *wordTable) ([]token, int) {
-	n := len(text)
-	start := i
-	var flags tokFlags
+// markBefore returns tHashtag or tMention when the token at i directly
+// follows '#' or '@'.
+func markBefore(text string, i int) tokFlags {
 	if i > 0 {
 		switch text[i-1] {
 		case '#':
-			flags |= tHashtag
+			return tHashtag
 		case '@':
-			flags |= tMention
+			return tMention
 		}
 	}
+	return 0
+}
+
+// slowToken reads the token at i byte by byte: a word with an apostrophe or
+// with letters of other scripts. It appends the token (looked up when it is
+// plain ASCII) and returns the index after it.
+func slowToken(text string, toks []token, i int, gap gapKind, tab, tab2 *wordTable) ([]token, int) {
+	n := len(text)
+	start := i
+	flags := markBefore(text, i)
 	if c := text[i]; c < utf8.RuneSelf && asciiClass[c]&cUpper != 0 {
 		flags |= tUpper
 	}
