@@ -30,6 +30,18 @@ func AppendFindingJSON(dst []byte, f *Finding) []byte {
 	dst = appendJSONString(dst, string(f.Severity))
 	dst = append(dst, `,"identifier":`...)
 	dst = appendJSONString(dst, string(f.Identifier))
+	dst = appendSpansJSON(dst, f)
+	dst = append(dst, `,"message":`...)
+	dst = appendJSONString(dst, f.Message)
+	dst = append(dst, `,"citation":`...)
+	dst = appendJSONString(dst, f.Citation)
+	dst = append(dst, `,"fixes":`...)
+	dst = appendFixesJSON(dst, f.Fixes)
+	return append(dst, '}')
+}
+
+// appendSpansJSON appends a finding's byte and UTF-16 spans as fields.
+func appendSpansJSON(dst []byte, f *Finding) []byte {
 	dst = append(dst, `,"start":`...)
 	dst = strconv.AppendInt(dst, int64(f.Start), 10)
 	dst = append(dst, `,"end":`...)
@@ -38,13 +50,7 @@ func AppendFindingJSON(dst []byte, f *Finding) []byte {
 	dst = strconv.AppendInt(dst, int64(f.Start16), 10)
 	dst = append(dst, `,"end16":`...)
 	dst = strconv.AppendInt(dst, int64(f.End16), 10)
-	dst = append(dst, `,"message":`...)
-	dst = appendJSONString(dst, f.Message)
-	dst = append(dst, `,"citation":`...)
-	dst = appendJSONString(dst, f.Citation)
-	dst = append(dst, `,"fixes":`...)
-	dst = appendFixesJSON(dst, f.Fixes)
-	return append(dst, '}')
+	return dst
 }
 
 func appendFixesJSON(dst []byte, fixes []Fix) []byte {
@@ -211,14 +217,7 @@ func AppendResultCompactJSON(dst []byte, r Result) []byte {
 		dst = appendJSONString(dst, string(f.Severity))
 		dst = append(dst, `,"identifier":`...)
 		dst = appendJSONString(dst, string(f.Identifier))
-		dst = append(dst, `,"start":`...)
-		dst = strconv.AppendInt(dst, int64(f.Start), 10)
-		dst = append(dst, `,"end":`...)
-		dst = strconv.AppendInt(dst, int64(f.End), 10)
-		dst = append(dst, `,"start16":`...)
-		dst = strconv.AppendInt(dst, int64(f.Start16), 10)
-		dst = append(dst, `,"end16":`...)
-		dst = strconv.AppendInt(dst, int64(f.End16), 10)
+		dst = appendSpansJSON(dst, f)
 		if g := find(f.Rule); g == nil {
 			firsts = append(firsts, first{f.Rule, f})
 		} else if g.Message != f.Message {

@@ -126,27 +126,23 @@ func configure(ptr, n int32) int32 {
 // of the Result JSON at discreet_output_ptr.
 //
 //go:wasmexport discreet_scan
-func scan(ptr, n int32) int32 {
+func scan(ptr, n int32) int32 { return scanAs(ptr, n, rules.AppendResultJSON) }
+
+// scanAs scans the text at ptr and writes the result with appendResult.
+func scanAs(ptr, n int32, appendResult func([]byte, rules.Result) []byte) int32 {
 	data := input(ptr, n)
 	if data == nil {
 		return fail("scan: the text buffer is not one from discreet_alloc")
 	}
 	res := engine.Scan(string(data))
-	return ok(rules.AppendResultJSON(output[:0], res))
+	return ok(appendResult(output[:0], res))
 }
 
 // discreet_scan_compact is discreet_scan with the answer in the compact
 // form (ABI.md): each rule's texts once, not once per finding.
 //
 //go:wasmexport discreet_scan_compact
-func scanCompact(ptr, n int32) int32 {
-	data := input(ptr, n)
-	if data == nil {
-		return fail("scan: the text buffer is not one from discreet_alloc")
-	}
-	res := engine.Scan(string(data))
-	return ok(rules.AppendResultCompactJSON(output[:0], res))
-}
+func scanCompact(ptr, n int32) int32 { return scanAs(ptr, n, rules.AppendResultCompactJSON) }
 
 // discreet_rules returns the catalogue of the configured rules as JSON.
 //

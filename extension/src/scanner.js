@@ -126,13 +126,17 @@ export async function loadScanner(source, opts = {}) {
     return obj;
   };
 
-  /** @param {string} fn @param {Uint8Array} data */
-  const callWith = (fn, data) => guard(() => {
+  /**
+   * Calls export fn on a copy of data in the module's memory; read turns the
+   * returned length into the answer.
+   * @param {string} fn @param {Uint8Array} data @param {(n: number) => any} [read]
+   */
+  const callWith = (fn, data, read = answer) => guard(() => {
     const p = x.discreet_alloc(data.length);
     if (!p) throw new ScannerError('the scanner could not allocate memory', { fatal: true });
     try {
       new Uint8Array(memory.buffer, p, data.length).set(data);
-      return answer(x[fn](p, data.length));
+      return read(x[fn](p, data.length));
     } finally {
       x.discreet_free(p);
     }
@@ -161,15 +165,7 @@ export async function loadScanner(source, opts = {}) {
       return callWith('discreet_scan', encoder.encode(text));
     },
     scanCallOnly(data) {
-      return guard(() => {
-        const p = x.discreet_alloc(data.length);
-        try {
-          new Uint8Array(memory.buffer, p, data.length).set(data);
-          return (x.discreet_scan_compact ?? x.discreet_scan)(p, data.length);
-        } finally {
-          x.discreet_free(p);
-        }
-      });
+      return callWith(x.discreet_scan_compact ? 'discreet_scan_compact' : 'discreet_scan', data, (n) => n);
     },
     close() { closed = true; },
     get broken() { return broken || closed; },
