@@ -198,6 +198,29 @@ type Report struct {
 	Problems []string
 }
 
+// RowHeader is the header of the table that Row writes a line of.
+const RowHeader = "| set | posts | privacy P/R | boundaries P/R | conduct P/R | misinformation P/R | disclosure P/R | identifiers | benign flagged |\n|---|---|---|---|---|---|---|---|---|"
+
+// Row is the report as one Markdown table row led by label: precision and
+// recall per category, identifier recall, and the share of benign posts
+// flagged (see RowHeader).
+func (r *Report) Row(label string) string {
+	var b strings.Builder
+	b.WriteString("| " + label + " | " + strconv.Itoa(r.Posts) + " |")
+	for _, c := range rules.Categories {
+		n := r.Categories[c]
+		p, pok := n.Precision()
+		rc, rok := n.Recall()
+		b.WriteString(" " + num(p, pok) + "/" + num(rc, rok) + " |")
+	}
+	id := r.IdentifierTotal()
+	v, ok := id.Rate()
+	b.WriteString(" " + num(v, ok) + " |")
+	fr, fok := r.BenignFlaggedRate()
+	b.WriteString(" " + pct(fr, fok) + " (" + strconv.Itoa(r.BenignFlagged) + "/" + strconv.Itoa(r.Benign) + ") |")
+	return b.String()
+}
+
 // Evaluate scores results[i] against posts[i]. It panics if the lengths
 // differ (a caller bug).
 func Evaluate(posts []Post, results []rules.Result) *Report {

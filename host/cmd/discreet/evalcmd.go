@@ -16,6 +16,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs := newFlags("eval", stderr)
 	engineName := fs.String("engine", "wasm", "engine: wasm or native")
 	verbose := fs.Bool("v", false, "list every miss, false alarm, severity mismatch and missed identifier")
+	row := fs.String("row", "", "print only a Markdown table row for rules/testdata/FIRSTRUN.md, led by `LABEL`")
 	policyFile := fs.String("policy", "", "policy `FILE` (JSON); default: the built-in defaults")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -70,6 +71,10 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	}
 
 	r := eval.Evaluate(posts, results)
+	if *row != "" {
+		fmt.Fprintln(stdout, r.Row(*row))
+		return exitClean
+	}
 	fmt.Fprintf(stdout, "%s, %s engine: ", pos[0], *engineName)
 	if err := r.WriteTable(stdout); err != nil {
 		return errorf(stderr, "eval", "writing: %v", err)
