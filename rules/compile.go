@@ -412,6 +412,14 @@ type base struct {
 	shapes   map[string]int32 // shape name -> rule
 	ctxRule  int32            // privacy.patient_context, or -1
 	cls      builtinClasses
+
+	// The learned model (model.go) and what its features read: a hash of
+	// each class's name by bit and of each rule's id, so that features
+	// survive a pack's reordering. learned is each output's rule, or -1.
+	classFeat [64]uint32 // feature id of each class bit
+	ruleFeat  []uint32   // feature id of each rule's hits
+	identFeat map[Identifier]uint32
+	learned   [modelOutputs]int32
 }
 
 // builtinClasses are the class bits the Go detectors use.
@@ -548,6 +556,27 @@ func compileBase() (*base, error) {
 		}
 		return 0
 	}
+	for name, bit := range b.classIDs {
+		b.classFeat[bit] = featID(hashWord(name), featClass)
+	}
+	b.identFeat = map[Identifier]uint32{}
+	for _, id := range Identifiers {
+		b.identFeat[id] = featID(hashWord(string(id)), featIdent)
+	}
+	b.ruleFeat = make([]uint32, len(b.rules))
+	for i := range b.learned {
+		b.learned[i] = -1
+	}
+	for i, r := range b.rules {
+		b.ruleFeat[i] = featID(hashWord(r.ID), featHit)
+		if r.Shape == "learned" {
+			for o, c := range outputCategory {
+				if c == r.Category {
+					b.learned[o] = int32(i)
+				}
+			}
+		}
+	}
 	b.cls = builtinClasses{
 		first: cls("firstname"), firstCommon: cls("firstname_common"), surname: cls("surname"),
 		surnameCommon: cls("surname_common"), title: cls("title"), clinician: cls("clinician"),
@@ -573,6 +602,8 @@ type Engine struct {
 	minSev   Severity
 	intercep Severity
 	enforce  string
+	model    *model    // the learned model, or nil
+	modelOn  bool      // the model exists and one of its rules is enabled
 	pool     sync.Pool // *scanState
 }
 
@@ -587,6 +618,35 @@ type recordFormat struct {
 // Compile builds an engine from a policy; nil means the defaults. The policy
 // is validated first, so a bad one gives an error naming the field.
 func Compile(p *Policy) (*Engine, error) {
+	m, err := loadModel()
+	if err != nil {
+		return nil, err
+	}
+	e, err := compile(p)
+	if err != nil {
+		return nil, err
+	}
+	e.setModel(m)
+	return e, nil
+}
+
+var (
+	modelOnce sync.Once
+	modelVal  *model
+	modelErr  error
+)
+
+// loadModel decodes the embedded model once; nil when there is none.
+func loadModel() (*model, error) {
+	modelOnce.Do(func() {
+		if modelData != "" {
+			modelVal, modelErr = decodeModel(modelData)
+		}
+	})
+	return modelVal, modelErr
+}
+
+func compile(p *Policy) (*Engine, error) {
 	if p == nil {
 		p = &Policy{}
 	}
@@ -705,6 +765,36 @@ func Compile(p *Policy) (*Engine, error) {
 		e.order[i] = int32(k)
 	}
 	e.pool.New = func() any { return &scanState{} }
+	return e, nil
+}
+
+// setModel makes m the engine's learned model.
+func (e *Engine) setModel(m *model) {
+	e.model, e.modelOn = m, false
+	if m != nil {
+		for _, li := range e.b.learned {
+			if li >= 0 && e.enabled[li] {
+				e.modelOn = true
+			}
+		}
+	}
+}
+
+// CompileWithModel is Compile with the learned model read from a model file
+// rather than the embedded one (an empty file means none). It is for the
+// trainer (rules/gen/train), which weighs candidate thresholds.
+func CompileWithModel(p *Policy, modelFile string) (*Engine, error) {
+	e, err := compile(p)
+	if err != nil {
+		return nil, err
+	}
+	var m *model
+	if modelFile != "" {
+		if m, err = decodeModel(modelFile); err != nil {
+			return nil, err
+		}
+	}
+	e.setModel(m)
 	return e, nil
 }
 

@@ -13,8 +13,11 @@ import (
 
 // The packs and tables reach the package through embedded.go, written by
 // rules/gen/embed (go generate ./rules); a test checks it is up to date.
+// The learned model (model.go) is trained next, by rules/gen/train, from the
+// labelled posts under testdata; a test checks model_data.go is current.
 
 //go:generate go run ./gen/embed -dir .
+//go:generate go run ./gen/train -dir .
 
 // Rule is one rule of a pack, as written in the pack file.
 type Rule struct {

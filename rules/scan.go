@@ -42,6 +42,8 @@ type scanState struct {
 	storyMsg string // and its message
 	text     string // the text being scanned
 	hasHan   bool   // a CJK token is present (set by lookup)
+	feat     featScratch
+	sentSums []int32 // the model's positive score per sentence and output
 }
 
 func (st *scanState) reset() {
@@ -69,9 +71,17 @@ func (e *Engine) Scan(text string) Result {
 	}
 	st := e.pool.Get().(*scanState)
 	defer e.pool.Put(st)
+	e.prepare(text, st)
+	res := e.weigh(text, st)
+	st.text = ""
+	return res
+}
+
+// prepare runs everything that finds hits in the text: tokens, phrases,
+// the built-in detectors and the policy's record formats.
+func (e *Engine) prepare(text string, st *scanState) {
 	st.reset()
 	st.text = text
-	defer func() { st.text = "" }()
 	if len(st.silenced) < len(e.rules) {
 		st.silenced = make([]bool, len(e.rules))
 	}
@@ -83,7 +93,6 @@ func (e *Engine) Scan(text string) Result {
 	e.detectShapes(text, st)
 	e.detectNames(text, st)
 	e.matchFormats(text, st)
-	return e.weigh(text, st)
 }
 
 // tokenize splits the text into tokens and sets their lexicon entries:
@@ -503,6 +512,27 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 			lowered = true
 		}
 	}
+	// The learned model: a story score over its threshold makes the post
+	// about a patient when no rule did (not when a rule said it is a
+	// teaching case); its other scores are weighed below.
+	var ms modelScores
+	m := e.model
+	modelStory := false
+	if e.modelOn {
+		e.features(text, st)
+		st.sentSums, ms = m.scores(&st.feat, st.sentSums)
+		if li := e.b.learned[outStory]; li >= 0 && e.enabled[li] {
+			switch {
+			case ctxRank == 0 && !ctxSilenced && ms.score[outStory] >= m.warn[outStory]:
+				ctx, ctxRank, modelStory = e.sentenceHit(st, li, ms.best[outStory]), 1, true
+				encounter = true
+			case ctxRank > 0 && ms.score[outStory] < m.veto[outStory]:
+				// "Be patient with us", one's own father admitted: the
+				// model is sure no patient's story is told.
+				ctxRank, encounter = 0, false
+			}
+		}
+	}
 	patient = ctxRank > 0
 
 	// Place names stand only in a place context.
@@ -582,12 +612,22 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		out = append(out, e.draft(r, h, int32(i), sev))
 	}
 	if storySev != "" {
-		if si := e.rule("story"); si >= 0 {
+		si := e.rule("story")
+		if modelStory {
+			si = e.b.learned[outStory]
+		}
+		if si >= 0 {
 			r := e.rules[si]
 			st.story = ctx
-			st.storyMsg = r.Message + " (" + strings.Join(qlist, ", ") + ")"
+			st.storyMsg = r.Message
+			if len(qlist) > 0 {
+				st.storyMsg += " (" + strings.Join(qlist, ", ") + ")"
+			}
 			out = append(out, e.draft(r, &ctx, -1, storySev))
 		}
+	}
+	if e.modelOn {
+		out = e.modelFindings(st, out, &ms)
 	}
 	out = e.dedupe(out)
 	// The policy's floor.

@@ -12,7 +12,7 @@ import (
 
 // shapeNames are the detectors a pack rule can name in "shape".
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
-	"mbi", "dea", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story"}
+	"mbi", "dea", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story", "learned"}
 
 // classOf returns the word classes of token i, or none when i is out of
 // range or the word is unknown.

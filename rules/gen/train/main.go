@@ -1,0 +1,730 @@
+// Command train fits Discreet's learned model (rules/model.go) to the
+// labelled posts and writes it to rules/model_data.go.
+//
+// The posts are rules/testdata/*.jsonl and rules/testdata/posts/*.jsonl;
+// the files named in rules/testdata/posts/dev.txt are held out as the dev
+// split, by writer, and used only to choose the thresholds and to report.
+// Training is deterministic: a fixed seed orders the passes, and the same
+// inputs give the same bytes (a test checks that the committed model is
+// current).
+//
+// Run it with go generate ./rules, or from the repository root:
+//
+//	go run ./rules/gen/train -dir rules
+//
+// -report prints dev figures for the rules alone and with the model;
+// -compare also tries other feature sets and sizes and prints their dev
+// figures (it writes nothing).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/discreet-health/discreet/rules"
+)
+
+// Settings are the training settings; they are recorded in the model file.
+type Settings struct {
+	Bits      uint    // log2 of the weight buckets
+	Epochs    int     // passes over the training split
+	Rate      float64 // AdaGrad learning rate
+	L2        float64 // L2 penalty per update
+	Seed      uint64  // orders the passes
+	Kinds     string  // feature kinds used, comma-separated
+	Precision float64 // precision of a category, rules and model together
+	Added     float64 // precision of the posts the model adds to a category
+	BlockPrec float64 // share of block labels among the model's block findings on dev
+	VetoLoss  float64 // share of a category's dev positives a veto may unflag
+}
+
+var defaults = Settings{Bits: 16, Epochs: 12, Rate: 0.2, L2: 1e-5, Seed: 20261203,
+	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.7, BlockPrec: 0.75, VetoLoss: 0.02}
+
+// outputs are the model's outputs in file order (rules.modelOutputNames)
+// and the label each is trained on.
+var outputs = []struct{ name, category string }{
+	{"story", "privacy"}, {"boundaries", "boundaries"}, {"conduct", "conduct"},
+	{"misinformation", "misinformation"}, {"disclosure", "disclosure"},
+}
+
+type post struct {
+	ID     string            `json:"id"`
+	Text   string            `json:"text"`
+	Labels map[string]string `json:"labels"`
+	file   string
+	feats  []uint32
+	y      []bool
+	known  []bool // y[o] is known (a rule's example speaks for one output only)
+	rules  []bool // the rules alone flag the output's category at warn or above
+	ctx    bool   // the rules alone find the post is about a patient
+	weight float64 // of the post in training; 0 means 1
+	benign bool
+}
+
+func main() {
+	dir := flag.String("dir", "rules", "the rules package directory")
+	report := flag.Bool("report", false, "print dev figures")
+	compare := flag.Bool("compare", false, "try other settings on dev and print the figures; write nothing")
+	s := defaults
+	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
+	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
+	flag.Float64Var(&s.Rate, "rate", s.Rate, "AdaGrad learning rate")
+	flag.Float64Var(&s.L2, "l2", s.L2, "L2 penalty")
+	flag.StringVar(&s.Kinds, "kinds", s.Kinds, "feature kinds")
+	flag.Parse()
+	if err := run(*dir, s, *report, *compare); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(dir string, s Settings, report, compare bool) error {
+	train, dev, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	if compare {
+		return Compare(train, dev, s)
+	}
+	file, err := Train(train, dev, s)
+	if err != nil {
+		return err
+	}
+	if report {
+		if err := Report(os.Stdout, dev, file); err != nil {
+			return err
+		}
+	}
+	src, err := Source(file)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "model_data.go"), src, 0o644)
+}
+
+// Load reads the posts and splits them by file into train and dev, with
+// their features and the rules' own verdicts.
+func Load(dir string) (train, dev []*post, err error) {
+	devFiles := map[string]bool{}
+	if b, err := os.ReadFile(filepath.Join(dir, "testdata", "posts", "dev.txt")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				devFiles[l] = true
+			}
+		}
+	}
+	var files []string
+	for _, g := range []string{"testdata/*.jsonl", "testdata/posts/*.jsonl"} {
+		m, err := filepath.Glob(filepath.Join(dir, g))
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, m...)
+	}
+	sort.Strings(files)
+	e, err := rules.CompileWithModel(nil, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range files {
+		ps, err := readPosts(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		base := filepath.Base(f)
+		for _, p := range ps {
+			p.file = base
+			p.feats, _ = e.ModelFeatures(p.Text)
+			p.benign = len(p.Labels) == 0
+			res := e.Scan(p.Text)
+			p.ctx = res.Summary.PatientContext
+			for _, o := range outputs {
+				_, ok := p.Labels[o.category]
+				p.y = append(p.y, ok)
+				p.known = append(p.known, true)
+				p.rules = append(p.rules, flags(res, o.category))
+			}
+			if devFiles[base] {
+				dev = append(dev, p)
+			} else {
+				train = append(train, p)
+			}
+		}
+	}
+	if len(train) == 0 {
+		return nil, nil, fmt.Errorf("no training posts under %s/testdata", dir)
+	}
+	return append(train, examplePosts(e)...), dev, nil
+}
+
+// examplePosts turns the rules' own examples into training posts that
+// speak for one output: a text that must flag a rule is positive for its
+// category, one that must pass is negative. For the story output only the
+// patient-story rules' examples count: an identifier's example ("Call
+// 555-201-7788") is no story either way.
+func examplePosts(e *rules.Engine) []*post {
+	var out []*post
+	for _, ex := range e.Examples() {
+		cat, _, _ := strings.Cut(ex.Rule, ".")
+		o := -1
+		for k, out := range outputs {
+			if out.category == cat {
+				o = k
+			}
+		}
+		if o < 0 || o == 0 && !storyRule(ex.Rule) {
+			continue
+		}
+		p := &post{ID: ex.Rule, Text: ex.Text, file: "examples", weight: ExampleWeight}
+		p.feats, _ = e.ModelFeatures(ex.Text)
+		p.y = make([]bool, len(outputs))
+		p.known = make([]bool, len(outputs))
+		p.y[o], p.known[o] = ex.Flag, true
+		out = append(out, p)
+	}
+	return out
+}
+
+// ExampleWeight is how much a rule's example counts in training against a
+// post: examples are short and written to state the rule, and a learned
+// rule must flag its own.
+const ExampleWeight = 3
+
+// storyRule reports whether a privacy rule's examples are about whether a
+// post tells a patient's story.
+func storyRule(id string) bool {
+	for _, p := range []string{"privacy.story", "privacy.encounter", "privacy.patient_context", "privacy.quasi.", "privacy.permission", "privacy.learned"} {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func flags(res rules.Result, cat string) bool {
+	for _, f := range res.Findings {
+		if string(f.Category) == cat && f.Severity.Rank() >= rules.Warn.Rank() {
+			return true
+		}
+	}
+	return false
+}
+
+func readPosts(path string) ([]*post, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []*post
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var p post
+		if err := json.Unmarshal(line, &p); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
+		}
+		out = append(out, &p)
+	}
+	return out, sc.Err()
+}
+
+// weights are a trained model before quantisation.
+type weights struct {
+	s    Settings
+	w    []float64 // bucket-major
+	bias []float64
+}
+
+// fit trains one logistic regression per output with AdaGrad.
+func fit(train []*post, s Settings) *weights {
+	no := len(outputs)
+	nb := 1 << s.Bits
+	mask := uint32(nb - 1)
+	kinds := kindSet(s.Kinds)
+	buckets := make([][]int, len(train))
+	for i, p := range train {
+		for _, f := range p.feats {
+			if kinds.has(f) {
+				buckets[i] = append(buckets[i], int(f&mask))
+			}
+		}
+	}
+	m := &weights{s: s, w: make([]float64, nb*no), bias: make([]float64, no)}
+	g2 := make([]float64, nb*no)
+	bg2 := make([]float64, no)
+	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x5deece66d))
+	order := make([]int, len(train))
+	for i := range order {
+		order[i] = i
+	}
+	for ep := 0; ep < s.Epochs; ep++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			p := train[i]
+			for o := 0; o < no; o++ {
+				if p.known != nil && !p.known[o] {
+					continue
+				}
+				z := m.bias[o]
+				for _, b := range buckets[i] {
+					z += m.w[b*no+o]
+				}
+				y := 0.0
+				if p.y[o] {
+					y = 1
+				}
+				g := 1/(1+math.Exp(-z)) - y
+				if p.weight > 0 {
+					g *= p.weight
+				}
+				bg2[o] += g * g
+				m.bias[o] -= s.Rate * g / math.Sqrt(bg2[o]+1e-8)
+				for _, b := range buckets[i] {
+					k := b*no + o
+					gk := g + s.L2*m.w[k]
+					g2[k] += gk * gk
+					m.w[k] -= s.Rate * gk / math.Sqrt(g2[k]+1e-8)
+				}
+			}
+		}
+	}
+	return m
+}
+
+// kinds is a set of feature kinds; nil means every feature.
+type kinds map[string]bool
+
+func kindSet(list string) kinds {
+	if list == "" {
+		return nil
+	}
+	k := kinds{}
+	for _, x := range strings.Split(list, ",") {
+		k[strings.TrimSpace(x)] = true
+	}
+	return k
+}
+
+func (k kinds) has(f uint32) bool { return k == nil || k[rules.FeatureKind(f)] }
+
+// quantised is a model as it is stored: int8 weights under one scale.
+type quantised struct {
+	s            Settings
+	scale        float64
+	w            []int8
+	bias         []int32
+	warn, block  []int32
+	veto         []int32
+	mask         uint32
+	kinds        kinds
+	dev          string // the dev figures, for the report
+	trainN, devN int
+}
+
+func quantise(m *weights) *quantised {
+	// The scale puts the 99.9th percentile of the weights' magnitudes at
+	// 127; the few larger ones are clipped.
+	mags := make([]float64, 0, len(m.w))
+	for _, x := range m.w {
+		if x != 0 {
+			mags = append(mags, math.Abs(x))
+		}
+	}
+	sort.Float64s(mags)
+	top := 1.0
+	if len(mags) > 0 {
+		top = mags[min(len(mags)-1, len(mags)*999/1000)]
+	}
+	q := &quantised{s: m.s, scale: top / 127, w: make([]int8, len(m.w)), mask: uint32(1<<m.s.Bits - 1)}
+	for i, x := range m.w {
+		v := math.Round(x / q.scale)
+		q.w[i] = int8(max(-127, min(127, v)))
+	}
+	for _, b := range m.bias {
+		q.bias = append(q.bias, int32(math.Round(b/q.scale)))
+	}
+	q.warn = make([]int32, len(outputs))
+	q.block = make([]int32, len(outputs))
+	q.veto = make([]int32, len(outputs))
+	for o := range q.warn {
+		q.warn[o], q.block[o], q.veto[o] = math.MaxInt32, math.MaxInt32, math.MinInt32
+	}
+	q.kinds = kindSet(m.s.Kinds)
+	return q
+}
+
+// score is the quantised score of output o for a post.
+func (q *quantised) score(p *post, o int) int32 {
+	no := len(outputs)
+	z := q.bias[o]
+	for _, f := range p.feats {
+		if q.kinds.has(f) {
+			z += int32(q.w[int(f&q.mask)*no+o])
+		}
+	}
+	return z
+}
+
+// Train fits the model on train and returns the model file. Each
+// output's thresholds are chosen on out-of-fold scores: the training
+// writers are split into Folds groups, a model is fitted without each
+// group and scores it, so every training post gets a score from a model
+// that never saw its writer. The dev split is not used (it stays for
+// honest figures); the rules' own examples always train and never score.
+func Train(train, dev []*post, s Settings) ([]byte, error) {
+	final := fit(train, s)
+	q := quantise(final)
+	q.trainN, q.devN = len(train), len(dev)
+	oof, scored := outOfFold(train, s)
+	chooseWarn(q, scored, oof)
+	chooseVeto(q, scored, oof)
+	return q.encode(), nil
+}
+
+// Folds is the number of writer groups for the out-of-fold scores.
+const Folds = 5
+
+// outOfFold returns, for each post that a fold scores, its logits from the
+// model fitted without its fold.
+func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
+	var files []string
+	seen := map[string]bool{}
+	for _, p := range train {
+		if p.file != "examples" && !seen[p.file] {
+			seen[p.file] = true
+			files = append(files, p.file)
+		}
+	}
+	sort.Strings(files)
+	fold := map[string]int{}
+	for i, f := range files {
+		fold[f] = i % Folds
+	}
+	var logits [][]float64
+	var scored []*post
+	for k := 0; k < Folds; k++ {
+		var in, out []*post
+		for _, p := range train {
+			if f, ok := fold[p.file]; ok && f == k {
+				out = append(out, p)
+			} else {
+				in = append(in, p)
+			}
+		}
+		if len(out) == 0 {
+			continue
+		}
+		m := fit(in, s)
+		for _, p := range out {
+			logits = append(logits, m.logits(p))
+			scored = append(scored, p)
+		}
+	}
+	return logits, scored
+}
+
+// logits are a post's unquantised scores, one per output.
+func (m *weights) logits(p *post) []float64 {
+	no := len(outputs)
+	mask := uint32(len(m.w)/no - 1)
+	k := kindSet(m.s.Kinds)
+	z := append([]float64(nil), m.bias...)
+	for _, f := range p.feats {
+		if k.has(f) {
+			b := int(f&mask) * no
+			for o := range z {
+				z[o] += m.w[b+o]
+			}
+		}
+	}
+	return z
+}
+
+// toScore converts a logit threshold to the quantised model's score units.
+func (q *quantised) toScore(t float64) int32 {
+	if math.IsInf(t, 1) {
+		return math.MaxInt32
+	}
+	if math.IsInf(t, -1) {
+		return math.MinInt32
+	}
+	return int32(math.Ceil(t / q.scale))
+}
+
+// chooseWarn sets each output's warn threshold to the lowest logit at which
+// the category, flagged by the rules or the model, keeps s.Precision and
+// the posts the model adds (those the rules leave unflagged in its
+// category) are still s.Added correct, and the block threshold to the
+// lowest at which s.BlockPrec of those posts are labelled block.
+func chooseWarn(q *quantised, ps []*post, logits [][]float64) {
+	for o, out := range outputs {
+		type sc struct {
+			z     float64
+			y     bool
+			block bool
+		}
+		var xs []sc
+		rtp, rfp := 0, 0 // the rules' own
+		for i, p := range ps {
+			if !p.rules[o] {
+				xs = append(xs, sc{logits[i][o], p.y[o], p.Labels[out.category] == "block"})
+			} else if p.y[o] {
+				rtp++
+			} else {
+				rfp++
+			}
+		}
+		sort.Slice(xs, func(i, j int) bool { return xs[i].z > xs[j].z })
+		best := math.Inf(1)
+		tp, fp := 0, 0
+		for _, x := range xs {
+			if x.y {
+				tp++
+			} else {
+				fp++
+			}
+			added := float64(tp) >= q.s.Added*float64(tp+fp)
+			all := float64(rtp+tp) >= q.s.Precision*float64(rtp+tp+rfp+fp)
+			if tp >= 3 && added && all && x.z > 0 {
+				best = x.z
+			}
+		}
+		q.warn[o] = q.toScore(best)
+		nb, n := 0, 0
+		block := math.Inf(1)
+		for _, x := range xs {
+			if x.z < best {
+				break
+			}
+			n++
+			if x.block {
+				nb++
+			}
+			if n >= 5 && float64(nb) >= q.s.BlockPrec*float64(n) {
+				block = x.z
+			}
+		}
+		q.block[o] = q.toScore(block)
+	}
+}
+
+// chooseVeto sets each output's veto to the highest logit below which the
+// posts whose rule verdict it overrules (patient context for the story, a
+// finding of the category for the others) hold at most s.VetoLoss of the
+// category's positives and at least twice as many negatives.
+func chooseVeto(q *quantised, ps []*post, logits [][]float64) {
+	for o := range outputs {
+		type sc struct {
+			z float64
+			y bool
+		}
+		var xs []sc
+		pos := 0
+		for i, p := range ps {
+			if p.y[o] {
+				pos++
+			}
+			if o == 0 && p.ctx || o > 0 && p.rules[o] {
+				xs = append(xs, sc{logits[i][o], p.y[o]})
+			}
+		}
+		sort.Slice(xs, func(i, j int) bool { return xs[i].z < xs[j].z })
+		lost, gained := 0, 0
+		veto := math.Inf(-1)
+		for i, x := range xs {
+			if x.y {
+				lost++
+			} else {
+				gained++
+			}
+			if float64(lost) > q.s.VetoLoss*float64(pos) {
+				break
+			}
+			if gained >= 2*lost && i+1 < len(xs) && xs[i+1].z > x.z {
+				veto = (x.z + xs[i+1].z) / 2
+			}
+		}
+		q.veto[o] = q.toScore(veto)
+	}
+}
+
+// encode writes the model file read by rules.decodeModel.
+func (q *quantised) encode() []byte {
+	var b bytes.Buffer
+	b.WriteString("DSCM1\n")
+	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g train=%d dev=%d",
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.trainN, q.devN)
+	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
+	b.WriteString(settings)
+	b.WriteByte(byte(q.s.Bits))
+	b.WriteByte(byte(len(outputs)))
+	b.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(q.scale)))
+	for o := range outputs {
+		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o]} {
+			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
+		}
+	}
+	for _, w := range q.w {
+		b.WriteByte(byte(w))
+	}
+	return b.Bytes()
+}
+
+// Source is the Go file that embeds the model.
+func Source(file []byte) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by rules/gen/train; DO NOT EDIT.\n\npackage rules\n\n")
+	b.WriteString("// modelData is the learned model file (see model.go and rules/gen/train).\n")
+	b.WriteString("const modelData = " + strconv.Quote(string(file)) + "\n")
+	return format.Source(b.Bytes())
+}
+
+// figures are dev scores at post level: per category precision and recall
+// at warn or above, and the share of benign posts flagged.
+type figures struct {
+	p, r         [5]float64
+	benignRate   float64
+	benign, post int
+}
+
+func (f figures) String() string {
+	var b strings.Builder
+	for o, out := range outputs {
+		fmt.Fprintf(&b, "%s %.2f/%.2f  ", out.category, f.p[o], f.r[o])
+	}
+	fmt.Fprintf(&b, "benign flagged %.1f%% (%d posts)", 100*f.benignRate, f.post)
+	return b.String()
+}
+
+// measure scans the dev posts with an engine carrying the model file (none
+// when empty) and scores it.
+func measure(dev []*post, file []byte) (figures, error) {
+	e, err := rules.CompileWithModel(nil, string(file))
+	if err != nil {
+		return figures{}, err
+	}
+	var tp, fp, fn [5]int
+	var f figures
+	flagged := 0
+	for _, p := range dev {
+		res := e.Scan(p.Text)
+		any := false
+		for o, out := range outputs {
+			got := flags(res, out.category)
+			any = any || got
+			switch {
+			case got && p.y[o]:
+				tp[o]++
+			case got:
+				fp[o]++
+			case p.y[o]:
+				fn[o]++
+			}
+		}
+		if p.benign {
+			f.benign++
+			if any {
+				flagged++
+			}
+		}
+	}
+	for o := range outputs {
+		f.p[o] = ratio(tp[o], tp[o]+fp[o])
+		f.r[o] = ratio(tp[o], tp[o]+fn[o])
+	}
+	f.benignRate = ratio(flagged, f.benign)
+	f.post = len(dev)
+	return f, nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Report prints the dev figures of the rules alone and with the model.
+func Report(w *os.File, dev []*post, file []byte) error {
+	if len(dev) == 0 {
+		fmt.Fprintln(w, "no dev split (rules/testdata/posts/dev.txt)")
+		return nil
+	}
+	base, err := measure(dev, nil)
+	if err != nil {
+		return err
+	}
+	with, err := measure(dev, file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "dev, rules alone:      %v\n", base)
+	fmt.Fprintf(w, "dev, rules and model:  %v\n", with)
+	fmt.Fprintf(w, "model file: %d bytes\n", len(file))
+	e, err := rules.CompileWithModel(nil, string(file))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "thresholds (logits): %s\n", e.ModelInfo().Thresholds)
+	return nil
+}
+
+// Compare trains variants of the settings and prints their dev figures.
+func Compare(train, dev []*post, s Settings) error {
+	base, err := measure(dev, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%-40s %v\n", "rules alone", base)
+	variants := []Settings{s}
+	for _, k := range []string{"word", "word,pair", "word,pair,class,hit,ident", "word,class,hit,ident,shape"} {
+		v := s
+		v.Kinds = k
+		variants = append(variants, v)
+	}
+	for _, bits := range []uint{14, 15, 17, 18} {
+		v := s
+		v.Bits = bits
+		variants = append(variants, v)
+	}
+	for _, ep := range []int{4, 24} {
+		v := s
+		v.Epochs = ep
+		variants = append(variants, v)
+	}
+	for _, l2 := range []float64{0, 1e-4} {
+		v := s
+		v.L2 = l2
+		variants = append(variants, v)
+	}
+	for _, v := range variants {
+		file, err := Train(train, dev, v)
+		if err != nil {
+			return err
+		}
+		f, err := measure(dev, file)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-40s %v\n", fmt.Sprintf("bits=%d ep=%d l2=%g %s", v.Bits, v.Epochs, v.L2, v.Kinds), f)
+	}
+	return nil
+}

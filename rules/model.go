@@ -1,0 +1,488 @@
+package rules
+
+import (
+	"math"
+	"math/bits"
+	"strconv"
+)
+
+// The learned model judges what phrase lists cannot: whether a post tells a
+// real patient's story, and whether it crosses a professional boundary, is
+// unprofessional, spreads misinformation or hides an endorsement. It is a
+// linear classifier, one score per output, over hashed features of the
+// post: its words, word pairs, the engine's word classes and the built-in
+// detectors' hits (fastText's design without the embedding layer). The
+// weights are quantised to one byte each and embedded as data
+// (model_data.go), written by rules/gen/train from the labelled posts in
+// rules/testdata/posts (go generate ./rules); MODEL.md says how it was
+// trained and how it scores.
+//
+// The model adds to the rules, in weigh: a story score over its threshold
+// makes the post about a patient (so identifiers are raised and the
+// quasi-identifiers counted), and a category with no rule finding gets a
+// finding of its learned rule (<category>.learned) on the sentence that
+// carries most of the score.
+
+// The model's outputs.
+const (
+	outStory = iota // the post tells a real patient's story (privacy)
+	outBoundaries
+	outConduct
+	outMisinformation
+	outDisclosure
+	modelOutputs
+)
+
+// modelOutputNames name the outputs in the model file and in the trainer.
+var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "misinformation", "disclosure"}
+
+// outputCategory is the category each output's findings belong to.
+var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
+
+// modelMagic starts a model file.
+const modelMagic = "DSCM1\n"
+
+// model is a decoded model file.
+type model struct {
+	bits  uint   // log2 of the number of weight buckets
+	mask  uint32 // buckets - 1
+	scale float64
+	// w holds the quantised weights as bytes (int8), bucket-major:
+	// w[b*modelOutputs+o]. It is read in place from the embedded string.
+	w     string
+	bias  [modelOutputs]int32
+	warn  [modelOutputs]int32 // score at or above which an output fires
+	block [modelOutputs]int32 // score at or above which its finding blocks
+	// veto is the score below which the rules' own verdict on the output
+	// is overruled: no patient context (story), no finding of the
+	// category (the others).
+	veto [modelOutputs]int32
+	// Settings records how the model was trained (trainer flags, data).
+	Settings string
+}
+
+// ModelInfo describes the engine's learned model.
+type ModelInfo struct {
+	Buckets  int    // weight buckets
+	Bytes    int    // size of the model file
+	Settings string // how it was trained
+	// Thresholds are each output's warn/block/veto thresholds as logits.
+	Thresholds string
+}
+
+// decodeModel reads a model file:
+//
+//	magic "DSCM1\n", settings length (uvarint) and text, bits (1 byte),
+//	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
+//	bias, warn, block and veto (int32 LE each), then 2^bits*outputs int8
+//	weights.
+func decodeModel(data string) (*model, error) {
+	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
+	if len(data) < len(modelMagic) || data[:len(modelMagic)] != modelMagic {
+		return nil, bad("not a model file")
+	}
+	p := data[len(modelMagic):]
+	n, k := uvarint(p)
+	if k <= 0 || uint64(len(p)-k) < n {
+		return nil, bad("truncated settings")
+	}
+	m := &model{Settings: p[k : k+int(n)]}
+	p = p[k+int(n):]
+	if len(p) < 10 {
+		return nil, bad("truncated header")
+	}
+	m.bits = uint(p[0])
+	if p[1] != modelOutputs || m.bits < 4 || m.bits > 24 {
+		return nil, bad("unsupported shape (" + strconv.Itoa(int(p[1])) + " outputs, " + strconv.Itoa(int(m.bits)) + " bits)")
+	}
+	m.scale = math.Float64frombits(le64(p[2:10]))
+	p = p[10:]
+	if len(p) < 16*modelOutputs {
+		return nil, bad("truncated thresholds")
+	}
+	for o := 0; o < modelOutputs; o++ {
+		m.bias[o] = int32(le32(p[0:]))
+		m.warn[o] = int32(le32(p[4:]))
+		m.block[o] = int32(le32(p[8:]))
+		m.veto[o] = int32(le32(p[12:]))
+		p = p[16:]
+	}
+	nw := (1 << m.bits) * modelOutputs
+	if len(p) != nw {
+		return nil, bad("weights: " + strconv.Itoa(len(p)) + " bytes, want " + strconv.Itoa(nw))
+	}
+	m.mask = 1<<m.bits - 1
+	m.w = p
+	return m, nil
+}
+
+func le32(s string) uint32 {
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var sh uint
+	for i := 0; i < len(s) && i < 10; i++ {
+		b := s[i]
+		x |= uint64(b&0x7f) << sh
+		if b < 0x80 {
+			return x, i + 1
+		}
+		sh += 7
+	}
+	return 0, -1
+}
+
+// Feature kinds, mixed into every feature id so that a word and a class of
+// the same name differ.
+const (
+	featWord  = 0x1
+	featPair  = 0x2
+	featClass = 0x3
+	featHit   = 0x4
+	featIdent = 0x5
+	featShape = 0x6
+)
+
+// featID turns a 64-bit value and a kind into a feature id: 29 bits of
+// hash under the kind in the top three bits (the trainer reads it to try
+// subsets of the features; the weights are found by the low bits).
+func featID(h uint64, kind uint64) uint32 {
+	h ^= kind * 0xd6e8feb86659fd93
+	h ^= h >> 32
+	h *= 0xd6e8feb86659fd93
+	h ^= h >> 32
+	return uint32(h)&(1<<29-1) | uint32(kind)<<29
+}
+
+// FeatureKind names the kind of a feature id from ModelFeatures: "word",
+// "pair", "class", "hit", "ident" or "shape".
+func FeatureKind(id uint32) string {
+	switch id >> 29 {
+	case featWord:
+		return "word"
+	case featPair:
+		return "pair"
+	case featClass:
+		return "class"
+	case featHit:
+		return "hit"
+	case featIdent:
+		return "ident"
+	case featShape:
+		return "shape"
+	}
+	return ""
+}
+
+// Shape features: what a token looks like when its word says little.
+const (
+	shapeMention  = 1  // an @handle
+	shapeCapNew   = 2  // a capitalised word the lexicon does not know
+	shapeNumBase  = 16 // + digit count (1-12): a number
+	shapeAlnum    = 40 // a code of letters and digits
+	shapeQuestion = 41 // the post asks something
+	shapeLink     = 42 // a URL-like token run
+)
+
+// featScratch is the per-scan state of the feature extractor: the feature
+// ids in order with each one's sentence, and a small open-addressing set
+// that keeps each id once. A slot belongs to this scan when its stamp is
+// the scan's, so the set is emptied by a new stamp, not by clearing it.
+type featScratch struct {
+	ids   []uint32
+	sent  []int32 // sentence of ids[i]
+	sents []sentence
+	stamp uint32
+	keys  [featSeenSize]uint32
+	marks [featSeenSize]uint32
+}
+
+// featSeenSize bounds the set that keeps features unique; past 3/4 of it a
+// post's later features are kept even when repeated (only in posts far
+// longer than any site allows).
+const featSeenSize = 4096
+
+type sentence struct {
+	t0, t1 int32 // tokens [t0, t1)
+}
+
+// add records feature f of sentence s unless it was seen in this post.
+func (fs *featScratch) add(f uint32, s int32) {
+	if len(fs.ids) < featSeenSize*3/4 {
+		for k := f & (featSeenSize - 1); ; k = (k + 1) & (featSeenSize - 1) {
+			if fs.marks[k] != fs.stamp {
+				fs.keys[k], fs.marks[k] = f, fs.stamp
+				break
+			}
+			if fs.keys[k] == f {
+				return
+			}
+		}
+	}
+	fs.ids = append(fs.ids, f)
+	fs.sent = append(fs.sent, s)
+}
+
+func (fs *featScratch) reset() {
+	fs.stamp++
+	if fs.stamp == 0 { // wrapped: old marks could match again
+		fs.marks = [featSeenSize]uint32{}
+		fs.stamp = 1
+	}
+	fs.ids, fs.sent, fs.sents = fs.ids[:0], fs.sent[:0], fs.sents[:0]
+}
+
+// features extracts the model's input from a scanned post: the tokens and
+// the hits of the rules and detectors, before weighing.
+func (e *Engine) features(text string, st *scanState) {
+	fs := &st.feat
+	fs.reset()
+	var prev uint64
+	s := int32(0)
+	fs.sents = append(fs.sents, sentence{t0: 0})
+	question := false
+	for i := range st.toks {
+		t := &st.toks[i]
+		if i > 0 && t.gap == gapHard {
+			fs.sents[s].t1 = int32(i)
+			fs.sents = append(fs.sents, sentence{t0: int32(i)})
+			s++
+			prev = 0
+		}
+		h := t.hash
+		w := text[t.start:t.end]
+		if h == 0 || t.flags&(tNonASCII|tFold) != 0 {
+			st.low = appendLower(st.low[:0], w)
+			h = hashWord(trimPossessive(st.low))
+		}
+		if t.flags&tDigit != 0 && t.flags&tLetter == 0 {
+			// Numbers: their length says more than their value.
+			h = uint64(shapeNumBase + min(len(w), 12))
+			fs.add(featID(h, featShape), s)
+		} else {
+			if t.flags&(tDigit|tLetter) == tDigit|tLetter {
+				fs.add(featID(shapeAlnum, featShape), s)
+			}
+			fs.add(featID(h, featWord), s)
+		}
+		if t.flags&tMention != 0 {
+			fs.add(featID(shapeMention, featShape), s)
+		}
+		if t.lex < 0 && t.flags&tUpper != 0 && t.gap != gapHard && i > 0 {
+			fs.add(featID(shapeCapNew, featShape), s)
+		}
+		for c := t.cls; c != 0; c &= c - 1 {
+			fs.add(e.b.classFeat[bits.TrailingZeros64(uint64(c))], s)
+		}
+		if prev != 0 && t.gap <= gapSoft {
+			fs.add(featID(prev*0x9e3779b97f4a7c15^h, featPair), s)
+		}
+		prev = h
+		if !question && t.end < int32(len(text)) && text[t.end] == '?' {
+			question = true
+		}
+	}
+	fs.sents[s].t1 = int32(len(st.toks))
+	if question {
+		fs.add(featID(shapeQuestion, featShape), 0)
+	}
+	for i := range st.hits {
+		h := &st.hits[i]
+		r := e.rules[h.rule]
+		hs := e.sentenceOf(h.t0, fs)
+		if int(h.rule) < len(e.b.rules) {
+			fs.add(e.b.ruleFeat[h.rule], hs)
+		}
+		if id := e.identOf(r, h); id != "" {
+			fs.add(e.b.identFeat[id], hs)
+		}
+	}
+}
+
+func (e *Engine) sentenceOf(t int32, fs *featScratch) int32 {
+	lo, hi := 0, len(fs.sents)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if fs.sents[m].t1 <= t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return int32(min(lo, len(fs.sents)-1))
+}
+
+// modelScores are a post's scores, one per output, and the sentence that
+// carries most of each.
+type modelScores struct {
+	score [modelOutputs]int32
+	best  [modelOutputs]int32 // sentence index
+}
+
+// score runs the model over the features in st.feat.
+func (m *model) scores(fs *featScratch, sentSums []int32) ([]int32, modelScores) {
+	var ms modelScores
+	ms.score = m.bias
+	n := len(fs.sents)
+	sentSums = growInt32(sentSums[:0], n*modelOutputs)
+	for i, f := range fs.ids {
+		b := int(f&m.mask) * modelOutputs
+		w := m.w[b : b+modelOutputs]
+		s := int(fs.sent[i]) * modelOutputs
+		for o := 0; o < modelOutputs; o++ {
+			x := int32(int8(w[o]))
+			ms.score[o] += x
+			if x > 0 {
+				sentSums[s+o] += x
+			}
+		}
+	}
+	for o := 0; o < modelOutputs; o++ {
+		best, bs := int32(0), int32(-1)
+		for k := 0; k < n; k++ {
+			if v := sentSums[k*modelOutputs+o]; v > bs {
+				best, bs = int32(k), v
+			}
+		}
+		ms.best[o] = best
+	}
+	return sentSums, ms
+}
+
+func growInt32(s []int32, n int) []int32 {
+	if cap(s) < n {
+		s = make([]int32, n)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i] = 0
+	}
+	return s
+}
+
+// ModelFeatures returns the learned model's input for text under this
+// engine: the feature ids (each once) and, for each, the index of the
+// sentence it was found in. It is for the trainer (rules/gen/train).
+func (e *Engine) ModelFeatures(text string) (ids []uint32, sents []int32) {
+	st := e.pool.Get().(*scanState)
+	defer e.pool.Put(st)
+	e.prepare(text, st)
+	e.features(text, st)
+	ids = append(ids, st.feat.ids...)
+	sents = append(sents, st.feat.sent...)
+	st.text = ""
+	return ids, sents
+}
+
+// ModelScores returns the learned model's raw scores for text, one per
+// output (story, boundaries, conduct, misinformation, disclosure), and
+// whether each reaches its warn threshold; nil when the engine has no model.
+func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
+	m := e.model
+	if m == nil {
+		return nil, nil
+	}
+	st := e.pool.Get().(*scanState)
+	defer e.pool.Put(st)
+	e.prepare(text, st)
+	e.features(text, st)
+	var ms modelScores
+	st.sentSums, ms = m.scores(&st.feat, st.sentSums)
+	st.text = ""
+	for o := 0; o < modelOutputs; o++ {
+		scores = append(scores, float64(ms.score[o])*m.scale)
+		fire = append(fire, ms.score[o] >= m.warn[o])
+	}
+	return scores, fire
+}
+
+// ModelInfo describes the learned model, or is zero when there is none.
+func (e *Engine) ModelInfo() ModelInfo {
+	m := e.model
+	if m == nil {
+		return ModelInfo{}
+	}
+	var b []byte
+	for o := 0; o < modelOutputs; o++ {
+		b = append(b, modelOutputNames[o]...)
+		b = append(b, ' ')
+		for k, v := range [3]int32{m.warn[o], m.block[o], m.veto[o]} {
+			if k > 0 {
+				b = append(b, '/')
+			}
+			switch v {
+			case math.MaxInt32:
+				b = append(b, "never"...)
+			case math.MinInt32:
+				b = append(b, "none"...)
+			default:
+				b = strconv.AppendFloat(b, float64(v)*m.scale, 'f', 2, 64)
+			}
+		}
+		b = append(b, "  "...)
+	}
+	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(modelData), Settings: m.Settings, Thresholds: string(b)}
+}
+
+// sentenceHit is a hit of rule over sentence k of the post.
+func (e *Engine) sentenceHit(st *scanState, rule int32, k int32) hit {
+	fs := &st.feat
+	h := hit{rule: rule, fixed: true}
+	if int(k) < len(fs.sents) {
+		h.t0, h.t1 = fs.sents[k].t0, fs.sents[k].t1
+	}
+	if h.t1 <= h.t0 { // a sentence with no token: the whole post
+		h.t0, h.t1 = 0, int32(len(st.toks))
+	}
+	if h.t1 > h.t0 {
+		h.start, h.end = st.toks[h.t0].start, st.toks[h.t1-1].end
+		if st.toks[h.t0].flags&(tMention|tHashtag) != 0 {
+			h.start-- // the '@' or '#' the token follows
+		}
+	}
+	return h
+}
+
+// modelFindings adds a finding of a category's learned rule where the
+// model's score reaches the rule's threshold and no rule found anything of
+// that category at warn or above: the model fills what phrase lists miss,
+// and one category found never hides another.
+func (e *Engine) modelFindings(st *scanState, out []draft, ms *modelScores) []draft {
+	m := e.model
+	// A rule's finding in a category the model is sure the post is clear
+	// of is a false alarm: a quoted term criticised, a joke about no one.
+	kept := out[:0]
+	for _, d := range out {
+		r := e.rules[d.rule]
+		if o := r.cat; o > outStory && o < modelOutputs && ms.score[o] < m.veto[o] && e.b.learned[o] >= 0 && e.enabled[e.b.learned[o]] && !r.recFormat && int(d.rule) < len(e.b.rules) {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	out = kept
+	var have [8]bool
+	for i := range out {
+		if out[i].sev >= int8(Warn.Rank()) {
+			have[e.rules[out[i].rule].cat] = true
+		}
+	}
+	for o := outBoundaries; o < modelOutputs; o++ {
+		li := e.b.learned[o]
+		if li < 0 || !e.enabled[li] || ms.score[o] < m.warn[o] || have[e.rules[li].cat] {
+			continue
+		}
+		sev := Warn
+		if ms.score[o] >= m.block[o] {
+			sev = Block
+		}
+		h := e.sentenceHit(st, li, ms.best[o])
+		if h.end <= h.start {
+			continue // an empty post
+		}
+		st.hits = append(st.hits, h)
+		out = append(out, e.draft(e.rules[li], &st.hits[len(st.hits)-1], int32(len(st.hits)-1), sev))
+	}
+	return out
+}
