@@ -186,22 +186,31 @@ const (
 	shapeLink     = 42 // a URL-like token run
 )
 
-// featScratch is the per-scan state of the feature extractor: the feature
-// ids in order with each one's sentence, and a small open-addressing set
-// that keeps each id once. A slot belongs to this scan when its stamp is
-// the scan's, so the set is emptied by a new stamp, not by clearing it.
+// featScratch is the per-scan state of the feature extractor. Each
+// feature is scored as it is found (and its id kept only for the trainer);
+// a small open-addressing set keeps each id once. A slot of the set
+// belongs to this scan when its stamp is the scan's, so a new stamp empties
+// it without clearing.
 type featScratch struct {
+	m     *model // the model that scores the features, or nil
+	keep  bool   // keep the ids (the trainer)
+	n     int    // features added
+	score [modelOutputs]int32
+	sums  []int32 // positive score per sentence and output
 	ids   []uint32
 	sent  []int32 // sentence of ids[i]
 	sents []sentence
 	stamp uint32
-	keys  [featSeenSize]uint32
-	marks [featSeenSize]uint32
+	seen  [featSeenSize]seenSlot
 }
 
+// seenSlot is a slot of the set of features seen: an id and the stamp of
+// the scan that put it there, side by side so a probe reads one line.
+type seenSlot struct{ id, stamp uint32 }
+
 // featSeenSize bounds the set that keeps features unique; past 3/4 of it a
-// post's later features are kept even when repeated (only in posts far
-// longer than any site allows).
+// post's later features count even when repeated (only in posts far longer
+// than any site allows).
 const featSeenSize = 4096
 
 type sentence struct {
@@ -210,44 +219,69 @@ type sentence struct {
 
 // add records feature f of sentence s unless it was seen in this post.
 func (fs *featScratch) add(f uint32, s int32) {
-	if len(fs.ids) < featSeenSize*3/4 {
+	if fs.n < featSeenSize*3/4 {
 		for k := f & (featSeenSize - 1); ; k = (k + 1) & (featSeenSize - 1) {
-			if fs.marks[k] != fs.stamp {
-				fs.keys[k], fs.marks[k] = f, fs.stamp
+			sl := &fs.seen[k]
+			if sl.stamp != fs.stamp {
+				*sl = seenSlot{f, fs.stamp}
 				break
 			}
-			if fs.keys[k] == f {
+			if sl.id == f {
 				return
 			}
 		}
 	}
-	fs.ids = append(fs.ids, f)
-	fs.sent = append(fs.sent, s)
+	fs.n++
+	if fs.keep {
+		fs.ids = append(fs.ids, f)
+		fs.sent = append(fs.sent, s)
+	}
+	if m := fs.m; m != nil {
+		b := int(f&m.mask) * modelOutputs
+		w := m.w[b : b+modelOutputs]
+		sum := fs.sums[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
+		for o := 0; o < modelOutputs; o++ {
+			x := int32(int8(w[o]))
+			fs.score[o] += x
+			if x > 0 {
+				sum[o] += x
+			}
+		}
+	}
 }
 
-func (fs *featScratch) reset() {
+func (fs *featScratch) reset(m *model, keep bool) {
 	fs.stamp++
 	if fs.stamp == 0 { // wrapped: old marks could match again
-		fs.marks = [featSeenSize]uint32{}
+		fs.seen = [featSeenSize]seenSlot{}
 		fs.stamp = 1
 	}
-	fs.ids, fs.sent, fs.sents = fs.ids[:0], fs.sent[:0], fs.sents[:0]
+	fs.m, fs.keep, fs.n = m, keep, 0
+	fs.score = [modelOutputs]int32{}
+	fs.ids, fs.sent, fs.sents, fs.sums = fs.ids[:0], fs.sent[:0], fs.sents[:0], fs.sums[:0]
 }
 
-// features extracts the model's input from a scanned post: the tokens and
-// the hits of the rules and detectors, before weighing.
-func (e *Engine) features(text string, st *scanState) {
+// newSentence starts a sentence at token t.
+func (fs *featScratch) newSentence(t int32) {
+	fs.sents = append(fs.sents, sentence{t0: t})
+	fs.sums = append(fs.sums, 0, 0, 0, 0, 0)
+}
+
+// features extracts the model's input from a scanned post, the tokens and
+// the hits of the rules and detectors before weighing, and scores it with m
+// (when not nil); keep keeps the feature ids for the trainer.
+func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	fs := &st.feat
-	fs.reset()
+	fs.reset(m, keep)
 	var prev uint64
 	s := int32(0)
-	fs.sents = append(fs.sents, sentence{t0: 0})
+	fs.newSentence(0)
 	question := false
 	for i := range st.toks {
 		t := &st.toks[i]
 		if i > 0 && t.gap == gapHard {
 			fs.sents[s].t1 = int32(i)
-			fs.sents = append(fs.sents, sentence{t0: int32(i)})
+			fs.newSentence(int32(i))
 			s++
 			prev = 0
 		}
@@ -321,45 +355,21 @@ type modelScores struct {
 	best  [modelOutputs]int32 // sentence index
 }
 
-// score runs the model over the features in st.feat.
-func (m *model) scores(fs *featScratch, sentSums []int32) ([]int32, modelScores) {
+// scores are the model's scores of the features in fs.
+func (m *model) scores(fs *featScratch) modelScores {
 	var ms modelScores
-	ms.score = m.bias
 	n := len(fs.sents)
-	sentSums = growInt32(sentSums[:0], n*modelOutputs)
-	for i, f := range fs.ids {
-		b := int(f&m.mask) * modelOutputs
-		w := m.w[b : b+modelOutputs]
-		s := int(fs.sent[i]) * modelOutputs
-		for o := 0; o < modelOutputs; o++ {
-			x := int32(int8(w[o]))
-			ms.score[o] += x
-			if x > 0 {
-				sentSums[s+o] += x
-			}
-		}
-	}
 	for o := 0; o < modelOutputs; o++ {
+		ms.score[o] = m.bias[o] + fs.score[o]
 		best, bs := int32(0), int32(-1)
 		for k := 0; k < n; k++ {
-			if v := sentSums[k*modelOutputs+o]; v > bs {
+			if v := fs.sums[k*modelOutputs+o]; v > bs {
 				best, bs = int32(k), v
 			}
 		}
 		ms.best[o] = best
 	}
-	return sentSums, ms
-}
-
-func growInt32(s []int32, n int) []int32 {
-	if cap(s) < n {
-		s = make([]int32, n)
-	}
-	s = s[:n]
-	for i := range s {
-		s[i] = 0
-	}
-	return s
+	return ms
 }
 
 // ModelFeatures returns the learned model's input for text under this
@@ -369,7 +379,7 @@ func (e *Engine) ModelFeatures(text string) (ids []uint32, sents []int32) {
 	st := e.pool.Get().(*scanState)
 	defer e.pool.Put(st)
 	e.prepare(text, st)
-	e.features(text, st)
+	e.features(text, st, nil, true)
 	ids = append(ids, st.feat.ids...)
 	sents = append(sents, st.feat.sent...)
 	st.text = ""
@@ -387,9 +397,8 @@ func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
 	st := e.pool.Get().(*scanState)
 	defer e.pool.Put(st)
 	e.prepare(text, st)
-	e.features(text, st)
-	var ms modelScores
-	st.sentSums, ms = m.scores(&st.feat, st.sentSums)
+	e.features(text, st, m, false)
+	ms := m.scores(&st.feat)
 	st.text = ""
 	for o := 0; o < modelOutputs; o++ {
 		scores = append(scores, float64(ms.score[o])*m.scale)

@@ -38,12 +38,11 @@ type scanState struct {
 	drafts   []draft
 	adj      []utf16Adjust
 	u16      []int32
-	story    hit    // the hit the story finding is anchored on
-	storyMsg string // and its message
-	text     string // the text being scanned
-	hasHan   bool   // a CJK token is present (set by lookup)
-	feat     featScratch
-	sentSums []int32 // the model's positive score per sentence and output
+	story    hit         // the hit the story finding is anchored on
+	storyMsg string      // and its message
+	text     string      // the text being scanned
+	hasHan   bool        // a CJK token is present (set by lookup)
+	feat     featScratch // the learned model's features and scores
 }
 
 func (st *scanState) reset() {
@@ -519,8 +518,8 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	m := e.model
 	modelStory := false
 	if e.modelOn {
-		e.features(text, st)
-		st.sentSums, ms = m.scores(&st.feat, st.sentSums)
+		e.features(text, st, m, false)
+		ms = m.scores(&st.feat)
 		if li := e.b.learned[outStory]; li >= 0 && e.enabled[li] {
 			switch {
 			case ctxRank == 0 && !ctxSilenced && ms.score[outStory] >= m.warn[outStory]:

@@ -68,9 +68,9 @@ type post struct {
 	file   string
 	feats  []uint32
 	y      []bool
-	known  []bool // y[o] is known (a rule's example speaks for one output only)
-	rules  []bool // the rules alone flag the output's category at warn or above
-	ctx    bool   // the rules alone find the post is about a patient
+	known  []bool  // y[o] is known (a rule's example speaks for one output only)
+	rules  []bool  // the rules alone flag the output's category at warn or above
+	ctx    bool    // the rules alone find the post is about a patient
 	weight float64 // of the post in training; 0 means 1
 	benign bool
 }
