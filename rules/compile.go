@@ -157,6 +157,8 @@ type matcher struct {
 	scratch   []token
 	elemArena []celem
 	wordArena []int32
+	// classUse, when set, records the classes the patterns name.
+	classUse map[string]bool
 }
 
 func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patKind) error {
@@ -171,6 +173,9 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 				bit, ok := classIDs[name]
 				if !ok {
 					return &Error{Msg: "unknown class {" + name + "}"}
+				}
+				if m.classUse != nil {
+					m.classUse[name] = true
 				}
 				ce.classes |= 1 << uint(bit)
 			}
@@ -411,18 +416,25 @@ type base struct {
 	m        matcher
 	shapes   map[string]int32 // shape name -> rule
 	ctxRule  int32            // privacy.patient_context, or -1
-	cls      builtinClasses
+	cls      builtinClasses   // the class bits the detectors read
+	cue      builtinCues      // the cue lists the detectors read
+	// tokenDets are the token detectors by tokKind (kindIndex), in
+	// registry order.
+	tokenDets [4][]*detector
+	unused    []string // what the packs declare and nothing reads
 
-	// The learned model (model.go) and what its features read: a hash of
-	// each class's name by bit and of each rule's id, so that features
-	// survive a pack's reordering. learned is each output's rule, or -1.
-	classFeat [64]uint32 // feature id of each class bit
-	ruleFeat  []uint32   // feature id of each rule's hits
+	// The learned model (model.go) reads these: a feature id for each
+	// class bit, each rule's hits and each identifier type, made from
+	// names so that features survive a pack's reordering. learned is each
+	// model output's rule (shape "learned"), or -1.
+	classFeat [64]uint32
+	ruleFeat  []uint32
 	identFeat map[Identifier]uint32
 	learned   [modelOutputs]int32
 }
 
-// builtinClasses are the class bits the Go detectors use.
+// builtinClasses are the class bits the Go detectors use, set by
+// wireDetectors from what each detector declares.
 type builtinClasses struct {
 	first, firstCommon, surname, surnameCommon        classSet
 	title, clinician, patientNoun, relation, month    classSet
@@ -456,8 +468,24 @@ func compileBase() (*base, error) {
 	if err != nil {
 		return nil, err
 	}
+	return compilePacks(packs, detectors)
+}
+
+// compilePacks compiles packs for the detectors dets, checking what each
+// detector needs.
+func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	b := &base{byID: map[string]int32{}, classIDs: map[string]int{}, shapes: map[string]int32{}}
 	b.m.lex = newLexicon(1 << 16)
+	b.m.classUse = map[string]bool{}
+	cues := map[string][]string{}
+	for _, p := range packs {
+		for k, words := range p.cues {
+			if _, dup := cues[k]; dup {
+				return nil, &Error{Msg: "rule pack " + p.name + ": cue list " + strconv.Quote(k) + " is declared twice"}
+			}
+			cues[k] = words
+		}
+	}
 	addClass := func(name string, words []string) error {
 		bit, ok := b.classIDs[name]
 		if !ok {
@@ -550,12 +578,16 @@ func compileBase() (*base, error) {
 	if i, ok := b.byID["privacy.patient_context"]; ok {
 		b.ctxRule = i
 	}
-	cls := func(name string) classSet {
-		if bit, ok := b.classIDs[name]; ok {
-			return 1 << uint(bit)
-		}
-		return 0
+	if err := b.wireDetectors(dets, cues, b.m.classUse); err != nil {
+		return nil, err
 	}
+	b.m.classUse = nil
+	b.wireModel()
+	return b, nil
+}
+
+// wireModel sets what the learned model reads from the packs.
+func (b *base) wireModel() {
 	for name, bit := range b.classIDs {
 		b.classFeat[bit] = featID(hashWord(name), featClass)
 	}
@@ -577,15 +609,6 @@ func compileBase() (*base, error) {
 			}
 		}
 	}
-	b.cls = builtinClasses{
-		first: cls("firstname"), firstCommon: cls("firstname_common"), surname: cls("surname"),
-		surnameCommon: cls("surname_common"), title: cls("title"), clinician: cls("clinician"),
-		patientNoun: cls("patient_noun"), relation: cls("relation"), month: cls("month"), weekday: cls("weekday"),
-		state: cls("state"), stateAbbr: cls("state_abbr"), streetSuffix: cls("street_suffix"), locative: cls("locative"),
-		nameStop: cls("name_stop"), dateCue: cls("date_cue"), unitNoun: cls("unit_noun"), ageWord: cls("age_word"),
-		sexWord: cls("sex_word"), notPlace: cls("not_place"), officeTitle: cls("office_title"), encVerb: cls("enc_verb"),
-	}
-	return b, nil
 }
 
 // Engine is a compiled policy over the rule packs. It is immutable and safe
@@ -605,6 +628,8 @@ type Engine struct {
 	model    *model    // the learned model, or nil
 	modelOn  bool      // the model exists and one of its rules is enabled
 	pool     sync.Pool // *scanState
+	// shapeRule is, by shapeID, the enabled rule of that shape, or -1.
+	shapeRule [numShapes]int32
 }
 
 type recordFormat struct {
@@ -644,6 +669,36 @@ func loadModel() (*model, error) {
 		}
 	})
 	return modelVal, modelErr
+}
+
+// CompileWithModel is Compile with the learned model read from a model file
+// rather than the embedded one (an empty file means none). It is for the
+// trainer (rules/gen/train), which weighs candidate thresholds.
+func CompileWithModel(p *Policy, modelFile string) (*Engine, error) {
+	e, err := compile(p)
+	if err != nil {
+		return nil, err
+	}
+	var m *model
+	if modelFile != "" {
+		if m, err = decodeModel(modelFile); err != nil {
+			return nil, err
+		}
+	}
+	e.setModel(m)
+	return e, nil
+}
+
+// setModel makes m the engine's learned model.
+func (e *Engine) setModel(m *model) {
+	e.model, e.modelOn = m, false
+	if m != nil {
+		for _, li := range e.b.learned {
+			if li >= 0 && e.enabled[li] {
+				e.modelOn = true
+			}
+		}
+	}
 }
 
 func compile(p *Policy) (*Engine, error) {
@@ -741,6 +796,12 @@ func compile(p *Policy) (*Engine, error) {
 	for _, sel := range p.Enable {
 		e.setEnabled(sel, true)
 	}
+	for s, name := range shapeNames {
+		e.shapeRule[s] = -1
+		if i, ok := b.shapes[name]; ok && e.enabled[i] {
+			e.shapeRule[s] = i
+		}
+	}
 	// Category overrides first, then rule overrides win.
 	keys := make([]string, 0, len(p.Severity))
 	for k := range p.Severity {
@@ -765,36 +826,6 @@ func compile(p *Policy) (*Engine, error) {
 		e.order[i] = int32(k)
 	}
 	e.pool.New = func() any { return &scanState{} }
-	return e, nil
-}
-
-// setModel makes m the engine's learned model.
-func (e *Engine) setModel(m *model) {
-	e.model, e.modelOn = m, false
-	if m != nil {
-		for _, li := range e.b.learned {
-			if li >= 0 && e.enabled[li] {
-				e.modelOn = true
-			}
-		}
-	}
-}
-
-// CompileWithModel is Compile with the learned model read from a model file
-// rather than the embedded one (an empty file means none). It is for the
-// trainer (rules/gen/train), which weighs candidate thresholds.
-func CompileWithModel(p *Policy, modelFile string) (*Engine, error) {
-	e, err := compile(p)
-	if err != nil {
-		return nil, err
-	}
-	var m *model
-	if modelFile != "" {
-		if m, err = decodeModel(modelFile); err != nil {
-			return nil, err
-		}
-	}
-	e.setModel(m)
 	return e, nil
 }
 

@@ -21,8 +21,19 @@ const (
 	patLoneName patKind = 10 + iota // a first name alone: only in patient posts
 )
 
+// detNames finds people's names (see above).
+var detNames = detector{
+	name:   "names",
+	doc:    `A person's name: "Mr. Okafor", "pt Ana Ruiz", "his wife Linda", "Maria Lopez".`,
+	shapes: []string{"name"},
+	classes: []string{"firstname", "firstname_common", "surname", "surname_common", "title", "office_title", "clinician",
+		"patient_noun", "relation", "name_stop", "enc_verb"},
+	cues: []string{"family_noun"},
+	pass: (*Engine).detectNames,
+}
+
 func (e *Engine) detectNames(text string, st *scanState) {
-	r := e.rule("name")
+	r := e.ruleOf(shName)
 	if r < 0 {
 		return
 	}
@@ -135,7 +146,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		// "the Kowalczyk family": a family name.
 		if cap(i) && plain(i) && !stop(i) && (toks[i].lex < 0 || c&(cls.surname|cls.surnameCommon|cls.first) != 0) &&
 			i > 0 && toks[i].gap <= gapSpace && next < len(toks) && toks[next].gap <= gapSpace &&
-			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], "family", "families", "twins", "household", "kids", "boys", "girls", "case", "trial", "lawsuit", "inquest") {
+			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], e.b.cue.familyNoun...) {
 			add(i, i+1, "", false, patReport)
 			continue
 		}

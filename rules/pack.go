@@ -25,7 +25,7 @@ type Rule struct {
 	Category   Category   // the category, also the id's first part
 	Severity   Severity   // severity when the post is not about a patient
 	Identifier Identifier // Safe Harbor type, or empty
-	// Shape names a built-in detector (shapes.go, names.go); Phrase lists
+	// Shape names a built-in detector (detector.go); Phrase lists
 	// phrase patterns (phrase.go). A rule has either or both.
 	Shape  string
 	Phrase []string
@@ -74,7 +74,12 @@ type Rule struct {
 type pack struct {
 	name    string
 	classes map[string][]string
-	rules   []*Rule
+	// cues are word lists the built-in detectors read around a shape ("fax"
+	// before a phone number, "dob" before a date). Unlike classes they are
+	// not lexicon words and phrases cannot name them: a cue word the packs
+	// do not otherwise know stays an unknown word to every other rule.
+	cues  map[string][]string
+	rules []*Rule
 }
 
 var quasiKinds = []string{"age", "sex", "time", "place", "occupation", "event", "condition"}
@@ -108,7 +113,7 @@ func decodePack(data []byte) (*pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pack{classes: map[string][]string{}}
+	p := &pack{classes: map[string][]string{}, cues: map[string][]string{}}
 	f.str("pack", &p.name)
 	if cv := f.get("classes"); cv != nil {
 		if cv.kind != jObj {
@@ -125,6 +130,23 @@ func decodePack(data []byte) (*pack, error) {
 				return nil, g.err
 			}
 			p.classes[k] = words
+		}
+	}
+	if cv := f.get("cues"); cv != nil {
+		if cv.kind != jObj {
+			return nil, fieldErr("cues", "must be an object of word lists")
+		}
+		for i, k := range cv.keys {
+			if !isClassName(k) {
+				return nil, fieldErr("cues."+k, "bad cue name")
+			}
+			g := &jfields{obj: &jval{kind: jObj, keys: []string{k}, vals: []*jval{cv.vals[i]}}, path: "cues", used: []bool{false}}
+			var words []string
+			g.strs(k, &words)
+			if g.err != nil {
+				return nil, g.err
+			}
+			p.cues[k] = words
 		}
 	}
 	f.list("rules", func(v *jval, path string) error {

@@ -15,7 +15,7 @@ func BenchmarkPartTokenize(b *testing.B) {
 func BenchmarkPartStages(b *testing.B) {
 	e, _ := Compile(nil)
 	st := &scanState{silenced: make([]bool, len(e.rules))}
-	for _, stage := range []string{"lookup", "phrases", "shapes", "names", "weigh"} {
+	for _, stage := range []string{"lookup", "phrases", "detectors", "weigh"} {
 		b.Run(stage, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				st.reset()
@@ -26,14 +26,11 @@ func BenchmarkPartStages(b *testing.B) {
 				switch stage {
 				case "phrases":
 					e.matchPhrases(post, st, &e.b.m, false)
-				case "shapes":
-					e.detectShapes(post, st)
-				case "names":
-					e.detectNames(post, st)
+				case "detectors":
+					e.runDetectors(post, st)
 				case "weigh":
 					e.matchPhrases(post, st, &e.b.m, false)
-					e.detectShapes(post, st)
-					e.detectNames(post, st)
+					e.runDetectors(post, st)
 					e.weigh(post, st)
 				}
 			}

@@ -1,0 +1,181 @@
+package rules
+
+import "strings"
+
+// Ages, as a case presentation writes them ("92 yo", "45 y/o M", "a
+// 58-year-old", "45M") or a story does ("Dad (91)", "German girl, 22", "my
+// dad is 91", "happy 95th", "aged 92"). An age over 89 is also a Safe
+// Harbor identifier (age90), and "45M" gives a sex.
+
+// detAgeBracket finds "Dad (91)": an age in brackets after a person or a
+// relation.
+var detAgeBracket = detector{
+	name:    "age_bracket",
+	doc:     `An age in brackets after a person: "Dad (91)".`,
+	shapes:  []string{"age", "age90", "sex"},
+	classes: []string{"sex_word", "relation", "patient_noun"},
+	cues:    []string{"own"},
+	on:      kRun,
+	token: func(c *tokCtx) int {
+		text, toks, i, t := c.text, c.toks, c.i, c.t
+		if a := atoi(c.w); c.run.n == 1 && a > 0 && a < 120 && i > 0 && t.start > 0 && text[t.start-1] == '(' &&
+			c.run.end < len(text) && text[c.run.end] == ')' && toks[i-1].lex >= 0 && toks[i-1].cls&(c.e.b.cls.sexWord|c.e.b.cls.relation) != 0 {
+			c.e.addAge(c.st, toks, i, i+1, a, false, false)
+			return i + 1
+		}
+		return 0
+	},
+}
+
+// detAgeComma finds "German girl, 22": an age after a person word and a comma.
+var detAgeComma = detector{
+	name:    "age_comma",
+	doc:     `An age after a person word and a comma: "German girl, 22".`,
+	shapes:  []string{"age", "age90", "sex"},
+	classes: []string{"sex_word", "patient_noun"},
+	cues:    []string{"own"},
+	on:      kRun,
+	token: func(c *tokCtx) int {
+		text, toks, i := c.text, c.toks, c.i
+		if a := atoi(c.w); c.run.n == 1 && a > 0 && a < 120 && i > 0 && toks[i].gap == gapSoft && text[toks[i-1].end] == ',' &&
+			toks[i-1].lex >= 0 && toks[i-1].cls&c.e.b.cls.sexWord != 0 {
+			c.e.addAge(c.st, toks, i, i+1, a, true, false)
+			return i + 1
+		}
+		return 0
+	},
+}
+
+// detAgeIs finds "My dad is 91", "she's 94": an age over 89 after "is".
+var detAgeIs = detector{
+	name:    "age_is",
+	doc:     `An age over 89 after "is" or before "años": "she's 94".`,
+	shapes:  []string{"age", "age90", "sex"},
+	classes: []string{"patient_noun"},
+	cues:    []string{"age_is", "age_years_after", "own"},
+	on:      kRun,
+	token: func(c *tokCtx) int {
+		text, toks, i, run := c.text, c.toks, c.i, &c.run
+		cue := &c.e.b.cue
+		if a := atoi(c.w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
+			(run.end >= len(text) || text[run.end] == ' ' || text[run.end] == '.' || text[run.end] == ',' || text[run.end] == ')' || text[run.end] == '!') &&
+			(isWordIn(text, toks[i-1], cue.ageIs...) || i+1 < len(toks) && isWordIn(text, toks[i+1], cue.ageYearsAfter...)) {
+			c.e.addAge(c.st, toks, i, i+1, a, false, false)
+			return i + 1
+		}
+		return 0
+	},
+}
+
+// detAgeUnits finds "92 yo", "45 y/o", "45-year-old", "45 M".
+var detAgeUnits = detector{
+	name:    "age_units",
+	doc:     `A number and an age unit: "92 yo", "45 y/o M", "a 58-year-old".`,
+	shapes:  []string{"age", "age90", "sex"},
+	classes: []string{"patient_noun"},
+	cues:    []string{"case_article", "own"},
+	on:      kRun,
+	token: func(c *tokCtx) int {
+		text, toks, i := c.text, c.toks, c.i
+		if c.run.n != 1 || c.run.g[0] > 3 {
+			return 0
+		}
+		end, casey, sex := ageAfter(text, toks, i)
+		if end <= i {
+			return 0
+		}
+		// "a 58-year-old", "our 97-year-old": a description of someone, as
+		// in a case presentation.
+		if i > 0 && toks[i].gap <= gapSpace && end > i+2 {
+			if isWordIn(text, toks[i-1], c.e.b.cue.caseArticle...) {
+				casey = true
+			}
+		}
+		c.e.addAge(c.st, toks, i, end, atoi(c.w), casey || sex, sex)
+		return end
+	},
+}
+
+// detAgeOrdinal finds "happy 95th", "her 100th birthday".
+var detAgeOrdinal = detector{
+	name:   "age_ordinal",
+	doc:    `An ordinal birthday: "happy 95th", "her 100th birthday".`,
+	shapes: []string{"age", "age90", "sex"},
+	cues:   []string{"ordinal_age_before", "birthday", "own"},
+	on:     kDigitFirst,
+	token: func(c *tokCtx) int {
+		n, suffix := leadingNumber(c.w)
+		if n <= 0 || n > 3 || suffix != "th" && suffix != "st" && suffix != "nd" && suffix != "rd" {
+			return 0
+		}
+		if !c.cue(1, c.e.b.cue.ordinalAgeBefore) && !(c.i+1 < len(c.toks) && c.e.isBirthday(c.text[c.toks[c.i+1].start:c.toks[c.i+1].end])) {
+			return 0
+		}
+		if a := atoi(c.w[:n]); a >= 13 {
+			c.e.addAge(c.st, c.toks, c.i, c.i+1, a, false, false)
+			return c.i + 1
+		}
+		return 0
+	},
+}
+
+// detAgeSuffix finds an age written in one token: "45yo", "92M", "45y/o".
+var detAgeSuffix = detector{
+	name:    "age_suffix",
+	doc:     `An age and its unit in one token: "45yo", "92M", "45y/o".`,
+	shapes:  []string{"age", "age90", "sex"},
+	classes: []string{"patient_noun"},
+	cues:    []string{"own"},
+	on:      kDigitFirst,
+	token: func(c *tokCtx) int {
+		n, suffix := leadingNumber(c.w)
+		if n <= 0 || n > 3 {
+			return 0
+		}
+		text, toks, i := c.text, c.toks, c.i
+		switch suffix {
+		case "yo", "yr", "yrs", "y", "yom", "yof", "m", "f", "M", "F", "yoM", "yoF", "YO":
+			end := i + 1
+			casey := suffix != "y" && suffix != "yr" && suffix != "yrs"
+			sex := strings.ContainsAny(suffix, "MF") || suffix == "yom" || suffix == "yof"
+			if suffix == "y" { // "45y/o"
+				e2, _, _ := ageAfterYO(text, toks, i)
+				if e2 <= i+1 {
+					return 0
+				}
+				end, casey = e2, true
+			}
+			if suffix == "m" || suffix == "f" {
+				return 0 // "5m" is five minutes or metres
+			}
+			if e2, _, s2 := ageAfter(text, toks, end-1); e2 > end && s2 {
+				end, sex = e2, true
+			}
+			c.e.addAge(c.st, toks, i, end, atoi(c.w[:n]), casey, sex)
+			return i + 1 // the pass goes on at the next token, inside the age
+		}
+		return 0
+	},
+}
+
+// detAgeWord finds "aged 92", "turns 90": an age word and a number.
+var detAgeWord = detector{
+	name:    "age_word",
+	doc:     `An age word and a number: "aged 92".`,
+	shapes:  []string{"age", "age90", "sex"},
+	classes: []string{"age_word", "patient_noun"},
+	cues:    []string{"own"},
+	on:      kDigitFirst | kAlnum | kWord,
+	token: func(c *tokCtx) int {
+		t, toks, i := c.t, c.toks, c.i
+		if t.flags&tDigit != 0 || t.cls&c.e.b.cls.ageWord == 0 || i+1 >= len(toks) || toks[i+1].gap > gapSoft {
+			return 0
+		}
+		nw := c.text[toks[i+1].start:toks[i+1].end]
+		if n := atoi(nw); n > 0 && n < 130 && len(nw) <= 3 {
+			c.e.addAge(c.st, toks, i, i+2, n, false, false)
+			return i + 2
+		}
+		return 0
+	},
+}

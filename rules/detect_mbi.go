@@ -1,0 +1,21 @@
+package rules
+
+// detMBI finds a Medicare Beneficiary Identifier, with or without its
+// dashes: "1EG4-TE5-MK73" (mbiAt).
+var detMBI = detector{
+	name:   "mbi",
+	doc:    `A Medicare Beneficiary Identifier: "1EG4-TE5-MK73".`,
+	shapes: []string{"mbi"},
+	on:     kDigitFirst | kAlnum,
+	token: func(c *tokCtx) int {
+		r := c.e.ruleOf(shMBI)
+		if r < 0 {
+			return 0
+		}
+		if end, ok := mbiAt(c.text, c.toks, c.i); ok {
+			c.add(r, c.i, end, int(c.t.start), int(c.toks[end-1].end))
+			return end
+		}
+		return 0
+	},
+}

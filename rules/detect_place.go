@@ -1,0 +1,69 @@
+package rules
+
+// detPlaceContext finds towns missing from the place tables by the words
+// around them. The cue lists: place_cue, the words after which an unknown
+// capitalised word is taken for a place ("patient in Swindon", "from
+// Wolverhampton"); compass, before "of" ("north of Gympie"); place_site,
+// after the name ("the Fremantle clinic") when place_site_before precedes it.
+var detPlaceContext = detector{
+	name:   "place_context",
+	doc:    `A town the tables miss, by its context: "from Wolverhampton", "the Fremantle clinic".`,
+	shapes: []string{"place"},
+	classes: []string{"firstname", "firstname_common", "surname_common", "month", "weekday", "title", "clinician",
+		"patient_noun", "relation", "unit_noun", "name_stop", "not_place", "state", "state_abbr", "street_suffix"},
+	cues: []string{"place_cue", "compass", "place_site", "place_site_before"},
+	pass: (*Engine).detectPlacesByContext,
+}
+
+// detectPlacesByContext finds towns missing from the place tables by their
+// context: a capitalised word that is no known name, unit or common word,
+// after "in", "from", "near"... ("of" only after a compass word), or before
+// "clinic", "branch", "surgery", "hostel"... ("the Fremantle clinic").
+func (e *Engine) detectPlacesByContext(text string, st *scanState) {
+	r := e.ruleOf(shPlace)
+	if r < 0 {
+		return
+	}
+	toks := st.toks
+	cls, cues := &e.b.cls, &e.b.cue
+	excl := cls.first | cls.firstCommon | cls.surnameCommon | cls.month | cls.weekday | cls.title | cls.clinician |
+		cls.patientNoun | cls.relation | cls.unitNoun | cls.nameStop | cls.notPlace | cls.state | cls.stateAbbr | cls.streetSuffix
+	candidate := func(k int) bool {
+		if k < 0 || k >= len(toks) {
+			return false
+		}
+		t := &toks[k]
+		if t.flags&tUpper == 0 || t.flags&(tDigit|tHan) != 0 || t.end-t.start < 3 || t.flags&(tHashtag|tMention) != 0 {
+			return false
+		}
+		return t.lex < 0 || t.cls&excl == 0
+	}
+	for i := 1; i < len(toks); i++ {
+		if !candidate(i) || toks[i].gap > gapSpace {
+			continue
+		}
+		prev := &toks[i-1]
+		cue := false
+		switch {
+		case isWordIn(text, *prev, "of"):
+			cue = i >= 2 && isWordIn(text, toks[i-2], cues.compass...)
+		case isWordIn(text, *prev, cues.placeCue...):
+			cue = prev.flags&tUpper == 0 || prev.flags&tAllCaps != 0 && toks[i].flags&tAllCaps != 0
+		}
+		end := i + 1
+		if end < len(toks) && toks[end].gap <= gapSpace && candidate(end) && (toks[end].lex < 0 || toks[i].flags&tAllCaps == 0) {
+			end++ // "Moose Jaw", "Thunder Bay"
+		}
+		if !cue && end < len(toks) && toks[end].gap <= gapSpace &&
+			isWordIn(text, toks[end], cues.placeSite...) &&
+			isWordIn(text, *prev, cues.placeSiteBefore...) {
+			cue = true
+		}
+		if !cue {
+			continue
+		}
+		h := st.add(r, toks, i, end, int(toks[i].start), int(toks[end-1].end))
+		h.kind = patReport
+		i = end - 1
+	}
+}

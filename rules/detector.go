@@ -1,0 +1,414 @@
+package rules
+
+import (
+	"sort"
+	"strconv"
+)
+
+// A detector is a built-in detector declared as a value, as a go/analysis
+// Analyzer is: its name, what it needs from the packs (the shapes of the
+// rules it reports, other rule ids, word classes, cue lists) and its run
+// function. Each lives in its own file (detect_*.go) and is registered in
+// the detectors table below, in the order the scan runs them. compileBase
+// checks every need against the packs before anything runs, so a renamed
+// class or rule is a compile error rather than a detector that silently
+// finds nothing, and it lists what the packs declare that nothing reads.
+//
+// There are two kinds:
+//
+//   - token detectors (token set) share one pass over the tokens. At each
+//     token the detectors whose kinds (on) include the token's kind are
+//     tried in table order; the first that claims the token returns the
+//     index of the token after its match, and the pass resumes there. So a
+//     digit run that is a phone number is never also read as a date: the
+//     order of the table is the order of precedence.
+//   - pass detectors (pass set) each read the whole post once, after the
+//     token pass.
+type detector struct {
+	name    string
+	doc     string   // what it finds, with an example
+	shapes  []string // shapes of the rules it reports (a pack rule's "shape")
+	rules   []string // other rule ids it reads or reports
+	classes []string // pack word classes it reads
+	cues    []string // pack cue lists it reads
+	on      tokKind  // token detectors: the tokens it is tried at
+	token   func(c *tokCtx) int
+	pass    func(e *Engine, text string, st *scanState)
+}
+
+// detectors is the registry, in run order.
+var detectors = []*detector{
+	// Digit runs ("555-201-7788", "3/4/2024", "1428"): the first that
+	// claims a run wins.
+	&detSSNNamed, &detPhone, &detSSN, &detIP, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
+	&detAgeBracket, &detAgeComma, &detAgeIs, &detAgeUnits,
+	// Tokens of a number and letters ("95th", "45yo").
+	&detAgeOrdinal, &detAgeSuffix,
+	// Letters and digits ("1HGCM82633A004352", "AB1234563", "1EG4-TE5-MK73").
+	&detVIN, &detPlate, &detDEA, &detMBI,
+	// Words of a class ("Main St", "March 3", "aged 92").
+	&detStreetName, &detDateMonth, &detAgeWord,
+	// Whole-post passes.
+	&detEmail, &detURL, &detMasked, &detCJK, &detPlaceContext, &detNames,
+}
+
+// tokKind says which token detectors a token is tried with.
+type tokKind uint8
+
+const (
+	kRun        tokKind = 1 << iota // digits only, starting with a digit: a digit run
+	kDigitFirst                     // a digit, then letters: "95th", "45yo", "1EG4"
+	kAlnum                          // letters and digits, starting with a letter: "AB1234563"
+	kWord                           // any other token that reached the detectors
+)
+
+// tokCtx is what a token detector sees at token i.
+type tokCtx struct {
+	e    *Engine
+	st   *scanState
+	text string
+	toks []token
+	i    int
+	t    *token
+	w    string // the token's text
+	// For a digit run: its groups, its start (over a '(' or '+' before it)
+	// and the index of the token after it.
+	run   digitRun
+	start int
+	j     int
+}
+
+// cue reports whether one of the n tokens before token i is one of words.
+func (c *tokCtx) cue(n int, words []string) bool {
+	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
+		if isWordIn(c.text, c.toks[k], words...) {
+			return true
+		}
+	}
+	return false
+}
+
+// classOf returns the word classes of token k, or none.
+func (c *tokCtx) classOf(k int) classSet { return c.e.classOf(c.toks, k) }
+
+// add records a hit of rule r over tokens [t0, t1) and bytes [start, end).
+func (c *tokCtx) add(r int32, t0, t1, start, end int) *hit {
+	return c.st.add(r, c.toks, t0, t1, start, end)
+}
+
+// shapeID numbers the shapes a pack rule can name.
+type shapeID uint8
+
+const (
+	shPhone shapeID = iota
+	shFax
+	shSSN
+	shDate
+	shIP
+	shZip
+	shStreet
+	shEmail
+	shURL
+	shVIN
+	shMBI
+	shDEA
+	shAge
+	shAge90
+	shSex
+	shMasked
+	shName
+	shPlace
+	shFacility
+	shRecordFormat
+	shStory
+	shLearned
+	numShapes
+)
+
+// shapeNames are the shapes a pack rule can name in "shape", by shapeID.
+var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
+	"mbi", "dea", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
+	"learned"}
+
+// engineShapes are the shapes the engine itself reads outside any detector:
+// the place tables, the policy's facilities and record formats, the story,
+// and the learned model's rules (one per category).
+var engineShapes = []string{"place", "facility", "record_format", "story", "learned"}
+
+// engineClasses are the classes read outside the detectors: weighing keeps
+// a place name only in a place context (placeContext).
+var engineClasses = []string{"locative", "state", "state_abbr"}
+
+// ruleOf returns the enabled rule of a shape, or -1.
+func (e *Engine) ruleOf(s shapeID) int32 { return e.shapeRule[s] }
+
+// runDetectors runs the token pass, then the pass detectors.
+func (e *Engine) runDetectors(text string, st *scanState) {
+	c := tokCtx{e: e, st: st, text: text, toks: st.toks}
+	toks := st.toks
+	// Words without a digit matter to the token pass only if they are a
+	// month, a street suffix or an age cue: the rest are skipped after one
+	// check.
+	cueClasses := e.b.cls.month | e.b.cls.streetSuffix | e.b.cls.ageWord
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
+		if t.flags&tDigit == 0 && (t.lex < 0 || t.cls&cueClasses == 0) {
+			continue
+		}
+		c.i, c.t, c.w = i, t, text[t.start:t.end]
+		kind := kWord
+		if c0 := c.w[0]; c0 >= '0' && c0 <= '9' {
+			if t.flags&tLetter == 0 {
+				kind = kRun
+				c.run = numRun(text, int(t.start))
+				c.start = int(t.start)
+				if c.run.area && c.start > 0 && text[c.start-1] == '(' {
+					c.start--
+				} else if c.start > 0 && text[c.start-1] == '+' {
+					c.start--
+				}
+				c.j = tokenAt(toks, c.run.end-1) + 1
+			} else {
+				kind = kDigitFirst
+			}
+		} else if t.flags&tDigit != 0 && t.flags&tLetter != 0 {
+			kind = kAlnum
+		}
+		for _, d := range e.b.tokenDets[kindIndex(kind)] {
+			if next := d.token(&c); next > i {
+				i = next - 1
+				break
+			}
+		}
+	}
+	for _, d := range detectors {
+		if d.pass != nil {
+			d.pass(e, text, st)
+		}
+	}
+}
+
+func kindIndex(k tokKind) int {
+	switch k {
+	case kRun:
+		return 0
+	case kDigitFirst:
+		return 1
+	case kAlnum:
+		return 2
+	}
+	return 3
+}
+
+// builtinCues are the cue lists the detectors read, by name.
+type builtinCues struct {
+	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter []string
+	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore        []string
+	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     []string
+	fractionAfter, fractionBefore, cjkPatient                                     []string
+}
+
+// slot returns the field of the cue list name, or nil.
+func (c *builtinCues) slot(name string) *[]string {
+	switch name {
+	case "ssn_cue":
+		return &c.ssn
+	case "fax_cue":
+		return &c.fax
+	case "fax_verb":
+		return &c.faxVerb
+	case "date_event":
+		return &c.dateEvent
+	case "day_month_event":
+		return &c.dayMonthEvent
+	case "birth_cue":
+		return &c.birth
+	case "zip_cue":
+		return &c.zip
+	case "age_is":
+		return &c.ageIs
+	case "age_years_after":
+		return &c.ageYearsAfter
+	case "case_article":
+		return &c.caseArticle
+	case "ordinal_age_before":
+		return &c.ordinalAgeBefore
+	case "birthday":
+		return &c.birthday
+	case "own":
+		return &c.own
+	case "vin_cue":
+		return &c.vin
+	case "plate_cue":
+		return &c.plate
+	case "street_before":
+		return &c.streetBefore
+	case "place_cue":
+		return &c.placeCue
+	case "compass":
+		return &c.compass
+	case "place_site":
+		return &c.placeSite
+	case "place_site_before":
+		return &c.placeSiteBefore
+	case "family_noun":
+		return &c.familyNoun
+	case "fraction_after":
+		return &c.fractionAfter
+	case "fraction_before":
+		return &c.fractionBefore
+	case "cjk_patient":
+		return &c.cjkPatient
+	}
+	return nil
+}
+
+// classSlot returns the field of builtinClasses that holds class name, or nil.
+func (c *builtinClasses) slot(name string) *classSet {
+	switch name {
+	case "firstname":
+		return &c.first
+	case "firstname_common":
+		return &c.firstCommon
+	case "surname":
+		return &c.surname
+	case "surname_common":
+		return &c.surnameCommon
+	case "title":
+		return &c.title
+	case "clinician":
+		return &c.clinician
+	case "patient_noun":
+		return &c.patientNoun
+	case "relation":
+		return &c.relation
+	case "month":
+		return &c.month
+	case "weekday":
+		return &c.weekday
+	case "state":
+		return &c.state
+	case "state_abbr":
+		return &c.stateAbbr
+	case "street_suffix":
+		return &c.streetSuffix
+	case "locative":
+		return &c.locative
+	case "name_stop":
+		return &c.nameStop
+	case "date_cue":
+		return &c.dateCue
+	case "unit_noun":
+		return &c.unitNoun
+	case "age_word":
+		return &c.ageWord
+	case "sex_word":
+		return &c.sexWord
+	case "not_place":
+		return &c.notPlace
+	case "office_title":
+		return &c.officeTitle
+	case "enc_verb":
+		return &c.encVerb
+	}
+	return nil
+}
+
+// wireDetectors checks every detector's needs against the compiled packs,
+// fills the class bits and cue lists they read, orders the token detectors
+// by kind, and records what the packs declare that nothing reads (classes
+// no phrase and no detector uses, cue lists no detector reads). cues are
+// the packs' cue lists, merged; usedClasses the classes phrases name.
+func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedClasses map[string]bool) error {
+	usedCues := map[string]bool{}
+	used := map[string]bool{}
+	for k := range usedClasses {
+		used[k] = true
+	}
+	needClass := func(who, name string) error {
+		bit, ok := b.classIDs[name]
+		if !ok {
+			return &Error{Msg: who + " needs word class {" + name + "}, which no pack declares"}
+		}
+		used[name] = true
+		if p := b.cls.slot(name); p != nil {
+			*p = 1 << uint(bit)
+		}
+		return nil
+	}
+	needShape := func(who, name string) error {
+		if _, ok := b.shapes[name]; !ok {
+			return &Error{Msg: who + " needs a rule with \"shape\": " + strconv.Quote(name) + ", which no pack declares"}
+		}
+		return nil
+	}
+	for _, s := range engineShapes {
+		if err := needShape("the engine", s); err != nil {
+			return err
+		}
+	}
+	for _, c := range engineClasses {
+		if err := needClass("the engine", c); err != nil {
+			return err
+		}
+	}
+	for i := range b.tokenDets {
+		b.tokenDets[i] = nil
+	}
+	for _, d := range dets {
+		who := "detector " + d.name
+		if (d.token == nil) == (d.pass == nil) {
+			return &Error{Msg: who + ": needs either a token or a pass function"}
+		}
+		for _, s := range d.shapes {
+			if err := needShape(who, s); err != nil {
+				return err
+			}
+		}
+		for _, id := range d.rules {
+			if _, ok := b.byID[id]; !ok {
+				return &Error{Msg: who + " needs rule " + id + ", which no pack declares"}
+			}
+		}
+		for _, c := range d.classes {
+			if err := needClass(who, c); err != nil {
+				return err
+			}
+		}
+		for _, name := range d.cues {
+			words, ok := cues[name]
+			p := b.cue.slot(name)
+			if !ok || p == nil {
+				return &Error{Msg: who + " needs cue list " + strconv.Quote(name) + ", which no pack declares"}
+			}
+			*p = words
+			usedCues[name] = true
+		}
+		if d.token != nil {
+			for k := 0; k < 4; k++ {
+				if d.on&(1<<uint(k)) != 0 {
+					b.tokenDets[k] = append(b.tokenDets[k], d)
+				}
+			}
+		}
+	}
+	b.unused = nil
+	for name := range b.classIDs {
+		if !used[name] {
+			b.unused = append(b.unused, "class {"+name+"}")
+		}
+	}
+	for name := range cues {
+		if !usedCues[name] {
+			b.unused = append(b.unused, "cue list "+strconv.Quote(name))
+		}
+	}
+	sort.Strings(b.unused)
+	return nil
+}
+
+// Unused lists what the rule packs declare that neither a phrase nor a
+// detector reads: word classes and cue lists ("class {x}", "cue list
+// \"y\""). A test keeps it empty; a renamed class shows up here and, where
+// a detector needs it, fails compiling.
+func (e *Engine) Unused() []string { return append([]string(nil), e.b.unused...) }

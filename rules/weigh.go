@@ -1,0 +1,339 @@
+package rules
+
+import "strings"
+
+// Weighing turns the hits of a scan into findings in three steps:
+//
+//  1. postContext reads the post as a whole: is it about a patient (and
+//     where does it first show it), was it shared with permission, does it
+//     tell an encounter, which quasi-identifiers does the patient's story
+//     hold, and how severe is that story.
+//  2. Each hit gets its base severity (baseSeverity), then the escalations
+//     table, in order, may raise it from what the post context says.
+//  3. The findings are merged (dedupe), cut at the policy's floor, and
+//     written out with their UTF-16 spans.
+//
+// Everything post-level that decides a severity is in postContext, so a
+// new signal (such as a learned model's probability that the post tells a
+// real patient's story, or its per-category scores) enters there, and the
+// escalations read it like any other field.
+
+// postContext is what weighing knows about the post as a whole.
+type postContext struct {
+	// patient: the post is about a patient; anchor is the hit where it
+	// first shows it (the story finding's span).
+	patient bool
+	anchor  hit
+	// permission: the post says it was shared with consent; encounter: it
+	// tells an encounter; lowered: a phrase lowers the story's severity;
+	// announcement: it is an event announcement (tied hits are not).
+	permission, encounter, lowered, announcement bool
+	// quasi marks the quasi-identifiers of the patient's story by index in
+	// quasiKinds, and kinds lists them by name, in that order.
+	quasi [8]bool
+	kinds []string
+	// direct: the story holds an identifier that alone points at one
+	// person (a name, a phone number), not only a date or a place.
+	direct bool
+	// storySev is the severity of the re-identification finding, or ""
+	// when the post tells no identifiable story.
+	storySev Severity
+	// silenced: a teaching case or "your patient" silenced the
+	// patient-context rule.
+	silenced bool
+	// The learned model's scores (model.go), when it ran; modelStory: the
+	// model, not a rule, made the post about a patient.
+	ms         modelScores
+	modelStory bool
+}
+
+// readContext is step 1 up to the story: patient, anchor, permission,
+// encounter, lowered, announcement.
+func (e *Engine) readContext(st *scanState) postContext {
+	var pc postContext
+	ctxRank := 0
+	// A teaching case or "your patient" silences the patient-context rule;
+	// then a case-style age or name alone does not make the post about a
+	// patient either.
+	ctxSilenced := e.b.ctxRule >= 0 && st.silenced[e.b.ctxRule]
+	for i := range st.hits {
+		if r := e.rules[st.hits[i].rule]; r.Announcement && !st.silenced[st.hits[i].rule] {
+			pc.announcement = true
+		}
+	}
+	for i := range st.hits {
+		h := &st.hits[i]
+		r := e.rules[h.rule]
+		if st.silenced[h.rule] {
+			continue
+		}
+		if r.Tied && !pc.announcement {
+			h.strong = true
+		}
+		rank := 0
+		if r.PatientContext {
+			rank = 2
+		} else if h.strong && !ctxSilenced {
+			rank = 1
+		}
+		if rank > ctxRank || rank > 0 && rank == ctxRank && h.start < pc.anchor.start {
+			pc.anchor, ctxRank = *h, rank
+		}
+		if r.Permission {
+			pc.permission = true
+		}
+		if r.Encounter {
+			pc.encounter = true
+		}
+		if r.LowersStory {
+			pc.lowered = true
+		}
+	}
+	pc.patient = ctxRank > 0
+	pc.silenced = ctxSilenced
+	return pc
+}
+
+// readModel runs the learned model over the post's features: a story
+// score over its threshold makes the post about a patient when no rule did
+// (not when a rule said it is a teaching case), and one under its veto
+// undoes a context only rules saw ("Be patient with us", one's own father
+// admitted). The other scores are weighed in modelFindings.
+func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
+	m := e.model
+	e.features(text, st, m, false)
+	pc.ms = m.scores(&st.feat)
+	li := e.b.learned[outStory]
+	if li < 0 || !e.enabled[li] {
+		return
+	}
+	switch z := pc.ms.score[outStory]; {
+	case !pc.patient && !pc.silenced && z >= m.warn[outStory]:
+		pc.patient, pc.modelStory, pc.encounter = true, true, true
+		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
+	case pc.patient && z < m.veto[outStory]:
+		pc.patient, pc.encounter = false, false
+	}
+}
+
+// readStory is the rest of step 1: the quasi-identifiers of the patient's
+// story, whether it holds a direct identifier, and the story's severity.
+// It reads the hits that remain after keepPlaces.
+func (e *Engine) readStory(st *scanState, pc *postContext) {
+	if pc.patient {
+		for i := range st.hits {
+			h := &st.hits[i]
+			r := e.rules[h.rule]
+			if st.silenced[h.rule] {
+				continue
+			}
+			if q := e.quasiOf(r, h); q >= 0 {
+				pc.quasi[q] = true
+			}
+			if isDirect(e.identOf(r, h)) {
+				pc.direct = true
+			}
+		}
+	}
+	nq := 0
+	for k, on := range pc.quasi {
+		if on && k < len(quasiKinds) {
+			nq++
+			pc.kinds = append(pc.kinds, quasiKinds[k])
+		}
+	}
+	pc.storySev = storySeverity(pc.patient, pc.encounter, pc.permission, pc.lowered, nq)
+}
+
+// storySeverity grades a patient's story: a warning for a story with one or
+// two quasi-identifiers (or an encounter and none), block for three or
+// more; permission lowers a block to a warning, never below, and a
+// lowering phrase lowers it one step.
+func storySeverity(patient, encounter, permission, lowered bool, nq int) Severity {
+	if !patient || nq == 0 && !encounter {
+		return ""
+	}
+	rank := 2
+	if nq >= 3 {
+		rank = 3
+	}
+	if permission && rank > 2 {
+		rank--
+	}
+	if lowered {
+		rank--
+	}
+	return severityOfRank(rank)
+}
+
+// keepPlaces drops the place names that stand in no place context.
+func (e *Engine) keepPlaces(text string, st *scanState) {
+	kept := st.hits[:0]
+	for _, h := range st.hits {
+		if (h.kind == patPlace || h.kind == patPlaceCmn) && !e.placeContext(text, st.toks, &h) {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	st.hits = kept
+}
+
+// baseSeverity is a hit's severity before escalation: the detector's, else
+// the rule's. A first name alone in a post about no patient is only info.
+func baseSeverity(r *crule, h *hit, pc *postContext) Severity {
+	sev := h.sev
+	if h.kind == patLoneName && !pc.patient {
+		sev = Info
+	}
+	if sev == "" {
+		sev = r.Severity
+	}
+	return sev
+}
+
+// An escalation raises a finding's severity from the post's context. The
+// table is applied in order, each step seeing the severity the previous
+// ones left.
+type escalation struct {
+	name  string
+	doc   string
+	apply func(r *crule, h *hit, pc *postContext, sev Severity) Severity
+}
+
+var escalations = []escalation{
+	{
+		name: "patient_severity",
+		doc:  "In a post about a patient, an identifier (or a rule that is no quasi-identifier) takes its patient_severity, unless its detector fixed its severity.",
+		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
+			if pc.patient && !h.fixed && r.PatientSeverity.Rank() > sev.Rank() && (r.Quasi == "" || r.Identifier != "") {
+				return r.PatientSeverity
+			}
+			return sev
+		},
+	},
+	{
+		name: "story_part",
+		doc:  "A quasi-identifier of a story that identifies the patient (story at block) is at least a warning.",
+		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
+			if r.Quasi != "" && r.Identifier == "" && pc.storySev == Block && sev.Rank() < Warn.Rank() {
+				return Warn
+			}
+			return sev
+		},
+	},
+	{
+		name: "identified_condition",
+		doc:  "A sensitive condition tied to an identifiable patient (a story at block, or a direct identifier) is block.",
+		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
+			if r.Quasi == "condition" && r.RequiresPatient && (pc.storySev == Block || pc.direct) {
+				return Block
+			}
+			return sev
+		},
+	},
+}
+
+// grade is step 2 for one hit.
+func grade(r *crule, h *hit, pc *postContext) Severity {
+	sev := baseSeverity(r, h, pc)
+	for k := range escalations {
+		sev = escalations[k].apply(r, h, pc, sev)
+	}
+	return sev
+}
+
+// weigh turns the hits into findings: it applies the post-level context,
+// the severities, the policy's filters, and sorts and de-duplicates.
+func (e *Engine) weigh(text string, st *scanState) Result {
+	pc := e.readContext(st)
+	if e.modelOn {
+		e.readModel(text, st, &pc)
+	}
+	// Place names stand only in a place context.
+	e.keepPlaces(text, st)
+	e.readStory(st, &pc)
+
+	out := st.drafts[:0]
+	for i := range st.hits {
+		h := &st.hits[i]
+		r := e.rules[h.rule]
+		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !pc.patient || r.story {
+			continue
+		}
+		out = append(out, e.draft(r, h, int32(i), grade(r, h, &pc)))
+	}
+	if pc.storySev != "" {
+		si := e.ruleOf(shStory)
+		if pc.modelStory {
+			si = e.b.learned[outStory]
+		}
+		if si >= 0 {
+			r := e.rules[si]
+			st.story = pc.anchor
+			st.storyMsg = r.Message
+			if len(pc.kinds) > 0 {
+				st.storyMsg += " (" + strings.Join(pc.kinds, ", ") + ")"
+			}
+			out = append(out, e.draft(r, &pc.anchor, -1, pc.storySev))
+		}
+	}
+	if e.modelOn {
+		out = e.modelFindings(st, out, &pc.ms)
+	}
+	out = e.dedupe(out)
+	// The policy's floor.
+	kept := out[:0]
+	min := int8(e.minSev.Rank())
+	for _, d := range out {
+		if d.sev >= min {
+			kept = append(kept, d)
+		}
+	}
+	out = kept
+	st.drafts = out[:0]
+	st.adj, st.u16 = setUTF16(text, out, st.adj, st.u16)
+
+	res := Result{Findings: make([]Finding, len(out))}
+	max := 0
+	var counts [8]int
+	for i := range out {
+		d := &out[i]
+		f := &res.Findings[i]
+		r := e.rules[d.rule]
+		h := &st.story
+		if d.hit >= 0 {
+			h = &st.hits[d.hit]
+		}
+		*f = Finding{Rule: r.ID, Category: r.Category, Severity: severityOfRank(int(d.sev)), Identifier: e.identOf(r, h),
+			Start: int(d.start), End: int(d.end), Start16: int(st.u16[2*i]), End16: int(st.u16[2*i+1]),
+			Message: r.Message, Citation: r.Citation, Fixes: noFixes}
+		if d.hit < 0 {
+			f.Message = st.storyMsg
+		} else if h.msg != "" {
+			f.Message = h.msg
+		}
+		if r.fixes != nil {
+			f.Fixes = r.fixes // shared and read-only
+		}
+		if int(d.sev) > max {
+			max = int(d.sev)
+		}
+		counts[r.cat]++
+	}
+	st.story, st.storyMsg = hit{}, ""
+	cm := make(map[Category]int, 5)
+	for k, c := range Categories {
+		if counts[k] > 0 {
+			cm[c] = counts[k]
+		}
+	}
+	res.Summary = Summary{Risk: "none", Enforce: e.enforce, PatientContext: pc.patient, QuasiIdentifiers: pc.kinds, Counts: cm}
+	if max > 0 {
+		res.Summary.Risk = string(severityOfRank(max))
+	}
+	res.Summary.Intercept = max > 0 && max >= e.intercep.Rank()
+	if res.Summary.QuasiIdentifiers == nil {
+		res.Summary.QuasiIdentifiers = []string{}
+	}
+	return res
+}

@@ -1,0 +1,89 @@
+package rules
+
+import "testing"
+
+// escalationByName returns the named step of the escalations table.
+func escalationByName(t *testing.T, name string) escalation {
+	t.Helper()
+	for _, x := range escalations {
+		if x.name == name {
+			return x
+		}
+	}
+	t.Fatalf("no escalation %q", name)
+	return escalation{}
+}
+
+func TestEscalations(t *testing.T) {
+	ident := &crule{Rule: &Rule{ID: "privacy.phone", Severity: Info, PatientSeverity: Block, Identifier: IDPhone}, quasi: -1}
+	quasi := &crule{Rule: &Rule{ID: "privacy.quasi.occupation", Severity: Info, PatientSeverity: Warn, Quasi: "occupation"}, quasi: 4}
+	cond := &crule{Rule: &Rule{ID: "privacy.quasi.hiv", Severity: Warn, Quasi: "condition", RequiresPatient: true}, quasi: 6}
+	patient := &postContext{patient: true}
+	story := &postContext{patient: true, storySev: Block}
+	warnStory := &postContext{patient: true, storySev: Warn}
+	direct := &postContext{patient: true, direct: true, storySev: Warn}
+	none := &postContext{}
+	cases := []struct {
+		step string
+		r    *crule
+		h    hit
+		pc   *postContext
+		in   Severity
+		want Severity
+	}{
+		{"patient_severity", ident, hit{}, patient, Info, Block},
+		{"patient_severity", ident, hit{}, none, Info, Info},
+		{"patient_severity", ident, hit{fixed: true}, patient, Info, Info}, // a colleague's name stays info
+		{"patient_severity", ident, hit{}, patient, Block, Block},          // never lowers
+		{"patient_severity", quasi, hit{}, patient, Info, Info},            // a quasi-identifier waits for the story
+		{"story_part", quasi, hit{}, story, Info, Warn},
+		{"story_part", quasi, hit{}, warnStory, Info, Info},
+		{"story_part", ident, hit{}, story, Info, Info},
+		{"identified_condition", cond, hit{}, story, Warn, Block},
+		{"identified_condition", cond, hit{}, direct, Warn, Block},
+		{"identified_condition", cond, hit{}, warnStory, Warn, Warn},
+		{"identified_condition", quasi, hit{}, story, Warn, Warn},
+	}
+	for _, c := range cases {
+		x := escalationByName(t, c.step)
+		if got := x.apply(c.r, &c.h, c.pc, c.in); got != c.want {
+			t.Errorf("%s(%s, %+v, %s) = %s, want %s", c.step, c.r.ID, *c.pc, c.in, got, c.want)
+		}
+	}
+}
+
+func TestStorySeverity(t *testing.T) {
+	cases := []struct {
+		patient, encounter, permission, lowered bool
+		nq                                      int
+		want                                    Severity
+	}{
+		{false, true, false, false, 3, ""},
+		{true, false, false, false, 0, ""},
+		{true, true, false, false, 0, Warn},
+		{true, false, false, false, 2, Warn},
+		{true, false, false, false, 3, Block},
+		{true, false, true, false, 3, Warn}, // permission lowers a block to a warning
+		{true, false, true, false, 2, Warn}, // never below
+		{true, false, false, true, 2, Info}, // a lowering phrase lowers one step
+		{true, false, true, true, 4, Info},
+	}
+	for _, c := range cases {
+		if got := storySeverity(c.patient, c.encounter, c.permission, c.lowered, c.nq); got != c.want {
+			t.Errorf("storySeverity(%+v) = %q, want %q", c, got, c.want)
+		}
+	}
+}
+
+func TestBaseSeverity(t *testing.T) {
+	name := &crule{Rule: &Rule{ID: "privacy.name", Severity: Info, PatientSeverity: Block}}
+	if got := baseSeverity(name, &hit{sev: Warn, kind: patLoneName}, &postContext{}); got != Info {
+		t.Errorf("a lone first name in a post about no patient: %s, want info", got)
+	}
+	if got := baseSeverity(name, &hit{sev: Warn, kind: patLoneName}, &postContext{patient: true}); got != Warn {
+		t.Errorf("a lone first name in a patient post: %s, want warn", got)
+	}
+	if got := baseSeverity(name, &hit{}, &postContext{}); got != Info {
+		t.Errorf("no detector severity: %s, want the rule's info", got)
+	}
+}
