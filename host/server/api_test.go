@@ -73,7 +73,7 @@ func (tg *target) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
+	s, err := server.New(server.Config{DB: nat.DB, LoadKeys: nat.LoadKeys, OwnerTokenHash: nat.OwnerTokenHash,
 		Limiter: tg.limiter, TrustProxy: tg.trustProxy, Console: os.DirFS("../console"), PolicyCacheTTL: time.Second, // as discreet serve
 		Module: func() ([]byte, error) { return []byte("\x00asm\x01\x00\x00\x00"), nil }})
 	if err != nil {
@@ -615,11 +615,11 @@ func TestEnrollment(t *testing.T) {
 	if diff := cmp.Diff(want, e); diff != "" {
 		t.Errorf("enroll (-want +got):\n%s", diff)
 	}
-	// Typed loosely (lower case, no dashes) it still works, and gives the
-	// same report token.
+	// Typed loosely (lower case, no dashes) it still works, and gives
+	// another report token: each enrollment has its own.
 	e2 := tg.enroll(t, strings.ToLower(strings.ReplaceAll(code, "-", " ")))
-	if e2.ReportToken != e.ReportToken {
-		t.Errorf("second enrollment got another report token")
+	if e2.ReportToken == e.ReportToken || !strings.HasPrefix(e2.ReportToken, "dsr_") {
+		t.Errorf("second enrollment got report token %q, first %q", e2.ReportToken, e.ReportToken)
 	}
 	var codes struct {
 		Codes []struct {
@@ -640,6 +640,22 @@ func TestEnrollment(t *testing.T) {
 	today := time.Now().UTC().Format("2006-01-02")
 	counts := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1}}
 	tg.must(t, 202, "POST", "/v1/institutions/"+in.slug+"/counts", e.ReportToken, counts, nil)
+	tg.must(t, 202, "POST", "/v1/institutions/"+in.slug+"/counts", e2.ReportToken, counts, nil)
+
+	// A code limited to one enrollment gives out one report token.
+	var once struct {
+		Code    string `json:"code"`
+		MaxUses int64  `json:"max_uses"`
+	}
+	tg.must(t, 201, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"max_uses":1}`, &once)
+	if once.MaxUses != 1 {
+		t.Errorf("max_uses answered %d", once.MaxUses)
+	}
+	tg.enroll(t, once.Code)
+	if r := tg.do(t, "POST", "/v1/enroll", "", map[string]string{"code": once.Code}); r.status != 410 {
+		t.Errorf("second enrollment with a single-use code: status %d, want 410 (%s)", r.status, r.body)
+	}
+	tg.must(t, 400, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"max_uses":0}`, nil)
 
 	for _, c := range []struct {
 		name, body string
@@ -672,38 +688,68 @@ func TestEnrollment(t *testing.T) {
 	}
 }
 
+type countsView struct {
+	Threshold int         `json:"threshold"`
+	Counts    []countView `json:"counts"`
+	Alarms    []countView `json:"false_alarms"`
+	Withheld  int64       `json:"withheld"`
+}
+
+type countView struct {
+	Day     string `json:"day"`
+	Rule    string `json:"rule"`
+	Count   int64  `json:"count"`
+	Reports int64  `json:"reports"`
+}
+
 func TestCounts(t *testing.T) {
 	tg := newTarget(t)
 	in := tg.newInstitution(t, "mercy")
 	code, _ := tg.newCode(t, in)
-	rep := tg.enroll(t, code).ReportToken
 	path := "/v1/institutions/" + in.slug + "/counts"
 	today := time.Now().UTC().Format("2006-01-02")
-	report := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 2, "privacy.mrn": 1}}
-	type view struct {
-		Threshold int `json:"threshold"`
-		Counts    []struct {
-			Day     string `json:"day"`
-			Rule    string `json:"rule"`
-			Count   int64  `json:"count"`
-			Reports int64  `json:"reports"`
-		} `json:"counts"`
-		Withheld int64 `json:"withheld"`
+	report := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 2, "privacy.mrn": 1},
+		"false_alarms": map[string]int{"privacy.mrn": 1}}
+	// Ten clinicians, each enrolled with the shared code, report the same day.
+	var toks []string
+	for range server.CountThreshold {
+		toks = append(toks, tg.enroll(t, code).ReportToken)
 	}
-	for range server.CountThreshold - 1 {
-		tg.must(t, 202, "POST", path, rep, report, nil)
+	rep := toks[0]
+	for _, tok := range toks[:server.CountThreshold-1] {
+		tg.must(t, 202, "POST", path, tok, report, nil)
 	}
-	var v view
+	var v countsView
 	tg.must(t, 200, "GET", path, in.admin, nil, &v)
-	if v.Threshold != 10 || len(v.Counts) != 0 || v.Withheld != 2 {
-		t.Errorf("with 9 reports: %+v, want nothing shown and 2 withheld", v)
+	if v.Threshold != 10 || len(v.Counts) != 0 || len(v.Alarms) != 0 || v.Withheld != 3 {
+		t.Errorf("with 9 reports: %+v, want nothing shown and 3 withheld", v)
 	}
+	// The first clinician reports again: it replaces its report, it is still 9.
 	tg.must(t, 202, "POST", path, rep, report, nil)
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if len(v.Counts) != 0 {
+		t.Errorf("a second report of one token made a figure show: %+v", v)
+	}
+	tg.must(t, 202, "POST", path, toks[server.CountThreshold-1], report, nil)
 	tg.must(t, 200, "GET", path, in.admin, nil, &v)
 	got, _ := json.Marshal(v.Counts)
 	want := `[{"day":"` + today + `","rule":"privacy.mrn","count":10,"reports":10},{"day":"` + today + `","rule":"privacy.phone","count":20,"reports":10}]`
 	if diff := cmp.Diff(want, string(got)); diff != "" || v.Withheld != 0 {
 		t.Errorf("with 10 reports (-want +got):\n%s\nwithheld %d", diff, v.Withheld)
+	}
+	got, _ = json.Marshal(v.Alarms)
+	want = `[{"day":"` + today + `","rule":"privacy.mrn","count":10,"reports":10}]`
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("false alarms with 10 reports (-want +got):\n%s", diff)
+	}
+	// One report adds at most 50 to a figure; a later one replaces it.
+	tg.must(t, 202, "POST", path, rep, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1000}}, nil)
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if c := findCount(v.Counts, "privacy.phone"); c.Count != 18+50 || c.Reports != 10 {
+		t.Errorf("after one report of 1000: %+v, want 68 from 10 reports", c)
+	}
+	if c := findCount(v.Counts, "privacy.mrn"); c.Reports != 9 && len(v.Counts) != 1 {
+		t.Errorf("the replaced report still counts for privacy.mrn: %+v", v.Counts)
 	}
 
 	old := time.Now().UTC().AddDate(0, 0, -60).Format("2006-01-02")
@@ -760,6 +806,49 @@ func TestCounts(t *testing.T) {
 	}
 	// The report token may not read counts.
 	tg.must(t, 403, "GET", path, rep, nil, nil)
+}
+
+func findCount(cs []countView, rule string) countView {
+	for _, c := range cs {
+		if c.Rule == rule {
+			return c
+		}
+	}
+	return countView{}
+}
+
+// TestOneClinicianCounts: one clinician with one report token cannot make
+// a figure show, however many reports it sends, nor inflate one beyond
+// what one report may add.
+func TestOneClinicianCounts(t *testing.T) {
+	tg := newTarget(t)
+	in := tg.newInstitution(t, "solo")
+	code, _ := tg.newCode(t, in)
+	tok := tg.enroll(t, code).ReportToken
+	path := "/v1/institutions/" + in.slug + "/counts"
+	today := time.Now().UTC().Format("2006-01-02")
+	for range 3 * server.CountThreshold {
+		tg.must(t, 202, "POST", path, tok, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1000},
+			"false_alarms": map[string]int{"privacy.phone": 1000}}, nil)
+	}
+	var v countsView
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if len(v.Counts) != 0 || len(v.Alarms) != 0 || v.Withheld != 2 {
+		t.Errorf("one token, 30 reports: %+v, want nothing shown", v)
+	}
+	// Nine more clinicians report one each: the figure shows, with the
+	// first clinician's 1000 capped at 50.
+	for range server.CountThreshold - 1 {
+		other := tg.enroll(t, code).ReportToken
+		tg.must(t, 202, "POST", path, other, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1}}, nil)
+	}
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if c := findCount(v.Counts, "privacy.phone"); c.Count != 50+9 || c.Reports != 10 {
+		t.Errorf("figure %+v, want 59 from 10 reports", c)
+	}
+	if len(v.Alarms) != 0 {
+		t.Errorf("false alarms backed by one report are shown: %+v", v.Alarms)
+	}
 }
 
 // TestCrossInstitution checks every route: one institution's tokens get

@@ -182,6 +182,10 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 	if source > 0 {
 		src = source
 	}
+	keys, err := s.keyRing(ctx, true)
+	if err != nil {
+		return 0, err
+	}
 	for attempt := 0; ; attempt++ {
 		var max sql.NullInt64
 		if err := s.cfg.DB.QueryRowContext(ctx, "SELECT MAX(version) FROM policy_versions WHERE slug = ?", slug).Scan(&max); err != nil {
@@ -198,8 +202,8 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 		if err != nil {
 			return 0, err
 		}
-		sig := s.cfg.Keys.Sign(p)
-		body, err := json.Marshal(Bundle{KeyID: s.cfg.Keys.ID(), Payload: b64(p), Signature: b64(sig)})
+		sig := keys.Sign(p)
+		body, err := json.Marshal(Bundle{KeyID: keys.ID(), Payload: b64(p), Signature: b64(sig)})
 		if err != nil {
 			return 0, err
 		}
@@ -208,7 +212,7 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 		_, err = s.cfg.DB.ExecContext(ctx, `INSERT INTO policy_versions
 			(slug, version, issued_at, payload, key_id, signature, body, etag, source_version, actor)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			slug, v, issued, string(p), s.cfg.Keys.ID(), b64(sig), string(body), etag, src, actor)
+			slug, v, issued, string(p), keys.ID(), b64(sig), string(body), etag, src, actor)
 		if err == nil {
 			s.cache.drop(slug)
 			return v, nil
