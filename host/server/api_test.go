@@ -10,6 +10,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -47,6 +48,10 @@ type target struct {
 	nat        *sqlite.Native
 	limiter    *server.Limiter
 	trustProxy bool
+	// remote only: the address this target's requests come from
+	// (CF-Connecting-IP, which wrangler dev takes from the client), so the
+	// rate limits one test runs into do not slow down the others.
+	addr string
 }
 
 func remote() bool { return os.Getenv("DISCREET_TEST_BASE_URL") != "" }
@@ -59,7 +64,10 @@ func newTarget(t *testing.T) *target {
 		if owner == "" {
 			t.Fatal("DISCREET_TEST_BASE_URL is set but DISCREET_TEST_OWNER_TOKEN is not")
 		}
-		return &target{base: strings.TrimRight(base, "/"), owner: owner, client: &http.Client{Timeout: 60 * time.Second}}
+		var b [2]byte
+		rand.Read(b[:])
+		return &target{base: strings.TrimRight(base, "/"), owner: owner, client: &http.Client{Timeout: 60 * time.Second},
+			addr: fmt.Sprintf("198.18.%d.%d", b[0], b[1])}
 	}
 	tg := &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "discreet.db"), client: &http.Client{Timeout: 30 * time.Second}}
 	tg.start(t)
@@ -121,6 +129,9 @@ func (tg *target) do(t testing.TB, method, path, token string, body any, hdr ...
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if tg.addr != "" {
+		req.Header.Set("CF-Connecting-IP", tg.addr)
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -827,14 +838,14 @@ func TestOneClinicianCounts(t *testing.T) {
 	tok := tg.enroll(t, code).ReportToken
 	path := "/v1/institutions/" + in.slug + "/counts"
 	today := time.Now().UTC().Format("2006-01-02")
-	for range 3 * server.CountThreshold {
+	for range server.CountThreshold + 5 { // within the per-token report rate limit
 		tg.must(t, 202, "POST", path, tok, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1000},
 			"false_alarms": map[string]int{"privacy.phone": 1000}}, nil)
 	}
 	var v countsView
 	tg.must(t, 200, "GET", path, in.admin, nil, &v)
 	if len(v.Counts) != 0 || len(v.Alarms) != 0 || v.Withheld != 2 {
-		t.Errorf("one token, 30 reports: %+v, want nothing shown", v)
+		t.Errorf("one token, 15 reports: %+v, want nothing shown", v)
 	}
 	// Nine more clinicians report one each: the figure shows, with the
 	// first clinician's 1000 capped at 50.
@@ -885,10 +896,16 @@ func TestCrossInstitution(t *testing.T) {
 	tokens := []struct{ name, tok string }{
 		{"none", ""}, {"other admin", mercy.admin}, {"other report", mercyReport}, {"owner", tg.owner}, {"garbage", "dsa_x"},
 	}
+	home := tg.addr
 	for _, rt := range routes {
 		for _, tk := range tokens {
 			if tk.name == "owner" && rt.path == s+"/admin-token" {
 				continue // the owner may reset an admin token, by design
+			}
+			if remote() { // rate limits hold there: each refusal from its own address
+				var b [2]byte
+				rand.Read(b[:])
+				tg.addr = fmt.Sprintf("198.19.%d.%d", b[0], b[1])
 			}
 			var body any
 			if rt.body != "" {
@@ -904,6 +921,7 @@ func TestCrossInstitution(t *testing.T) {
 			}
 		}
 	}
+	tg.addr = home
 	// Owner routes refuse admins.
 	tg.must(t, 403, "POST", "/v1/institutions", mercy.admin, `{"slug":"x-`+randSuffix()+`","name":"X"}`, nil)
 	// Nothing changed at St Jude: same bundle, draft, one version, one
@@ -1083,4 +1101,53 @@ func customRuleID(t *testing.T, policy string) string {
 	}
 	t.Fatalf("the policy adds no rule to the catalogue")
 	return ""
+}
+
+// TestRateLimitsBothRuntimes: code guessing and token guessing are slowed
+// down per address on both runtimes (natively server.Limiter, on Workers
+// the RateLimiter Durable Object with the same rates), and a throttled
+// address gets no token checked, not even the right one.
+func TestRateLimitsBothRuntimes(t *testing.T) {
+	var tg *target
+	if remote() {
+		tg = newTarget(t)
+	} else {
+		tg = &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "rl.db"), limiter: server.NewLimiter(),
+			client: &http.Client{Timeout: 30 * time.Second}}
+		tg.start(t)
+		defer tg.stop()
+	}
+	in := tg.newInstitution(t, "limits")
+	tg.publishPolicy(t, in, `{}`)
+	// limitedAt sends the request until 429 and checks it came after the
+	// burst, give or take what refilled meanwhile.
+	limitedAt := func(c server.LimitClass, method, path, tok, body string) {
+		t.Helper()
+		rate := server.DefaultRates[c]
+		start := time.Now()
+		for i := 1; i <= int(rate.Burst)+50; i++ {
+			r := tg.do(t, method, path, tok, body)
+			if r.status != 429 {
+				continue
+			}
+			slack := int(time.Since(start).Seconds()*rate.PerSecond) + 1
+			if i <= int(rate.Burst) || i > int(rate.Burst)+slack {
+				t.Errorf("%s %s: 429 at request %d, want %d (+%d refilled)", method, path, i, int(rate.Burst)+1, slack-1)
+			}
+			if r.header.Get("Retry-After") == "" {
+				t.Errorf("429 without Retry-After")
+			}
+			return
+		}
+		t.Errorf("%s %s: never limited", method, path)
+	}
+	limitedAt(server.ClassEnroll, "POST", "/v1/enroll", "", `{"code":"AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"}`)
+	limitedAt(server.ClassAuthFailure, "GET", "/v1/institutions/"+in.slug, "dsa_guess", "")
+	if r := tg.do(t, "GET", "/v1/institutions/"+in.slug, in.admin, nil); r.status != 429 {
+		t.Errorf("the right admin token from a throttled address: %d, want 429", r.status)
+	}
+	// Reading the published policy is never limited.
+	for range 50 {
+		tg.must(t, 200, "GET", "/v1/institutions/"+in.slug+"/policy", "", nil, nil)
+	}
 }

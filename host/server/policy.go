@@ -338,13 +338,17 @@ func (s *Server) rollback(w http.ResponseWriter, r *http.Request, slug, actor st
 	writeJSON(w, http.StatusOK, map[string]int64{"version": v, "source_version": req.Version})
 }
 
+// noPolicy is the 404 of the public policy route, for an unknown
+// institution and for one that has published nothing alike.
+const noPolicy = "no published policy for this institution"
+
 // publicPolicy serves the latest published bundle. Its body is stored as
 // served, so the ETag is stable and the signature covers exactly the
 // payload bytes a client decodes.
 func (s *Server) publicPolicy(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	if !slugRE.MatchString(slug) {
-		writeError(w, http.StatusNotFound, "no such institution")
+		writeError(w, http.StatusNotFound, noPolicy)
 		return
 	}
 	body, etag, ok := s.cache.get(slug, s.now())
@@ -357,14 +361,9 @@ func (s *Server) publicPolicy(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		ok, err := s.institutionExists(r.Context(), slug)
-		if err != nil {
-			s.serverError(w, r, err)
-		} else if ok {
-			writeError(w, http.StatusNotFound, "institution "+slug+" has not published a policy yet")
-		} else {
-			writeError(w, http.StatusNotFound, "no such institution")
-		}
+		// The same answer whether the institution exists or not: slugs
+		// are not listed to the public.
+		writeError(w, http.StatusNotFound, noPolicy)
 		return
 	}
 	if err != nil {

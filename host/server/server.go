@@ -21,6 +21,7 @@ import (
 	"errors"
 	"io/fs"
 	"log"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -207,14 +208,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// originAllowed admits browser extensions and the console's own origin.
+// originAllowed admits browser extensions and the console's own origin:
+// Config.BaseURL; on Workers the request's URL (Cloudflare routes by host,
+// so it is this worker's); natively without BaseURL only a loopback origin
+// naming the request's Host, since a Host header alone proves nothing (a
+// DNS-rebinding page at evil.example:8080 sends Host evil.example:8080).
 func (s *Server) originAllowed(origin string, r *http.Request) bool {
 	for _, p := range []string{"chrome-extension://", "moz-extension://"} {
 		if rest, ok := strings.CutPrefix(origin, p); ok {
 			return rest != "" && !strings.ContainsAny(rest, "/:@ ")
 		}
 	}
-	return origin == s.baseURL(r)
+	if s.cfg.BaseURL != "" || r.URL.IsAbs() {
+		return origin == s.baseURL(r)
+	}
+	return origin == s.baseURL(r) && isLoopbackHost(r.Host)
+}
+
+// isLoopbackHost reports whether host (with an optional port) is
+// localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // baseURL is the server's public origin: Config.BaseURL or the request's.
@@ -281,13 +303,6 @@ func (s *Server) keys(w http.ResponseWriter, r *http.Request) {
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)
-
-// institutionExists reports whether slug names an institution.
-func (s *Server) institutionExists(ctx context.Context, slug string) (bool, error) {
-	var n int
-	err := s.cfg.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM institutions WHERE slug = ?", slug).Scan(&n)
-	return n > 0, err
-}
 
 // audit records who changed what; a failure is logged, not returned, since
 // the change itself has happened.
