@@ -16,7 +16,7 @@ export class PolicyError extends Error {
 /**
  * @typedef {{id: string, alg: string, public_key: string}} PublicKey
  * @typedef {{slug: string, institution: string, policy_url: string, keys: PublicKey[],
- *   report_token: string, backend_url: string}} Enrollment
+ *   report_token: string, backend_url: string, keyset_seq?: number}} Enrollment
  * @typedef {{slug: string, version: number, issued_at: string, policy: Record<string, any>,
  *   etag: string, fetched_at: number}} CachedPolicy
  */
@@ -39,14 +39,29 @@ function httpURL(u) {
 }
 
 /**
+ * The keys an enrollment hands out are trusted, so it must come over https;
+ * plain http only to this machine (a local test backend).
+ * @param {URL} u
+ */
+function trustedTransport(u) {
+  if (u.protocol === 'https:') return;
+  const h = u.hostname;
+  if (h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return;
+  throw new PolicyError(`the settings backend must use https (plain http only for localhost): ${u.origin}`);
+}
+
+/**
  * POST {backend}/v1/enroll {"code"} and check the answer's shape. When IT
- * pinned keys, the backend's keys must be among them.
+ * pinned keys, the backend's keys must be among them. Over https only
+ * (http for loopback), since the keys it answers are trusted from then on.
  * @param {string} backend @param {string} code @param {typeof fetch} fetchFn
  * @param {{pinnedKeys?: PublicKey[], institution?: string}} [o]
  * @returns {Promise<Enrollment>}
  */
 export async function enroll(backend, code, fetchFn, o = {}) {
-  const base = httpURL(backend).href.replace(/\/+$/, '');
+  const u = httpURL(backend);
+  trustedTransport(u);
+  const base = u.href.replace(/\/+$/, '');
   if (!code || typeof code !== 'string') throw new PolicyError('an enrollment code is required');
   let res;
   try {
@@ -108,15 +123,7 @@ export async function verifyBundle(bundle, keys, expect, subtle = crypto.subtle)
   if (raw.length !== 32) throw new PolicyError('the signing key is not a 32-byte Ed25519 key');
   const payload = fromBase64(bundle.payload);
   const sig = fromBase64(bundle.signature);
-  if (sig.length !== 64) throw new PolicyError('the signature is not 64 bytes');
-  let ok = false;
-  try {
-    const k = await subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
-    ok = await subtle.verify({ name: 'Ed25519' }, k, sig, payload);
-  } catch (e) {
-    throw new PolicyError(`cannot verify the signature: ${e instanceof Error ? e.message : e}`);
-  }
-  if (!ok) throw new PolicyError('the policy signature is not valid');
+  if (!await ed25519Verify(raw, sig, payload, subtle)) throw new PolicyError('the policy signature is not valid');
   let p;
   try {
     p = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
@@ -132,6 +139,20 @@ export async function verifyBundle(bundle, keys, expect, subtle = crypto.subtle)
     throw new PolicyError(`the policy version ${p.version} is older than the cached version ${expect.minVersion}`);
   }
   return { slug: p.slug, version: p.version, issued_at: typeof p.issued_at === 'string' ? p.issued_at : '', policy: p.policy };
+}
+
+/**
+ * @param {Uint8Array} raw @param {Uint8Array} sig @param {Uint8Array} msg @param {SubtleCrypto} subtle
+ * @returns {Promise<boolean>}
+ */
+async function ed25519Verify(raw, sig, msg, subtle) {
+  if (sig.length !== 64) throw new PolicyError('the signature is not 64 bytes');
+  try {
+    const k = await subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
+    return await subtle.verify({ name: 'Ed25519' }, k, sig, msg);
+  } catch (e) {
+    throw new PolicyError(`cannot verify the signature: ${e instanceof Error ? e.message : e}`);
+  }
 }
 
 /**
@@ -165,13 +186,19 @@ export class UnknownKeyError extends PolicyError {
   constructor(m) { super(m); this.name = 'UnknownKeyError'; }
 }
 
+/** @param {any} k @returns {k is PublicKey} */
+const usableKey = (k) => !!k && k.alg === 'Ed25519' && typeof k.id === 'string' && typeof k.public_key === 'string';
+
 /**
- * GET {backend}/v1/keys: the backend's current signing keys (after a key
- * rotation), kept to the pinned ones when IT pinned keys.
+ * GET {backend}/v1/keys and apply its key-set statements (after a key
+ * rotation). The list of keys there is unsigned and never adds trust: only
+ * a statement signed by a key the extension already trusts does, applied
+ * in seq order, each once. Keys IT pinned stay trusted.
  * @param {Enrollment} en @param {typeof fetch} fetchFn @param {PublicKey[]} [pinned]
- * @returns {Promise<PublicKey[]>}
+ * @param {SubtleCrypto} [subtle]
+ * @returns {Promise<{keys: PublicKey[], keyset_seq: number}>}
  */
-export async function fetchKeys(en, fetchFn, pinned = []) {
+export async function fetchKeys(en, fetchFn, pinned = [], subtle = crypto.subtle) {
   let res;
   try {
     res = await fetchFn(`${en.backend_url}/v1/keys`, { credentials: 'omit', cache: 'no-cache' });
@@ -181,12 +208,30 @@ export async function fetchKeys(en, fetchFn, pinned = []) {
   if (!res.ok) throw new PolicyError(`the key list fetch failed (HTTP ${res.status})`);
   const j = await res.json().catch(() => null);
   if (!j || !Array.isArray(j.keys)) throw new PolicyError('the key list is malformed');
-  let keys = j.keys.filter((/** @type {any} */ k) => k && k.alg === 'Ed25519' && typeof k.id === 'string' && typeof k.public_key === 'string');
-  if (pinned.length) {
-    const ok = new Set(pinned.map((k) => k.id + ':' + k.public_key));
-    keys = keys.filter((/** @type {PublicKey} */ k) => ok.has(k.id + ':' + k.public_key));
+  const statements = [];
+  for (const st of Array.isArray(j.statements) ? j.statements : []) {
+    try {
+      if (!st || typeof st.key_id !== 'string') continue;
+      const payload = fromBase64(st.payload), sig = fromBase64(st.signature);
+      const set = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+      if (set?.type !== 'discreet.keyset/v1' || !Number.isSafeInteger(set.seq) || !Array.isArray(set.keys)) continue;
+      const keys = set.keys.filter(usableKey);
+      if (keys.length) statements.push({ signer: st.key_id, seq: set.seq, keys, payload, sig });
+    } catch { /* a malformed statement is skipped */ }
   }
-  return keys;
+  statements.sort((a, b) => a.seq - b.seq);
+  let keys = en.keys, seq = en.keyset_seq ?? 0;
+  for (const st of statements) {
+    if (st.seq <= seq) continue;
+    const signer = keys.find((k) => k.id === st.signer && usableKey(k));
+    if (!signer) continue;
+    const raw = fromBase64(signer.public_key);
+    if (raw.length !== 32 || !await ed25519Verify(raw, st.sig, st.payload, subtle)) continue;
+    keys = st.keys;
+    seq = st.seq;
+  }
+  const have = new Set(keys.map((k) => k.id + ':' + k.public_key));
+  return { keys: [...keys, ...pinned.filter((k) => usableKey(k) && !have.has(k.id + ':' + k.public_key))], keyset_seq: seq };
 }
 
 /**

@@ -16,6 +16,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -47,6 +48,10 @@ type target struct {
 	nat        *sqlite.Native
 	limiter    *server.Limiter
 	trustProxy bool
+	// remote only: the address this target's requests come from
+	// (CF-Connecting-IP, which wrangler dev takes from the client), so the
+	// rate limits one test runs into do not slow down the others.
+	addr string
 }
 
 func remote() bool { return os.Getenv("DISCREET_TEST_BASE_URL") != "" }
@@ -59,7 +64,10 @@ func newTarget(t *testing.T) *target {
 		if owner == "" {
 			t.Fatal("DISCREET_TEST_BASE_URL is set but DISCREET_TEST_OWNER_TOKEN is not")
 		}
-		return &target{base: strings.TrimRight(base, "/"), owner: owner, client: &http.Client{Timeout: 60 * time.Second}}
+		var b [2]byte
+		rand.Read(b[:])
+		return &target{base: strings.TrimRight(base, "/"), owner: owner, client: &http.Client{Timeout: 60 * time.Second},
+			addr: fmt.Sprintf("198.18.%d.%d", b[0], b[1])}
 	}
 	tg := &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "discreet.db"), client: &http.Client{Timeout: 30 * time.Second}}
 	tg.start(t)
@@ -73,7 +81,7 @@ func (tg *target) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := server.New(server.Config{DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
+	s, err := server.New(server.Config{DB: nat.DB, LoadKeys: nat.LoadKeys, OwnerTokenHash: nat.OwnerTokenHash,
 		Limiter: tg.limiter, TrustProxy: tg.trustProxy, Console: os.DirFS("../console"), PolicyCacheTTL: time.Second, // as discreet serve
 		Module: func() ([]byte, error) { return []byte("\x00asm\x01\x00\x00\x00"), nil }})
 	if err != nil {
@@ -121,6 +129,9 @@ func (tg *target) do(t testing.TB, method, path, token string, body any, hdr ...
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if tg.addr != "" {
+		req.Header.Set("CF-Connecting-IP", tg.addr)
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -615,11 +626,11 @@ func TestEnrollment(t *testing.T) {
 	if diff := cmp.Diff(want, e); diff != "" {
 		t.Errorf("enroll (-want +got):\n%s", diff)
 	}
-	// Typed loosely (lower case, no dashes) it still works, and gives the
-	// same report token.
+	// Typed loosely (lower case, no dashes) it still works, and gives
+	// another report token: each enrollment has its own.
 	e2 := tg.enroll(t, strings.ToLower(strings.ReplaceAll(code, "-", " ")))
-	if e2.ReportToken != e.ReportToken {
-		t.Errorf("second enrollment got another report token")
+	if e2.ReportToken == e.ReportToken || !strings.HasPrefix(e2.ReportToken, "dsr_") {
+		t.Errorf("second enrollment got report token %q, first %q", e2.ReportToken, e.ReportToken)
 	}
 	var codes struct {
 		Codes []struct {
@@ -640,6 +651,22 @@ func TestEnrollment(t *testing.T) {
 	today := time.Now().UTC().Format("2006-01-02")
 	counts := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1}}
 	tg.must(t, 202, "POST", "/v1/institutions/"+in.slug+"/counts", e.ReportToken, counts, nil)
+	tg.must(t, 202, "POST", "/v1/institutions/"+in.slug+"/counts", e2.ReportToken, counts, nil)
+
+	// A code limited to one enrollment gives out one report token.
+	var once struct {
+		Code    string `json:"code"`
+		MaxUses int64  `json:"max_uses"`
+	}
+	tg.must(t, 201, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"max_uses":1}`, &once)
+	if once.MaxUses != 1 {
+		t.Errorf("max_uses answered %d", once.MaxUses)
+	}
+	tg.enroll(t, once.Code)
+	if r := tg.do(t, "POST", "/v1/enroll", "", map[string]string{"code": once.Code}); r.status != 410 {
+		t.Errorf("second enrollment with a single-use code: status %d, want 410 (%s)", r.status, r.body)
+	}
+	tg.must(t, 400, "POST", "/v1/institutions/"+in.slug+"/enrollment-codes", in.admin, `{"max_uses":0}`, nil)
 
 	for _, c := range []struct {
 		name, body string
@@ -672,38 +699,68 @@ func TestEnrollment(t *testing.T) {
 	}
 }
 
+type countsView struct {
+	Threshold int         `json:"threshold"`
+	Counts    []countView `json:"counts"`
+	Alarms    []countView `json:"false_alarms"`
+	Withheld  int64       `json:"withheld"`
+}
+
+type countView struct {
+	Day     string `json:"day"`
+	Rule    string `json:"rule"`
+	Count   int64  `json:"count"`
+	Reports int64  `json:"reports"`
+}
+
 func TestCounts(t *testing.T) {
 	tg := newTarget(t)
 	in := tg.newInstitution(t, "mercy")
 	code, _ := tg.newCode(t, in)
-	rep := tg.enroll(t, code).ReportToken
 	path := "/v1/institutions/" + in.slug + "/counts"
 	today := time.Now().UTC().Format("2006-01-02")
-	report := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 2, "privacy.mrn": 1}}
-	type view struct {
-		Threshold int `json:"threshold"`
-		Counts    []struct {
-			Day     string `json:"day"`
-			Rule    string `json:"rule"`
-			Count   int64  `json:"count"`
-			Reports int64  `json:"reports"`
-		} `json:"counts"`
-		Withheld int64 `json:"withheld"`
+	report := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 2, "privacy.mrn": 1},
+		"false_alarms": map[string]int{"privacy.mrn": 1}}
+	// Ten clinicians, each enrolled with the shared code, report the same day.
+	var toks []string
+	for range server.CountThreshold {
+		toks = append(toks, tg.enroll(t, code).ReportToken)
 	}
-	for range server.CountThreshold - 1 {
-		tg.must(t, 202, "POST", path, rep, report, nil)
+	rep := toks[0]
+	for _, tok := range toks[:server.CountThreshold-1] {
+		tg.must(t, 202, "POST", path, tok, report, nil)
 	}
-	var v view
+	var v countsView
 	tg.must(t, 200, "GET", path, in.admin, nil, &v)
-	if v.Threshold != 10 || len(v.Counts) != 0 || v.Withheld != 2 {
-		t.Errorf("with 9 reports: %+v, want nothing shown and 2 withheld", v)
+	if v.Threshold != 10 || len(v.Counts) != 0 || len(v.Alarms) != 0 || v.Withheld != 3 {
+		t.Errorf("with 9 reports: %+v, want nothing shown and 3 withheld", v)
 	}
+	// The first clinician reports again: it replaces its report, it is still 9.
 	tg.must(t, 202, "POST", path, rep, report, nil)
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if len(v.Counts) != 0 {
+		t.Errorf("a second report of one token made a figure show: %+v", v)
+	}
+	tg.must(t, 202, "POST", path, toks[server.CountThreshold-1], report, nil)
 	tg.must(t, 200, "GET", path, in.admin, nil, &v)
 	got, _ := json.Marshal(v.Counts)
 	want := `[{"day":"` + today + `","rule":"privacy.mrn","count":10,"reports":10},{"day":"` + today + `","rule":"privacy.phone","count":20,"reports":10}]`
 	if diff := cmp.Diff(want, string(got)); diff != "" || v.Withheld != 0 {
 		t.Errorf("with 10 reports (-want +got):\n%s\nwithheld %d", diff, v.Withheld)
+	}
+	got, _ = json.Marshal(v.Alarms)
+	want = `[{"day":"` + today + `","rule":"privacy.mrn","count":10,"reports":10}]`
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("false alarms with 10 reports (-want +got):\n%s", diff)
+	}
+	// One report adds at most 50 to a figure; a later one replaces it.
+	tg.must(t, 202, "POST", path, rep, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1000}}, nil)
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if c := findCount(v.Counts, "privacy.phone"); c.Count != 18+50 || c.Reports != 10 {
+		t.Errorf("after one report of 1000: %+v, want 68 from 10 reports", c)
+	}
+	if c := findCount(v.Counts, "privacy.mrn"); c.Reports != 9 && len(v.Counts) != 1 {
+		t.Errorf("the replaced report still counts for privacy.mrn: %+v", v.Counts)
 	}
 
 	old := time.Now().UTC().AddDate(0, 0, -60).Format("2006-01-02")
@@ -762,6 +819,49 @@ func TestCounts(t *testing.T) {
 	tg.must(t, 403, "GET", path, rep, nil, nil)
 }
 
+func findCount(cs []countView, rule string) countView {
+	for _, c := range cs {
+		if c.Rule == rule {
+			return c
+		}
+	}
+	return countView{}
+}
+
+// TestOneClinicianCounts: one clinician with one report token cannot make
+// a figure show, however many reports it sends, nor inflate one beyond
+// what one report may add.
+func TestOneClinicianCounts(t *testing.T) {
+	tg := newTarget(t)
+	in := tg.newInstitution(t, "solo")
+	code, _ := tg.newCode(t, in)
+	tok := tg.enroll(t, code).ReportToken
+	path := "/v1/institutions/" + in.slug + "/counts"
+	today := time.Now().UTC().Format("2006-01-02")
+	for range server.CountThreshold + 5 { // within the per-token report rate limit
+		tg.must(t, 202, "POST", path, tok, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1000},
+			"false_alarms": map[string]int{"privacy.phone": 1000}}, nil)
+	}
+	var v countsView
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if len(v.Counts) != 0 || len(v.Alarms) != 0 || v.Withheld != 2 {
+		t.Errorf("one token, 15 reports: %+v, want nothing shown", v)
+	}
+	// Nine more clinicians report one each: the figure shows, with the
+	// first clinician's 1000 capped at 50.
+	for range server.CountThreshold - 1 {
+		other := tg.enroll(t, code).ReportToken
+		tg.must(t, 202, "POST", path, other, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1}}, nil)
+	}
+	tg.must(t, 200, "GET", path, in.admin, nil, &v)
+	if c := findCount(v.Counts, "privacy.phone"); c.Count != 50+9 || c.Reports != 10 {
+		t.Errorf("figure %+v, want 59 from 10 reports", c)
+	}
+	if len(v.Alarms) != 0 {
+		t.Errorf("false alarms backed by one report are shown: %+v", v.Alarms)
+	}
+}
+
 // TestCrossInstitution checks every route: one institution's tokens get
 // nothing from another's, and change nothing there.
 func TestCrossInstitution(t *testing.T) {
@@ -796,10 +896,16 @@ func TestCrossInstitution(t *testing.T) {
 	tokens := []struct{ name, tok string }{
 		{"none", ""}, {"other admin", mercy.admin}, {"other report", mercyReport}, {"owner", tg.owner}, {"garbage", "dsa_x"},
 	}
+	home := tg.addr
 	for _, rt := range routes {
 		for _, tk := range tokens {
 			if tk.name == "owner" && rt.path == s+"/admin-token" {
 				continue // the owner may reset an admin token, by design
+			}
+			if remote() { // rate limits hold there: each refusal from its own address
+				var b [2]byte
+				rand.Read(b[:])
+				tg.addr = fmt.Sprintf("198.19.%d.%d", b[0], b[1])
 			}
 			var body any
 			if rt.body != "" {
@@ -815,6 +921,7 @@ func TestCrossInstitution(t *testing.T) {
 			}
 		}
 	}
+	tg.addr = home
 	// Owner routes refuse admins.
 	tg.must(t, 403, "POST", "/v1/institutions", mercy.admin, `{"slug":"x-`+randSuffix()+`","name":"X"}`, nil)
 	// Nothing changed at St Jude: same bundle, draft, one version, one
@@ -994,4 +1101,53 @@ func customRuleID(t *testing.T, policy string) string {
 	}
 	t.Fatalf("the policy adds no rule to the catalogue")
 	return ""
+}
+
+// TestRateLimitsBothRuntimes: code guessing and token guessing are slowed
+// down per address on both runtimes (natively server.Limiter, on Workers
+// the RateLimiter Durable Object with the same rates), and a throttled
+// address gets no token checked, not even the right one.
+func TestRateLimitsBothRuntimes(t *testing.T) {
+	var tg *target
+	if remote() {
+		tg = newTarget(t)
+	} else {
+		tg = &target{owner: testOwnerToken, dbPath: filepath.Join(t.TempDir(), "rl.db"), limiter: server.NewLimiter(),
+			client: &http.Client{Timeout: 30 * time.Second}}
+		tg.start(t)
+		defer tg.stop()
+	}
+	in := tg.newInstitution(t, "limits")
+	tg.publishPolicy(t, in, `{}`)
+	// limitedAt sends the request until 429 and checks it came after the
+	// burst, give or take what refilled meanwhile.
+	limitedAt := func(c server.LimitClass, method, path, tok, body string) {
+		t.Helper()
+		rate := server.DefaultRates[c]
+		start := time.Now()
+		for i := 1; i <= int(rate.Burst)+50; i++ {
+			r := tg.do(t, method, path, tok, body)
+			if r.status != 429 {
+				continue
+			}
+			slack := int(time.Since(start).Seconds()*rate.PerSecond) + 1
+			if i <= int(rate.Burst) || i > int(rate.Burst)+slack {
+				t.Errorf("%s %s: 429 at request %d, want %d (+%d refilled)", method, path, i, int(rate.Burst)+1, slack-1)
+			}
+			if r.header.Get("Retry-After") == "" {
+				t.Errorf("429 without Retry-After")
+			}
+			return
+		}
+		t.Errorf("%s %s: never limited", method, path)
+	}
+	limitedAt(server.ClassEnroll, "POST", "/v1/enroll", "", `{"code":"AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"}`)
+	limitedAt(server.ClassAuthFailure, "GET", "/v1/institutions/"+in.slug, "dsa_guess", "")
+	if r := tg.do(t, "GET", "/v1/institutions/"+in.slug, in.admin, nil); r.status != 429 {
+		t.Errorf("the right admin token from a throttled address: %d, want 429", r.status)
+	}
+	// Reading the published policy is never limited.
+	for range 50 {
+		tg.must(t, 200, "GET", "/v1/institutions/"+in.slug+"/policy", "", nil, nil)
+	}
 }

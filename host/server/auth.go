@@ -45,6 +45,21 @@ func (s *Server) limit(w http.ResponseWriter, c LimitClass, key string) bool {
 	return true
 }
 
+// authAllowed answers 429 when the caller's address has used up its failed
+// authentications: from then on no token is checked, not even a correct
+// one, until the bucket refills, so guessing stops at the limit.
+func (s *Server) authAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if s.cfg.Limiter == nil {
+		return true
+	}
+	if ok, wait := s.cfg.Limiter.Peek(ClassAuthFailure, s.clientAddr(r)); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		writeError(w, http.StatusTooManyRequests, "too many failed authentications from this address; retry later")
+		return false
+	}
+	return true
+}
+
 // authFailed answers 401 (no token) or 403 (a token that is not good here)
 // and charges the caller's address, which slows down token guessing.
 func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, tok string) {
@@ -66,6 +81,9 @@ func (s *Server) admin(h adminHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		tok := bearer(r)
+		if !s.authAllowed(w, r) {
+			return
+		}
 		ok, err := s.isAdmin(r.Context(), slug, tok)
 		if err != nil {
 			s.serverError(w, r, err)
@@ -101,6 +119,9 @@ func (s *Server) isAdmin(ctx context.Context, slug, tok string) (bool, error) {
 // owner checks the owner token; on failure it has answered.
 func (s *Server) owner(w http.ResponseWriter, r *http.Request) bool {
 	tok := bearer(r)
+	if !s.authAllowed(w, r) {
+		return false
+	}
 	if tok == "" || s.cfg.OwnerTokenHash == nil || !tokenMatches(tok, hexOf(s.cfg.OwnerTokenHash)) {
 		s.authFailed(w, r, tok)
 		return false

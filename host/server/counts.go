@@ -18,7 +18,8 @@ const (
 	// before an admin sees it.
 	CountThreshold    = 10
 	maxRulesPerReport = 200
-	maxCountPerRule   = 1000
+	maxCountPerRule   = 1000 // a larger count is malformed: 400
+	maxCountPerReport = 50   // what one report adds to a figure at most
 	maxReportAgeDays  = 31
 )
 
@@ -30,26 +31,48 @@ func (s *Server) knownRule(id string) bool {
 	if len(id) > 100 {
 		return false
 	}
-	if len(s.ruleIDs) > 0 {
-		return s.ruleIDs[id]
+	if ids := knownRuleIDs(); len(ids) > 0 {
+		return ids[id]
 	}
 	return ruleIDRE.MatchString(id)
 }
 
-// postCounts adds one extension's daily counts per rule id. It needs the
-// report token an enrollment handed out for this institution.
+// reportAuth finds the report token's institution row: a token an
+// enrollment handed out (schema 2), or a schema-1 token shared by every
+// enrollment with one code, which then counts as one reporter.
+func (s *Server) reportAuthorized(r *http.Request, slug, tok string) bool {
+	if tok == "" || !slugRE.MatchString(slug) {
+		return false
+	}
+	var n int
+	err := s.cfg.DB.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM report_tokens t JOIN enrollment_codes c ON c.id = t.code_id
+		WHERE t.token_hash = ? AND t.slug = ? AND c.revoked_at IS NULL`, hashHex(tok), slug).Scan(&n)
+	if err == nil && n == 0 {
+		err = s.cfg.DB.QueryRowContext(r.Context(),
+			"SELECT COUNT(*) FROM enrollment_codes WHERE report_hash = ? AND slug = ? AND revoked_at IS NULL", hashHex(tok), slug).Scan(&n)
+	}
+	return err == nil && n > 0
+}
+
+// reporterOf is the pseudonym of one token on one day: rows of different
+// days cannot be linked without the token.
+func reporterOf(day, tok string) string {
+	return hashHex("discreet reporter v1|" + day + "|" + tok)
+}
+
+// postCounts stores one extension's counts per rule id for one day: how
+// many published posts a rule flagged, and (optional) how often the
+// clinician marked a rule's finding as a false alarm. A later report for
+// the same day replaces the earlier one, and each figure adds at most
+// maxCountPerReport, so one clinician moves a figure by at most that much
+// and backs it as one report.
 func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	tok := bearer(r)
-	ok := false
-	if tok != "" && slugRE.MatchString(slug) {
-		var stored string
-		err := s.cfg.DB.QueryRowContext(r.Context(),
-			"SELECT report_hash FROM enrollment_codes WHERE report_hash = ? AND slug = ? AND revoked_at IS NULL",
-			hashHex(tok), slug).Scan(&stored)
-		ok = err == nil && tokenMatches(tok, stored)
+	if !s.authAllowed(w, r) {
+		return
 	}
-	if !ok {
+	if !s.reportAuthorized(r, slug, tok) {
 		s.authFailed(w, r, tok)
 		return
 	}
@@ -57,8 +80,9 @@ func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		Day    string           `json:"day"`
-		Counts map[string]int64 `json:"counts"`
+		Day         string           `json:"day"`
+		Counts      map[string]int64 `json:"counts"`
+		FalseAlarms map[string]int64 `json:"false_alarms"`
 	}
 	if !decodeStrict(w, r, maxCountsBody, &req) {
 		return
@@ -69,54 +93,75 @@ func (s *Server) postCounts(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Field: "day", Error: "day must be YYYY-MM-DD within the last " + strconv.Itoa(maxReportAgeDays) + " days"})
 		return
 	}
-	if len(req.Counts) == 0 || len(req.Counts) > maxRulesPerReport {
-		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "counts must have 1-" + strconv.Itoa(maxRulesPerReport) + " rule ids"})
+	if len(req.Counts)+len(req.FalseAlarms) == 0 || len(req.Counts) > maxRulesPerReport || len(req.FalseAlarms) > maxRulesPerReport {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "counts and false_alarms must have 1-" + strconv.Itoa(maxRulesPerReport) + " rule ids each"})
 		return
 	}
 	// Well-formed ids this server does not know (an extension with a newer
 	// engine) are left out and listed; the rest is still counted.
 	var policyRules map[string]bool // the institution's own rules (terms, record formats), loaded on demand
-	known := map[string]int64{}
-	ignored := []string{}
-	for id, n := range req.Counts {
-		if !ruleIDRE.MatchString(id) || len(id) > 100 {
-			writeJSON(w, http.StatusBadRequest, apiError{Field: "counts." + id, Error: "not a rule id"})
-			return
-		}
-		if n < 1 || n > maxCountPerRule {
-			writeJSON(w, http.StatusBadRequest, apiError{Field: "counts." + id, Error: "a count must be 1-" + strconv.Itoa(maxCountPerRule)})
-			return
-		}
-		ok := s.knownRule(id)
-		if !ok {
-			if policyRules == nil {
-				policyRules = s.publishedRuleIDs(r, slug)
+	ignored := map[string]bool{}
+	clean := func(field string, in map[string]int64) (map[string]int64, bool) {
+		out := map[string]int64{}
+		for id, n := range in {
+			if !ruleIDRE.MatchString(id) || len(id) > 100 {
+				writeJSON(w, http.StatusBadRequest, apiError{Field: field + "." + id, Error: "not a rule id"})
+				return nil, false
 			}
-			ok = policyRules[id]
+			if n < 1 || n > maxCountPerRule {
+				writeJSON(w, http.StatusBadRequest, apiError{Field: field + "." + id, Error: "a count must be 1-" + strconv.Itoa(maxCountPerRule)})
+				return nil, false
+			}
+			ok := s.knownRule(id)
+			if !ok {
+				if policyRules == nil {
+					policyRules = s.publishedRuleIDs(r, slug)
+				}
+				ok = policyRules[id]
+			}
+			if ok {
+				out[id] = min(n, maxCountPerReport)
+			} else {
+				ignored[id] = true
+			}
 		}
-		if ok {
-			known[id] = n
-		} else {
-			ignored = append(ignored, id)
-		}
+		return out, true
 	}
-	sort.Strings(ignored)
-	if len(known) == 0 {
-		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "no known rule ids: " + strings.Join(ignored, ", ")})
+	counts, ok := clean("counts", req.Counts)
+	if !ok {
 		return
 	}
-	counts, _ := json.Marshal(known)
-	// One statement, so a report is added whole or not at all (D1 has no
-	// transactions), with three bound parameters whatever its size.
-	_, err = s.cfg.DB.ExecContext(r.Context(), `INSERT INTO rule_counts (slug, day, rule, total, reports)
-		SELECT ?, ?, key, value, 1 FROM json_each(?) WHERE true
-		ON CONFLICT (slug, day, rule) DO UPDATE SET total = total + excluded.total, reports = reports + 1`,
-		slug, day.Format("2006-01-02"), string(counts))
+	alarms, ok := clean("false_alarms", req.FalseAlarms)
+	if !ok {
+		return
+	}
+	ign := sortedSet(ignored)
+	if len(counts)+len(alarms) == 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "counts", Error: "no known rule ids: " + strings.Join(ign, ", ")})
+		return
+	}
+	cj, _ := json.Marshal(counts)
+	aj, _ := json.Marshal(alarms)
+	d := day.Format("2006-01-02")
+	// One statement: the day's report of this token is added or replaced whole.
+	_, err = s.cfg.DB.ExecContext(r.Context(), `INSERT INTO count_reports (slug, day, reporter, counts, false_alarms, at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (slug, day, reporter) DO UPDATE SET counts = excluded.counts, false_alarms = excluded.false_alarms, at = excluded.at`,
+		slug, d, reporterOf(d, tok), string(cj), string(aj), s.stamp())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(known), "ignored": ignored})
+	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(counts), "accepted_false_alarms": len(alarms), "ignored": ign})
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := []string{}
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 type countJSON struct {
@@ -126,35 +171,48 @@ type countJSON struct {
 	Reports int64  `json:"reports"`
 }
 
-// getCounts shows the counts that at least CountThreshold reports back;
-// the others are only counted, not shown.
+// getCounts shows the figures that at least CountThreshold reports (that
+// many distinct report tokens on that day) back; the others are only
+// counted, not shown. False alarms are their own figures under the same
+// threshold.
 func (s *Server) getCounts(w http.ResponseWriter, r *http.Request, slug, _ string) {
-	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT day, rule, total, reports FROM rule_counts
-		WHERE slug = ? AND reports >= ? ORDER BY day DESC, rule LIMIT 5000`, slug, CountThreshold)
+	counts, withheld, err := s.figures(r, slug, "counts")
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	alarms, withheld2, err := s.figures(r, slug, "false_alarms")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"threshold": CountThreshold, "counts": counts, "false_alarms": alarms,
+		"withheld": withheld + withheld2})
+}
+
+// figures sums one JSON column of count_reports per day and rule.
+func (s *Server) figures(r *http.Request, slug, column string) ([]countJSON, int64, error) {
+	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT c.day, j.key, SUM(j.value), COUNT(*)
+		FROM count_reports c, json_each(c.`+column+`) j WHERE c.slug = ?
+		GROUP BY c.day, j.key ORDER BY c.day DESC, j.key`, slug)
+	if err != nil {
+		return nil, 0, err
+	}
 	defer rows.Close()
 	list := []countJSON{}
+	var withheld int64
 	for rows.Next() {
 		var c countJSON
 		if err := rows.Scan(&c.Day, &c.Rule, &c.Count, &c.Reports); err != nil {
-			s.serverError(w, r, err)
-			return
+			return nil, 0, err
 		}
-		list = append(list, c)
+		if c.Reports < CountThreshold {
+			withheld++
+		} else if len(list) < 5000 {
+			list = append(list, c)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	var withheld int64
-	if err := s.cfg.DB.QueryRowContext(r.Context(), "SELECT COUNT(*) FROM rule_counts WHERE slug = ? AND reports < ?", slug, CountThreshold).Scan(&withheld); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"threshold": CountThreshold, "counts": list, "withheld": withheld})
+	return list, withheld, rows.Err()
 }
 
 // publishedRuleIDs lists the rule ids of an institution's latest published

@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -23,13 +22,16 @@ type codeJSON struct {
 	ExpiresAt string  `json:"expires_at"`
 	RevokedAt *string `json:"revoked_at"`
 	Uses      int64   `json:"uses"`
+	MaxUses   *int64  `json:"max_uses"`
 }
 
-// createCode makes an enrollment code and the report token it unlocks. The
-// code is shown once; the database keeps its hash and the sealed token.
+// createCode makes an enrollment code. The code is shown once; the
+// database keeps its hash. Each enrollment with it gets its own report
+// token; max_uses (optional) limits how many.
 func (s *Server) createCode(w http.ResponseWriter, r *http.Request, slug, actor string) {
 	var req struct {
-		ExpiresInDays int `json:"expires_in_days"`
+		ExpiresInDays int    `json:"expires_in_days"`
+		MaxUses       *int64 `json:"max_uses"`
 	}
 	if !decodeOptional(w, r, maxSmallBody, &req) {
 		return
@@ -41,28 +43,31 @@ func (s *Server) createCode(w http.ResponseWriter, r *http.Request, slug, actor 
 		writeJSON(w, http.StatusBadRequest, apiError{Field: "expires_in_days", Error: "expires_in_days must be 1-" + strconv.Itoa(maxCodeDays)})
 		return
 	}
+	if req.MaxUses != nil && (*req.MaxUses < 1 || *req.MaxUses > 1000000) {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "max_uses", Error: "max_uses must be 1-1000000"})
+		return
+	}
 	code := newEnrollmentCode()
-	var raw [32]byte
-	rand.Read(raw[:])
-	report := reportPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	var idb [6]byte
 	rand.Read(idb[:])
 	id := "ec_" + hex.EncodeToString(idb[:])
 	now := s.now()
 	created, expires := now.Format(time.RFC3339), now.AddDate(0, 0, req.ExpiresInDays).Format(time.RFC3339)
+	// report_seal and report_hash belong to schema 1's one token per code:
+	// a new code fills them with values no token matches.
 	_, err := s.cfg.DB.ExecContext(r.Context(), `INSERT INTO enrollment_codes
-		(id, slug, code_hash, report_seal, report_hash, created_at, expires_at, uses) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
-		id, slug, hashHex(normalizeCode(code)), b64(sealReport(code, raw[:])), hashHex(report), created, expires)
+		(id, slug, code_hash, report_seal, report_hash, created_at, expires_at, uses, max_uses) VALUES (?, ?, ?, '', ?, ?, ?, 0, ?)`,
+		id, slug, hashHex(normalizeCode(code)), "none:"+id, created, expires, req.MaxUses)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.audit(r.Context(), slug, actor, "enrollment_code.create", id+" created, expires "+expires)
-	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "code": code, "created_at": created, "expires_at": expires})
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "code": code, "created_at": created, "expires_at": expires, "max_uses": req.MaxUses})
 }
 
 func (s *Server) listCodes(w http.ResponseWriter, r *http.Request, slug, _ string) {
-	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT id, created_at, expires_at, revoked_at, uses
+	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT id, created_at, expires_at, revoked_at, uses, max_uses
 		FROM enrollment_codes WHERE slug = ? ORDER BY created_at DESC, id LIMIT 1000`, slug)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -73,12 +78,16 @@ func (s *Server) listCodes(w http.ResponseWriter, r *http.Request, slug, _ strin
 	for rows.Next() {
 		var c codeJSON
 		var rev sql.NullString
-		if err := rows.Scan(&c.ID, &c.CreatedAt, &c.ExpiresAt, &rev, &c.Uses); err != nil {
+		var maxUses sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.CreatedAt, &c.ExpiresAt, &rev, &c.Uses, &maxUses); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 		if rev.Valid {
 			c.RevokedAt = &rev.String
+		}
+		if maxUses.Valid {
+			c.MaxUses = &maxUses.Int64
 		}
 		list = append(list, c)
 	}
@@ -124,11 +133,13 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Field: "code", Error: "an enrollment code is required"})
 		return
 	}
-	var slug, name, seal, expires string
+	var id, slug, name, expires string
 	var revoked sql.NullString
-	err := s.cfg.DB.QueryRowContext(r.Context(), `SELECT c.slug, i.name, c.report_seal, c.expires_at, c.revoked_at
+	var uses int64
+	var maxUses sql.NullInt64
+	err := s.cfg.DB.QueryRowContext(r.Context(), `SELECT c.id, c.slug, i.name, c.expires_at, c.revoked_at, c.uses, c.max_uses
 		FROM enrollment_codes c JOIN institutions i ON i.slug = c.slug WHERE c.code_hash = ?`, hashHex(code)).
-		Scan(&slug, &name, &seal, &expires, &revoked)
+		Scan(&id, &slug, &name, &expires, &revoked, &uses, &maxUses)
 	if errors.Is(err, sql.ErrNoRows) {
 		writeError(w, http.StatusNotFound, "unknown enrollment code")
 		return
@@ -141,13 +152,26 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusGone, "this enrollment code has expired or was revoked; ask your institution for a new one")
 		return
 	}
-	sealed, err := base64.StdEncoding.DecodeString(seal)
-	if err != nil || len(sealed) != 32 {
-		s.serverError(w, r, errors.New("enroll: bad report seal"))
+	keys, err := s.keyRing(r.Context(), false)
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
-	raw := sealReport(code, sealed)
-	if _, err := s.cfg.DB.ExecContext(r.Context(), "UPDATE enrollment_codes SET uses = uses + 1 WHERE code_hash = ?", hashHex(code)); err != nil {
+	// One statement claims a use, so a code limited to n enrollments gives
+	// out at most n report tokens however many enroll at once.
+	res, err := s.cfg.DB.ExecContext(r.Context(),
+		"UPDATE enrollment_codes SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)", id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		writeError(w, http.StatusGone, "this enrollment code has been used as many times as it allows; ask your institution for a new one")
+		return
+	}
+	report := NewToken(reportPrefix)
+	if _, err := s.cfg.DB.ExecContext(r.Context(), "INSERT INTO report_tokens (token_hash, slug, code_id, created_at) VALUES (?, ?, ?, ?)",
+		hashHex(report), slug, id, s.stamp()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -155,7 +179,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		"slug":         slug,
 		"institution":  name,
 		"policy_url":   s.baseURL(r) + "/v1/institutions/" + slug + "/policy",
-		"keys":         s.keyList(),
-		"report_token": reportPrefix + base64.RawURLEncoding.EncodeToString(raw),
+		"keys":         keys.PublicJSON(),
+		"report_token": report,
 	})
 }

@@ -105,6 +105,9 @@ func (s *Server) getInstitution(w http.ResponseWriter, r *http.Request, slug, _ 
 func (s *Server) rotateAdminToken(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	tok := bearer(r)
+	if !s.authAllowed(w, r) {
+		return
+	}
 	actor := ""
 	if s.cfg.OwnerTokenHash != nil && tok != "" && tokenMatches(tok, hexOf(s.cfg.OwnerTokenHash)) {
 		actor = actorOf("owner", tok)

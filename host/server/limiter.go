@@ -34,6 +34,16 @@ var DefaultRates = [numClasses]Rate{
 	ClassReport:      {PerSecond: 1, Burst: 20},
 }
 
+// RateLimiter is what the server asks before it does work for a caller.
+// *Limiter is the native one; the worker has one over a Durable Object.
+type RateLimiter interface {
+	// Allow takes one request from key's bucket in class c; when the
+	// bucket is empty it returns false and how long until one is allowed.
+	Allow(c LimitClass, key string) (bool, time.Duration)
+	// Peek reports whether Allow would succeed, without taking anything.
+	Peek(c LimitClass, key string) (bool, time.Duration)
+}
+
 // Limiter is an in-memory set of token buckets. It is safe for concurrent
 // use; idle buckets are dropped.
 type Limiter struct {
@@ -65,6 +75,15 @@ func NewLimiterClock(now func() time.Time) *Limiter {
 // Allow takes one request from key's bucket in class c. When the bucket is
 // empty it returns false and how long until a request is allowed.
 func (l *Limiter) Allow(c LimitClass, key string) (bool, time.Duration) {
+	return l.take(c, key, 1)
+}
+
+// Peek reports whether key's bucket in class c has a request left.
+func (l *Limiter) Peek(c LimitClass, key string) (bool, time.Duration) {
+	return l.take(c, key, 0)
+}
+
+func (l *Limiter) take(c LimitClass, key string, n float64) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -89,7 +108,7 @@ func (l *Limiter) Allow(c LimitClass, key string) (bool, time.Duration) {
 	}
 	b.last = now
 	if b.tokens >= 1 {
-		b.tokens--
+		b.tokens -= n
 		return true, 0
 	}
 	return false, time.Duration((1 - b.tokens) / rate.PerSecond * float64(time.Second))

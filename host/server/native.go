@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -66,42 +67,11 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // LoadOrCreateKey returns the native server's signing key ring, creating
-// an Ed25519 key in the database on first start. Older keys stay listed as
-// public keys so versions they signed still verify.
+// an Ed25519 key in the database on first start. The signing key is the
+// newest seed; the public keys are those of the latest key-set statement
+// (see KeyRing), or the signing key alone before any rotation.
 func LoadOrCreateKey(ctx context.Context, db *sql.DB) (*KeyRing, error) {
-	load := func() (*KeyRing, error) {
-		rows, err := db.QueryContext(ctx, "SELECT id, seed FROM signing_keys ORDER BY created_at DESC, id")
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var seeds [][2]string
-		for rows.Next() {
-			var id, seed string
-			if err := rows.Scan(&id, &seed); err != nil {
-				return nil, err
-			}
-			seeds = append(seeds, [2]string{id, seed})
-		}
-		if err := rows.Err(); err != nil || len(seeds) == 0 {
-			return nil, err
-		}
-		var retired []Key
-		for _, s := range seeds[1:] {
-			b, err := ParseSeed(s[1])
-			if err != nil {
-				return nil, err
-			}
-			k, _ := NewKeyRing(b, s[0])
-			retired = append(retired, k.Public()[0])
-		}
-		b, err := ParseSeed(seeds[0][1])
-		if err != nil {
-			return nil, err
-		}
-		return NewKeyRing(b, seeds[0][0], retired...)
-	}
-	k, err := load()
+	k, err := LoadKeyRing(ctx, db)
 	if err != nil || k != nil {
 		return k, err
 	}
@@ -113,7 +83,194 @@ func LoadOrCreateKey(ctx context.Context, db *sql.DB) (*KeyRing, error) {
 		k.ID(), base64.StdEncoding.EncodeToString(seed), time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
 		return nil, err
 	}
-	return load()
+	return LoadKeyRing(ctx, db)
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// LoadKeyRing reads the native key ring (nil when the database has no key
+// yet): the newest seed signs, the statements come from key_statements.
+func LoadKeyRing(ctx context.Context, db *sql.DB) (*KeyRing, error) { return loadKeyRing(ctx, db) }
+
+func loadKeyRing(ctx context.Context, db queryer) (*KeyRing, error) {
+	rows, err := db.QueryContext(ctx, "SELECT id, seed FROM signing_keys ORDER BY rowid DESC")
+	if err != nil {
+		return nil, err
+	}
+	var seeds [][2]string
+	for rows.Next() {
+		var id, seed string
+		if err := rows.Scan(&id, &seed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		seeds = append(seeds, [2]string{id, seed})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(seeds) == 0 {
+		return nil, err
+	}
+	var others []Key
+	for _, s := range seeds[1:] {
+		b, err := ParseSeed(s[1])
+		if err != nil {
+			return nil, err
+		}
+		k, _ := NewKeyRing(b, s[0])
+		others = append(others, k.Public()[0])
+	}
+	b, err := ParseSeed(seeds[0][1])
+	if err != nil {
+		return nil, err
+	}
+	k, err := NewKeyRing(b, seeds[0][0], others...)
+	if err != nil {
+		return nil, err
+	}
+	sts, err := loadStatements(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return k.WithStatements(sts), nil
+}
+
+// LoadStatements reads the key-set statements, in seq order (Workers keep
+// them in D1 too, next to the signing key secret).
+func LoadStatements(ctx context.Context, db *sql.DB) ([]Statement, error) {
+	return loadStatements(ctx, db)
+}
+
+func loadStatements(ctx context.Context, db queryer) ([]Statement, error) {
+	rows, err := db.QueryContext(ctx, "SELECT key_id, payload, signature FROM key_statements ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Statement
+	for rows.Next() {
+		var st Statement
+		var p string
+		if err := rows.Scan(&st.KeyID, &p, &st.Signature); err != nil {
+			return nil, err
+		}
+		st.Payload = b64([]byte(p))
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// StatementSQL is the INSERT that stores a statement (its payload bytes as
+// text), for `wrangler d1 execute` on Workers.
+func StatementSQL(st Statement) (string, error) {
+	set, err := DecodeStatement(st)
+	if err != nil {
+		return "", err
+	}
+	p, _ := base64.StdEncoding.DecodeString(st.Payload)
+	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	return "INSERT INTO key_statements (seq, key_id, payload, signature) VALUES (" +
+		strconv.FormatInt(set.Seq, 10) + ", " + q(st.KeyID) + ", " + q(string(p)) + ", " + q(st.Signature) + ");", nil
+}
+
+// NextSeq is the seq of a new statement: the time in milliseconds, above
+// the latest one.
+func NextSeq(latest int64, now time.Time) int64 {
+	return max(latest+1, now.UnixMilli())
+}
+
+func latestSeq(ring *KeyRing) int64 {
+	var latest int64
+	for _, st := range ring.Statements() {
+		if set, err := DecodeStatement(st); err == nil && set.Seq > latest {
+			latest = set.Seq
+		}
+	}
+	return latest
+}
+
+// RotateKey makes a new signing key and publishes, signed by the current
+// one, the statement that the keys are now the new one and the current
+// ones (the overlap: extensions learn the new key; bundles signed from now
+// on use it). It returns the new ring. RetireKey ends the overlap.
+func RotateKey(ctx context.Context, db *sql.DB, now time.Time) (*KeyRing, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	cur, err := loadKeyRing(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, errors.New("the database has no signing key yet: start discreet serve once")
+	}
+	seed := make([]byte, 32)
+	rand.Read(seed)
+	next, _ := NewKeyRing(seed, "")
+	keys := append(next.PublicJSON(), cur.PublicJSON()...)
+	st, p := cur.SignKeySet(NextSeq(latestSeq(cur), now), now, keys)
+	set, _ := DecodeStatement(st)
+	if _, err := tx.ExecContext(ctx, "INSERT INTO signing_keys (id, seed, created_at) VALUES (?, ?, ?)",
+		next.ID(), base64.StdEncoding.EncodeToString(seed), now.UTC().Format(time.RFC3339Nano)); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO key_statements (seq, key_id, payload, signature) VALUES (?, ?, ?, ?)",
+		set.Seq, st.KeyID, string(p), st.Signature); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return LoadKeyRing(ctx, db)
+}
+
+// RetireKey ends a key's overlap: the signing key states that the keys are
+// now the listed ones without id, and id's private seed is deleted.
+func RetireKey(ctx context.Context, db *sql.DB, id string, now time.Time) (*KeyRing, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	cur, err := loadKeyRing(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, errors.New("the database has no signing key")
+	}
+	if id == cur.ID() {
+		return nil, errors.New(id + " is the signing key: rotate first (discreet keys rotate), then retire the old key")
+	}
+	var keys []KeyJSON
+	found := false
+	for _, k := range cur.PublicJSON() {
+		if k.ID == id {
+			found = true
+		} else {
+			keys = append(keys, k)
+		}
+	}
+	if !found {
+		return nil, errors.New("no listed key " + id + " (discreet keys list shows them)")
+	}
+	st, p := cur.SignKeySet(NextSeq(latestSeq(cur), now), now, keys)
+	set, _ := DecodeStatement(st)
+	if _, err := tx.ExecContext(ctx, "INSERT INTO key_statements (seq, key_id, payload, signature) VALUES (?, ?, ?, ?)",
+		set.Seq, st.KeyID, string(p), st.Signature); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM signing_keys WHERE id = ?", id); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return LoadKeyRing(ctx, db)
 }
 
 // EnsureOwner sets up the owner token. With env set (DISCREET_OWNER_TOKEN)

@@ -129,12 +129,26 @@ func TestRateLimits(t *testing.T) {
 	if n := limited("POST", "/v1/enroll", "", `{"code":"AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"}`); n != int(server.DefaultRates[server.ClassEnroll].Burst)+1 {
 		t.Errorf("enroll guesses: limited at request %d", n)
 	}
+	in := tg.newInstitution(t, "open")
 	if n := limited("GET", "/v1/institutions/x", "dsa_guess", ""); n != int(server.DefaultRates[server.ClassAuthFailure].Burst)+1 {
 		t.Errorf("token guesses: limited at request %d", n)
 	}
+	// Once throttled, the address gets no token checked, not even the
+	// right one: a guess that happened to be right would not be told.
+	if r := tg.do(t, "GET", "/v1/institutions/"+in.slug, in.admin, nil); r.status != 429 {
+		t.Errorf("the admin token from a throttled address: %d, want 429", r.status)
+	}
+	if r := tg.do(t, "GET", "/v1/institutions", tg.owner, nil); r.status != 429 {
+		t.Errorf("the owner token from a throttled address: %d, want 429", r.status)
+	}
 	// Reading the published policy is never limited.
-	in := tg.newInstitution(t, "open")
+	tg.stop()
+	tg.limiter = nil // publish without limits, then read with the throttled limiter again
+	tg.start(t)
 	tg.publishPolicy(t, in, `{}`)
+	tg.stop()
+	tg.limiter = server.NewLimiterClock(func() time.Time { return frozen })
+	tg.start(t)
 	for range 300 {
 		tg.must(t, 200, "GET", "/v1/institutions/"+in.slug+"/policy", "", nil, nil)
 	}

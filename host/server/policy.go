@@ -182,6 +182,10 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 	if source > 0 {
 		src = source
 	}
+	keys, err := s.keyRing(ctx, true)
+	if err != nil {
+		return 0, err
+	}
 	for attempt := 0; ; attempt++ {
 		var max sql.NullInt64
 		if err := s.cfg.DB.QueryRowContext(ctx, "SELECT MAX(version) FROM policy_versions WHERE slug = ?", slug).Scan(&max); err != nil {
@@ -198,8 +202,8 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 		if err != nil {
 			return 0, err
 		}
-		sig := s.cfg.Keys.Sign(p)
-		body, err := json.Marshal(Bundle{KeyID: s.cfg.Keys.ID(), Payload: b64(p), Signature: b64(sig)})
+		sig := keys.Sign(p)
+		body, err := json.Marshal(Bundle{KeyID: keys.ID(), Payload: b64(p), Signature: b64(sig)})
 		if err != nil {
 			return 0, err
 		}
@@ -208,7 +212,7 @@ func (s *Server) publish(ctx context.Context, slug string, policy []byte, actor 
 		_, err = s.cfg.DB.ExecContext(ctx, `INSERT INTO policy_versions
 			(slug, version, issued_at, payload, key_id, signature, body, etag, source_version, actor)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			slug, v, issued, string(p), s.cfg.Keys.ID(), b64(sig), string(body), etag, src, actor)
+			slug, v, issued, string(p), keys.ID(), b64(sig), string(body), etag, src, actor)
 		if err == nil {
 			s.cache.drop(slug)
 			return v, nil
@@ -334,13 +338,17 @@ func (s *Server) rollback(w http.ResponseWriter, r *http.Request, slug, actor st
 	writeJSON(w, http.StatusOK, map[string]int64{"version": v, "source_version": req.Version})
 }
 
+// noPolicy is the 404 of the public policy route, for an unknown
+// institution and for one that has published nothing alike.
+const noPolicy = "no published policy for this institution"
+
 // publicPolicy serves the latest published bundle. Its body is stored as
 // served, so the ETag is stable and the signature covers exactly the
 // payload bytes a client decodes.
 func (s *Server) publicPolicy(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	if !slugRE.MatchString(slug) {
-		writeError(w, http.StatusNotFound, "no such institution")
+		writeError(w, http.StatusNotFound, noPolicy)
 		return
 	}
 	body, etag, ok := s.cache.get(slug, s.now())
@@ -353,14 +361,9 @@ func (s *Server) publicPolicy(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		ok, err := s.institutionExists(r.Context(), slug)
-		if err != nil {
-			s.serverError(w, r, err)
-		} else if ok {
-			writeError(w, http.StatusNotFound, "institution "+slug+" has not published a policy yet")
-		} else {
-			writeError(w, http.StatusNotFound, "no such institution")
-		}
+		// The same answer whether the institution exists or not: slugs
+		// are not listed to the public.
+		writeError(w, http.StatusNotFound, noPolicy)
 		return
 	}
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"io/fs"
 	"log"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -34,8 +35,12 @@ import (
 type Config struct {
 	// DB is an SQLite-dialect database with the schema of migrations/.
 	DB *sql.DB
-	// Keys signs published policies and lists the public keys.
-	Keys *KeyRing
+	// Keys signs published policies and lists the public keys; or
+	// LoadKeys reads them where they are kept (the native database, which
+	// `discreet keys rotate` changes under a running server; on Workers the
+	// signing key secret and D1's statements). One of the two is required.
+	Keys     *KeyRing
+	LoadKeys func(context.Context) (*KeyRing, error)
 	// OwnerTokenHash is the SHA-256 of the owner token, which creates
 	// institutions. Nil disables the owner routes.
 	OwnerTokenHash []byte
@@ -47,7 +52,7 @@ type Config struct {
 	Module func() ([]byte, error)
 	// Limiter rate-limits requests per token and per address; nil (as on
 	// Workers, where Cloudflare's own rules apply) means no limits.
-	Limiter *Limiter
+	Limiter RateLimiter
 	// TrustProxy takes the caller's address for rate limits from the last
 	// X-Forwarded-For entry: set it only behind a reverse proxy that
 	// appends one, or callers could pick their own address.
@@ -74,6 +79,10 @@ type Server struct {
 	mux     *http.ServeMux
 	ruleIDs map[string]bool // known rule ids, empty while the catalogue is
 	cache   *bundleCache
+
+	keysMu sync.Mutex
+	keysAt time.Time
+	ring   *KeyRing
 }
 
 // New returns the handler for cfg.
@@ -81,8 +90,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("server: Config.DB is nil")
 	}
-	if cfg.Keys == nil {
-		return nil, errors.New("server: Config.Keys is nil")
+	if cfg.Keys == nil && cfg.LoadKeys == nil {
+		return nil, errors.New("server: Config.Keys and Config.LoadKeys are both nil")
 	}
 	if cfg.OwnerTokenHash != nil && len(cfg.OwnerTokenHash) != 32 {
 		return nil, errors.New("server: Config.OwnerTokenHash must be a SHA-256 (32 bytes)")
@@ -90,18 +99,52 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if l, ok := cfg.Limiter.(*Limiter); ok && l == nil {
+		cfg.Limiter = nil // a nil *Limiter means no limits too
+	}
 	if cfg.Log == nil {
 		cfg.Log = log.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, ruleIDs: map[string]bool{}, cache: &bundleCache{ttl: cfg.PolicyCacheTTL}}
-	if e, err := rules.Compile(nil); err == nil {
-		for _, r := range e.Catalog() {
-			s.ruleIDs[r.ID] = true
-		}
-	}
+	s := &Server{cfg: cfg, cache: &bundleCache{ttl: cfg.PolicyCacheTTL}}
 	s.routes()
 	return s, nil
+}
+
+// knownRuleIDs is the engine's catalogue of rule ids, compiled on first
+// use only (a token check or a policy fetch never needs it).
+var knownRuleIDs = sync.OnceValue(func() map[string]bool {
+	ids := map[string]bool{}
+	if e, err := rules.Compile(nil); err == nil {
+		for _, r := range e.Catalog() {
+			ids[r.ID] = true
+		}
+	}
+	return ids
+})
+
+// keyRing returns the key ring. With Config.LoadKeys it is read again when
+// fresh is set (a publish signs with the key in force) or after
+// PolicyCacheTTL.
+func (s *Server) keyRing(ctx context.Context, fresh bool) (*KeyRing, error) {
+	if s.cfg.LoadKeys == nil {
+		return s.cfg.Keys, nil
+	}
+	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
+	now := s.cfg.Now()
+	if !fresh && s.ring != nil && now.Sub(s.keysAt) <= s.cfg.PolicyCacheTTL {
+		return s.ring, nil
+	}
+	k, err := s.cfg.LoadKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if k == nil {
+		return nil, errors.New("no signing key")
+	}
+	s.ring, s.keysAt = k, now
+	return k, nil
 }
 
 func (s *Server) routes() {
@@ -165,14 +208,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// originAllowed admits browser extensions and the console's own origin.
+// originAllowed admits browser extensions and the console's own origin:
+// Config.BaseURL; on Workers the request's URL (Cloudflare routes by host,
+// so it is this worker's); natively without BaseURL only a loopback origin
+// naming the request's Host, since a Host header alone proves nothing (a
+// DNS-rebinding page at evil.example:8080 sends Host evil.example:8080).
 func (s *Server) originAllowed(origin string, r *http.Request) bool {
 	for _, p := range []string{"chrome-extension://", "moz-extension://"} {
 		if rest, ok := strings.CutPrefix(origin, p); ok {
 			return rest != "" && !strings.ContainsAny(rest, "/:@ ")
 		}
 	}
-	return origin == s.baseURL(r)
+	if s.cfg.BaseURL != "" || r.URL.IsAbs() {
+		return origin == s.baseURL(r)
+	}
+	return origin == s.baseURL(r) && isLoopbackHost(r.Host)
+}
+
+// isLoopbackHost reports whether host (with an optional port) is
+// localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // baseURL is the server's public origin: Config.BaseURL or the request's.
@@ -216,27 +280,29 @@ type KeyJSON struct {
 	PublicKey string `json:"public_key"` // base64 (std) of the raw 32-byte key
 }
 
-func (s *Server) keyList() []KeyJSON {
-	out := []KeyJSON{}
-	for _, k := range s.cfg.Keys.Public() {
-		out = append(out, KeyJSON{ID: k.ID, Alg: "Ed25519", PublicKey: b64(k.Key)})
-	}
-	return out
+// KeysJSON is the body of GET /v1/keys: the keys in force (a convenience:
+// listing a key here never makes a client trust it) and the signed
+// statements that let a client move its trust from key to key.
+type KeysJSON struct {
+	Keys       []KeyJSON   `json:"keys"`
+	Statements []Statement `json:"statements"`
 }
 
 func (s *Server) keys(w http.ResponseWriter, r *http.Request) {
+	k, err := s.keyRing(r.Context(), false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sts := k.Statements()
+	if sts == nil {
+		sts = []Statement{}
+	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	writeJSONCached(w, http.StatusOK, map[string]any{"keys": s.keyList()})
+	writeJSONCached(w, http.StatusOK, KeysJSON{Keys: k.PublicJSON(), Statements: sts})
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)
-
-// institutionExists reports whether slug names an institution.
-func (s *Server) institutionExists(ctx context.Context, slug string) (bool, error) {
-	var n int
-	err := s.cfg.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM institutions WHERE slug = ?", slug).Scan(&n)
-	return n > 0, err
-}
 
 // audit records who changed what; a failure is logged, not returned, since
 // the change itself has happened.

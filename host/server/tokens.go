@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -85,20 +84,6 @@ func normalizeCode(c string) string {
 		}
 	}
 	return sb.String()
-}
-
-// sealReport hides a report token under a key derived from the enrollment
-// code, so the database alone cannot yield a report token: only someone
-// who presents the code gets it back. The same call opens a seal.
-func sealReport(code string, raw []byte) []byte {
-	m := hmac.New(sha256.New, []byte(normalizeCode(code)))
-	m.Write([]byte("discreet report token seal v1"))
-	pad := m.Sum(nil)
-	out := make([]byte, len(raw))
-	for i := range raw {
-		out[i] = raw[i] ^ pad[i%len(pad)]
-	}
-	return out
 }
 
 func hexOf(b []byte) string { return hex.EncodeToString(b) }

@@ -13,9 +13,16 @@
 //	SIGNING_KEY_ID  optional key id; derived from the public key if empty
 //	OWNER_TOKEN     the owner token, at least 32 characters (secret)
 //	PUBLIC_URL      optional public origin for enrollment answers
+//	LIMITER         Durable Object namespace (class RateLimiter, entry.mjs)
+//	                holding the rate limits' buckets
+//
+// entry.mjs answers the routes every extension calls (the policy, its
+// revalidation, the keys, /healthz) in JavaScript from D1, without starting
+// this program; everything else comes here.
 package main
 
 import (
+	"context"
 	"database/sql"
 	"net/http"
 
@@ -62,15 +69,29 @@ func build() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The key-set statements (rotation) are in D1, read only by routes that
+	// need keys.
+	load := func(ctx context.Context) (*server.KeyRing, error) {
+		sts, err := server.LoadStatements(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		return keys.WithStatements(sts), nil
+	}
 	var ownerHash []byte
 	if tok := cloudflare.Getenv("OWNER_TOKEN"); len(tok) >= 32 {
 		ownerHash = server.HashToken(tok)
 	}
+	var limiter server.RateLimiter
+	if ns, err := cloudflare.NewDurableObjectNamespace("LIMITER"); err == nil {
+		limiter = doLimiter{ns}
+	}
 	return server.New(server.Config{
 		DB:             db,
-		Keys:           keys,
+		LoadKeys:       load,
 		OwnerTokenHash: ownerHash,
 		Console:        console.FS(),
 		BaseURL:        cloudflare.Getenv("PUBLIC_URL"),
+		Limiter:        limiter,
 	})
 }

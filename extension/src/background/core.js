@@ -140,8 +140,10 @@ export function createBackground(adapter, o = {}) {
         r = await fetchPolicy(en, s.policy, fetchFn);
       } catch (e) {
         if (!(e instanceof UnknownKeyError)) throw e;
-        // The backend rotated its key: learn the new list (pinned keys still rule) and try once more.
-        en = { ...en, keys: await fetchKeys(en, fetchFn, s.settings.public_keys) };
+        // The backend rotated its key: apply its key-set statements signed by a
+        // key already trusted (an unsigned list adds nothing) and try once more.
+        // Nothing is stored unless the bundle then verifies.
+        en = { ...en, ...await fetchKeys(en, fetchFn, s.settings.public_keys) };
         r = await fetchPolicy(en, s.policy, fetchFn);
         await writeLocal('enrollment', en);
       }

@@ -3,7 +3,7 @@
 // cached policy kept when the backend is down, opt-in counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForRule, waitForCategory, overlayFindings, fakeBackend, EXT_ID } from './harness.js';
+import { launch, openSite, waitForRule, waitForCategory, overlayFindings, fakeBackend, EXT_ID, TERMS_POLICY } from './harness.js';
 
 let b, be;
 before(async () => { be = await fakeBackend(); b = await launch(); });
@@ -55,7 +55,31 @@ test('enroll, verify and use the policy; 304 on refresh; a bad signature is refu
   st = await bg({ kind: 'state' });
   assert.equal(st.policy.version, 7);
   // (Downgrades and other institutions' payloads: see test/unit/policy.test.js.)
-  // A key rotation: version 9 signed with k2, which /v1/keys lists, is verified and used.
+  // The forged-key attack: the origin answers version 999, switching every rule
+  // off, signed with the attacker's key that its unsigned /v1/keys lists and a
+  // self-signed statement introduces. Refused; nothing changes, not even the
+  // highest version seen: the real version 8 is still taken afterwards.
+  be.state.signWith = be.k1; // the real key again (the step above signed with another)
+  const restore = be.forge();
+  be.state.version = 999;
+  be.state.policy = { extends: 'none', name: 'Switched off' };
+  const forged = await bg({ kind: 'refresh' });
+  assert.match(forged.error, /unknown key "k-evil"/);
+  assert.ok(be.state.requests.some((q) => q.url === '/v1/keys'));
+  st = await bg({ kind: 'state' });
+  assert.equal(st.policy.version, 7);
+  const stored = await b.sw.evaluate(async () => (await chrome.storage.local.get('enrollment')).enrollment);
+  assert.deepEqual(stored.keys.map((k) => k.id), ['k1']);
+  const still = await openSite(b.context, 'linkedin');
+  await still.click('#editor .ql-editor');
+  await still.keyboard.type('We met at the zebra crossing');
+  await waitForCategory(still, 'conduct', 'warn');
+  await still.close();
+  restore();
+  be.state.policy = TERMS_POLICY;
+  be.state.version = 8;
+  assert.deepEqual(await bg({ kind: 'refresh' }), { status: 'updated', version: 8 });
+  // A key rotation: version 9 signed with k2, which a statement signed by k1 introduces.
   be.state.version = 9;
   be.rotate();
   const r5 = await bg({ kind: 'refresh' });

@@ -172,7 +172,13 @@ export async function fakeBackend(o = {}) {
   const state = {
     slug: o.slug ?? 'mercy', version: o.version ?? 7, policy: o.policy ?? TERMS_POLICY, requests: [], down: false,
     keyId: 'k1', signWith: privateKey, payloadSlug: null,
-    keys: [{ id: 'k1', alg: 'Ed25519', public_key: raw.toString('base64') }],
+    keys: [{ id: 'k1', alg: 'Ed25519', public_key: raw.toString('base64') }], statements: [],
+  };
+  const pubOf = (k) => Buffer.from(k.export({ format: 'jwk' }).x, 'base64url').toString('base64');
+  /** A key-set statement {type, seq, keys} signed by `priv` as `keyId`. */
+  const statement = (seq, keys, priv, keyId) => {
+    const p = Buffer.from(JSON.stringify({ type: 'discreet.keyset/v1', seq, issued_at: '2026-12-01T00:00:00Z', keys }));
+    return { key_id: keyId, payload: p.toString('base64'), signature: sign(null, p, priv).toString('base64') };
   };
   const bundle = () => {
     const payload = Buffer.from(JSON.stringify({ slug: state.payloadSlug ?? state.slug, version: state.version,
@@ -202,7 +208,7 @@ export async function fakeBackend(o = {}) {
         if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ...cors, etag }); return res.end(); }
         return json(200, bundle(), { etag });
       }
-      if (req.method === 'GET' && req.url === '/v1/keys') return json(200, { keys: state.keys });
+      if (req.method === 'GET' && req.url === '/v1/keys') return json(200, { keys: state.keys, statements: state.statements });
       if (req.method === 'POST' && req.url === `/v1/institutions/${state.slug}/counts`) {
         if (req.headers.authorization !== 'Bearer rt-secret') return json(401, { error: 'bad token' });
         return json(200, { ok: true });
@@ -213,13 +219,30 @@ export async function fakeBackend(o = {}) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     state, url: `http://127.0.0.1:${server.address().port}`, publicKey: raw.toString('base64'),
-    otherKey: () => generateKeyPairSync('ed25519').privateKey,
-    /** Rotates to a new signing key k2, listed by /v1/keys. */
+    otherKey: () => generateKeyPairSync('ed25519').privateKey, k1: privateKey,
+    /** Rotates to a new signing key k2: k1 signs the statement that the keys are {k2, k1}. */
     rotate() {
       const k = generateKeyPairSync('ed25519');
+      const k2 = { id: 'k2', alg: 'Ed25519', public_key: pubOf(k.publicKey) };
       state.keyId = 'k2';
       state.signWith = k.privateKey;
-      state.keys = [...state.keys, { id: 'k2', alg: 'Ed25519', public_key: Buffer.from(k.publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64') }];
+      state.keys = [k2, ...state.keys];
+      state.statements = [...state.statements, statement(1000, state.keys, privateKey, 'k1')];
+    },
+    /**
+     * The attack: whoever answers for the backend's origin signs with its own
+     * key, lists that key in /v1/keys and adds a statement it signed itself.
+     */
+    forge() {
+      const k = generateKeyPairSync('ed25519');
+      const evil = { id: 'k-evil', alg: 'Ed25519', public_key: pubOf(k.publicKey) };
+      const saved = { keyId: state.keyId, signWith: state.signWith, keys: state.keys, statements: state.statements };
+      state.keyId = 'k-evil';
+      state.signWith = k.privateKey;
+      state.keys = [evil, ...state.keys];
+      state.statements = [...state.statements, statement(999999, [evil], k.privateKey, 'k-evil'),
+        statement(1000000, [evil], k.privateKey, 'k1')];
+      return () => Object.assign(state, saved);
     },
     close: () => new Promise((r) => server.close(r)),
   };

@@ -5,7 +5,7 @@
 // brings it in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,5 +104,40 @@ test('an admin publishes a facility; the enrolled extension flags it; a new vers
   const r = await bg({ kind: 'refresh' });
   assert.deepEqual(r, { status: 'updated', version: v2.version });
   fs = await typeAndWait('My patient at Harbor Point asked for me tonight', 'privacy.facility');
+  assert.ok(fs.some((f) => f.rule === 'privacy.facility'), JSON.stringify(fs));
+});
+
+test('an enrolled extension keeps working across a key rotation (discreet keys rotate, then retire)', async () => {
+  const db = join(dir, 'discreet.db');
+  const keys = (...a) => execFileSync(BIN, ['keys', ...a, '--db', db], { encoding: 'utf8' });
+  const oldId = keys('list').split('\n').find((l) => l.includes('\tsigning\t')).split('\t')[0];
+  const { admin_token: admin } = await api('POST', '/v1/institutions', OWNER, { slug: 'rotor', name: 'Rotor Health' });
+  await api('PUT', '/v1/institutions/rotor/policy/draft', admin, { facilities: ['Rotor North'] });
+  await api('POST', '/v1/institutions/rotor/policy/publish', admin);
+  const { code } = await api('POST', '/v1/institutions/rotor/enrollment-codes', admin, {});
+  const enrolled = await bg({ kind: 'enroll', backend_url: base, code });
+  assert.ok(!enrolled?.error, JSON.stringify(enrolled));
+
+  // Rotate under the running server; the next version is signed with the new key.
+  const rotated = keys('rotate');
+  const newId = rotated.split('\n').find((l) => l.includes('\tsigning\t')).split('\t')[0];
+  assert.notEqual(newId, oldId);
+  await api('PUT', '/v1/institutions/rotor/policy/draft', admin, { facilities: ['Rotor North', 'Rotor Bay'] });
+  const v2 = await api('POST', '/v1/institutions/rotor/policy/publish', admin);
+  await new Promise((r) => setTimeout(r, 1100)); // the server re-reads its key list after 1 s
+  const r2 = await bg({ kind: 'refresh' });
+  assert.deepEqual(r2, { status: 'updated', version: v2.version });
+  let fs = await typeAndWait('My patient at Rotor Bay asked for me tonight', 'privacy.facility');
+  assert.ok(fs.some((f) => f.rule === 'privacy.facility'), JSON.stringify(fs));
+
+  // Retire the old key: the extension keeps taking new versions.
+  keys('retire', oldId);
+  await api('PUT', '/v1/institutions/rotor/policy/draft', admin, { facilities: ['Rotor North', 'Rotor Bay', 'Rotor Hill'] });
+  const v3 = await api('POST', '/v1/institutions/rotor/policy/publish', admin);
+  const r3 = await bg({ kind: 'refresh' });
+  assert.deepEqual(r3, { status: 'updated', version: v3.version });
+  const { keys: listed } = await api('GET', '/v1/keys');
+  assert.deepEqual(listed.map((k) => k.id), [newId]);
+  fs = await typeAndWait('My patient at Rotor Hill asked for me tonight', 'privacy.facility');
   assert.ok(fs.some((f) => f.rule === 'privacy.facility'), JSON.stringify(fs));
 });

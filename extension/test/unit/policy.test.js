@@ -104,12 +104,52 @@ test('counts carry rule ids and numbers only, with the report token', async () =
   assert.deepEqual(JSON.parse(calls[0].init.body), { day: '2026-11-24', counts: { 'privacy.phone': 3, 'conduct.profanity': 1 } });
 });
 
-test('fetchKeys lists the backend keys, kept to pinned keys when IT pinned some', async () => {
-  const k2 = { id: 'k2', alg: 'Ed25519', public_key: 'BBBB' };
-  const { f, calls } = fakeFetch(() => ({ body: { keys: [...KEYS, k2, { id: 'k3', alg: 'RSA', public_key: 'x' }] } }));
-  assert.deepEqual(await fetchKeys(EN, f), [...KEYS, k2]);
-  assert.equal(calls[0].url, 'https://b.example/v1/keys');
-  assert.deepEqual(await fetchKeys(EN, f, [k2]), [k2]);
+/** A key-set statement {type, seq, keys} signed by `key` as `keyId`. */
+function statement(seq, keys, { key = privateKey, keyId = 'k1' } = {}) {
+  const p = Buffer.from(JSON.stringify({ type: 'discreet.keyset/v1', seq, issued_at: '2026-12-01T00:00:00Z', keys }));
+  return { key_id: keyId, payload: p.toString('base64'), signature: sign(null, p, key).toString('base64') };
+}
+function newKey(id) {
+  const k = generateKeyPairSync('ed25519');
+  return { priv: k.privateKey, pub: { id, alg: 'Ed25519', public_key: Buffer.from(k.publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64') } };
+}
+
+test('fetchKeys: an unsigned key list adds no trust; a statement signed by a trusted key does', async () => {
+  const evil = newKey('k-evil');
+  const unsigned = fakeFetch(() => ({ body: { keys: [...KEYS, evil.pub], statements: [] } }));
+  assert.deepEqual(await fetchKeys(EN, unsigned.f), { keys: KEYS, keyset_seq: 0 });
+  assert.equal(unsigned.calls[0].url, 'https://b.example/v1/keys');
+  // A statement the attacker signed with its own key (even naming itself k1) adds nothing.
+  const forged = fakeFetch(() => ({ body: { keys: [evil.pub], statements: [
+    statement(5, [evil.pub], { key: evil.priv, keyId: 'k-evil' }), statement(6, [evil.pub], { key: evil.priv, keyId: 'k1' })] } }));
+  assert.deepEqual(await fetchKeys(EN, forged.f), { keys: KEYS, keyset_seq: 0 });
+  // A rotation: k1 states {k2, k1}; then k2 retires k1.
+  const k2 = newKey('k2');
+  const rotation = statement(10, [k2.pub, ...KEYS]);
+  const retire = statement(11, [k2.pub], { key: k2.priv, keyId: 'k2' });
+  const both = fakeFetch(() => ({ body: { keys: [k2.pub], statements: [retire, rotation] } }));
+  assert.deepEqual(await fetchKeys(EN, both.f), { keys: [k2.pub], keyset_seq: 11 });
+  const overlap = fakeFetch(() => ({ body: { keys: [k2.pub, ...KEYS], statements: [rotation] } }));
+  const learnt = await fetchKeys(EN, overlap.f);
+  assert.deepEqual(learnt, { keys: [k2.pub, ...KEYS], keyset_seq: 10 });
+  // A replayed older statement changes nothing once a later one applied.
+  assert.deepEqual(await fetchKeys({ ...EN, keys: [k2.pub], keyset_seq: 11 }, overlap.f), { keys: [k2.pub], keyset_seq: 11 });
+  // A bundle signed by k2 verifies with the learnt keys only.
+  const b2 = bundle(P, { key: k2.priv, keyId: 'k2' });
+  await assert.rejects(verifyBundle(b2, KEYS, { slug: 'mercy' }), UnknownKeyError);
+  assert.equal((await verifyBundle(b2, learnt.keys, { slug: 'mercy' })).version, 7);
+  // Keys IT pinned stay trusted.
+  const pin = newKey('k-pin').pub;
+  assert.deepEqual((await fetchKeys(EN, both.f, [pin])).keys, [k2.pub, pin]);
   const bad = fakeFetch(() => ({ body: { nope: 1 } }));
   await assert.rejects(fetchKeys(EN, bad.f), /malformed/);
+});
+
+test('enrollment is refused over plain http except to this machine', async () => {
+  const { f } = fakeFetch(() => ({ body: { slug: 'mercy', institution: 'Mercy Health', policy_url: 'http://127.0.0.1:8080/p', keys: KEYS, report_token: 'rt' } }));
+  await assert.rejects(enroll('http://settings.example.org', 'C', f), /must use https/);
+  await assert.rejects(enroll('http://10.0.0.5:8080', 'C', f), /must use https/);
+  for (const u of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080', 'https://settings.example.org']) {
+    assert.equal((await enroll(u, 'C', f)).slug, 'mercy', u);
+  }
 });

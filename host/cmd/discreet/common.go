@@ -54,6 +54,13 @@ Usage:
       and findings.csv to DIR (default ./discreet-audit).
   discreet serve [--addr 127.0.0.1:8080] [--db ./discreet.db]
       Run the institution settings backend and its admin console.
+  discreet keys list|rotate --db FILE, discreet keys retire ID --db FILE
+      Rotate the backend's signing key: the new key is introduced by a
+      statement the current key signs, and both are listed until the old one
+      is retired. --worker --seed-file F [--new-seed-file F2] does the same
+      for Cloudflare Workers and prints the SQL for D1 (host/server/README.md).
+  discreet db backup --db FILE OUT
+      Write a consistent copy of the live database to OUT (mode 0600).
   discreet version
   discreet help
 

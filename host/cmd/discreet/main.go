@@ -5,6 +5,9 @@
 //	discreet policy check FILE
 //	discreet rules [--policy FILE] [--engine wasm|native]
 //	discreet eval [--engine wasm|native] [--policy FILE] [-v] FILE
+//	discreet serve [--addr ADDR] [--db FILE] [--public-url URL]
+//	discreet keys list|rotate|retire ID --db FILE
+//	discreet db backup --db FILE OUT
 //	discreet version
 //	discreet help
 //
@@ -32,6 +35,8 @@ var commands = map[string]command{
 	"rules":   runRules,
 	"eval":    runEval,
 	"serve":   runServe,
+	"keys":    runKeys,
+	"db":      runDB,
 	"audit":   runAudit,
 	"version": runVersion,
 	"help":    runHelp,

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	logger := log.New(stderr, "discreet serve: ", log.LstdFlags)
 	h, err := server.New(server.Config{
-		DB: nat.DB, Keys: nat.Keys, OwnerTokenHash: nat.OwnerTokenHash,
+		DB: nat.DB, LoadKeys: nat.LoadKeys, OwnerTokenHash: nat.OwnerTokenHash,
 		Console: console.FS(), Module: wasmhost.Module, Limiter: limiter,
 		BaseURL: *publicURL, Log: logger, PolicyCacheTTL: time.Second, TrustProxy: *trustProxy,
 	})

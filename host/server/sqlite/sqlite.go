@@ -11,7 +11,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 
 	"github.com/discreet-health/discreet/host/server"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -19,7 +23,15 @@ import (
 
 // Open opens (creating if needed) the database at path with WAL journaling,
 // a 5 s busy timeout and foreign keys on, and applies the migrations.
+//
+// The database holds the private signing key, so it is created with mode
+// 0600 (SQLite gives its -wal and -shm files the main file's mode), and a
+// database or side file that other users may read or write is refused
+// with an error that says how to fix it.
 func Open(ctx context.Context, path string) (*sql.DB, error) {
+	if err := secureFiles(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -38,10 +50,38 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 	return db, nil
 }
 
+// secureFiles creates path with mode 0600 if it does not exist and checks
+// that neither it nor its side files are open to other users.
+func secureFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) && p != path {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if m := st.Mode().Perm(); m&0o077 != 0 {
+			return fmt.Errorf("%s has mode %04o: other users could read the signing key it holds and sign policies; "+
+				"run chmod 600 %s*", p, m, path)
+		}
+	}
+	return nil
+}
+
 // Native is what a native server needs from its database.
 type Native struct {
-	DB             *sql.DB
-	Keys           *server.KeyRing
+	DB   *sql.DB
+	Keys *server.KeyRing
+	// LoadKeys reads the key ring again (server.Config.LoadKeys), so a
+	// running server follows `discreet keys rotate` and `keys retire`.
+	LoadKeys       func(context.Context) (*server.KeyRing, error)
 	OwnerTokenHash []byte
 	// NewOwnerToken is set on the first start without DISCREET_OWNER_TOKEN:
 	// the caller prints it once; it is not stored.
@@ -64,5 +104,6 @@ func Boot(ctx context.Context, path, ownerEnv string) (*Native, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Native{DB: db, Keys: keys, OwnerTokenHash: hash, NewOwnerToken: tok}, nil
+	load := func(ctx context.Context) (*server.KeyRing, error) { return server.LoadKeyRing(ctx, db) }
+	return &Native{DB: db, Keys: keys, LoadKeys: load, OwnerTokenHash: hash, NewOwnerToken: tok}, nil
 }
