@@ -665,7 +665,12 @@ var (
 func loadModel() (*model, error) {
 	modelOnce.Do(func() {
 		if modelData != "" {
-			modelVal, modelErr = decodeModel(modelData)
+			file, ok := unbase64(modelData)
+			if !ok {
+				modelErr = &Error{Msg: "learned model: model_data.go is not base64"}
+				return
+			}
+			modelVal, modelErr = decodeModel(string(file))
 		}
 	})
 	return modelVal, modelErr

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The learned model judges what phrase lists cannot: whether a post tells a
@@ -116,6 +118,46 @@ func decodeModel(data string) (*model, error) {
 	return m, nil
 }
 
+// unbase64 decodes standard base64 (the trainer writes model_data.go so);
+// ok is false on a byte outside the alphabet. encoding/base64 would bring
+// encoding/binary and reflect into the module.
+func unbase64(s string) (out []byte, ok bool) {
+	var val [256]byte
+	for i := range val {
+		val[i] = 0xff
+	}
+	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alpha); i++ {
+		val[alpha[i]] = byte(i)
+	}
+	for len(s) > 0 && s[len(s)-1] == '=' {
+		s = s[:len(s)-1]
+	}
+	out = make([]byte, 0, len(s)*3/4)
+	var acc uint32
+	n := 0
+	for i := 0; i < len(s); i++ {
+		v := val[s[i]]
+		if v == 0xff {
+			return nil, false
+		}
+		acc = acc<<6 | uint32(v)
+		if n++; n == 4 {
+			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
+			acc, n = 0, 0
+		}
+	}
+	switch n {
+	case 1:
+		return nil, false
+	case 2:
+		out = append(out, byte(acc>>4))
+	case 3:
+		out = append(out, byte(acc>>10), byte(acc>>2))
+	}
+	return out, true
+}
+
 func le32(s string) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
@@ -178,13 +220,32 @@ func FeatureKind(id uint32) string {
 
 // Shape features: what a token looks like when its word says little.
 const (
-	shapeMention  = 1  // an @handle
-	shapeCapNew   = 2  // a capitalised word the lexicon does not know
-	shapeNumBase  = 16 // + digit count (1-12): a number
-	shapeAlnum    = 40 // a code of letters and digits
-	shapeQuestion = 41 // the post asks something
-	shapeLink     = 42 // a URL-like token run
+	shapeMention  = 1       // an @handle
+	shapeCapNew   = 2       // a capitalised word the lexicon does not know
+	shapeNumBase  = 16      // + digit count (1-12): a number
+	shapeAlnum    = 40      // a code of letters and digits
+	shapeQuestion = 41      // the post asks something
+	shapeShout    = 43      // a word in capitals ("NEVER")
+	shapeSymbol   = 1 << 24 // + the rune: an emoji or another symbol
 )
+
+// symbolFeatures adds a feature for each emoji or symbol in gap, text
+// between two tokens: "🙄", "💀" and "🙏" say much about a post's tone.
+// Joiners, variation selectors and skin tones are left out.
+func (e *Engine) symbolFeatures(gap string, fs *featScratch, s int32) {
+	for i := 0; i < len(gap); {
+		if gap[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(gap[i:])
+		i += size
+		if r < 0x2100 || r == 0x200d || r >= 0xfe00 && r <= 0xfe0f || r >= 0x1f3fb && r <= 0x1f3ff || unicode.IsLetter(r) || unicode.IsDigit(r) {
+			continue
+		}
+		fs.add(featID(uint64(shapeSymbol+r), featShape), s)
+	}
+}
 
 // featScratch is the per-scan state of the feature extractor. Each
 // feature is scored as it is found (and its id kept only for the trainer);
@@ -277,6 +338,7 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	s := int32(0)
 	fs.newSentence(0)
 	question := false
+	gapFrom := 0 // where the text between the tokens starts
 	for i := range st.toks {
 		t := &st.toks[i]
 		if i > 0 && t.gap == gapHard {
@@ -284,6 +346,11 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			fs.newSentence(int32(i))
 			s++
 			prev = 0
+		}
+		e.symbolFeatures(text[gapFrom:t.start], fs, s)
+		gapFrom = int(t.end)
+		if t.flags&tAllCaps != 0 && t.end-t.start >= 3 {
+			fs.add(featID(shapeShout, featShape), s)
 		}
 		h := t.hash
 		w := text[t.start:t.end]
@@ -319,6 +386,7 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		}
 	}
 	fs.sents[s].t1 = int32(len(st.toks))
+	e.symbolFeatures(text[gapFrom:], fs, s)
 	if question {
 		fs.add(featID(shapeQuestion, featShape), 0)
 	}
@@ -432,7 +500,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 		}
 		b = append(b, "  "...)
 	}
-	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(modelData), Settings: m.Settings, Thresholds: string(b)}
+	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + 16*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
 }
 
 // sentenceHit is a hit of rule over sentence k of the post.
@@ -465,7 +533,7 @@ func (e *Engine) modelFindings(st *scanState, out []draft, ms *modelScores) []dr
 	kept := out[:0]
 	for _, d := range out {
 		r := e.rules[d.rule]
-		if o := r.cat; o > outStory && o < modelOutputs && ms.score[o] < m.veto[o] && e.b.learned[o] >= 0 && e.enabled[e.b.learned[o]] && !r.recFormat && int(d.rule) < len(e.b.rules) {
+		if o := r.cat; o > outStory && o < modelOutputs && ms.score[o] < m.veto[o] && e.b.learned[o] >= 0 && e.enabled[e.b.learned[o]] && !r.Sure && !r.recFormat && int(d.rule) < len(e.b.rules) {
 			continue
 		}
 		kept = append(kept, d)

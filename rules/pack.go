@@ -64,6 +64,9 @@ type Rule struct {
 	Quasi string
 	// Silent rules set context but produce no finding of their own.
 	Silent bool
+	// Sure rules match what is wrong in itself (profanity, a slur): the
+	// learned model's veto never drops them.
+	Sure bool
 	// Off rules are disabled unless a policy enables them.
 	Off bool
 
@@ -181,6 +184,7 @@ func decodePack(data []byte) (*pack, error) {
 		g.boolean("tied", &r.Tied)
 		g.boolean("announcement", &r.Announcement)
 		g.boolean("silent", &r.Silent)
+		g.boolean("sure", &r.Sure)
 		g.boolean("off", &r.Off)
 		g.object("examples", func(h *jfields) { decodeExamples(h, &r.Examples) })
 		if err := g.done(); err != nil {

@@ -39,8 +39,9 @@ type postContext struct {
 	// when the post tells no identifiable story.
 	storySev Severity
 	// silenced: a teaching case or "your patient" silenced the
-	// patient-context rule.
-	silenced bool
+	// patient-context rule; explicit: a patient-context phrase ("my
+	// patient") made the post about a patient, not a hit alone.
+	silenced, explicit bool
 	// The learned model's scores (model.go), when it ran; modelStory: the
 	// model, not a rule, made the post about a patient.
 	ms         modelScores
@@ -90,6 +91,7 @@ func (e *Engine) readContext(st *scanState) postContext {
 		}
 	}
 	pc.patient = ctxRank > 0
+	pc.explicit = ctxRank == 2
 	pc.silenced = ctxSilenced
 	return pc
 }
@@ -97,8 +99,8 @@ func (e *Engine) readContext(st *scanState) postContext {
 // readModel runs the learned model over the post's features: a story
 // score over its threshold makes the post about a patient when no rule did
 // (not when a rule said it is a teaching case), and one under its veto
-// undoes a context only rules saw ("Be patient with us", one's own father
-// admitted). The other scores are weighed in modelFindings.
+// undoes a context the rules inferred without a patient-context phrase
+// ("Be patient with us", one's own father admitted). The other scores are weighed in modelFindings.
 func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	m := e.model
 	e.features(text, st, m, false)
@@ -111,7 +113,7 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	case !pc.patient && !pc.silenced && z >= m.warn[outStory]:
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
-	case pc.patient && z < m.veto[outStory]:
+	case pc.patient && !pc.explicit && z < m.veto[outStory]:
 		pc.patient, pc.encounter = false, false
 	}
 }
