@@ -590,7 +590,8 @@ type Engine struct {
 	minSev   Severity
 	intercep Severity
 	enforce  string
-	pool     sync.Pool // *scanState
+	pool     sync.Pool  // *scanState
+	allow    *allowList // the policy's personal allow list, or nil
 	// shapeRule is, by shapeID, the enabled rule of that shape, or -1.
 	shapeRule [numShapes]int32
 }
@@ -729,6 +730,7 @@ func Compile(p *Policy) (*Engine, error) {
 	for k, i := range byID {
 		e.order[i] = int32(k)
 	}
+	e.allow = newAllowList(p)
 	e.pool.New = func() any { return &scanState{} }
 	return e, nil
 }

@@ -82,6 +82,9 @@ func (e *Engine) Scan(text string) Result {
 	}
 	e.runDetectors(text, st)
 	e.matchFormats(text, st)
+	if e.allow != nil {
+		e.dropAllowed(text, st)
+	}
 	return e.weigh(text, st)
 }
 
