@@ -101,7 +101,6 @@ func TestAllowList(t *testing.T) {
 	})
 }
 
-
 func TestAllowListErrors(t *testing.T) {
 	many := make([]string, MaxAllow+1)
 	for i := range many {
