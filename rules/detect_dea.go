@@ -5,10 +5,10 @@ package rules
 var detDEA = detector{
 	name:   "dea",
 	doc:    `A DEA number with its check digit: "AB1234563".`,
-	shapes: []string{"dea"},
+	shapes: []string{"license"},
 	on:     kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
-		r := c.e.ruleOf(shDEA)
+		r := c.e.ruleOf(shLicense)
 		if r < 0 || len(c.w) != 9 || !isDEA(c.w) {
 			return 0
 		}

@@ -1,7 +1,11 @@
 package rules
 
-// Social Security numbers: 3-2-4 digits with one separator, in the ranges
-// the SSA issues; a number of that shape, or nine digits, named as an SSN.
+// Social Security numbers and ITINs: 3-2-4 digits with one separator (a
+// dash, a space or a dot, the same twice), or nine digits named as one.
+// A bare SSN needs no cue when it is in a range the SSA issues; the
+// validation follows Microsoft Presidio's UsSsnRecognizer and
+// UsItinRecognizer (presidio-analyzer, country_specific/us/) and the SSA's
+// rules (no area 000, 666 or 900-999, no group 00, no serial 0000).
 
 // detSSNNamed finds an SSN-shaped number named as one ("SSN 000-12-3456")
 // in a range the SSA never issues (000, 666, 9xx): typed next to "SSN" it
@@ -24,19 +28,53 @@ var detSSNNamed = detector{
 }
 
 // detSSN finds an SSN written 3-2-4 in an issued range, or nine digits
-// named as an SSN ("SSN 123456789").
+// named as an SSN ("SSN 123456789"). A bare number after a word such as
+// "lot" or "order" (the cue list not_ssn) is that thing's number, and a
+// number after '+' or in brackets is a phone number.
 var detSSN = detector{
 	name:   "ssn",
-	doc:    `An SSN: "123-45-6789", or nine digits after "SSN".`,
+	doc:    `An SSN: "078-05-1123", "078.05.1123", "078 05 1123", or nine digits after "SSN".`,
 	shapes: []string{"ssn"},
-	cues:   []string{"ssn_cue"},
+	cues:   []string{"ssn_cue", "not_ssn"},
 	on:     kRun,
 	token: func(c *tokCtx) int {
-		if !c.run.isSSN() && !(c.run.n == 1 && c.run.g[0] == 9 && c.cue(3, c.e.b.cue.ssn)) {
+		named := c.run.n == 1 && c.run.g[0] == 9 && c.cue(3, c.e.b.cue.ssn)
+		if !named && !(c.run.isSSN() && !c.run.plus && !c.run.area && !c.run.glued(c.text) && !c.cue(2, c.e.b.cue.notSSN)) {
 			return 0
 		}
 		if r := c.e.ruleOf(shSSN); r >= 0 {
 			c.add(r, c.i, c.j, c.start, c.run.end)
+		}
+		return c.j
+	},
+}
+
+// detITIN finds an Individual Taxpayer Identification Number: 9xx-7x-xxxx
+// (the fourth and fifth digits 50-65, 70-88, 90-92 or 94-99), or nine such
+// digits after a cue ("ITIN", "taxpayer").
+var detITIN = detector{
+	name:   "itin",
+	doc:    `An ITIN: "911-70-1234", "ITIN 911701234".`,
+	shapes: []string{"ssn"},
+	cues:   []string{"itin_cue", "not_ssn", "label_filler"},
+	on:     kRun,
+	token: func(c *tokCtx) int {
+		run := &c.run
+		var group int
+		switch {
+		case run.ssnShape() && run.v[0] >= 900 && !run.plus && !run.area && !run.glued(c.text) && !c.cue(2, c.e.b.cue.notSSN):
+			group = run.v[1]
+		case run.n == 1 && run.g[0] == 9 && c.w[0] == '9' && c.labelled(c.e.b.cue.itin):
+			group = atoi(c.w[3:5])
+		default:
+			return 0
+		}
+		if !(group >= 50 && group <= 65 || group >= 70 && group <= 88 || group >= 90 && group <= 92 || group >= 94) {
+			return 0
+		}
+		if r := c.e.ruleOf(shSSN); r >= 0 {
+			h := c.add(r, c.i, c.j, c.start, run.end)
+			h.msg = "An Individual Taxpayer Identification Number (ITIN), issued by the IRS in place of an SSN."
 		}
 		return c.j
 	},

@@ -40,16 +40,17 @@ type detector struct {
 var detectors = []*detector{
 	// Digit runs ("555-201-7788", "3/4/2024", "1428"): the first that
 	// claims a run wins.
-	&detSSNNamed, &detPhone, &detSSN, &detIP, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
+	&detSSNNamed, &detCard, &detIMEI, &detNPI, &detRouting, &detSSN, &detITIN, &detPhone, &detIP,
+	&detPassport, &detDriverLicence, &detBankAccount, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
 	&detAgeBracket, &detAgeComma, &detAgeIs, &detAgeUnits,
-	// Tokens of a number and letters ("95th", "45yo").
-	&detAgeOrdinal, &detAgeSuffix,
+	// Tokens of a number and letters ("95th", "45yo", "11D2030122").
+	&detAgeOrdinal, &detAgeSuffix, &detCLIA,
 	// Letters and digits ("1HGCM82633A004352", "AB1234563", "1EG4-TE5-MK73").
 	&detVIN, &detPlate, &detDEA, &detMBI,
 	// Words of a class ("Main St", "March 3", "aged 92").
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
-	&detEmail, &detURL, &detMasked, &detCJK, &detPlaceContext, &detNames,
+	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames,
 }
 
 // tokKind says which token detectors a token is tried with.
@@ -88,6 +89,22 @@ func (c *tokCtx) cue(n int, words []string) bool {
 	return false
 }
 
+// labelled reports whether the number at token i is labelled by one of
+// cue: a cue word right before it, or before it and a few of the words
+// of the cue list label_filler ("number", "no", "is", "#" between them):
+// "routing number: 121000358", "passport no. A12345678", "DL is 123456".
+func (c *tokCtx) labelled(cue []string) bool {
+	for k := c.i - 1; k >= 0 && k >= c.i-4; k-- {
+		if isWordIn(c.text, c.toks[k], cue...) {
+			return true
+		}
+		if !isWordIn(c.text, c.toks[k], c.e.b.cue.labelFiller...) {
+			return false
+		}
+	}
+	return false
+}
+
 // classOf returns the word classes of token k, or none.
 func (c *tokCtx) classOf(k int) classSet { return c.e.classOf(c.toks, k) }
 
@@ -111,7 +128,7 @@ const (
 	shURL
 	shVIN
 	shMBI
-	shDEA
+	shLicense
 	shAge
 	shAge90
 	shSex
@@ -121,14 +138,17 @@ const (
 	shFacility
 	shRecordFormat
 	shStory
+	shCard
+	shBank
+	shDevice
 	shLearned
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
-	"mbi", "dea", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"learned"}
+	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
+	"card", "bank", "device", "learned"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -206,6 +226,7 @@ type builtinCues struct {
 	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore        []string
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     []string
 	fractionAfter, fractionBefore, cjkPatient                                     []string
+	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -259,6 +280,22 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.fractionBefore
 	case "cjk_patient":
 		return &c.cjkPatient
+	case "not_ssn":
+		return &c.notSSN
+	case "itin_cue":
+		return &c.itin
+	case "routing_cue":
+		return &c.routing
+	case "bank_cue":
+		return &c.bank
+	case "passport_cue":
+		return &c.passport
+	case "licence_cue":
+		return &c.licence
+	case "mac_cue":
+		return &c.mac
+	case "label_filler":
+		return &c.labelFiller
 	}
 	return nil
 }

@@ -349,6 +349,10 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		}
 		e.symbolFeatures(text[gapFrom:t.start], fs, s)
 		gapFrom = int(t.end)
+		if t.flags&tAllowed != 0 {
+			prev = 0 // the clinician said this is nothing to flag
+			continue
+		}
 		if t.flags&tAllCaps != 0 && t.end-t.start >= 3 {
 			fs.add(featID(shapeShout, featShape), s)
 		}

@@ -17,6 +17,7 @@ const (
 	MaxPatternProgram  = 2000      // instructions of one compiled pattern
 	MaxTerms           = 500       // custom terms
 	MaxFacilities      = 500       // facility and unit names together
+	MaxAllow           = 500       // personal allow-list entries
 	MaxListEntryBytes  = 200       // one facility name, term, rule id...
 	MaxPolicyExamples  = 50        // examples per custom entry
 	MaxExampleBytes    = 4000      // one example's length
@@ -49,6 +50,17 @@ type Policy struct {
 	RecordFormats []RecordFormat `json:"record_formats,omitempty"`
 	// Terms are custom words or phrases to flag.
 	Terms []Term `json:"terms,omitempty"`
+
+	// Allow lists words and phrases this clinician says are not to be
+	// flagged: their own name, their children's, their pets'. A finding
+	// whose matched text is one of them (ignoring case and the spacing
+	// between words, and a possessive 's) is dropped before weighing, so it
+	// counts neither as an identifier nor as a quasi-identifier of a story.
+	Allow []string `json:"allow,omitempty"`
+	// AllowScope is "all" (the default: Allow silences any finding) or
+	// "non_identifiers" (the privacy identifier rules, those with an
+	// identifier type, still flag the words in Allow).
+	AllowScope string `json:"allow_scope,omitempty"`
 
 	// MinSeverity is the lowest severity shown to the clinician (default info).
 	MinSeverity string `json:"min_severity,omitempty"`
@@ -150,6 +162,8 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		p.Terms = append(p.Terms, t)
 		return g.done()
 	})
+	f.strs("allow", &p.Allow)
+	f.str("allow_scope", &p.AllowScope)
 	f.str("min_severity", &p.MinSeverity)
 	f.str("intercept_at", &p.InterceptAt)
 	f.str("enforce", &p.Enforce)
@@ -257,6 +271,14 @@ func (p *Policy) Validate() error {
 		if err := checkExamples(path+".examples", t.Examples); err != nil {
 			return err
 		}
+	}
+	if err := checkList("allow", p.Allow, MaxAllow); err != nil {
+		return err
+	}
+	switch p.AllowScope {
+	case "", "all", "non_identifiers":
+	default:
+		return fieldErr("allow_scope", `must be "all" or "non_identifiers"`)
 	}
 	for _, s := range []struct{ name, v string }{{"min_severity", p.MinSeverity}, {"intercept_at", p.InterceptAt}} {
 		if s.v != "" && !Severity(s.v).valid() {

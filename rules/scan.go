@@ -91,6 +91,9 @@ func (e *Engine) prepare(text string, st *scanState) {
 	}
 	e.runDetectors(text, st)
 	e.matchFormats(text, st)
+	if e.allow != nil {
+		e.dropAllowed(text, st)
+	}
 }
 
 // tokenize splits the text into tokens and sets their lexicon entries:

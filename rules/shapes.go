@@ -286,8 +286,8 @@ func (r *digitRun) isPhone() bool {
 // groups, 9 to 13 digits in all, a trunk 0 or an area code in brackets, and
 // no group longer than 5 digits.
 func (r *digitRun) intlPhone() bool {
-	if r.n < 2 || r.n > 5 {
-		return false
+	if r.n < 2 || r.n > 5 || r.n == 3 && r.g[0] == 3 && r.g[1] == 2 && r.g[2] == 4 {
+		return false // 3-2-4 is written as an SSN, not a phone number
 	}
 	total := 0
 	for k := 0; k < r.n; k++ {
@@ -303,18 +303,39 @@ func (r *digitRun) intlPhone() bool {
 }
 
 // ssnShape reports whether the run is written like an SSN (3-2-4 digits,
-// one separator). Named as an SSN, such a number is flagged even when the
-// SSA would never issue it (000, 666, 9xx): typed next to "SSN" it is one.
+// one separator, the same twice). Named as an SSN, such a number is flagged
+// even when the SSA would never issue it (000, 666, 9xx): typed next to
+// "SSN" it is one.
 func (r *digitRun) ssnShape() bool {
-	return r.n == 3 && r.g[0] == 3 && r.g[1] == 2 && r.g[2] == 4 && r.sep[0] == r.sep[1] && (r.sep[0] == '-' || r.sep[0] == ' ')
+	return r.n == 3 && r.g[0] == 3 && r.g[1] == 2 && r.g[2] == 4 && r.sep[0] == r.sep[1] && (r.sep[0] == '-' || r.sep[0] == ' ' || r.sep[0] == '.')
 }
 
+// isSSN reports whether the run is an SSN the SSA could have issued: not
+// area 000, 666 or 9xx, group 00 or serial 0000, not one digit repeated,
+// and none of the numbers printed as samples (123-45-6789, 987-65-432x,
+// the 078-05-1120 of a wallet insert), as Presidio's UsSsnRecognizer
+// rejects them.
 func (r *digitRun) isSSN() bool {
 	if !r.ssnShape() {
 		return false
 	}
 	a := r.v[0]
-	return a != 0 && a != 666 && a < 900 && r.v[1] != 0 && r.v[2] != 0
+	if a == 0 || a == 666 || a >= 900 || r.v[1] == 0 || r.v[2] == 0 {
+		return false
+	}
+	if a == r.v[1]/10*111 && r.v[1] == r.v[1]%10*11 && r.v[2] == r.v[1]%10*1111 {
+		return false // 111-11-1111
+	}
+	switch {
+	case a == 123 && r.v[1] == 45 && r.v[2] == 6789, a == 987 && r.v[1] == 65 && r.v[2]/10 == 432, a == 78 && r.v[1] == 5 && r.v[2] == 1120:
+		return false
+	}
+	return true
+}
+
+// glued reports whether a letter follows the run ("123-45-6789abc").
+func (r *digitRun) glued(text string) bool {
+	return r.end < len(text) && (isAlpha(text[r.end]) || text[r.end] == '_')
 }
 
 func (r *digitRun) isIP(text string, start int) bool {
@@ -479,10 +500,12 @@ func vinValue(c byte) int {
 	return 0
 }
 
-// isDEA checks a DEA registration number: two letters, seven digits, and
+// isDEA checks a DEA registration number: a registrant-type capital, a
+// letter (the registrant's initial, either case, as Presidio's
+// DrugEnforcementAgencyNumberRecognizer accepts) or 9, seven digits, and
 // its check digit.
 func isDEA(w string) bool {
-	if !strings.ContainsRune("ABCDEFGHJKLMPRSTUX", rune(w[0])) || w[1] < 'A' || w[1] > 'Z' && w[1] != '9' {
+	if !strings.ContainsRune("ABCDEFGHJKLMPRSTUX", rune(w[0])) || !isAlpha(w[1]) && w[1] != '9' {
 		return false
 	}
 	d := make([]int, 7)

@@ -31,7 +31,8 @@ const (
 	tMention // preceded directly by '@'
 	tHan     // CJK, Hangul or kana: no case, no spaces between words
 	tPossessive
-	tFold // has a curly apostrophe: look up the folded lower-case form
+	tFold    // has a curly apostrophe: look up the folded lower-case form
+	tAllowed // part of a match the policy's allow list dropped: the model skips it
 )
 
 // gapKind classifies the text between two tokens, from most to least joining.

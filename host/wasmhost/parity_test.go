@@ -18,7 +18,7 @@ import (
 const corpusPath = "../../rules/testdata/corpus.jsonl"
 
 // parityPolicy exercises the policy's own rules: terms, record formats,
-// facilities, overrides.
+// facilities, overrides, an allow list.
 const parityPolicy = `{
   "schema": "discreet.policy/v1",
   "name": "Parity test policy", "version": "1",
@@ -32,6 +32,7 @@ const parityPolicy = `{
     {"phrase": "zebra crossing", "category": "conduct", "severity": "warn", "message": "test term"},
     {"phrase": "miracle juice", "category": "misinformation", "severity": "block", "message": "No miracle juice claims."}
   ],
+  "allow": ["Ana Ruiz", "Mercy General", "miracle juice"], "allow_scope": "non_identifiers",
   "min_severity": "info", "intercept_at": "warn", "enforce": "block"
 }`
 

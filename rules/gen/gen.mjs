@@ -65,8 +65,8 @@ const CENSUS_SURNAMES_TOP = 2000;
 const NAME_MIN = 2;
 const NAME_MAX = 20;
 
-const US_MIN_POP = 12000; // US populated places
-const WORLD_MIN_POP = 400000; // populated places elsewhere
+const US_MIN_POP = 2000; // US populated places
+const WORLD_MIN_POP = 150000; // populated places elsewhere
 
 // Words that are common in English text although the dictionary lists them
 // only capitalised (months, weekdays, holidays): names equal to these go to
@@ -107,6 +107,9 @@ const EXTRA_NON_PLACES = [
   'kosovo', 'republic of the congo', 'the bahamas', 'the gambia', 'micronesia',
   'district of columbia', 'washington, d.c.', 'washington d.c.',
   'puerto rico', 'guam', 'american samoa', 'u.s. virgin islands',
+  // Towns named by a word that names venues and regions more often in
+  // posts ("Halifax Convention Centre", "the Atlantic Paramedic Symposium").
+  'centre', 'center', 'central', 'atlantic', 'pacific', 'midwest',
 ];
 
 // ---------------------------------------------------------------- helpers

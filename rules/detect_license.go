@@ -1,0 +1,170 @@
+package rules
+
+// Licence and certificate numbers (Safe Harbor's element K): the NPI with
+// its check digit, passport and driver's licence numbers after their cue
+// words, and CLIA laboratory numbers. Shapes, cue words and checks follow
+// Microsoft Presidio's UsNpiRecognizer, UsPassportRecognizer,
+// UsLicenseRecognizer and UsCliaRecognizer (presidio-analyzer,
+// country_specific/us/).
+
+// detNPI finds a National Provider Identifier: ten digits starting 1 or 2
+// (or 4-3-3 with dashes or spaces) whose Luhn check over "80840" and the
+// number holds (the CMS rule), and not one digit repeated.
+var detNPI = detector{
+	name:   "npi",
+	doc:    `A National Provider Identifier with its check digit: "NPI 1245319599", "1234-567-893".`,
+	shapes: []string{"license"},
+	on:     kRun,
+	token: func(c *tokCtx) int {
+		r := c.e.ruleOf(shLicense)
+		if r < 0 || (c.w[0] != '1' && c.w[0] != '2') {
+			return 0
+		}
+		g := readGroups(c.text, int(c.t.start), " -")
+		if g.glue || !(g.shape(10) || g.shape(4, 3, 3) && g.sep != 0) {
+			return 0
+		}
+		d := g.digits()
+		if !luhn("80840"+d) || sameDigits(d[:9]) {
+			return 0
+		}
+		j := tokenAt(c.toks, g.end-1) + 1
+		h := c.add(r, c.i, j, int(c.t.start), g.end)
+		h.msg = "A National Provider Identifier (NPI). A provider's own NPI is public; with a patient's story it can point to the visit."
+		return j
+	},
+}
+
+// detPassport finds a US passport number after "passport": nine digits, or
+// a capital and eight digits (the next-generation book).
+var detPassport = detector{
+	name:   "passport",
+	doc:    `A passport number after "passport": "passport 912803456", "passport no. A12345678".`,
+	shapes: []string{"license"},
+	cues:   []string{"passport_cue", "label_filler"},
+	on:     kRun | kAlnum,
+	token: func(c *tokCtx) int {
+		r := c.e.ruleOf(shLicense)
+		w := c.w
+		if r < 0 || len(w) != 9 || !(allDigits(w) || w[0] >= 'A' && w[0] <= 'Z' && allDigits(w[1:])) || !c.labelled(c.e.b.cue.passport) {
+			return 0
+		}
+		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
+		h.msg = "A passport number."
+		return c.i + 1
+	},
+}
+
+// detDriverLicence finds a driver's licence number after its cue words
+// ("driver's license", "DL", "permit"): six to fourteen or sixteen digits,
+// or one of the states' letter-and-digit formats (dlShape).
+var detDriverLicence = detector{
+	name:   "driver_licence",
+	doc:    `A driver's licence number after its cue: "driver's license D1234567", "DL# 123456789".`,
+	shapes: []string{"license"},
+	cues:   []string{"licence_cue", "label_filler"},
+	on:     kRun | kDigitFirst | kAlnum,
+	token: func(c *tokCtx) int {
+		r := c.e.ruleOf(shLicense)
+		w := c.w
+		if r < 0 {
+			return 0
+		}
+		if allDigits(w) {
+			if c.run.n != 1 || !(len(w) >= 6 && len(w) <= 14 || len(w) == 16) {
+				return 0
+			}
+		} else if !dlShape(w) {
+			return 0
+		}
+		if !c.labelled(c.e.b.cue.licence) {
+			return 0
+		}
+		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
+		h.msg = "A driver's licence number."
+		return c.i + 1
+	},
+}
+
+// dlShape reports whether w is written as a US state writes a driver's
+// licence number (the alphanumeric formats of Presidio's
+// UsLicenseRecognizer): a capital and 1-14 or 18 digits; two capitals and
+// 2-7 digits; 2 digits, 3 capitals, 5-6 digits; 9 digits and a capital;
+// two capitals, 6 digits, a capital; 8 digits and two capitals; 3 digits,
+// 2 capitals, 4 digits; 7-8 digits and a capital; a capital and 6 digits
+// and R; or Washington's capital and 11 capitals and digits with a digit.
+// At least four digits in all.
+func dlShape(w string) bool {
+	digits := 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= '0' && c <= '9' {
+			digits++
+		} else if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	if digits < 4 {
+		return false
+	}
+	if len(w) == 12 && w[0] >= 'A' && w[0] <= 'Z' {
+		return true // Washington
+	}
+	// The runs of capitals and of digits, at most three.
+	var runs [3]struct {
+		letter bool
+		n      int
+	}
+	n := 0
+	for i := 0; i < len(w); i++ {
+		letter := w[i] >= 'A'
+		if n > 0 && runs[n-1].letter == letter {
+			runs[n-1].n++
+			continue
+		}
+		if n == len(runs) {
+			return false
+		}
+		runs[n].letter, runs[n].n = letter, 1
+		n++
+	}
+	L := func(k, lo, hi int) bool { return runs[k].letter && runs[k].n >= lo && runs[k].n <= hi }
+	D := func(k, lo, hi int) bool { return !runs[k].letter && runs[k].n >= lo && runs[k].n <= hi }
+	switch n {
+	case 2:
+		return L(0, 1, 1) && (D(1, 1, 14) || D(1, 18, 18)) || L(0, 2, 2) && D(1, 2, 7) || D(0, 9, 9) && L(1, 1, 1) ||
+			D(0, 8, 8) && L(1, 2, 2) || D(0, 7, 8) && L(1, 1, 1)
+	case 3:
+		return D(0, 2, 2) && L(1, 3, 3) && D(2, 5, 6) || L(0, 2, 2) && D(1, 6, 6) && L(2, 1, 1) ||
+			D(0, 3, 3) && L(1, 2, 2) && D(2, 4, 4) || L(0, 1, 1) && D(1, 6, 6) && L(2, 1, 1) && w[len(w)-1] == 'R'
+	}
+	return false
+}
+
+func allDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return len(w) > 0
+}
+
+// detCLIA finds a CLIA laboratory certificate number: two digits, D, seven
+// digits ("11D2030122"), not seven of one digit.
+var detCLIA = detector{
+	name:   "clia",
+	doc:    `A CLIA laboratory number: "CLIA 11D2030122".`,
+	shapes: []string{"license"},
+	on:     kDigitFirst,
+	token: func(c *tokCtx) int {
+		r := c.e.ruleOf(shLicense)
+		w := c.w
+		if r < 0 || len(w) != 10 || w[2] != 'D' && w[2] != 'd' || !allDigits(w[:2]) || !allDigits(w[3:]) || sameDigits(w[3:]) {
+			return 0
+		}
+		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
+		h.msg = "A CLIA laboratory certificate number."
+		return c.i + 1
+	},
+}
