@@ -59,6 +59,9 @@ type model struct {
 	// is overruled: no patient context (story), no finding of the
 	// category (the others).
 	veto [modelOutputs]int32
+	// veto2 is, for the story, the veto of a context that a patient-context
+	// phrase made ("my patient"), which takes a surer model to overrule.
+	veto2 [modelOutputs]int32
 	// Settings records how the model was trained (trainer flags, data).
 	Settings string
 }
@@ -68,7 +71,7 @@ type ModelInfo struct {
 	Buckets  int    // weight buckets
 	Bytes    int    // size of the model file
 	Settings string // how it was trained
-	// Thresholds are each output's warn/block/veto thresholds as logits.
+	// Thresholds are each output's warn/block/veto/veto2 thresholds as logits.
 	Thresholds string
 }
 
@@ -76,7 +79,7 @@ type ModelInfo struct {
 //
 //	magic "DSCM1\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
-//	bias, warn, block and veto (int32 LE each), then 2^bits*outputs int8
+//	bias, warn, block, veto and veto2 (int32 LE each), then 2^bits*outputs int8
 //	weights.
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
@@ -99,7 +102,7 @@ func decodeModel(data string) (*model, error) {
 	}
 	m.scale = math.Float64frombits(le64(p[2:10]))
 	p = p[10:]
-	if len(p) < 16*modelOutputs {
+	if len(p) < 20*modelOutputs {
 		return nil, bad("truncated thresholds")
 	}
 	for o := 0; o < modelOutputs; o++ {
@@ -107,7 +110,8 @@ func decodeModel(data string) (*model, error) {
 		m.warn[o] = int32(le32(p[4:]))
 		m.block[o] = int32(le32(p[8:]))
 		m.veto[o] = int32(le32(p[12:]))
-		p = p[16:]
+		m.veto2[o] = int32(le32(p[16:]))
+		p = p[20:]
 	}
 	nw := (1 << m.bits) * modelOutputs
 	if len(p) != nw {
@@ -479,6 +483,24 @@ func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
 	return scores, fire
 }
 
+// PatientContext says how the rules alone find the post is about a
+// patient: 0 not, 1 by a hit tied to a patient, 2 by a patient-context
+// phrase. It is for the trainer (rules/gen/train), which sets the vetoes.
+func (e *Engine) PatientContext(text string) int {
+	st := e.pool.Get().(*scanState)
+	defer e.pool.Put(st)
+	e.prepare(text, st)
+	pc := e.readContext(st)
+	st.text = ""
+	switch {
+	case pc.explicit:
+		return 2
+	case pc.patient:
+		return 1
+	}
+	return 0
+}
+
 // ModelInfo describes the learned model, or is zero when there is none.
 func (e *Engine) ModelInfo() ModelInfo {
 	m := e.model
@@ -489,7 +511,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 	for o := 0; o < modelOutputs; o++ {
 		b = append(b, modelOutputNames[o]...)
 		b = append(b, ' ')
-		for k, v := range [3]int32{m.warn[o], m.block[o], m.veto[o]} {
+		for k, v := range [4]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o]} {
 			if k > 0 {
 				b = append(b, '/')
 			}
@@ -504,7 +526,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 		}
 		b = append(b, "  "...)
 	}
-	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + 16*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
+	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + 20*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
 }
 
 // sentenceHit is a hit of rule over sentence k of the post.

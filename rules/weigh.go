@@ -99,8 +99,8 @@ func (e *Engine) readContext(st *scanState) postContext {
 // readModel runs the learned model over the post's features: a story
 // score over its threshold makes the post about a patient when no rule did
 // (not when a rule said it is a teaching case), and one under its veto
-// undoes a context the rules inferred without a patient-context phrase
-// ("Be patient with us", one's own father admitted). The other scores are weighed in modelFindings.
+// undoes a context the rules saw ("Be patient with us", one's own father
+// admitted); a context a patient-context phrase made has a veto of its own. The other scores are weighed in modelFindings.
 func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	m := e.model
 	e.features(text, st, m, false)
@@ -113,7 +113,7 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	case !pc.patient && !pc.silenced && z >= m.warn[outStory]:
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
-	case pc.patient && !pc.explicit && z < m.veto[outStory]:
+	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && z < m.veto2[outStory]:
 		pc.patient, pc.encounter = false, false
 	}
 }

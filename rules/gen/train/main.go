@@ -71,7 +71,7 @@ type post struct {
 	y      []bool
 	known  []bool  // y[o] is known (a rule's example speaks for one output only)
 	rules  []bool  // the rules alone flag the output's category at warn or above
-	ctx    bool    // the rules alone find the post is about a patient
+	ctx    int     // how the rules alone find the post is about a patient (rules.Engine.PatientContext)
 	weight float64 // of the post in training; 0 means 1
 	benign bool
 }
@@ -162,7 +162,7 @@ func Load(dir string) (train, dev []*post, err error) {
 			p.feats, _ = e.ModelFeatures(p.Text)
 			p.benign = len(p.Labels) == 0
 			res := e.Scan(p.Text)
-			p.ctx = res.Summary.PatientContext
+			p.ctx = e.PatientContext(p.Text)
 			for _, o := range outputs {
 				_, ok := p.Labels[o.category]
 				p.y = append(p.y, ok)
@@ -344,7 +344,7 @@ type quantised struct {
 	w            []int8
 	bias         []int32
 	warn, block  []int32
-	veto         []int32
+	veto, veto2  []int32
 	mask         uint32
 	kinds        kinds
 	dev          string // the dev figures, for the report
@@ -376,8 +376,9 @@ func quantise(m *weights) *quantised {
 	q.warn = make([]int32, len(outputs))
 	q.block = make([]int32, len(outputs))
 	q.veto = make([]int32, len(outputs))
+	q.veto2 = make([]int32, len(outputs))
 	for o := range q.warn {
-		q.warn[o], q.block[o], q.veto[o] = math.MaxInt32, math.MaxInt32, math.MinInt32
+		q.warn[o], q.block[o], q.veto[o], q.veto2[o] = math.MaxInt32, math.MaxInt32, math.MinInt32, math.MinInt32
 	}
 	q.kinds = kindSet(m.s.Kinds)
 	return q
@@ -546,46 +547,61 @@ func chooseWarn(q *quantised, ps []*post, logits [][]float64, vetoes []float64) 
 }
 
 // chooseVeto sets each output's veto to the highest logit below which the
-// posts whose rule verdict it overrules (patient context for the story, a
-// finding of the category for the others) hold at most s.VetoLoss of the
-// category's positives and at least twice as many negatives.
+// posts whose rule verdict it overrules (a patient context the rules
+// inferred for the story, a finding of the category for the others) hold
+// at most s.VetoLoss of the category's positives and at least twice as
+// many negatives; for the story, veto2 does the same for the contexts a
+// patient-context phrase made. It returns the vetoes as logits.
 func chooseVeto(q *quantised, ps []*post, logits [][]float64) []float64 {
 	vetoes := make([]float64, len(outputs))
 	for o := range outputs {
-		type sc struct {
-			z float64
-			y bool
-		}
-		var xs []sc
 		pos := 0
-		for i, p := range ps {
+		for _, p := range ps {
 			if p.y[o] {
 				pos++
 			}
-			if o == 0 && p.ctx || o > 0 && p.rules[o] {
-				xs = append(xs, sc{logits[i][o], p.y[o]})
-			}
 		}
-		sort.Slice(xs, func(i, j int) bool { return xs[i].z < xs[j].z })
-		lost, gained := 0, 0
-		veto := math.Inf(-1)
-		for i, x := range xs {
-			if x.y {
-				lost++
-			} else {
-				gained++
-			}
-			if float64(lost) > q.s.VetoLoss*float64(pos) {
-				break
-			}
-			if gained >= 2*lost && i+1 < len(xs) && xs[i+1].z > x.z {
-				veto = (x.z + xs[i+1].z) / 2
-			}
+		if o == 0 {
+			v := vetoOver(q, ps, logits, o, pos, func(p *post) bool { return p.ctx == 1 })
+			q.veto[o], vetoes[o] = q.toScore(v), v
+			q.veto2[o] = q.toScore(vetoOver(q, ps, logits, o, pos, func(p *post) bool { return p.ctx == 2 }))
+			continue
 		}
-		q.veto[o] = q.toScore(veto)
-		vetoes[o] = veto
+		v := vetoOver(q, ps, logits, o, pos, func(p *post) bool { return p.rules[o] })
+		q.veto[o], vetoes[o] = q.toScore(v), v
 	}
 	return vetoes
+}
+
+// vetoOver is the veto of output o over the posts in ps that ruled picks.
+func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled func(*post) bool) float64 {
+	type sc struct {
+		z float64
+		y bool
+	}
+	var xs []sc
+	for i, p := range ps {
+		if ruled(p) {
+			xs = append(xs, sc{logits[i][o], p.y[o]})
+		}
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].z < xs[j].z })
+	lost, gained := 0, 0
+	veto := math.Inf(-1)
+	for i, x := range xs {
+		if x.y {
+			lost++
+		} else {
+			gained++
+		}
+		if float64(lost) > q.s.VetoLoss*float64(pos) {
+			break
+		}
+		if gained >= 2*lost && i+1 < len(xs) && xs[i+1].z > x.z {
+			veto = (x.z + xs[i+1].z) / 2
+		}
+	}
+	return veto
 }
 
 // encode writes the model file read by rules.decodeModel.
@@ -600,7 +616,7 @@ func (q *quantised) encode() []byte {
 	b.WriteByte(byte(len(outputs)))
 	b.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(q.scale)))
 	for o := range outputs {
-		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o]} {
+		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o]} {
 			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
 		}
 	}
