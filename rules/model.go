@@ -267,6 +267,12 @@ type featScratch struct {
 	sents []sentence
 	stamp uint32
 	seen  [featSeenSize]seenSlot
+	// The strongest word feature of each output: its weight and its
+	// tokens [topT0, topT1) (a word, or a pair of words); tok0 and tok1
+	// are the tokens of the feature being added, -1 for other kinds.
+	top          [modelOutputs]int32
+	topT0, topT1 [modelOutputs]int32
+	tok0, tok1   int32
 }
 
 // seenSlot is a slot of the set of features seen: an id and the stamp of
@@ -310,6 +316,9 @@ func (fs *featScratch) add(f uint32, s int32) {
 			fs.score[o] += x
 			if x > 0 {
 				sum[o] += x
+				if x > fs.top[o] && fs.tok0 >= 0 {
+					fs.top[o], fs.topT0[o], fs.topT1[o] = x, fs.tok0, fs.tok1
+				}
 			}
 		}
 	}
@@ -323,6 +332,8 @@ func (fs *featScratch) reset(m *model, keep bool) {
 	}
 	fs.m, fs.keep, fs.n = m, keep, 0
 	fs.score = [modelOutputs]int32{}
+	fs.top = [modelOutputs]int32{}
+	fs.tok0 = -1
 	fs.ids, fs.sent, fs.sents, fs.sums = fs.ids[:0], fs.sent[:0], fs.sents[:0], fs.sums[:0]
 }
 
@@ -374,7 +385,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			if t.flags&(tDigit|tLetter) == tDigit|tLetter {
 				fs.add(featID(shapeAlnum, featShape), s)
 			}
+			fs.tok0, fs.tok1 = int32(i), int32(i+1)
 			fs.add(featID(h, featWord), s)
+			fs.tok0 = -1
 		}
 		if t.flags&tMention != 0 {
 			fs.add(featID(shapeMention, featShape), s)
@@ -386,7 +399,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			fs.add(e.b.classFeat[bits.TrailingZeros64(uint64(c))], s)
 		}
 		if prev != 0 && t.gap <= gapSoft {
+			fs.tok0, fs.tok1 = int32(i-1), int32(i+1)
 			fs.add(featID(prev*0x9e3779b97f4a7c15^h, featPair), s)
+			fs.tok0 = -1
 		}
 		prev = h
 		if !question && t.end < int32(len(text)) && text[t.end] == '?' {
@@ -584,8 +599,20 @@ func (e *Engine) modelFindings(st *scanState, out []draft, ms *modelScores) []dr
 		if h.end <= h.start {
 			continue // an empty post
 		}
+		h.msg = e.strongest(st, o, e.rules[li].Message)
 		st.hits = append(st.hits, h)
 		out = append(out, e.draft(e.rules[li], &st.hits[len(st.hits)-1], int32(len(st.hits)-1), sev))
 	}
 	return out
+}
+
+// strongest is msg followed by the words that weigh most for output o, so
+// the card says why: "… (“walker brigade”)".
+func (e *Engine) strongest(st *scanState, o int, msg string) string {
+	fs := &st.feat
+	if fs.top[o] <= 0 {
+		return ""
+	}
+	a, b := st.toks[fs.topT0[o]].start, st.toks[fs.topT1[o]-1].end
+	return msg + " (“" + st.text[a:b] + "”)"
 }

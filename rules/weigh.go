@@ -273,6 +273,11 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 			r := e.rules[si]
 			st.story = pc.anchor
 			st.storyMsg = r.Message
+			if pc.modelStory {
+				if m := e.strongest(st, outStory, r.Message); m != "" {
+					st.storyMsg = m
+				}
+			}
 			if len(pc.kinds) > 0 {
 				st.storyMsg += " (" + strings.Join(pc.kinds, ", ") + ")"
 			}
