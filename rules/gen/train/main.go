@@ -107,7 +107,7 @@ func run(dir string, s Settings, report, compare, diag bool) error {
 	if diag {
 		oof, scored := outOfFold(train, s)
 		for o, out := range outputs {
-			fmt.Printf("%-15s out-of-fold average precision %.3f (model alone, %d posts)\n", out.name, avgPrecision(scored, oof, o), len(scored))
+			fmt.Printf("%-15s out-of-fold average precision %.3f, recall at precision 0.85 %.3f (model alone, %d posts)\n", out.name, avgPrecision(scored, oof, o), recallAt(scored, oof, o, 0.85), len(scored))
 		}
 		return nil
 	}
@@ -788,4 +788,30 @@ func avgPrecision(ps []*post, logits [][]float64, o int) float64 {
 		}
 	}
 	return sum / float64(max(pos, 1))
+}
+
+// recallAt is the highest recall of output o's scores over ps at which the
+// precision is at least p.
+func recallAt(ps []*post, logits [][]float64, o int, p float64) float64 {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return logits[idx[a]][o] > logits[idx[b]][o] })
+	pos := 0
+	for _, x := range ps {
+		if x.y[o] {
+			pos++
+		}
+	}
+	tp, best := 0, 0.0
+	for k, i := range idx {
+		if ps[i].y[o] {
+			tp++
+		}
+		if float64(tp) >= p*float64(k+1) {
+			best = max(best, float64(tp)/float64(max(pos, 1)))
+		}
+	}
+	return best
 }
