@@ -73,7 +73,9 @@ function work(ms) {
 
 const overlay = document.createElement('discreet-overlay');
 const shadow = overlay.attachShadow({ mode: 'open' });
-shadow.innerHTML = `<style>
+// Styles through a constructed stylesheet: a <style> element in the shadow root is
+// blocked by a page CSP without 'unsafe-inline' styles in Firefox; adoptedStyleSheets are not.
+const OVERLAY_CSS = `
   :host { all: initial; position: fixed; inset: 0; pointer-events: none; z-index: 2147483647; }
   .finding { position: fixed; inset: 0 auto auto 0; }
   .box { position: fixed; pointer-events: none; box-sizing: border-box; }
@@ -100,8 +102,11 @@ shadow.innerHTML = `<style>
     border-radius: 10px; padding: 18px; box-shadow: 0 8px 32px rgba(0,0,0,.3); }
   .dialog h2 { margin: 0 0 8px; font-size: 18px; }
   .dialog ul { padding-left: 18px; }
-</style>
-<div class="findings" role="list" aria-label="Discreet warnings"></div>
+`;
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(OVERLAY_CSS);
+shadow.adoptedStyleSheets = [sheet];
+shadow.innerHTML = `<div class="findings" role="list" aria-label="Discreet warnings"></div>
 <div class="badges"></div>
 <section class="card" role="dialog" aria-modal="false" aria-labelledby="card-title" hidden>
   <h2 id="card-title"></h2><p class="msg"></p><p class="why"></p><p class="cite"></p>
@@ -132,6 +137,7 @@ function kindOf(el) {
   if (el.getAttribute('data-lexical-editor') === 'true') return 'lexical';
   if (el.classList.contains('public-DraftEditor-content') || el.closest('.DraftEditor-root')) return 'draft';
   if (el.classList.contains('ql-editor')) return 'quill';
+  if (el.classList.contains('ProseMirror')) return 'prosemirror';
   return 'contenteditable';
 }
 
@@ -634,7 +640,7 @@ document.addEventListener('keydown', (e) => {
 
 // ───────────────────────────── before publishing ─────────────────────────────
 
-const PUBLISH_LABEL = /^(post|tweet|share|reply|publish|post all|send|comment)$/i;
+const PUBLISH_LABEL = /^(post|tweet|share|reply|publish|publish post|post all|send|comment)$/i;
 const PUBLISH_TESTID = new Set(['tweetButton', 'tweetButtonInline']);
 
 /** @param {Element} t */
