@@ -13,6 +13,7 @@
 
 import { api, readArea, writeLocal, removeLocal } from '../ext.js';
 import { effectiveSettings, siteOf, USER_KEYS } from '../settings.js';
+import { siteList } from '../sites.js';
 import { enroll, fetchPolicy, fetchKeys, postCounts, policyForScanner, PolicyError, UnknownKeyError } from '../policy.js';
 
 export const REFRESH_MINUTES = 180;
@@ -92,7 +93,7 @@ export function createBackground(adapter, o = {}) {
     const s = await load();
     const site = siteFor(url);
     let enabled = true, reason = 'Checking posts on this site.';
-    if (!site) { enabled = false; reason = 'Discreet only checks Facebook, X and LinkedIn.'; }
+    if (!site) { enabled = false; reason = `Discreet only checks ${siteList()}.`; }
     else if (!s.settings.sites[site]) { enabled = false; reason = `Checking is switched off for this site in the options.`; }
     return { enabled, reason, site, show_info: s.settings.show_info };
   }

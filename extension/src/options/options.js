@@ -3,6 +3,7 @@
 // counts. Settings pushed by the organisation (managed storage) are shown
 // and locked.
 import { send } from '../ext.js';
+import { SITE_TABLE } from '../sites.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const LOCK = 'Set by your organisation';
@@ -12,6 +13,16 @@ function lock(el, locked) {
   el.disabled = locked;
   el.closest('label')?.classList.toggle('locked', locked);
   if (locked) { el.title = LOCK; el.dataset.locked = 'true'; } else { el.removeAttribute('title'); delete el.dataset.locked; }
+}
+
+// One switch per site of the table.
+for (const site of SITE_TABLE) {
+  const label = document.createElement('label');
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.dataset.site = site.id;
+  label.append(input, ` ${site.name}`);
+  document.getElementById('sites')?.append(label);
 }
 
 async function load() {

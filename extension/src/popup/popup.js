@@ -2,6 +2,7 @@
 // The toolbar popup: is checking active on this page (and why not), the
 // scanner's state, the policy in force, the findings in the current composer.
 import { api, send } from '../ext.js';
+import { siteList } from '../sites.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const SEV = /** @type {Record<string, string>} */ ({ block: 'Do not post', warn: 'Second look', info: 'Note' });
@@ -21,7 +22,7 @@ async function main() {
 
   const pageEl = $('page');
   if (!tabState) {
-    pageEl.textContent = 'Not checking on this page: Discreet only checks Facebook, X and LinkedIn.';
+    pageEl.textContent = `Not checking on this page: Discreet only checks ${siteList()}.`;
     pageEl.dataset.state = 'off';
   } else if (!tabState.enabled) {
     pageEl.textContent = `Not checking on this page: ${tabState.reason}`;
