@@ -19,6 +19,8 @@ export { SITES, siteOf };
  * @property {boolean} show_info
  * @property {boolean} counts_opt_in
  * @property {boolean} allow_disable whether sites may be switched off
+ * @property {string} personal_words managed only: 'all' (the clinician's word list applies to every rule),
+ *   'non_identifiers' (identifier rules still flag listed words), 'off' (no personal list)
  */
 
 /** @type {Settings} */
@@ -31,6 +33,7 @@ export const DEFAULTS = Object.freeze({
   show_info: true,
   counts_opt_in: false,
   allow_disable: true,
+  personal_words: 'all',
 });
 
 /** Keys a user may change in the options page. */

@@ -8,12 +8,15 @@
 //   alarms: 'policy-refresh' (every 3 h), 'counts' (daily, opt-in)
 //
 // Stored in storage.local: settings (the clinician's choices), enrollment,
-// policy (the last good signed policy), counts (per day, rule id -> n).
+// policy (the last good signed policy), counts (per day, rule id -> n),
+// false_alarms (per day, rule id -> n), personal_words (the clinician's own
+// list, merged into the scanner's policy; never sent).
 // Never stored: post text.
 
 import { api, readArea, writeLocal, removeLocal } from '../ext.js';
 import { effectiveSettings, siteOf, USER_KEYS } from '../settings.js';
 import { siteList } from '../sites.js';
+import { cleanWords, withWords, wordMode } from '../words.js';
 import { enroll, fetchPolicy, fetchKeys, postCounts, policyForScanner, PolicyError, UnknownKeyError } from '../policy.js';
 
 export const REFRESH_MINUTES = 180;
@@ -33,26 +36,30 @@ export const REFRESH_MINUTES = 180;
 export function createBackground(adapter, o = {}) {
   const fetchFn = o.fetch ?? ((/** @type {any} */ a, /** @type {any} */ b) => fetch(a, b));
   /** startedAt: when this background instance started (a service worker restarts often). */
-  /** @type {{policyError: string, scannerError: string, lastRefresh: number, refreshError: string, startedAt: number}} */
-  const status = { policyError: '', scannerError: '', lastRefresh: 0, refreshError: '', startedAt: Date.now() };
+  /** wordsError: the scanner refused the policy with the personal word list merged in. */
+  /** @type {{policyError: string, scannerError: string, lastRefresh: number, refreshError: string, startedAt: number, wordsError: string}} */
+  const status = { policyError: '', scannerError: '', lastRefresh: 0, refreshError: '', startedAt: Date.now(), wordsError: '' };
   /** @type {Promise<any> | null} */
   let cache = null;
 
   const load = () => (cache ??= (async () => {
     const [local, managed] = await Promise.all([
-      readArea('local', ['settings', 'enrollment', 'policy', 'counts', 'status']), readArea('managed', null)]);
+      readArea('local', ['settings', 'enrollment', 'policy', 'counts', 'false_alarms', 'personal_words', 'status']), readArea('managed', null)]);
     const { settings, locked } = effectiveSettings(local.settings ?? {}, managed);
     // A policy cached for another institution than the enrollment is ignored.
     const policy = local.policy && local.enrollment && local.policy.slug === local.enrollment.slug ? local.policy : undefined;
-    return { settings, locked, managed, enrollment: local.enrollment, policy, counts: local.counts ?? {} };
+    return { settings, locked, managed, enrollment: local.enrollment, policy, counts: local.counts ?? {},
+      falseAlarms: local.false_alarms ?? {}, words: cleanWords(local.personal_words) };
   })());
   api.storage?.onChanged?.addListener(() => { cache = null; adapter.setCurrent?.(null); });
 
   /** The policy the scanner should use. */
   async function policy() {
     const s = await load();
-    return status.policyError && s.policy && status.policyError.startsWith(`${s.policy.slug}@${s.policy.version}:`)
+    const base = status.policyError && s.policy && status.policyError.startsWith(`${s.policy.slug}@${s.policy.version}:`)
       ? policyForScanner(undefined) : policyForScanner(s.policy);
+    const pol = withWords(base, s.words, wordMode(s.settings.personal_words));
+    return pol.base && status.wordsError.startsWith(`${pol.key}:`) ? base : pol;
   }
 
   /**
@@ -64,7 +71,13 @@ export function createBackground(adapter, o = {}) {
     let pol = await policy();
     let r = await op(pol.key);
     if (r && r.needPolicy) {
-      const c = await adapter.configure(pol.key, pol.json);
+      let c = await adapter.configure(pol.key, pol.json);
+      if (c.error && !c.fatal && 'base' in pol && pol.base) {
+        // The module refused the personal word list: go on without it, and say so.
+        status.wordsError = `${pol.key}: ${c.error}`;
+        pol = pol.base;
+        c = await adapter.configure(pol.key, pol.json);
+      }
       if (c.error && !c.fatal && pol.key !== 'default') {
         status.policyError = `${pol.key}: ${c.error}`;
         pol = policyForScanner(undefined);
@@ -95,14 +108,14 @@ export function createBackground(adapter, o = {}) {
     let enabled = true, reason = 'Checking posts on this site.';
     if (!site) { enabled = false; reason = `Discreet only checks ${siteList()}.`; }
     else if (!s.settings.sites[site]) { enabled = false; reason = `Checking is switched off for this site in the options.`; }
-    return { enabled, reason, site, show_info: s.settings.show_info };
+    return { enabled, reason, site, show_info: s.settings.show_info, personal_words: wordMode(s.settings.personal_words) };
   }
 
   async function state() {
     const s = await load();
     const eng = await adapter.status().catch(() => ({}));
     return {
-      settings: s.settings, locked: s.locked,
+      settings: s.settings, locked: s.locked, personal_words: s.words,
       enrollment: s.enrollment ? { slug: s.enrollment.slug, institution: s.enrollment.institution, backend_url: s.enrollment.backend_url } : null,
       policy: s.policy ? { slug: s.policy.slug, version: s.policy.version, issued_at: s.policy.issued_at, name: s.policy.policy?.name ?? '' } : null,
       status: { ...status, scanner: eng },
@@ -169,21 +182,46 @@ export function createBackground(adapter, o = {}) {
     await writeLocal('counts', counts);
   }
 
-  /** Sends the counts of days before today, then forgets them. */
+  /** "Don't flag this for me": a false alarm of this rule, counted per day (opt-in; rule id only). @param {unknown} rule */
+  async function countFalseAlarm(rule) {
+    const s = await load();
+    if (!s.settings.counts_opt_in || !s.enrollment || typeof rule !== 'string' || !/^[a-z_]+\.[a-z0-9_.]+$/.test(rule)) return;
+    const day = new Date().toISOString().slice(0, 10);
+    const fa = structuredClone(s.falseAlarms);
+    fa[day] ??= {};
+    fa[day][rule] = (fa[day][rule] ?? 0) + 1;
+    await writeLocal('false_alarms', fa);
+  }
+
+  /** Sends the counts (and false alarms) of days before today, then forgets them. */
   async function flushCounts(/** @type {string} */ today = new Date().toISOString().slice(0, 10)) {
     const s = await load();
     if (!s.enrollment) return { sent: 0 };
     const counts = structuredClone(s.counts);
+    const fa = structuredClone(s.falseAlarms);
     let sent = 0;
-    for (const day of Object.keys(counts).sort()) {
+    for (const day of [...new Set([...Object.keys(counts), ...Object.keys(fa)])].sort()) {
       if (day >= today) continue;
-      if (s.settings.counts_opt_in && Object.keys(counts[day]).length) {
-        try { await postCounts(s.enrollment, day, counts[day], fetchFn); sent++; } catch { continue; }
+      const c = counts[day] ?? {}, f = fa[day] ?? {};
+      if (s.settings.counts_opt_in && (Object.keys(c).length || Object.keys(f).length)) {
+        try { await postCounts(s.enrollment, day, c, fetchFn, f); sent++; } catch { continue; }
       }
       delete counts[day];
+      delete fa[day];
     }
     await writeLocal('counts', counts);
+    await writeLocal('false_alarms', fa);
     return { sent };
+  }
+
+  /** Adds words to the personal list (refused when the institution turned it off). @param {unknown} words */
+  async function addWords(words) {
+    const s = await load();
+    if (wordMode(s.settings.personal_words) === 'off') return { error: 'your organisation does not allow a personal word list' };
+    const list = cleanWords([...s.words, ...(Array.isArray(words) ? words : [])]);
+    await writeLocal('personal_words', list);
+    cache = null;
+    return { ok: true, words: list };
   }
 
   /** @param {any} msg @param {chrome.runtime.MessageSender} sender */
@@ -204,6 +242,12 @@ export function createBackground(adapter, o = {}) {
       case 'published':
         await countPublished(Array.isArray(msg.rules) ? msg.rules : []);
         return { ok: true };
+      case 'words.add': {
+        // "Don't flag this for me" on the card: the text joins the list on this device; the rule id is counted as a false alarm.
+        const r = await addWords([String(msg.text ?? '')]);
+        if (!r.error) await countFalseAlarm(msg.rule);
+        return r.error ? r : { ok: true };
+      }
     }
     if (fromPage) return { error: 'not allowed from a page' };
     switch (msg?.kind) {
@@ -221,6 +265,13 @@ export function createBackground(adapter, o = {}) {
         return { ok: true };
       case 'refresh':
         return refresh();
+      case 'words.set': {
+        const s = await load();
+        if (wordMode(s.settings.personal_words) === 'off') return { error: 'your organisation does not allow a personal word list' };
+        await writeLocal('personal_words', cleanWords(msg.words));
+        cache = null;
+        return { ok: true };
+      }
       case 'counts.flush':
         return flushCounts(msg.today);
       case 'settings.set': {

@@ -49,6 +49,8 @@ const page = {
   enabled: true,
   reason: '',
   showInfo: true,
+  /** the institution's word-list setting: 'all', 'non_identifiers' or 'off' */
+  personalWords: 'all',
   /** @type {Catalog | null} */
   catalog: null,
   policyKey: '',
@@ -564,6 +566,24 @@ function openCard(c, f, focus) {
     scheduleRender();
   });
   actions.append(ign);
+  // "Don't flag this for me": the words go to the personal list on this device
+  // (the scanner then leaves them alone); offered unless the institution keeps
+  // this rule flagging them.
+  if (page.personalWords === 'all' || (page.personalWords === 'non_identifiers' && !f.identifier)) {
+    const mine = document.createElement('button');
+    mine.className = 'allow';
+    mine.textContent = "Don't flag this for me";
+    mine.title = 'Adds these words to your personal list, kept on this device (edit it in the options)';
+    mine.addEventListener('click', async () => {
+      const words = c.text.slice(f.start16, f.end16);
+      c.findings = c.findings.filter((x) => x !== f);
+      closeCard(true);
+      scheduleRender();
+      const r = await send({ kind: 'words.add', text: words, rule: f.rule });
+      if (r?.ok) for (const x of page.composers) if (x.text.trim()) x.schedule(0);
+    });
+    actions.append(mine);
+  }
   const url = page.catalog?.policy.institution.guidance_url;
   if (url && /^https?:\/\//.test(url)) {
     const a = document.createElement('a');
@@ -794,6 +814,7 @@ api.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
   page.enabled = hello?.enabled !== false;
   page.reason = hello?.reason ?? '';
   page.showInfo = hello?.show_info !== false;
+  page.personalWords = hello?.personal_words ?? 'all';
   if (!page.enabled) { overlay.setAttribute('data-status', 'off'); return; }
   overlay.setAttribute('data-status', 'checking');
   discover();

@@ -46,6 +46,13 @@ async function load() {
     $(k).checked = s[k];
     lock($(k), locked.has(k));
   }
+  const words = /** @type {HTMLTextAreaElement} */ (document.getElementById('personal_words'));
+  words.value = (st.personal_words ?? []).join('\n');
+  const off = s.personal_words === 'off';
+  words.disabled = off;
+  /** @type {HTMLButtonElement} */ (document.getElementById('save-words')).disabled = off;
+  if (off) $('words-msg').textContent = 'Your organisation does not allow a personal word list.';
+  else if (s.personal_words === 'non_identifiers') $('words-msg').textContent = 'Your organisation keeps patient identifiers (names, numbers, dates) flagged even when listed here.';
 }
 
 /** @param {Record<string, any>} patch */
@@ -60,6 +67,12 @@ for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySele
 }
 for (const k of ['show_info', 'counts_opt_in']) $(k).addEventListener('change', () => save({ [k]: $(k).checked }));
 
+document.getElementById('save-words')?.addEventListener('click', async () => {
+  const words = /** @type {HTMLTextAreaElement} */ (document.getElementById('personal_words')).value.split('\n');
+  const r = await send({ kind: 'words.set', words });
+  $('words-msg').textContent = r.error ? r.error : 'Saved.';
+  await load();
+});
 document.getElementById('enroll')?.addEventListener('submit', async (e) => {
   e.preventDefault();
   $('enroll-msg').textContent = 'Enrolling…';
