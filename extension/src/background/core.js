@@ -54,6 +54,7 @@ export function createBackground(adapter, o = {}) {
   api.storage?.onChanged?.addListener(() => { cache = null; adapter.setCurrent?.(null); });
 
   /** The policy the scanner should use. */
+  /** @returns {Promise<{key: string, json: string, base?: {key: string, json: string}}>} */
   async function policy() {
     const s = await load();
     const base = status.policyError && s.policy && status.policyError.startsWith(`${s.policy.slug}@${s.policy.version}:`)
@@ -72,7 +73,7 @@ export function createBackground(adapter, o = {}) {
     let r = await op(pol.key);
     if (r && r.needPolicy) {
       let c = await adapter.configure(pol.key, pol.json);
-      if (c.error && !c.fatal && 'base' in pol && pol.base) {
+      if (c.error && !c.fatal && pol.base) {
         // The module refused the personal word list: go on without it, and say so.
         status.wordsError = `${pol.key}: ${c.error}`;
         pol = pol.base;
