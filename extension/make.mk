@@ -9,7 +9,7 @@ EXT_SRC   := $(shell find $(EXT)/src $(EXT)/manifest $(EXT)/tools $(EXT)/bench -
 EXT_BUILT := build/extension/chrome/manifest.json
 EXT_FIX   := build/extension-fixtures/draft.html
 
-.PHONY: firefox-deps build-extension test-extension test-extension-unit test-extension-browser check-extension bench-extension run-extension
+.PHONY: firefox-deps bench-ocr build-extension test-extension test-extension-unit test-extension-browser check-extension bench-extension run-extension
 
 build:: build-extension
 test:: test-extension
@@ -46,6 +46,9 @@ check-extension: $(EXT_BUILT) $(EXT_NODE)
 
 bench-extension: browser-deps $(EXT_BUILT) $(EXT_FIX)
 	cd $(EXT) && node bench/run.mjs
+
+bench-ocr: browser-deps firefox-deps $(EXT_BUILT) $(EXT_FIX)
+	cd $(EXT) && node --experimental-websocket bench/ocr.mjs
 
 run-extension: browser-deps $(EXT_BUILT) $(EXT_FIX)
 	cd $(EXT) && node tools/run.mjs

@@ -27,6 +27,7 @@ export const REFRESH_MINUTES = 180;
  * @property {(key: string, text: string) => Promise<any>} scan  {needPolicy} | {result} | {error, fatal}
  * @property {(key: string) => Promise<any>} rules {needPolicy} | {catalog} | {error}
  * @property {() => Promise<any>} status
+ * @property {(data: string) => Promise<any>} [image] reads a photo (data: URL) on the device: {meta, text, ...} | {error} | {notChecked}
  * @property {() => boolean} [answersScans] true when the scanner's host answers pages' scans itself
  * @property {(current: {key: string, sites: Record<string, boolean>} | null) => void} [setCurrent]
  *   tells the scanner's host the policy and sites in force (null: stop answering pages directly)
@@ -240,6 +241,17 @@ export function createBackground(adapter, o = {}) {
       }
       case 'rules':
         return withPolicy((key) => adapter.rules(key));
+      case 'image.check': {
+        // A photo attached in a composer: its metadata and its text (OCR), read on this device;
+        // the text goes through the same scanner and policy as typed text.
+        const ps = await pageState(sender.tab?.url ?? sender.url);
+        if (fromPage && !ps.enabled) return { disabled: true, reason: ps.reason };
+        if (!adapter.image || typeof msg.data !== 'string') return { error: 'images are not checked here' };
+        const img = await adapter.image(msg.data);
+        if (!img?.text?.trim()) return img;
+        const r = await withPolicy((key) => adapter.scan(key, img.text));
+        return { ...img, result: r.result ?? null, scanError: r.error ?? '' };
+      }
       case 'published':
         await countPublished(Array.isArray(msg.rules) ? msg.rules : []);
         return { ok: true };

@@ -65,6 +65,7 @@ async function main() {
     const li = document.createElement('li');
     li.dataset.rule = f.rule;
     li.dataset.severity = f.severity;
+    if (f.source) li.dataset.source = f.source;
     li.textContent = `${SEV[f.severity] ?? f.severity}: ${f.message}`;
     ul.append(li);
   }

@@ -130,6 +130,16 @@ class Page {
     }, sel, { timeout: 10000 });
     await this.mouse.click(r.x, r.y);
   }
+  /** Sets a file input's files, as a user picking them would (input.setFiles takes paths). */
+  async setInputFiles(sel, file) {
+    const dir = mkdtempSync(join(tmpdir(), 'discreet-upload-'));
+    const path = join(dir, file.name);
+    writeFileSync(path, file.buffer);
+    const r = await this.b.bidi.send('script.evaluate', { expression: `document.querySelector(${JSON.stringify(sel)})`,
+      target: { context: this.context }, awaitPromise: false, resultOwnership: 'root' });
+    await this.b.bidi.send('input.setFiles', { context: this.context, element: { sharedId: r.result.sharedId }, files: [path] });
+    setTimeout(() => rmSync(dir, { recursive: true, force: true }), 60000).unref();
+  }
   async screenshot(o = {}) {
     const r = await this.b.bidi.send('browsingContext.captureScreenshot', { context: this.context });
     const buf = Buffer.from(r.data, 'base64');
