@@ -616,7 +616,10 @@ function openCard(c, f, focus) {
   // "Don't flag this for me": the words go to the personal list on this device
   // (the scanner then leaves them alone); offered unless the institution keeps
   // this rule flagging them.
-  if (page.personalWords === 'all' || (page.personalWords === 'non_identifiers' && !f.identifier)) {
+  // Not for findings about the whole story (they are not about particular words).
+  const wordsOf = c.text.slice(f.start16, f.end16).trim();
+  const aboutWords = !/^privacy\.(story|patient_context|encounter|announcement|permission)$/.test(f.rule) && wordsOf.length > 0 && wordsOf.length <= 60;
+  if (aboutWords && (page.personalWords === 'all' || (page.personalWords === 'non_identifiers' && !f.identifier))) {
     const mine = document.createElement('button');
     mine.className = 'allow';
     mine.textContent = "Don't flag this for me";
