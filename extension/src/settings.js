@@ -19,6 +19,7 @@ export { SITES, siteOf };
  * @property {boolean} show_info
  * @property {boolean} counts_opt_in
  * @property {boolean} allow_disable whether sites may be switched off
+ * @property {boolean} check_other_sites managed only: whether "Check this site" may add sites beyond the table
  * @property {string} personal_words managed only: 'all' (the clinician's word list applies to every rule),
  *   'non_identifiers' (identifier rules still flag listed words), 'off' (no personal list)
  */
@@ -34,6 +35,7 @@ export const DEFAULTS = Object.freeze({
   counts_opt_in: false,
   allow_disable: true,
   personal_words: 'all',
+  check_other_sites: true,
 });
 
 /** Keys a user may change in the options page. */

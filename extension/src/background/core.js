@@ -17,6 +17,7 @@ import { api, readArea, writeLocal, removeLocal } from '../ext.js';
 import { effectiveSettings, siteOf, USER_KEYS } from '../settings.js';
 import { siteList } from '../sites.js';
 import { cleanWords, withWords, wordMode } from '../words.js';
+import { addSite, removeSite, syncSites, extraSites, originOf } from './extra.js';
 import { enroll, fetchPolicy, fetchKeys, postCounts, policyForScanner, PolicyError, UnknownKeyError } from '../policy.js';
 
 export const REFRESH_MINUTES = 180;
@@ -52,7 +53,12 @@ export function createBackground(adapter, o = {}) {
     return { settings, locked, managed, enrollment: local.enrollment, policy, counts: local.counts ?? {},
       falseAlarms: local.false_alarms ?? {}, words: cleanWords(local.personal_words) };
   })());
-  api.storage?.onChanged?.addListener(() => { cache = null; adapter.setCurrent?.(null); });
+  api.storage?.onChanged?.addListener((_changes, area) => {
+    cache = null;
+    adapter.setCurrent?.(null);
+    // IT may forbid "Check this site" at any time: the registration follows.
+    if (area === 'managed') load().then((s) => syncSites(s.settings.check_other_sites));
+  });
 
   /** The policy the scanner should use. */
   /** @returns {Promise<{key: string, json: string, base?: {key: string, json: string}}>} */
@@ -106,10 +112,13 @@ export function createBackground(adapter, o = {}) {
 
   async function pageState(/** @type {string | undefined} */ url) {
     const s = await load();
-    const site = siteFor(url);
+    let site = siteFor(url);
     let enabled = true, reason = 'Checking posts on this site.';
-    if (!site) { enabled = false; reason = `Discreet only checks ${siteList()}.`; }
-    else if (!s.settings.sites[site]) { enabled = false; reason = `Checking is switched off for this site in the options.`; }
+    // A site added with "Check this site" (its origin is listed and the managed switch allows it).
+    const origin = !site && url ? originOf(url) : null;
+    if (origin && s.settings.check_other_sites && (await extraSites()).includes(origin)) site = origin;
+    if (!site) { enabled = false; reason = `Discreet only checks ${siteList()}${s.settings.check_other_sites ? ', and the sites you add with "Check this site"' : ''}.`; }
+    else if (s.settings.sites[site] === false) { enabled = false; reason = `Checking is switched off for this site in the options.`; }
     return { enabled, reason, site, show_info: s.settings.show_info, personal_words: wordMode(s.settings.personal_words) };
   }
 
@@ -117,7 +126,7 @@ export function createBackground(adapter, o = {}) {
     const s = await load();
     const eng = await adapter.status().catch(() => ({}));
     return {
-      settings: s.settings, locked: s.locked, personal_words: s.words,
+      settings: s.settings, locked: s.locked, personal_words: s.words, extra_sites: await extraSites(),
       enrollment: s.enrollment ? { slug: s.enrollment.slug, institution: s.enrollment.institution, backend_url: s.enrollment.backend_url } : null,
       policy: s.policy ? { slug: s.policy.slug, version: s.policy.version, issued_at: s.policy.issued_at, name: s.policy.policy?.name ?? '' } : null,
       status: { ...status, scanner: eng },
@@ -285,6 +294,13 @@ export function createBackground(adapter, o = {}) {
         cache = null;
         return { ok: true };
       }
+      case 'site.add': {
+        // The popup asked for the origin (permissions.request) first; this registers the content script there.
+        const s = await load();
+        return addSite(String(msg.url ?? ''), typeof msg.tabId === 'number' ? msg.tabId : undefined, s.settings.check_other_sites);
+      }
+      case 'site.remove':
+        return removeSite(String(msg.origin ?? ''));
       case 'counts.flush':
         return flushCounts(msg.today);
       case 'settings.set': {
@@ -326,6 +342,7 @@ export function createBackground(adapter, o = {}) {
       if (a.name === 'counts') flushCounts();
     });
     const start = () => {
+      load().then((s) => syncSites(s.settings.check_other_sites));
       api.alarms?.create('policy-refresh', { periodInMinutes: REFRESH_MINUTES });
       api.alarms?.create('counts', { periodInMinutes: 24 * 60, delayInMinutes: 60 });
       refresh();

@@ -46,6 +46,20 @@ async function load() {
     $(k).checked = s[k];
     lock($(k), locked.has(k));
   }
+  const ul = /** @type {HTMLElement} */ (document.getElementById('extra-sites'));
+  ul.textContent = '';
+  const extra = st.extra_sites ?? [];
+  /** @type {HTMLElement} */ (document.getElementById('extra-none')).hidden = extra.length > 0;
+  for (const origin of extra) {
+    const li = document.createElement('li');
+    li.dataset.origin = origin;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = 'Remove';
+    b.addEventListener('click', async () => { await send({ kind: 'site.remove', origin }); await load(); });
+    li.append(`${origin}${s.check_other_sites ? '' : ' (not checked: your organisation does not allow added sites)'} `, b);
+    ul.append(li);
+  }
   const words = /** @type {HTMLTextAreaElement} */ (document.getElementById('personal_words'));
   words.value = (st.personal_words ?? []).join('\n');
   const off = s.personal_words === 'off';

@@ -48,6 +48,12 @@ export const SITES = {
   reddit: { origin: 'https://www.reddit.com', page: 'reddit.html', csp: "default-src 'self'; script-src 'self'" },
 };
 
+/** A site outside the table, for "Check this site" (a blog editor or a Mastodon instance). */
+export const OTHER_SITES = {
+  blog: { origin: 'https://blog.example', page: 'youtube.html', csp: "default-src 'self'; script-src 'self'" },
+};
+const ALL_SITES = { ...SITES, ...OTHER_SITES };
+
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.png': 'image/png' };
 
 /** A fixture file served as a site would, with the site's CSP. @param {{page: string, csp: string}} site @param {URL} url */
@@ -68,7 +74,7 @@ function serveFixture(site, url) {
 export async function launchBrowser(name, o = {}) {
   if (name === 'firefox') {
     return launchFirefox({ extDir: o.extDir ?? FIREFOX_EXT_DIR,
-      routes: Object.values(SITES).map((site) => ({ origin: site.origin, respond: (url) => serveFixture(site, url) })) });
+      routes: Object.values(ALL_SITES).map((site) => ({ origin: site.origin, respond: (url) => serveFixture(site, url) })) });
   }
   const b = await launch(o);
   // The extension answers once its scanner is configured: the load figure per
@@ -96,7 +102,7 @@ export async function launch(o = {}) {
     viewport: { width: 1200, height: 900 },
   });
   // Fixture pages at the real hostnames.
-  for (const site of Object.values(SITES)) {
+  for (const site of Object.values(ALL_SITES)) {
     await context.route(`${site.origin}/**`, (route) => route.fulfill(serveFixture(site, new URL(route.request().url()))));
   }
   const id = o.extId ?? EXT_ID;
@@ -114,7 +120,7 @@ export async function launch(o = {}) {
 /** Opens a site's fixture and waits for the content script's overlay. */
 export async function openSite(context, site, path = '', o = {}) {
   const page = await context.newPage();
-  await page.goto(`${SITES[site].origin}/${path}`);
+  await page.goto(`${ALL_SITES[site].origin}/${path}`);
   if (o.noExtension) return page;
   await page.waitForSelector('discreet-overlay[data-status]', { state: 'attached', timeout: 10000 });
   return page;
