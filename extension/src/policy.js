@@ -235,19 +235,25 @@ export async function fetchKeys(en, fetchFn, pinned = [], subtle = crypto.subtle
 }
 
 /**
- * POSTs one day's counts. The body holds rule ids and numbers only.
+ * POSTs one day's counts. The body holds rule ids and numbers only; false_alarms
+ * ("Don't flag this for me" per rule) is sent when there are any.
  * @param {Enrollment} en @param {string} day @param {Record<string, number>} counts @param {typeof fetch} fetchFn
+ * @param {Record<string, number>} [falseAlarms]
  */
-export async function postCounts(en, day, counts, fetchFn) {
-  /** @type {Record<string, number>} */
-  const clean = {};
-  for (const [k, v] of Object.entries(counts)) {
-    if (/^[a-z_]+(\.[a-z0-9_]+)+$/.test(k) && Number.isInteger(v) && v > 0) clean[k] = v;
-  }
+export async function postCounts(en, day, counts, fetchFn, falseAlarms = {}) {
+  /** Rule ids and positive integers only. @param {Record<string, number>} m */
+  const only = (m) => {
+    /** @type {Record<string, number>} */
+    const o = {};
+    for (const [k, v] of Object.entries(m)) if (/^[a-z_]+(\.[a-z0-9_]+)+$/.test(k) && Number.isInteger(v) && v > 0) o[k] = v;
+    return o;
+  };
+  const clean = only(counts);
+  const fa = only(falseAlarms);
   const res = await fetchFn(`${en.backend_url}/v1/institutions/${encodeURIComponent(en.slug)}/counts`, {
     method: 'POST', credentials: 'omit', cache: 'no-store',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${en.report_token}` },
-    body: JSON.stringify({ day, counts: clean }),
+    body: JSON.stringify(Object.keys(fa).length ? { day, counts: clean, false_alarms: fa } : { day, counts: clean }),
   });
   if (!res.ok) throw new PolicyError(`counts refused (HTTP ${res.status})`);
 }

@@ -3,10 +3,11 @@
 // what IT pushed (storage.managed, schema in managed_schema.json). A managed
 // value always wins and is locked in the options page.
 
-/** The sites the content script runs on, by hostname. */
-export const SITES = /** @type {const} */ ({ facebook: 'Facebook', x: 'X', linkedin: 'LinkedIn' });
+import { SITES, siteOf } from './sites.js';
 
-/** @typedef {keyof typeof SITES} Site */
+export { SITES, siteOf };
+
+/** @typedef {string} Site a SITE_TABLE id */
 
 /**
  * @typedef {object} Settings
@@ -18,6 +19,9 @@ export const SITES = /** @type {const} */ ({ facebook: 'Facebook', x: 'X', linke
  * @property {boolean} show_info
  * @property {boolean} counts_opt_in
  * @property {boolean} allow_disable whether sites may be switched off
+ * @property {boolean} check_other_sites managed only: whether "Check this site" may add sites beyond the table
+ * @property {string} personal_words managed only: 'all' (the clinician's word list applies to every rule),
+ *   'non_identifiers' (identifier rules still flag listed words), 'off' (no personal list)
  */
 
 /** @type {Settings} */
@@ -26,24 +30,16 @@ export const DEFAULTS = Object.freeze({
   enrollment_code: '',
   institution: '',
   public_keys: [],
-  sites: { facebook: true, x: true, linkedin: true },
+  sites: Object.fromEntries(Object.keys(SITES).map((id) => [id, true])),
   show_info: true,
   counts_opt_in: false,
   allow_disable: true,
+  personal_words: 'all',
+  check_other_sites: true,
 });
 
 /** Keys a user may change in the options page. */
 export const USER_KEYS = ['backend_url', 'enrollment_code', 'sites', 'show_info', 'counts_opt_in'];
-
-/** @param {string} hostname @returns {Site | null} */
-export function siteOf(hostname) {
-  const h = hostname.toLowerCase();
-  const is = (/** @type {string} */ d) => h === d || h.endsWith('.' + d);
-  if (is('facebook.com')) return 'facebook';
-  if (is('x.com') || is('twitter.com')) return 'x';
-  if (is('linkedin.com')) return 'linkedin';
-  return null;
-}
 
 /**
  * Merges the three layers. Values of the wrong type are ignored.

@@ -6,6 +6,7 @@
 import { api } from '../ext.js';
 import { createEngine } from '../engine.js';
 import { createBackground } from './core.js';
+import { checkImage, fromDataUrl } from '../ocr.js';
 
 const engine = createEngine(async () => {
   const res = await fetch(api.runtime.getURL('scanner.wasm'));
@@ -18,6 +19,10 @@ const bg = createBackground({
   scan: async (key, text) => (engine.isConfigured(key) ? engine.scan(text) : { needPolicy: true }),
   rules: async (key) => (engine.isConfigured(key) ? engine.rules() : { needPolicy: true }),
   status: async () => engine.status(),
+  image: async (data) => {
+    const d = fromDataUrl(String(data));
+    return d ? checkImage(d.bytes, d.type, api.runtime.getURL('')) : { error: 'not an image' };
+  },
 });
 bg.listen();
 /** @type {any} */ (globalThis).discreet = bg;

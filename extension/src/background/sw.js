@@ -29,11 +29,11 @@ async function ensureOffscreen() {
 }
 
 /** @param {any} msg */
-async function relay(msg) {
+async function relay(msg, timeoutMs = 10000) {
   for (let attempt = 0; ; attempt++) {
     try {
       await ensureOffscreen();
-      const r = await sendOnce({ ...msg, target: 'offscreen' }, 10000);
+      const r = await sendOnce({ ...msg, target: 'offscreen' }, timeoutMs);
       if (!(r.error && String(r.error).startsWith(NO_ANSWER))) { ready = true; return r; }
       throw new Error(r.error);
     } catch (e) {
@@ -58,6 +58,7 @@ const bg = createBackground({
   scan: (key, text) => relay({ kind: 'offscreen.scan', key, text }),
   rules: (key) => relay({ kind: 'offscreen.rules', key }),
   status: () => relay({ kind: 'offscreen.status' }),
+  image: (data) => relay({ kind: 'offscreen.image', data }, 60000),
 });
 bg.listen();
 // For tests and debugging from the service worker's console.

@@ -13,6 +13,9 @@
 //     boxes over the text, the card (ARIA dialog), the "not checking" badge,
 //     the pre-publish dialog. Underlines: CSS Custom Highlight API (boxes when absent).
 //   Interceptor: capture-phase click on Post / Tweet / Share and Ctrl/Cmd+Enter.
+//   Photos: a file input's change, paste or drop of an image ──{kind:'image.check', data}──▶
+//     the scanner's host reads its metadata and its text (OCR) on the device; findings
+//     with data-source="image", a card per photo, a copy without metadata to download.
 //
 // The build joins this module with textmap.js, spans.js and ../ext.js into
 // one classic script (content.js) that runs once per page.
@@ -24,6 +27,7 @@ import { readText, rangeFor, offsetOf } from './textmap.js';
 import { diffEdit, shiftSpans, rebase } from './spans.js';
 import { api, send, sendOnce } from '../ext.js';
 import { expand } from '../answer.js';
+import { stripMetadata } from '../strip.js';
 
 const g = /** @type {any} */ (globalThis);
 
@@ -49,6 +53,8 @@ const page = {
   enabled: true,
   reason: '',
   showInfo: true,
+  /** the institution's word-list setting: 'all', 'non_identifiers' or 'off' */
+  personalWords: 'all',
   /** @type {Catalog | null} */
   catalog: null,
   policyKey: '',
@@ -73,7 +79,9 @@ function work(ms) {
 
 const overlay = document.createElement('discreet-overlay');
 const shadow = overlay.attachShadow({ mode: 'open' });
-shadow.innerHTML = `<style>
+// Styles through a constructed stylesheet: a <style> element in the shadow root is
+// blocked by a page CSP without 'unsafe-inline' styles in Firefox; adoptedStyleSheets are not.
+const OVERLAY_CSS = `
   :host { all: initial; position: fixed; inset: 0; pointer-events: none; z-index: 2147483647; }
   .finding { position: fixed; inset: 0 auto auto 0; }
   .box { position: fixed; pointer-events: none; box-sizing: border-box; }
@@ -100,9 +108,18 @@ shadow.innerHTML = `<style>
     border-radius: 10px; padding: 18px; box-shadow: 0 8px 32px rgba(0,0,0,.3); }
   .dialog h2 { margin: 0 0 8px; font-size: 18px; }
   .dialog ul { padding-left: 18px; }
-</style>
-<div class="findings" role="list" aria-label="Discreet warnings"></div>
+  .photo { position: fixed; pointer-events: auto; font: 12px/1.4 system-ui, sans-serif; background: #fff; color: #1c1e21;
+    border: 1px solid #ccd0d5; border-left: 4px solid #2a62c9; border-radius: 6px; padding: 2px 8px; cursor: pointer; max-width: 320px; }
+  .photo[data-severity=block] { border-left-color: #d4002a; } .photo[data-severity=warn] { border-left-color: #c77700; }
+  .card .found { font-family: ui-monospace, monospace; font-size: 12px; color: #444; }
+  .card ul.photo-findings { margin: 0 0 8px; padding-left: 18px; }
+`;
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(OVERLAY_CSS);
+shadow.adoptedStyleSheets = [sheet];
+shadow.innerHTML = `<div class="findings" role="list" aria-label="Discreet warnings"></div>
 <div class="badges"></div>
+<div class="photos" role="list" aria-label="Discreet photo checks"></div>
 <section class="card" role="dialog" aria-modal="false" aria-labelledby="card-title" hidden>
   <h2 id="card-title"></h2><p class="msg"></p><p class="why"></p><p class="cite"></p>
   <div class="actions"></div>
@@ -115,6 +132,7 @@ shadow.innerHTML = `<style>
 const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (shadow.querySelector(sel));
 const findingsEl = $('.findings');
 const badgesEl = $('.badges');
+const photosEl = $('.photos');
 const card = $('.card');
 const intercept = $('.intercept');
 const hasHighlights = typeof CSS !== 'undefined' && 'highlights' in CSS && typeof g.Highlight === 'function';
@@ -132,6 +150,7 @@ function kindOf(el) {
   if (el.getAttribute('data-lexical-editor') === 'true') return 'lexical';
   if (el.classList.contains('public-DraftEditor-content') || el.closest('.DraftEditor-root')) return 'draft';
   if (el.classList.contains('ql-editor')) return 'quill';
+  if (el.classList.contains('ProseMirror')) return 'prosemirror';
   return 'contenteditable';
 }
 
@@ -160,6 +179,8 @@ class Composer {
     this.dirtySince = 0;
     /** @type {HTMLDivElement | null} */
     this.mirror = null;
+    /** Photos attached to this composer and what was found in them. @type {Photo[]} */
+    this.photos = [];
     this.refresh();
     if (this.isTextarea) {
       el.addEventListener('input', () => this.changed());
@@ -494,6 +515,40 @@ function renderNow() {
     }
     drawn.set(c, list);
   }
+  photosEl.textContent = '';
+  for (const c of page.composers) {
+    if (!c.el.isConnected) continue;
+    const box = c.el.getBoundingClientRect();
+    let y = box.bottom + 4;
+    for (const ph of c.photos) {
+      for (const f of ph.findings) {
+        const el = document.createElement('div');
+        el.className = 'finding';
+        el.setAttribute('role', 'listitem');
+        el.dataset.source = 'image';
+        el.dataset.image = ph.name;
+        el.dataset.rule = f.rule;
+        el.dataset.category = f.category;
+        el.dataset.severity = f.severity;
+        el.setAttribute('aria-label', `${SEVERITY_LABEL[f.severity] ?? f.severity}: in the photo ${ph.name}: ${f.message}`);
+        frag.append(el);
+      }
+      const b = document.createElement('div');
+      b.className = 'photo';
+      b.setAttribute('role', 'status');
+      b.dataset.image = ph.name;
+      b.dataset.status = ph.status;
+      if (ph.ocrMs) b.dataset.ocrMs = String(ph.ocrMs);
+      const worst = SEVERITIES.find((sv) => ph.findings.some((f) => f.severity === sv));
+      if (worst) b.dataset.severity = worst;
+      b.textContent = photoLine(ph);
+      b.addEventListener('click', () => openPhotoCard(c, ph, true));
+      b.style.left = `${Math.max(0, box.left)}px`;
+      b.style.top = `${Math.min(innerHeight - 24, y)}px`;
+      y += 24;
+      photosEl.append(b);
+    }
+  }
   findingsEl.replaceChildren(frag);
   if (hasHighlights) {
     for (const s of SEVERITIES) {
@@ -558,6 +613,27 @@ function openCard(c, f, focus) {
     scheduleRender();
   });
   actions.append(ign);
+  // "Don't flag this for me": the words go to the personal list on this device
+  // (the scanner then leaves them alone); offered unless the institution keeps
+  // this rule flagging them.
+  // Not for findings about the whole story (they are not about particular words).
+  const wordsOf = c.text.slice(f.start16, f.end16).trim();
+  const aboutWords = !/^privacy\.(story|patient_context|encounter|announcement|permission)$/.test(f.rule) && wordsOf.length > 0 && wordsOf.length <= 60;
+  if (aboutWords && (page.personalWords === 'all' || (page.personalWords === 'non_identifiers' && !f.identifier))) {
+    const mine = document.createElement('button');
+    mine.className = 'allow';
+    mine.textContent = "Don't flag this for me";
+    mine.title = 'Adds these words to your personal list, kept on this device (edit it in the options)';
+    mine.addEventListener('click', async () => {
+      const words = c.text.slice(f.start16, f.end16);
+      c.findings = c.findings.filter((x) => x !== f);
+      closeCard(true);
+      scheduleRender();
+      const r = await send({ kind: 'words.add', text: words, rule: f.rule });
+      if (r?.ok) for (const x of page.composers) if (x.text.trim()) x.schedule(0);
+    });
+    actions.append(mine);
+  }
   const url = page.catalog?.policy.institution.guidance_url;
   if (url && /^https?:\/\//.test(url)) {
     const a = document.createElement('a');
@@ -570,6 +646,7 @@ function openCard(c, f, focus) {
   }
   card.dataset.owner = '1';
   card.dataset.rule = f.rule;
+  delete card.dataset.source;
   card.hidden = false;
   placeCard(c, f);
   if (focus) /** @type {HTMLElement} */ (actions.querySelector('button'))?.focus();
@@ -588,6 +665,7 @@ function closeCard(refocus) {
   if (card.hidden) return;
   card.hidden = true;
   delete card.dataset.owner;
+  delete card.dataset.source;
   const c = cardComposer;
   cardComposer = null;
   cardFinding = null;
@@ -632,9 +710,179 @@ document.addEventListener('keydown', (e) => {
   }
 }, true);
 
+// ───────────────────────────── photos ─────────────────────────────
+
+/**
+ * @typedef {object} Photo
+ * @property {string} name the file name (or "pasted image")
+ * @property {'checking' | 'done' | 'not-checked' | 'error'} status
+ * @property {string} note what could not be checked, and why
+ * @property {{rule: string, category: string, severity: string, message: string, citation: string, text: string, identifier?: string}[]} findings
+ * @property {string} stripped a blob: URL of a copy without metadata ('' when none is needed or possible)
+ * @property {number} ocrMs
+ */
+
+/** Above this a photo is not sent for checking at all (the note says so). */
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** @param {Photo} ph */
+function photoLine(ph) {
+  if (ph.status === 'checking') return `Discreet is checking the photo ${ph.name}…`;
+  if (ph.status === 'not-checked' || ph.status === 'error') return `Photo ${ph.name}: ${ph.note}`;
+  const n = ph.findings.length;
+  return n ? `Photo ${ph.name}: ${n} finding${n === 1 ? '' : 's'}. Click for details.` + (ph.note ? ` ${ph.note}` : '')
+    : `Photo ${ph.name}: nothing found.` + (ph.note ? ` ${ph.note}` : '');
+}
+
+/** @param {File} file @returns {Promise<string>} */
+function dataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
+
+/**
+ * Checks a photo attached to a composer, on the device: never uploaded, nothing stored.
+ * @param {Composer} c @param {File} file
+ */
+async function checkPhoto(c, file) {
+  /** @type {Photo} */
+  const ph = { name: file.name || 'pasted image', status: 'checking', note: '', findings: [], stripped: '', ocrMs: 0 };
+  c.photos.push(ph);
+  scheduleRender();
+  try {
+    if (file.size > MAX_PHOTO_BYTES) {
+      ph.status = 'not-checked';
+      ph.note = `not checked: the file is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB. Check it yourself for names, numbers and location before posting.`;
+      return;
+    }
+    // Read through a FileReader of this script: awaiting the page's own File.arrayBuffer()
+    // promise is refused across Firefox's content-script boundary.
+    const data = await dataUrl(file);
+    const r = await send({ kind: 'image.check', data }, 90000);
+    if (!r || r.disabled) { ph.status = 'error'; ph.note = 'not checked (Discreet is off here).'; return; }
+    /** @type {Photo['findings']} */
+    const fs = [...(r.meta ?? [])];
+    if (r.result) {
+      expand(r.result);
+      for (const f of r.result.findings) {
+        if (!page.showInfo && f.severity === 'info') continue;
+        fs.push({ rule: f.rule, category: f.category, severity: f.severity, message: f.message, citation: f.citation,
+          identifier: f.identifier, text: String(r.text ?? '').slice(f.start16, f.end16).replace(/\s+/g, ' ').trim() });
+      }
+    }
+    ph.findings = fs;
+    ph.ocrMs = r.ocrMs ?? 0;
+    if (r.notChecked) { ph.status = fs.length ? 'done' : 'not-checked'; ph.note = r.notChecked; }
+    else if (r.error || r.scanError) { ph.status = fs.length ? 'done' : 'error'; ph.note = r.error || `its text could not be checked: ${r.scanError}`; }
+    else ph.status = 'done';
+    if (fs.some((f) => f.rule.startsWith('privacy.image.'))) {
+      const bin = atob(data.slice(data.indexOf(',') + 1));
+      const buf = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+      const clean = stripMetadata(buf);
+      if (clean) ph.stripped = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (clean)], { type: file.type }));
+    }
+  } catch (e) {
+    ph.status = 'error';
+    ph.note = `could not be checked: ${e instanceof Error ? e.message : e}`;
+  } finally {
+    overlay.setAttribute('data-photos', String(Number(overlay.getAttribute('data-photos') || 0) + 1));
+    scheduleRender();
+  }
+}
+
+/** @param {Composer} c @param {Photo} ph @param {boolean} focus */
+function openPhotoCard(c, ph, focus) {
+  cardComposer = c;
+  cardFinding = null;
+  const worst = SEVERITIES.find((sv) => ph.findings.some((f) => f.severity === sv)) ?? 'info';
+  const h = $('#card-title');
+  h.className = worst;
+  const first = ph.findings.find((f) => f.severity === worst);
+  h.textContent = `${SEVERITY_LABEL[worst] ?? worst} · Photo`;
+  $('.msg').textContent = ph.findings.length ? `In the photo ${ph.name}:` : photoLine(ph);
+  const why = $('.why');
+  why.textContent = '';
+  why.hidden = false;
+  const ul = document.createElement('ul');
+  ul.className = 'photo-findings';
+  for (const f of ph.findings) {
+    const li = document.createElement('li');
+    li.dataset.rule = f.rule;
+    li.dataset.severity = f.severity;
+    li.append(f.message);
+    if (f.text) { const t = document.createElement('span'); t.className = 'found'; t.textContent = ` (found: ${f.text})`; li.append(t); }
+    ul.append(li);
+  }
+  const hasText = ph.findings.some((f) => !f.rule.startsWith('privacy.image.'));
+  const advice = document.createElement('p');
+  advice.textContent = [hasText ? 'Crop or blur what is readable in the photo before posting, or leave the photo out.' : '',
+    ph.stripped ? 'The file also carries metadata: post the copy without it instead.' : '', ph.note].filter(Boolean).join(' ');
+  why.append(ul, advice);
+  const cite = $('.cite');
+  const cites = [...new Set(ph.findings.map((f) => f.citation).filter(Boolean))];
+  cite.textContent = cites.length ? `Source: ${cites.join('; ')}` : '';
+  cite.hidden = !cites.length;
+  const actions = $('.actions');
+  actions.textContent = '';
+  if (ph.stripped) {
+    const a = document.createElement('a');
+    a.className = 'strip';
+    a.href = ph.stripped;
+    a.download = ph.name.replace(/(\.[a-z0-9]+)?$/i, '-no-metadata$1');
+    a.textContent = 'Download a copy without location and time';
+    actions.append(a);
+  }
+  const close = document.createElement('button');
+  close.className = 'close';
+  close.textContent = 'Close';
+  close.addEventListener('click', () => closeCard(true));
+  actions.append(close);
+  card.dataset.owner = '1';
+  card.dataset.rule = first?.rule ?? '';
+  card.dataset.source = 'image';
+  card.hidden = false;
+  const r = c.el.getBoundingClientRect();
+  card.style.left = `${Math.max(4, Math.min(r.left, innerWidth - 370))}px`;
+  card.style.top = `${Math.max(0, Math.min(r.bottom + 28, innerHeight - 220))}px`;
+  if (focus) /** @type {HTMLElement} */ (actions.querySelector('a, button'))?.focus();
+}
+
+/** The composer a photo was attached for. @param {Element | null} t */
+function composerOf(t) {
+  const el = t?.closest?.(EDITABLE);
+  const own = el ? attached.get(el) ?? attach(el) : null;
+  if (own) return own;
+  if (t) { const c = composerFor(t, true); if (c) return c; }
+  return page.active && page.active.el.isConnected ? page.active : [...page.composers][0] ?? null;
+}
+
+/** @param {Element | null} t @param {FileList | File[] | null | undefined} files */
+function photosAdded(t, files) {
+  if (!page.enabled || !files) return;
+  const imgs = [...files].filter((f) => /^image\//.test(f.type));
+  if (!imgs.length) return;
+  const c = composerOf(t);
+  if (c) for (const f of imgs) checkPhoto(c, f);
+}
+
+document.addEventListener('change', (e) => {
+  const t = /** @type {any} */ (e.target);
+  if (t instanceof HTMLInputElement && t.type === 'file') photosAdded(t, t.files);
+}, true);
+document.addEventListener('paste', (e) => photosAdded(/** @type {Element} */ (e.target), e.clipboardData?.files), true);
+document.addEventListener('drop', (e) => photosAdded(/** @type {Element} */ (e.target), e.dataTransfer?.files), true);
+
+/** @param {Composer} c */
+const photoFindings = (c) => c.photos.flatMap((ph) => ph.findings);
+
 // ───────────────────────────── before publishing ─────────────────────────────
 
-const PUBLISH_LABEL = /^(post|tweet|share|reply|publish|post all|send|comment)$/i;
+const PUBLISH_LABEL = /^(post|tweet|share|reply|publish|publish post|post all|send|comment)$/i;
 const PUBLISH_TESTID = new Set(['tweetButton', 'tweetButtonInline']);
 
 /** @param {Element} t */
@@ -647,11 +895,11 @@ function publishButton(t) {
   return null;
 }
 
-/** The composer a publish button belongs to: the one sharing the deepest ancestor. @param {Element} b */
-function composerFor(b) {
+/** The composer a publish button belongs to: the one sharing the deepest ancestor. @param {Element} b @param {boolean} [evenEmpty] */
+function composerFor(b, evenEmpty = false) {
   let best = null, bestDepth = -1;
   for (const c of page.composers) {
-    if (!c.el.isConnected || !c.text.trim()) continue;
+    if (!c.el.isConnected || (!evenEmpty && !c.text.trim() && !c.photos.length)) continue;
     let depth = 0;
     for (let n = /** @type {Node | null} */ (c.el); n; n = n.parentNode) {
       if (n.contains(b)) {
@@ -670,8 +918,11 @@ function composerFor(b) {
  */
 function guardPublish(c, resume) {
   if (c.allowed === c.text) return true;
+  // A photo with a blocking finding stops publishing like blocking text does.
+  const photoStop = photoFindings(c).some((f) => f.severity === 'block');
+  if (photoStop && (!c.text.trim() || c.error)) { showIntercept(c, resume); return false; }
   if (c.scannedText === c.text && !c.error) {
-    if (!c.summary?.intercept) return true;
+    if (!c.summary?.intercept && !photoStop) return true;
     showIntercept(c, resume);
     return false;
   }
@@ -679,7 +930,7 @@ function guardPublish(c, resume) {
   // A scan is due: run it now, then decide.
   clearTimeout(c.timer);
   c.scan().then((s) => {
-    if (c.scannedText === c.text && s?.intercept) showIntercept(c, resume);
+    if (c.scannedText === c.text && (s?.intercept || photoStop)) showIntercept(c, resume);
     else { c.allowed = c.text; resume(); }
   });
   return false;
@@ -687,7 +938,8 @@ function guardPublish(c, resume) {
 
 /** @param {Composer} c @param {() => void} resume */
 function showIntercept(c, resume) {
-  const blocks = c.findings.filter((f) => f.severity === 'block');
+  const photoBlocks = c.photos.flatMap((ph) => ph.findings.filter((f) => f.severity === 'block').map((f) => ({ ...f, photo: ph.name })));
+  const blocks = [...c.findings.filter((f) => f.severity === 'block'), ...photoBlocks];
   const body = $('#ic-body');
   body.textContent = '';
   const p = document.createElement('p');
@@ -696,10 +948,11 @@ function showIntercept(c, resume) {
     ? `Your institution's policy does not allow posting this as it is. Please remove what is flagged:`
     : `This post has ${blocks.length || 'some'} finding${blocks.length === 1 ? '' : 's'} that could breach patient privacy or your professional duties:`;
   const ul = document.createElement('ul');
-  for (const f of (blocks.length ? blocks : c.findings).slice(0, 6)) {
+  for (const f of /** @type {any[]} */ (blocks.length ? blocks : c.findings).slice(0, 8)) {
     const li = document.createElement('li');
     li.dataset.rule = f.rule;
-    li.textContent = f.message;
+    if (f.photo) li.dataset.source = 'image';
+    li.textContent = f.photo ? `Photo ${f.photo}: ${f.message}` : f.message;
     ul.append(li);
   }
   body.append(p, ul);
@@ -712,7 +965,9 @@ function showIntercept(c, resume) {
     intercept.hidden = true;
     c.el.focus();
     const f = c.findings.find((x) => x.severity === 'block') ?? c.findings[0];
-    if (f) openCard(c, f, true);
+    const ph = c.photos.find((p) => p.findings.some((x) => x.severity === 'block'));
+    if (f && (f.severity === 'block' || !ph)) openCard(c, f, true);
+    else if (ph) openPhotoCard(c, ph, true);
   };
   anyway.onclick = () => {
     intercept.hidden = true;
@@ -728,7 +983,7 @@ intercept.addEventListener('keydown', (e) => {
 
 /** @param {Composer} c */
 function reportPublished(c) {
-  send({ kind: 'published', rules: [...new Set(c.findings.map((f) => f.rule))] });
+  send({ kind: 'published', rules: [...new Set([...c.findings, ...photoFindings(c)].map((f) => f.rule))] });
 }
 
 document.addEventListener('click', (e) => {
@@ -772,7 +1027,8 @@ api.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
     enabled: page.enabled, reason: page.reason, composers: page.composers.size,
     checking: page.enabled && ![...page.composers].some((x) => x.error),
     error: [...page.composers].map((x) => x.error).find(Boolean) ?? '',
-    findings: c ? c.findings.map((f) => ({ rule: f.rule, severity: f.severity, category: f.category, message: f.message })) : [],
+    findings: c ? [...c.findings.map((f) => ({ rule: f.rule, severity: f.severity, category: f.category, message: f.message })),
+      ...c.photos.flatMap((ph) => ph.findings.map((f) => ({ rule: f.rule, severity: f.severity, category: f.category, message: `Photo ${ph.name}: ${f.message}`, source: 'image' })))] : [],
     rttMedianMs: sorted.length ? sorted[sorted.length >> 1] : null,
   });
   return false;
@@ -788,6 +1044,7 @@ api.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
   page.enabled = hello?.enabled !== false;
   page.reason = hello?.reason ?? '';
   page.showInfo = hello?.show_info !== false;
+  page.personalWords = hello?.personal_words ?? 'all';
   if (!page.enabled) { overlay.setAttribute('data-status', 'off'); return; }
   overlay.setAttribute('data-status', 'checking');
   discover();

@@ -6,6 +6,7 @@
 
 import { createEngine } from '../engine.js';
 import { siteOf } from '../settings.js';
+import { checkImage, fromDataUrl } from '../ocr.js';
 
 const engine = createEngine(async () => {
   const res = await fetch(chrome.runtime.getURL('scanner.wasm'));
@@ -52,6 +53,10 @@ async function handle(msg) {
       return { ok: true };
     case 'offscreen.status':
       return engine.status();
+    case 'offscreen.image': {
+      const d = fromDataUrl(String(msg.data));
+      return d ? checkImage(d.bytes, d.type, chrome.runtime.getURL('')) : { error: 'not an image' };
+    }
   }
   return { error: `unknown message kind ${msg.kind}` };
 }

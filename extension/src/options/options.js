@@ -3,6 +3,7 @@
 // counts. Settings pushed by the organisation (managed storage) are shown
 // and locked.
 import { send } from '../ext.js';
+import { SITE_TABLE } from '../sites.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const LOCK = 'Set by your organisation';
@@ -12,6 +13,16 @@ function lock(el, locked) {
   el.disabled = locked;
   el.closest('label')?.classList.toggle('locked', locked);
   if (locked) { el.title = LOCK; el.dataset.locked = 'true'; } else { el.removeAttribute('title'); delete el.dataset.locked; }
+}
+
+// One switch per site of the table.
+for (const site of SITE_TABLE) {
+  const label = document.createElement('label');
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.dataset.site = site.id;
+  label.append(input, ` ${site.name}`);
+  document.getElementById('sites')?.append(label);
 }
 
 async function load() {
@@ -35,6 +46,27 @@ async function load() {
     $(k).checked = s[k];
     lock($(k), locked.has(k));
   }
+  const ul = /** @type {HTMLElement} */ (document.getElementById('extra-sites'));
+  ul.textContent = '';
+  const extra = st.extra_sites ?? [];
+  /** @type {HTMLElement} */ (document.getElementById('extra-none')).hidden = extra.length > 0;
+  for (const origin of extra) {
+    const li = document.createElement('li');
+    li.dataset.origin = origin;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = 'Remove';
+    b.addEventListener('click', async () => { await send({ kind: 'site.remove', origin }); await load(); });
+    li.append(`${origin}${s.check_other_sites ? '' : ' (not checked: your organisation does not allow added sites)'} `, b);
+    ul.append(li);
+  }
+  const words = /** @type {HTMLTextAreaElement} */ (document.getElementById('personal_words'));
+  words.value = (st.personal_words ?? []).join('\n');
+  const off = s.personal_words === 'off';
+  words.disabled = off;
+  /** @type {HTMLButtonElement} */ (document.getElementById('save-words')).disabled = off;
+  if (off) $('words-msg').textContent = 'Your organisation does not allow a personal word list.';
+  else if (s.personal_words === 'non_identifiers') $('words-msg').textContent = 'Your organisation keeps patient identifiers (names, numbers, dates) flagged even when listed here.';
 }
 
 /** @param {Record<string, any>} patch */
@@ -49,6 +81,12 @@ for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySele
 }
 for (const k of ['show_info', 'counts_opt_in']) $(k).addEventListener('change', () => save({ [k]: $(k).checked }));
 
+document.getElementById('save-words')?.addEventListener('click', async () => {
+  const words = /** @type {HTMLTextAreaElement} */ (document.getElementById('personal_words')).value.split('\n');
+  const r = await send({ kind: 'words.set', words });
+  $('words-msg').textContent = r.error ? r.error : 'Saved.';
+  await load();
+});
 document.getElementById('enroll')?.addEventListener('submit', async (e) => {
   e.preventDefault();
   $('enroll-msg').textContent = 'Enrolling…';

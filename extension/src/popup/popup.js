@@ -2,6 +2,7 @@
 // The toolbar popup: is checking active on this page (and why not), the
 // scanner's state, the policy in force, the findings in the current composer.
 import { api, send } from '../ext.js';
+import { siteList } from '../sites.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const SEV = /** @type {Record<string, string>} */ ({ block: 'Do not post', warn: 'Second look', info: 'Note' });
@@ -10,10 +11,12 @@ async function main() {
   const state = await send({ kind: 'state' });
   /** @type {any} */
   let tabState = null;
+  /** @type {any} */
+  let tab = null;
   try {
     // ?tab=ID names the tab (the popup opened as a page, e.g. by tests); otherwise the active tab.
     const named = Number(new URLSearchParams(location.search).get('tab'));
-    const [tab] = Number.isInteger(named) && named > 0 ? [await api.tabs.get(named)] : await api.tabs.query({ active: true, currentWindow: true });
+    [tab] = Number.isInteger(named) && named > 0 ? [await api.tabs.get(named)] : await api.tabs.query({ active: true, currentWindow: true });
     if (tab?.id !== undefined && !tab.url?.startsWith(location.origin)) {
       tabState = await api.tabs.sendMessage(tab.id, { kind: 'page.state' }).catch(() => null);
     }
@@ -21,8 +24,9 @@ async function main() {
 
   const pageEl = $('page');
   if (!tabState) {
-    pageEl.textContent = 'Not checking on this page: Discreet only checks Facebook, X and LinkedIn.';
+    pageEl.textContent = `Not checking on this page: Discreet only checks ${siteList()}.`;
     pageEl.dataset.state = 'off';
+    offerSite(state, tab);
   } else if (!tabState.enabled) {
     pageEl.textContent = `Not checking on this page: ${tabState.reason}`;
     pageEl.dataset.state = 'off';
@@ -64,8 +68,33 @@ async function main() {
     const li = document.createElement('li');
     li.dataset.rule = f.rule;
     li.dataset.severity = f.severity;
+    if (f.source) li.dataset.source = f.source;
     li.textContent = `${SEV[f.severity] ?? f.severity}: ${f.message}`;
     ul.append(li);
   }
 }
+/**
+ * "Check this site": asks the browser for this origin (its own prompt), then
+ * has the background register the content script there and start in this tab.
+ * @param {any} state @param {any} tab
+ */
+function offerSite(state, tab) {
+  let origin = '';
+  try {
+    const u = new URL(tab?.url ?? '');
+    if (u.protocol === 'https:' || (u.protocol === 'http:' && /^(localhost|127\.0\.0\.1)$/.test(u.hostname))) origin = u.origin;
+  } catch { origin = ''; }
+  if (!origin || !state?.settings?.check_other_sites) return;
+  $('add').hidden = false;
+  const btn = /** @type {HTMLButtonElement} */ ($('check-site'));
+  btn.textContent = `Check ${new URL(origin).hostname}`;
+  btn.addEventListener('click', async () => {
+    const ok = await api.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+    if (!ok) { $('add-msg').textContent = 'Not added: the browser did not grant access to this site.'; return; }
+    const r = await send({ kind: 'site.add', url: tab.url, tabId: tab.id });
+    $('add-msg').textContent = r.error ? `Not added: ${r.error}` : `Discreet now checks posts on ${new URL(origin).hostname}. Remove it in the options.`;
+    if (!r.error) { btn.disabled = true; $('page').dataset.state = 'on'; }
+  });
+}
+
 main();

@@ -9,12 +9,16 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import { generateKeyPairSync, sign, createHash } from 'node:crypto';
+import { launchFirefox } from './firefox.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../../..');
 export const EXT_DIR = process.env.DISCREET_EXT_DIR ?? join(ROOT, 'build/extension/chrome');
 export const FIXTURES = join(ROOT, 'build/extension-fixtures');
 export const EXT_ID = 'kpemdigcncdhknjmmilgmckifkfkjnlj';
+export const FIREFOX_EXT_DIR = process.env.DISCREET_FIREFOX_EXT_DIR ?? join(ROOT, 'build/extension/firefox');
+/** The browsers the editor tests run in (DISCREET_BROWSERS=chromium to run one). */
+export const BROWSERS = (process.env.DISCREET_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean);
 
 /**
  * A copy of the build under a fresh manifest key, so a machine-wide managed
@@ -32,14 +36,53 @@ export function buildWithOwnId() {
   return { dir, id };
 }
 
-/** Each site's CSP, as strict as the real ones about scripts: no inline, no eval, no wasm. */
+/** Each site's CSP: no inline scripts or styles, no eval, no wasm (the overlay's styles must come through adoptedStyleSheets). */
 export const SITES = {
-  facebook: { origin: 'https://www.facebook.com', page: 'lexical.html', csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'" },
-  x: { origin: 'https://x.com', page: 'draft.html', csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'" },
-  linkedin: { origin: 'https://www.linkedin.com', page: 'quill.html', csp: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'" },
+  facebook: { origin: 'https://www.facebook.com', page: 'lexical.html', csp: "default-src 'self'; script-src 'self'; img-src 'self' data:" },
+  x: { origin: 'https://x.com', page: 'draft.html', csp: "default-src 'self'; script-src 'self'" },
+  linkedin: { origin: 'https://www.linkedin.com', page: 'quill.html', csp: "default-src 'self'; script-src 'self'" },
+  instagram: { origin: 'https://www.instagram.com', page: 'instagram.html', csp: "default-src 'self'; script-src 'self'" },
+  youtube: { origin: 'https://www.youtube.com', page: 'youtube.html', csp: "default-src 'self'; script-src 'self'" },
+  threads: { origin: 'https://www.threads.com', page: 'threads.html', csp: "default-src 'self'; script-src 'self'" },
+  bluesky: { origin: 'https://bsky.app', page: 'bluesky.html', csp: "default-src 'self'; script-src 'self'" },
+  reddit: { origin: 'https://www.reddit.com', page: 'reddit.html', csp: "default-src 'self'; script-src 'self'" },
 };
 
+/** A site outside the table, for "Check this site" (a blog editor or a Mastodon instance). */
+export const OTHER_SITES = {
+  blog: { origin: 'https://blog.example', page: 'youtube.html', csp: "default-src 'self'; script-src 'self'" },
+};
+const ALL_SITES = { ...SITES, ...OTHER_SITES };
+
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.png': 'image/png' };
+
+/** A fixture file served as a site would, with the site's CSP. @param {{page: string, csp: string}} site @param {URL} url */
+function serveFixture(site, url) {
+  const path = url.pathname === '/' ? `/${site.page}` : url.pathname;
+  const file = join(FIXTURES, path);
+  if (!file.startsWith(FIXTURES) || !existsSync(file)) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+  const ext = path.slice(path.lastIndexOf('.'));
+  return { status: 200, body: readFileSync(file), headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'content-security-policy': site.csp } };
+}
+
+/**
+ * Launches a browser with the extension and the fixture sites: 'chromium'
+ * (playwright-core) or 'firefox' (WebDriver BiDi, ./firefox.js). Both answer
+ * {browser, context: {newPage}, sw: {evaluate} (extension storage), close}.
+ * @param {'chromium' | 'firefox'} name @param {any} [o]
+ */
+export async function launchBrowser(name, o = {}) {
+  if (name === 'firefox') {
+    return launchFirefox({ extDir: o.extDir ?? FIREFOX_EXT_DIR,
+      routes: Object.values(ALL_SITES).map((site) => ({ origin: site.origin, respond: (url) => serveFixture(site, url) })) });
+  }
+  const b = await launch(o);
+  // The extension answers once its scanner is configured: the load figure per
+  // browser (from the background running to the first scan answered).
+  const t0 = performance.now();
+  if (b.sw) await b.sw.evaluate(() => globalThis.discreet.handle({ kind: 'scan', text: 'Call 555-201-7788' }, { url: chrome.runtime.getURL('load') }));
+  return { browser: 'chromium', ...b, loadMs: performance.now() - t0 };
+}
 
 /**
  * Launches chromium with the extension. Returns {context, sw, close}.
@@ -59,16 +102,8 @@ export async function launch(o = {}) {
     viewport: { width: 1200, height: 900 },
   });
   // Fixture pages at the real hostnames.
-  for (const site of Object.values(SITES)) {
-    await context.route(`${site.origin}/**`, (route) => {
-      const url = new URL(route.request().url());
-      let path = url.pathname === '/' ? `/${site.page}` : url.pathname;
-      const file = join(FIXTURES, path);
-      if (!file.startsWith(FIXTURES) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-      const ext = path.slice(path.lastIndexOf('.'));
-      return route.fulfill({ status: 200, body: readFileSync(file),
-        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'content-security-policy': site.csp } });
-    });
+  for (const site of Object.values(ALL_SITES)) {
+    await context.route(`${site.origin}/**`, (route) => route.fulfill(serveFixture(site, new URL(route.request().url()))));
   }
   const id = o.extId ?? EXT_ID;
   let sw = context.serviceWorkers().find((w) => w.url().includes(id));
@@ -85,7 +120,7 @@ export async function launch(o = {}) {
 /** Opens a site's fixture and waits for the content script's overlay. */
 export async function openSite(context, site, path = '', o = {}) {
   const page = await context.newPage();
-  await page.goto(`${SITES[site].origin}/${path}`);
+  await page.goto(`${ALL_SITES[site].origin}/${path}`);
   if (o.noExtension) return page;
   await page.waitForSelector('discreet-overlay[data-status]', { state: 'attached', timeout: 10000 });
   return page;

@@ -104,6 +104,12 @@ test('counts carry rule ids and numbers only, with the report token', async () =
   assert.deepEqual(JSON.parse(calls[0].init.body), { day: '2026-11-24', counts: { 'privacy.phone': 3, 'conduct.profanity': 1 } });
 });
 
+test('false alarms travel as rule ids and numbers only, and only when there are some', async () => {
+  const { f, calls } = fakeFetch(() => ({ body: { ok: true } }));
+  await postCounts(EN, '2026-11-24', { 'privacy.phone': 1 }, f, { 'privacy.name': 2, 'John Smith': 1, 'conduct.profanity': -1 });
+  assert.deepEqual(JSON.parse(calls[0].init.body), { day: '2026-11-24', counts: { 'privacy.phone': 1 }, false_alarms: { 'privacy.name': 2 } });
+});
+
 /** A key-set statement {type, seq, keys} signed by `key` as `keyId`. */
 function statement(seq, keys, { key = privateKey, keyId = 'k1' } = {}) {
   const p = Buffer.from(JSON.stringify({ type: 'discreet.keyset/v1', seq, issued_at: '2026-12-01T00:00:00Z', keys }));

@@ -16,14 +16,15 @@ test('user choices apply; managed values win and are locked', () => {
     { backend_url: 'https://it.example', sites: { linkedin: true }, counts_opt_in: true });
   assert.equal(settings.backend_url, 'https://it.example');
   assert.equal(settings.show_info, false);
-  assert.deepEqual(settings.sites, { facebook: true, x: false, linkedin: true });
+  assert.deepEqual(settings.sites, { ...DEFAULTS.sites, x: false, linkedin: true });
   assert.equal(settings.counts_opt_in, true);
   assert.deepEqual(locked, ['backend_url', 'counts_opt_in', 'sites.linkedin']);
 });
 
 test('allow_disable false turns every site on and locks the switches', () => {
   const { settings, locked } = effectiveSettings({ sites: { facebook: false } }, { allow_disable: false });
-  assert.deepEqual(settings.sites, { facebook: true, x: true, linkedin: true });
+  assert.deepEqual(settings.sites, DEFAULTS.sites);
+  assert.ok(Object.values(settings.sites).every((v) => v === true));
   assert.ok(locked.includes('sites.facebook') && locked.includes('allow_disable'));
 });
 
@@ -34,7 +35,14 @@ test('wrong types and keys a user may not set are ignored', () => {
   assert.deepEqual(settings.public_keys, [{ id: 'k', alg: 'Ed25519', public_key: 'AA' }]);
 });
 
-test('siteOf knows the three sites and nothing else', () => {
+test('siteOf knows the sites of the table and nothing else', () => {
+  assert.equal(siteOf('www.instagram.com'), 'instagram');
+  assert.equal(siteOf('www.youtube.com'), 'youtube');
+  assert.equal(siteOf('www.threads.com'), 'threads');
+  assert.equal(siteOf('threads.net'), 'threads');
+  assert.equal(siteOf('bsky.app'), 'bluesky');
+  assert.equal(siteOf('www.reddit.com'), 'reddit');
+  assert.equal(siteOf('notreddit.com'), null);
   assert.equal(siteOf('www.facebook.com'), 'facebook');
   assert.equal(siteOf('m.facebook.com'), 'facebook');
   assert.equal(siteOf('x.com'), 'x');

@@ -1,0 +1,81 @@
+// "Check this site": on a site outside the table, the popup's button asks for
+// the origin, the content script is registered there (and injected into the
+// open tab), checking works and survives a reload; the options page removes
+// it again. In Chromium and Firefox. The browser's permission prompt itself
+// cannot be answered headless, so the build under test already holds the
+// test origin (permissions.request then resolves without a prompt; the
+// content scripts of the manifest still do not match it).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, BROWSERS, EXT_DIR, FIREFOX_EXT_DIR, EXT_ID, OTHER_SITES, waitForRule } from './harness.js';
+
+const ORIGIN = OTHER_SITES.blog.origin;
+
+/** A copy of the build whose manifest already grants the test origin. */
+function buildGranting(dir) {
+  const out = mkdtempSync(join(tmpdir(), 'discreet-extra-'));
+  cpSync(dir, out, { recursive: true });
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  m.host_permissions = [...(m.host_permissions ?? []), `${ORIGIN}/*`];
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(m, null, 2));
+  return out;
+}
+
+for (const browser of BROWSERS) describe(browser, () => {
+  /** @type {any} */
+  let b;
+  let dir = '';
+  before(async () => {
+    dir = buildGranting(browser === 'firefox' ? FIREFOX_EXT_DIR : EXT_DIR);
+    b = await launchBrowser(browser, { extDir: dir });
+  });
+  after(async () => { await b?.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  /** An extension page (popup or options) as a tab. */
+  const extPage = async (path) => {
+    if (browser === 'firefox') return b.openExtensionPage(path);
+    const p = await b.context.newPage();
+    await p.goto(`chrome-extension://${EXT_ID}/${path}`);
+    return p;
+  };
+  const hasOverlay = (page) => page.evaluate(() => !!document.querySelector('discreet-overlay[data-status]'));
+
+  test('"Check this site" adds the origin, checking starts in the open tab and after a reload; the options page removes it', async () => {
+    const page = await b.context.newPage();
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForTimeout(500);
+    assert.equal(await hasOverlay(page), false, 'not checked before it is added');
+    const tabId = await b.sw.evaluate(async (o) => (await chrome.tabs.query({ url: `${o}/*` }))[0].id, ORIGIN);
+    const popup = await extPage(`src/popup/popup.html?tab=${tabId}`);
+    await popup.waitForFunction(() => !document.getElementById('add').hidden);
+    assert.equal(await popup.evaluate(() => document.getElementById('check-site').textContent), 'Check blog.example');
+    await popup.click('#check-site');
+    await popup.waitForFunction(() => /now checks posts on blog\.example/.test(document.getElementById('add-msg').textContent));
+    // Injected into the open tab at once.
+    await page.waitForFunction(() => !!document.querySelector('discreet-overlay[data-status="checking"]'), undefined, { timeout: 10000 });
+    await page.click('#editor');
+    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
+    await waitForRule(page, 'privacy.phone');
+    // Registered: a reload is checked too.
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => !!document.querySelector('discreet-overlay[data-status="checking"]'), undefined, { timeout: 10000 });
+    await page.click('#editor');
+    await page.keyboard.type('room 214 tonight');
+    await waitForRule(page, 'privacy.room');
+    await popup.close();
+    // The options page lists it; Remove stops checking there.
+    const opt = await extPage('src/options/options.html');
+    await opt.waitForFunction((o) => !!document.querySelector(`#extra-sites li[data-origin="${o}"]`), ORIGIN);
+    await opt.evaluate((o) => document.querySelector(`#extra-sites li[data-origin="${o}"] button`).click(), ORIGIN);
+    await opt.waitForFunction(() => !document.getElementById('extra-none').hidden);
+    assert.deepEqual((await b.sw.evaluate(() => chrome.storage.local.get('extra_sites'))).extra_sites, []);
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForTimeout(1000);
+    assert.equal(await hasOverlay(page), false, 'not checked after it was removed');
+    await opt.close();
+    await page.close();
+  });
+});

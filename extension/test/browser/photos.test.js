@@ -1,0 +1,122 @@
+// Photos attached in a composer are checked on the device, in Chromium and
+// Firefox: metadata (GPS, time taken, device serial) and the text in the
+// image (OCR in the scanner's host, then the same scanner), shown in the
+// overlay with data-source="image", in the card and in the pre-publish
+// check; a copy without metadata to download; a size cap with a note; and
+// nothing about the image leaves the device.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, BROWSERS, openSite, SITES } from './harness.js';
+import { withExif } from './exif.js';
+
+/** A 1000x1000 (1 megapixel) screenshot-like JPEG with a patient's details in it, drawn by the page's canvas. */
+function drawScreenshot(page) {
+  return page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 1000; c.height = 1000;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff'; g.fillRect(0, 0, 1000, 1000);
+    g.fillStyle = '#000'; g.font = '36px sans-serif';
+    ['Discharge summary', 'Patient: John Smith', 'MRN 44120931', 'Call 555-201-7788', 'Room 214, ward 4 North'].forEach((l, i) => g.fillText(l, 60, 120 + i * 80));
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.92));
+    const b = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+}
+
+const state = (page) => page.evaluate(() => {
+  const s = document.querySelector('discreet-overlay').shadowRoot;
+  return {
+    photos: [...s.querySelectorAll('.photo')].map((p) => ({ name: p.dataset.image, status: p.dataset.status, text: p.textContent })),
+    findings: [...s.querySelectorAll('.finding[data-source="image"]')].map((f) => ({ rule: f.dataset.rule, category: f.dataset.category, severity: f.dataset.severity, image: f.dataset.image })),
+  };
+});
+const waitChecked = (page, n) => page.waitForFunction((n) => Number(document.querySelector('discreet-overlay').getAttribute('data-photos') || 0) >= n, n, { timeout: 90000 });
+
+for (const browser of BROWSERS) describe(browser, () => {
+  /** @type {any} */
+  let b;
+  /** @type {{url: string, method: string, post: string}[]} */
+  let requests = [];
+  before(async () => {
+    b = await launchBrowser(browser);
+    if (browser === 'chromium') b.context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), post: r.postData() ?? '' }));
+  });
+  after(async () => { await b?.close(); });
+
+  test('a photo\'s location, time, serial and the text in it are findings; the card offers a copy without metadata; Post is stopped', async () => {
+    const page = await openSite(b.context, 'facebook');
+    await page.click('#editor');
+    await page.keyboard.type('Great team today!');
+    const jpeg = withExif(Buffer.from(await drawScreenshot(page), 'base64'), { lat: 40.7411, lon: -73.9897, taken: '2026:11:30 14:22:05', serial: 'SN-4417-22' });
+    requests = [];
+    const before = browser === 'firefox' ? b.requests.length : 0;
+    await page.setInputFiles('#photo', { name: 'ward.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await waitChecked(page, 1);
+    const st = await state(page);
+    assert.equal(st.photos.length, 1);
+    assert.equal(st.photos[0].status, 'done', st.photos[0].text);
+    const rules = st.findings.map((f) => f.rule);
+    for (const r of ['privacy.image.location', 'privacy.image.time', 'privacy.image.device', 'privacy.mrn', 'privacy.phone']) assert.ok(rules.includes(r), `${r} in ${JSON.stringify(rules)}`);
+    for (const f of st.findings) { assert.equal(f.image, 'ward.jpg'); assert.ok(f.category && f.severity); }
+    // The card: what was found, in which photo, what to do, and the stripped copy.
+    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.photo').click());
+    const card = await page.evaluate(() => {
+      const c = document.querySelector('discreet-overlay').shadowRoot.querySelector('.card');
+      return { hidden: c.hidden, source: c.dataset.source, msg: c.querySelector('.msg').textContent, why: c.querySelector('.why').textContent,
+        items: [...c.querySelectorAll('li')].map((li) => li.dataset.rule), strip: c.querySelector('a.strip')?.getAttribute('download') ?? null,
+        href: c.querySelector('a.strip')?.href ?? '' };
+    });
+    assert.equal(card.hidden, false);
+    assert.equal(card.source, 'image');
+    assert.match(card.msg, /ward\.jpg/);
+    assert.match(card.why, /Crop or blur/);
+    assert.ok(card.items.includes('privacy.image.location'));
+    assert.equal(card.strip, 'ward-no-metadata.jpg');
+    assert.match(card.href, /^blob:/);
+    if (browser === 'chromium') {
+      // The download: the same JPEG without the EXIF segment (metadata and pixels checked in test/unit/images.test.js).
+      const [dl] = await Promise.all([page.waitForEvent('download'),
+        page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card a.strip').click())]);
+      const { readFileSync } = await import('node:fs');
+      const got = readFileSync(await dl.path());
+      assert.equal(dl.suggestedFilename(), 'ward-no-metadata.jpg');
+      assert.equal(got[0], 0xff); assert.equal(got[1], 0xd8);
+      assert.ok(!(got[2] === 0xff && got[3] === 0xe1), 'no APP1 (EXIF) segment');
+      assert.ok(got.length < jpeg.length && got.length > jpeg.length - 400, `${got.length} vs ${jpeg.length}`);
+      await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card button.close').click());
+    }
+    // Pre-publish: the photo's blocking findings stop Post.
+    await page.click('#post');
+    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
+    const items = await page.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('#ic-body li[data-source="image"]')].map((li) => li.dataset.rule));
+    assert.ok(items.includes('privacy.image.location'), JSON.stringify(items));
+    assert.equal(await page.evaluate(() => window.posted.length), 0);
+    // Nothing about the image left the device: the only requests are the page's own fixture files.
+    const seen = browser === 'firefox' ? b.requests.slice(before) : requests;
+    for (const r of seen) {
+      assert.ok(r.url.startsWith(SITES.facebook.origin + '/') || r.url.startsWith('blob:') || r.url.startsWith('data:'), `unexpected request ${r.method} ${r.url}`);
+      assert.equal(r.method, 'GET', r.url);
+      assert.ok(!(r.post ?? '').length);
+    }
+    await page.close();
+  });
+
+  test('a file above the size cap gets a clear "not checked" note; a broken image a clear message', async () => {
+    const page = await openSite(b.context, 'x');
+    await page.click('#editor .public-DraftEditor-content');
+    await page.setInputFiles('#photo', { name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024, 1) });
+    await waitChecked(page, 1);
+    await page.setInputFiles('#photo', { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not really a jpeg at all') });
+    await waitChecked(page, 2);
+    const st = await state(page);
+    const by = Object.fromEntries(st.photos.map((p) => [p.name, p]));
+    assert.equal(by['huge.png'].status, 'not-checked');
+    assert.match(by['huge.png'].text, /not checked: the file is larger than 10 MB/);
+    assert.equal(by['broken.jpg'].status, 'error');
+    assert.match(by['broken.jpg'].text, /could not be read as an image/);
+    await page.close();
+  });
+});
