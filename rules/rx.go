@@ -73,10 +73,24 @@ func (x *rx) add(q *rxQueue, pc uint32, start int, flag syntax.EmptyOp) {
 	}
 }
 
-// rxBudget bounds the work one scan spends on a policy's patterns (thread
-// steps over all patterns): a hostile or unlucky pattern over a huge text
-// stops matching rather than stalling the editor.
+// rxBudget bounds the work one match spends (thread steps): a hostile or
+// unlucky pattern over a huge text stops matching rather than stalling the
+// editor.
 const rxBudget = 20_000_000
+
+// rxStepsPerByte and rxMinBudget set what one scan may spend on all of a
+// policy's patterns together: 150,000 steps for a 3,000-character post,
+// the budget the settings backend holds a draft's patterns to, and more in
+// proportion for longer texts, up to rxBudget.
+const (
+	rxStepsPerByte = 50
+	rxMinBudget    = 150_000
+)
+
+// scanBudget is the step budget of one scan of n bytes.
+func scanBudget(n int) int {
+	return min(max(n*rxStepsPerByte, rxMinBudget), rxBudget)
+}
 
 // find returns the leftmost-first match in text at or after pos. It spends
 // at most *budget thread steps and reports no match once that is used up.

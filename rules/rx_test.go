@@ -49,3 +49,27 @@ func TestRxBudget(t *testing.T) {
 		t.Fatalf("got %v with budget %d left; want no match and the budget used up", got, budget)
 	}
 }
+
+// TestScanBudget checks the per-scan budget: 150,000 steps for a post of
+// up to 3,000 bytes, proportionally more for longer texts, never more than
+// rxBudget; and that a typical record-number format still finds a match at
+// the end of a 3,000-character post within it.
+func TestScanBudget(t *testing.T) {
+	for _, c := range []struct{ n, want int }{
+		{0, 150_000}, {3000, 150_000}, {10_000, 500_000}, {1 << 30, rxBudget},
+	} {
+		if got := scanBudget(c.n); got != c.want {
+			t.Errorf("scanBudget(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+	x, err := compilePattern(`(?i)\bMRN[-: ]?\d{6,10}\b`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("Long shift, many admits. ", 120)[:2980] + " MRN 44120931"
+	budget := scanBudget(len(text))
+	got := x.findAll(text, 100, &budget)
+	if len(got) != 1 || text[got[0][0]:got[0][1]] != "MRN 44120931" {
+		t.Fatalf("got %v (budget left %d), want the MRN at the end", got, budget)
+	}
+}

@@ -446,7 +446,7 @@ func matchValue(text string, toks []token, ti, minDigits int) int {
 // matchFormats runs the policy's record-number patterns. A pattern with a
 // literal prefix runs only where that prefix occurs.
 func (e *Engine) matchFormats(text string, st *scanState) {
-	budget := rxBudget
+	budget := scanBudget(len(text))
 	for _, f := range e.formats {
 		if !e.enabled[f.rule] {
 			return
