@@ -227,6 +227,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     []string
 	fractionAfter, fractionBefore, cjkPatient                                     []string
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
+	orgHandle                                                                     []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -296,6 +297,8 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.mac
 	case "label_filler":
 		return &c.labelFiller
+	case "org_handle":
+		return &c.orgHandle
 	}
 	return nil
 }

@@ -359,3 +359,33 @@ func TestResultCompactJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestHandles checks that a person's @handle is a name, raised in a post
+// about a patient, while an organisation's handle, a colleague's handle and
+// the part of an e-mail address after its '@' are not patients' names.
+func TestHandles(t *testing.T) {
+	e := mustEngine(t, "")
+	for _, tc := range []struct {
+		text string
+		want []got
+	}{
+		{"My patient's daughter @jess.whitaker22 asked for an update: he went home today.",
+			[]got{{"privacy.name", "block", "name", "@jess.whitaker22"}}},
+		{"Great to meet @kaylee_m at the conference.",
+			[]got{{"privacy.name", "info", "name", "@kaylee_m"}}},
+		{"Thanks @drsmith for covering my patient in bed 4 tonight.",
+			[]got{{"privacy.name", "info", "name", "@drsmith"}}},
+		{"New guidance from @CDCgov and @MercyHealth_News on measles.", nil},
+		{"Email referrals@verdecardio.example for an appointment.", nil},
+	} {
+		var names []got
+		for _, g := range reduce(tc.text, e.Scan(tc.text)) {
+			if g.Rule == "privacy.name" {
+				names = append(names, g)
+			}
+		}
+		if diff := cmp.Diff(tc.want, names); diff != "" {
+			t.Errorf("%q: names (-want +got):\n%s", tc.text, diff)
+		}
+	}
+}

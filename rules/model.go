@@ -500,7 +500,8 @@ func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
 
 // PatientContext says how the rules alone find the post is about a
 // patient: 0 not, 1 by a hit tied to a patient, 2 by a patient-context
-// phrase. It is for the trainer (rules/gen/train), which sets the vetoes.
+// phrase, 3 by such a phrase in a post naming a sensitive condition (which
+// no veto undoes). It is for the trainer (rules/gen/train), which sets the vetoes.
 func (e *Engine) PatientContext(text string) int {
 	st := e.pool.Get().(*scanState)
 	defer e.pool.Put(st)
@@ -508,6 +509,8 @@ func (e *Engine) PatientContext(text string) int {
 	pc := e.readContext(st)
 	st.text = ""
 	switch {
+	case pc.explicit && pc.sensitive:
+		return 3
 	case pc.explicit:
 		return 2
 	case pc.patient:

@@ -13,6 +13,7 @@ import (
 //	his wife Linda               a relation and a known first name
 //	Maria Lopez                  a known first name and a surname
 //	Maria (alone)                a known first name, in a post about a patient
+//	@jess.whitaker22             a person's @handle (not an organisation's)
 //
 // Names after "Dr." or "nurse" are colleagues: reported, never escalated.
 
@@ -28,7 +29,7 @@ var detNames = detector{
 	shapes: []string{"name"},
 	classes: []string{"firstname", "firstname_common", "surname", "surname_common", "title", "office_title", "clinician",
 		"patient_noun", "relation", "name_stop", "enc_verb"},
-	cues: []string{"family_noun"},
+	cues: []string{"family_noun", "org_handle"},
 	pass: (*Engine).detectNames,
 }
 
@@ -78,6 +79,20 @@ func (e *Engine) detectNames(text string, st *scanState) {
 	for i := 0; i < len(toks); i++ {
 		if toks[i].flags&tHan != 0 {
 			e.cjkNames(text, st, i, r)
+			continue
+		}
+		if toks[i].flags&tMention != 0 {
+			// "@jess.whitaker22": a handle names a person unless it
+			// belongs to an organisation; a clinician's is a colleague's.
+			end := handleEnd(text, toks, i)
+			if at := int(toks[i].start) - 1; (at == 0 || !isWordByte(text[at-1])) && !e.orgHandle(text[toks[i].start:toks[end-1].end]) {
+				h := st.add(r, toks, i, end, at, int(toks[end-1].end))
+				h.kind = patReport
+				if classOf(i)&cls.clinician != 0 || clinicianHandle(text[toks[i].start:toks[end-1].end]) {
+					h.sev, h.kind, h.fixed = Info, patColleague, true
+				}
+			}
+			i = end - 1
 			continue
 		}
 		c := classOf(i)
@@ -187,6 +202,57 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			}
 		}
 	}
+}
+
+// handleEnd returns the index of the token after the @handle that starts
+// at token i: its parts are joined by '_' or '.' with no space
+// ("jess.whitaker22", "kaylee_m").
+func handleEnd(text string, toks []token, i int) int {
+	k := i + 1
+	for k < len(toks) && toks[k].start == toks[k-1].end+1 && (text[toks[k-1].end] == '_' || text[toks[k-1].end] == '.') {
+		k++
+	}
+	return k
+}
+
+// orgHandle reports whether handle (without its '@') contains a word of the
+// org_handle cue list: "@cdcgov", "@mercyhealth", "@stjudeshospital".
+func (e *Engine) orgHandle(handle string) bool {
+	var buf [64]byte
+	low := appendLower(buf[:0], handle)
+	for _, w := range e.b.cue.orgHandle {
+		if strings.Contains(string(low), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// clinicianHandle reports whether a handle reads as a clinician's:
+// "drsmith", "dr_lee" (not "drew"), "nursejen", "janesmithmd", "amy_rn".
+func clinicianHandle(handle string) bool {
+	var buf [64]byte
+	low := string(appendLower(buf[:0], handle))
+	if len(low) > 3 && low[:2] == "dr" && !strings.ContainsRune("aeiouy", rune(low[2])) {
+		return true
+	}
+	for _, p := range [...]string{"doc", "nurse", "thenurse", "pharm"} {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	for _, s := range [...]string{"md", "rn", "np", "dds", "dnp", "pharmd", "phd", "do"} {
+		if len(low) > len(s)+2 && strings.HasSuffix(low, s) && (s != "do" && s != "rn" || low[len(low)-len(s)-1] == '_' || low[len(low)-len(s)-1] == '.') {
+			return true
+		}
+	}
+	return false
+}
+
+// isWordByte reports whether c is an ASCII letter or digit (before an '@',
+// one makes an e-mail address, not a handle).
+func isWordByte(c byte) bool {
+	return c-'a' < 26 || c-'A' < 26 || c-'0' < 10
 }
 
 // isWordIn reports whether token t is one of words, ignoring case.

@@ -73,6 +73,10 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 {
 					// "Mr.", "St.", "pt.", "J.": an abbreviation, not a sentence end.
 					g = gapJoin
+				} else if c == '.' && gap == gapNone && len(toks) > 0 && i == int(toks[len(toks)-1].end) && i+1 < n && wordClass[text[i+1]] != 0 {
+					// "jess.whitaker22", "example.org", "2.5": a dot inside a
+					// handle, a name or a number joins; it ends no sentence.
+					g = gapJoin
 				}
 				gap = maxGap(gap, g)
 				i++

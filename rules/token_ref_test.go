@@ -27,6 +27,9 @@ func tokenizeRef(text string, toks []token) []token {
 				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 {
 					// "Mr.", "St.", "pt.", "J.": an abbreviation, not a sentence end.
 					g = gapJoin
+				} else if c == '.' && gap == gapNone && len(toks) > 0 && i == int(toks[len(toks)-1].end) && i+1 < n && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]]&cWord != 0 {
+					// "jess.whitaker22": a dot between word characters joins.
+					g = gapJoin
 				}
 				gap = maxGap(gap, g)
 				i++

@@ -42,6 +42,9 @@ type postContext struct {
 	// patient-context rule; explicit: a patient-context phrase ("my
 	// patient") made the post about a patient, not a hit alone.
 	silenced, explicit bool
+	// sensitive: a sensitive condition (HIV, a psychiatric hold) is named
+	// in the post; an explicit context with one is never vetoed.
+	sensitive bool
 	// The learned model's scores (model.go), when it ran; modelStory: the
 	// model, not a rule, made the post about a patient.
 	ms         modelScores
@@ -89,6 +92,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r.LowersStory {
 			pc.lowered = true
 		}
+		if r.Quasi == "condition" && r.RequiresPatient {
+			pc.sensitive = true
+		}
 	}
 	pc.patient = ctxRank > 0
 	pc.explicit = ctxRank == 2
@@ -100,7 +106,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 // score over its threshold makes the post about a patient when no rule did
 // (not when a rule said it is a teaching case), and one under its veto
 // undoes a context the rules saw ("Be patient with us", one's own father
-// admitted); a context a patient-context phrase made has a veto of its own. The other scores are weighed in modelFindings.
+// admitted); a context a patient-context phrase made has a veto of its own,
+// and none when the post names a sensitive condition. The other scores are
+// weighed in modelFindings.
 func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	m := e.model
 	e.features(text, st, m, false)
@@ -113,7 +121,7 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	case !pc.patient && !pc.silenced && z >= m.warn[outStory]:
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
-	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && z < m.veto2[outStory]:
+	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && !pc.sensitive && z < m.veto2[outStory]:
 		pc.patient, pc.encounter = false, false
 	}
 }

@@ -410,6 +410,10 @@ func Train(train, dev []*post, s Settings) ([]byte, error) {
 	oof, scored := outOfFold(train, s)
 	vetoes := chooseVeto(q, scored, oof)
 	chooseWarn(q, scored, oof, vetoes)
+	// A score at which the model alone would call a post a patient story
+	// never undoes a context the rules found: the story vetoes stay below
+	// the story's warn threshold.
+	q.veto[0], q.veto2[0] = min(q.veto[0], q.warn[0]), min(q.veto2[0], q.warn[0])
 	return q.encode(), nil
 }
 
