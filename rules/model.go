@@ -19,6 +19,13 @@ import (
 // rules/testdata/posts (go generate ./rules); MODEL.md says how it was
 // trained and how it scores.
 //
+// A post's score is its bias (the log-odds of the output in the training
+// posts) plus the sum of its features' weights divided by the square root
+// of the number of features, at least ModelMinFeatures: a long post is not
+// judged by its length, and a word or two ("ok", "lol") weighs no more than
+// in a sentence. The division is done in integers, so native and
+// WebAssembly answers stay identical.
+//
 // The model adds to the rules, in weigh: a story score over its threshold
 // makes the post about a patient (so identifiers are raised and the
 // quasi-identifiers counted), and a category with no rule finding gets a
@@ -42,7 +49,7 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM1\n"
+const modelMagic = "DSCM2\n"
 
 // model is a decoded model file.
 type model struct {
@@ -77,7 +84,7 @@ type ModelInfo struct {
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM1\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM2\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
 //	bias, warn, block, veto and veto2 (int32 LE each), then 2^bits*outputs int8
 //	weights.
@@ -450,8 +457,9 @@ type modelScores struct {
 func (m *model) scores(fs *featScratch) modelScores {
 	var ms modelScores
 	n := len(fs.sents)
+	root := isqrt(uint64(max(fs.n, ModelMinFeatures)) << 16) // in 1/256ths
 	for o := 0; o < modelOutputs; o++ {
-		ms.score[o] = m.bias[o] + fs.score[o]
+		ms.score[o] = m.bias[o] + int32(int64(fs.score[o])*256/int64(root))
 		best, bs := int32(0), int32(-1)
 		for k := 0; k < n; k++ {
 			if v := fs.sums[k*modelOutputs+o]; v > bs {
@@ -461,6 +469,22 @@ func (m *model) scores(fs *featScratch) modelScores {
 		ms.best[o] = best
 	}
 	return ms
+}
+
+// ModelMinFeatures is the fewest features a post's score is divided as if
+// it had (about one short sentence's worth).
+const ModelMinFeatures = 32
+
+// isqrt is the integer square root of x (the largest r with r*r <= x).
+func isqrt(x uint64) uint64 {
+	r := uint64(math.Sqrt(float64(x)))
+	for r*r > x {
+		r--
+	}
+	for (r+1)*(r+1) <= x {
+		r++
+	}
+	return r
 }
 
 // ModelFeatures returns the learned model's input for text under this
@@ -591,7 +615,7 @@ func (e *Engine) modelFindings(st *scanState, out []draft, ms *modelScores) []dr
 	}
 	for o := outBoundaries; o < modelOutputs; o++ {
 		li := e.b.learned[o]
-		if li < 0 || !e.enabled[li] || ms.score[o] < m.warn[o] || have[e.rules[li].cat] {
+		if li < 0 || !e.enabled[li] || st.silenced[li] || ms.score[o] < m.warn[o] || have[e.rules[li].cat] {
 			continue
 		}
 		sev := Warn

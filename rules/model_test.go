@@ -94,3 +94,17 @@ func TestUnbase64(t *testing.T) {
 		}
 	}
 }
+
+// TestShortRepliesPass checks that the replies clinicians type most, a word
+// or two, are not judged by the model's bias: each scores no finding at
+// warn or above.
+func TestShortRepliesPass(t *testing.T) {
+	e := mustEngine(t, "")
+	for _, text := range []string{"ok", "lol", "Thank you!!", "omg same", "so tired", "Long day.", "This.", "Congrats!", "😂😂", "yes", "Happy birthday mom!"} {
+		for _, f := range e.Scan(text).Findings {
+			if f.Severity != Info {
+				t.Errorf("%q: %s %s", text, f.Severity, f.Rule)
+			}
+		}
+	}
+}

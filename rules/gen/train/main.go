@@ -49,17 +49,23 @@ type Settings struct {
 	Added     float64 // precision of the posts the model adds to a category
 	BlockPrec float64 // share of block labels among the model's block findings on dev
 	VetoLoss  float64 // share of a category's positives a veto may unflag
-	MinLogit  float64 // the lowest warn threshold (a probability of 0.73 at 1)
+	MinLogit  float64 // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
 }
 
 var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 1e-5, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 0.5}
+	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
-var outputs = []struct{ name, category string }{
-	{"story", "privacy"}, {"boundaries", "boundaries"}, {"conduct", "conduct"},
-	{"misinformation", "misinformation"}, {"disclosure", "disclosure"},
+// floor scales Settings.MinLogit per output: the story's threshold may sit
+// closer to its base rate, since a story the model adds is only a warning
+// graded by the quasi-identifiers the rules find in it.
+var outputs = []struct {
+	name, category string
+	floor          float64
+}{
+	{"story", "privacy", 0.5}, {"boundaries", "boundaries", 1}, {"conduct", "conduct", 1},
+	{"misinformation", "misinformation", 1}, {"disclosure", "disclosure", 1},
 }
 
 type post struct {
@@ -88,7 +94,7 @@ func main() {
 	flag.Float64Var(&s.L2, "l2", s.L2, "L2 penalty")
 	flag.StringVar(&s.Kinds, "kinds", s.Kinds, "feature kinds")
 	flag.Float64Var(&s.VetoLoss, "veto-loss", s.VetoLoss, "share of a category's positives a veto may unflag")
-	flag.Float64Var(&s.MinLogit, "min-logit", s.MinLogit, "the lowest warn threshold")
+	flag.Float64Var(&s.MinLogit, "min-logit", s.MinLogit, "the lowest warn threshold, in log-odds above the base rate")
 	flag.Float64Var(&s.Added, "added", s.Added, "precision of the posts the model adds")
 	flag.Parse()
 	if err := run(*dir, s, *report, *compare, *diag); err != nil {
@@ -280,8 +286,24 @@ func fit(train []*post, s Settings) *weights {
 		}
 	}
 	m := &weights{s: s, w: make([]float64, nb*no), bias: make([]float64, no)}
+	// The bias is the log-odds of each output in the training posts and is
+	// not learned: the features, divided by the root of their number, say
+	// how a post differs from the base rate, so a post of one or two words
+	// ("ok") scores the base rate rather than whatever the bias absorbed.
+	for o := 0; o < no; o++ {
+		var pos, all float64
+		for _, p := range train {
+			if p.known != nil && !p.known[o] {
+				continue
+			}
+			all++
+			if p.y[o] {
+				pos++
+			}
+		}
+		m.bias[o] = math.Log((pos + 1) / (all - pos + 1))
+	}
 	g2 := make([]float64, nb*no)
-	bg2 := make([]float64, no)
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x5deece66d))
 	order := make([]int, len(train))
 	for i := range order {
@@ -295,10 +317,12 @@ func fit(train []*post, s Settings) *weights {
 				if p.known != nil && !p.known[o] {
 					continue
 				}
-				z := m.bias[o]
+				z := 0.0
 				for _, b := range buckets[i] {
 					z += m.w[b*no+o]
 				}
+				xs := 1 / math.Sqrt(float64(max(len(buckets[i]), rules.ModelMinFeatures)))
+				z = m.bias[o] + z*xs
 				y := 0.0
 				if p.y[o] {
 					y = 1
@@ -307,11 +331,9 @@ func fit(train []*post, s Settings) *weights {
 				if p.weight > 0 {
 					g *= p.weight
 				}
-				bg2[o] += g * g
-				m.bias[o] -= s.Rate * g / math.Sqrt(bg2[o]+1e-8)
 				for _, b := range buckets[i] {
 					k := b*no + o
-					gk := g + s.L2*m.w[k]
+					gk := g*xs + s.L2*m.w[k]
 					g2[k] += gk * gk
 					m.w[k] -= s.Rate * gk / math.Sqrt(g2[k]+1e-8)
 				}
@@ -466,14 +488,19 @@ func (m *weights) logits(p *post) []float64 {
 	no := len(outputs)
 	mask := uint32(len(m.w)/no - 1)
 	k := kindSet(m.s.Kinds)
-	z := append([]float64(nil), m.bias...)
+	z := make([]float64, no)
+	n := 0
 	for _, f := range p.feats {
 		if k.has(f) {
+			n++
 			b := int(f&mask) * no
 			for o := range z {
 				z[o] += m.w[b+o]
 			}
 		}
+	}
+	for o := range z {
+		z[o] = m.bias[o] + z[o]/math.Sqrt(float64(max(n, rules.ModelMinFeatures)))
 	}
 	return z
 }
@@ -527,7 +554,7 @@ func chooseWarn(q *quantised, ps []*post, logits [][]float64, vetoes []float64) 
 			}
 			added := float64(tp) >= q.s.Added*float64(tp+fp)
 			all := float64(rtp+tp) >= target*float64(rtp+tp+rfp+fp)
-			if tp >= 3 && added && all && x.z >= q.s.MinLogit {
+			if tp >= 3 && added && all && x.z >= float64(q.bias[o])*q.scale+q.s.MinLogit*out.floor {
 				best = x.z
 			}
 		}
@@ -611,7 +638,7 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 // encode writes the model file read by rules.decodeModel.
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
-	b.WriteString("DSCM1\n")
+	b.WriteString("DSCM2\n")
 	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g train=%d dev=%d",
 		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
