@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // Network and hardware addresses: IPv6 addresses (IPv4 are digit runs,
 // detIP) and MAC addresses. Shapes follow Microsoft Presidio's
 // IpRecognizer and MacAddressRecognizer (presidio-analyzer, generic/).
@@ -54,11 +56,10 @@ func (e *Engine) detectIPv6(text string, st *scanState) {
 	}
 }
 
+// indexColon is the index of the first ':' at or after off, or -1.
 func indexColon(text string, off int) int {
-	for i := off; i < len(text); i++ {
-		if text[i] == ':' {
-			return i
-		}
+	if i := strings.IndexByte(text[off:], ':'); i >= 0 {
+		return off + i
 	}
 	return -1
 }
