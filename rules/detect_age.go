@@ -122,7 +122,7 @@ var detAgeOrdinal = detector{
 // detAgeSuffix finds an age written in one token: "45yo", "92M", "45y/o".
 var detAgeSuffix = detector{
 	name:    "age_suffix",
-	doc:     `An age and its unit in one token: "45yo", "92M", "45y/o".`,
+	doc:     `An age and its unit in one token: "45yo", "92M", "45y/o"; a decade of a person: "30s F", "her late 90s".`,
 	shapes:  []string{"age", "age90", "sex"},
 	classes: []string{"patient_noun"},
 	cues:    []string{"own"},
@@ -153,9 +153,46 @@ var detAgeSuffix = detector{
 			}
 			c.e.addAge(c.st, toks, i, end, atoi(c.w[:n]), casey, sex)
 			return i + 1 // the pass goes on at the next token, inside the age
+		case "s", "S":
+			// A decade: "30s F", "40s male" as in a case presentation;
+			// "in her 70s", "his late 90s" as an age band. A decade alone
+			// ("temps in the 20s", "the 80s") is none.
+			a := atoi(c.w[:n])
+			if n != 2 || a < 10 || a%10 != 0 {
+				return 0
+			}
+			end, sex := i+1, false
+			if k := i + 1; k < len(toks) && toks[k].gap <= gapSpace {
+				switch c.text[toks[k].start:toks[k].end] {
+				case "F", "M", "f", "m", "yo", "female", "male", "woman", "man", "Female", "Male", "guy", "lady", "gentleman", "gent":
+					end, sex = k+1, true
+				}
+			}
+			if !sex && !decadeOwner(c.text, toks, i) {
+				return 0
+			}
+			// "In her 90s" is already Safe Harbor's "90 or older": an age,
+			// not an identifier.
+			c.e.addAge(c.st, toks, i, end, min(a, 89), sex, sex)
+			return end
 		}
 		return 0
 	},
+}
+
+// decadeOwner reports whether the decade at token i belongs to a person:
+// "her 30s", "his late 70s", "their mid-40s", "in her early 90s".
+func decadeOwner(text string, toks []token, i int) bool {
+	for k, n := i-1, 0; k >= 0 && n < 2 && toks[k+1].gap <= gapJoin; k, n = k-1, n+1 {
+		switch strings.ToLower(text[toks[k].start:toks[k].end]) {
+		case "her", "his", "their", "los", "sus":
+			return true
+		case "early", "mid", "late":
+			continue
+		}
+		return false
+	}
+	return false
 }
 
 // detAgeWord finds "aged 92", "turns 90": an age word and a number.

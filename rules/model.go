@@ -451,12 +451,14 @@ func (e *Engine) sentenceOf(t int32, fs *featScratch) int32 {
 type modelScores struct {
 	score [modelOutputs]int32
 	best  [modelOutputs]int32 // sentence index
+	few   bool                // fewer than ModelVetoFeatures features: no veto
 }
 
 // scores are the model's scores of the features in fs.
 func (m *model) scores(fs *featScratch) modelScores {
 	var ms modelScores
 	n := len(fs.sents)
+	ms.few = fs.n < ModelVetoFeatures
 	root := isqrt(uint64(max(fs.n, ModelMinFeatures)) << 16) // in 1/256ths
 	for o := 0; o < modelOutputs; o++ {
 		ms.score[o] = m.bias[o] + int32(int64(fs.score[o])*256/int64(root))
@@ -473,7 +475,12 @@ func (m *model) scores(fs *featScratch) modelScores {
 
 // ModelMinFeatures is the fewest features a post's score is divided as if
 // it had (about one short sentence's worth).
-const ModelMinFeatures = 32
+const ModelMinFeatures = 64
+
+// ModelVetoFeatures is the fewest features a post needs for the model to
+// overrule the rules: a post of a few words says too little for its score
+// to be evidence against them.
+const ModelVetoFeatures = 40
 
 // isqrt is the integer square root of x (the largest r with r*r <= x).
 func isqrt(x uint64) uint64 {
@@ -601,7 +608,7 @@ func (e *Engine) modelFindings(st *scanState, out []draft, ms *modelScores) []dr
 	kept := out[:0]
 	for _, d := range out {
 		r := e.rules[d.rule]
-		if o := r.cat; o > outStory && o < modelOutputs && ms.score[o] < m.veto[o] && e.b.learned[o] >= 0 && e.enabled[e.b.learned[o]] && !r.Sure && !r.recFormat && int(d.rule) < len(e.b.rules) {
+		if o := r.cat; o > outStory && o < modelOutputs && ms.score[o] < m.veto[o] && !ms.few && e.b.learned[o] >= 0 && e.enabled[e.b.learned[o]] && !r.Sure && !r.recFormat && int(d.rule) < len(e.b.rules) {
 			continue
 		}
 		kept = append(kept, d)

@@ -121,6 +121,8 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	case !pc.patient && !pc.silenced && z >= m.warn[outStory]:
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
+	case pc.ms.few:
+		// Too few words for the model to overrule the rules' context.
 	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && !pc.sensitive && z < m.veto2[outStory]:
 		pc.patient, pc.encounter = false, false
 	}
