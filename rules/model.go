@@ -49,7 +49,7 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM2\n"
+const modelMagic = "DSCM3\n"
 
 // model is a decoded model file.
 type model struct {
@@ -69,6 +69,10 @@ type model struct {
 	// veto2 is, for the story, the veto of a context that a patient-context
 	// phrase made ("my patient"), which takes a surer model to overrule.
 	veto2 [modelOutputs]int32
+	// warnIdent is, for the story, the warn threshold of a post that holds
+	// a direct identifier (a name, an account number): with one, less
+	// evidence makes it a patient's story.
+	warnIdent [modelOutputs]int32
 	// Settings records how the model was trained (trainer flags, data).
 	Settings string
 }
@@ -78,15 +82,16 @@ type ModelInfo struct {
 	Buckets  int    // weight buckets
 	Bytes    int    // size of the model file
 	Settings string // how it was trained
-	// Thresholds are each output's warn/block/veto/veto2 thresholds as logits.
+	// Thresholds are each output's warn/block/veto/veto2/warnIdent
+	// thresholds as logits.
 	Thresholds string
 }
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM2\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM3\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
-//	bias, warn, block, veto and veto2 (int32 LE each), then 2^bits*outputs int8
+//	bias, warn, block, veto, veto2 and warnIdent (int32 LE each), then 2^bits*outputs int8
 //	weights.
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
@@ -109,7 +114,7 @@ func decodeModel(data string) (*model, error) {
 	}
 	m.scale = math.Float64frombits(le64(p[2:10]))
 	p = p[10:]
-	if len(p) < 20*modelOutputs {
+	if len(p) < 24*modelOutputs {
 		return nil, bad("truncated thresholds")
 	}
 	for o := 0; o < modelOutputs; o++ {
@@ -118,7 +123,8 @@ func decodeModel(data string) (*model, error) {
 		m.block[o] = int32(le32(p[8:]))
 		m.veto[o] = int32(le32(p[12:]))
 		m.veto2[o] = int32(le32(p[16:]))
-		p = p[20:]
+		m.warnIdent[o] = int32(le32(p[20:]))
+		p = p[24:]
 	}
 	nw := (1 << m.bits) * modelOutputs
 	if len(p) != nw {
@@ -550,6 +556,18 @@ func (e *Engine) PatientContext(text string) int {
 	return 0
 }
 
+// DirectIdentifier reports whether the rules find, in text, an identifier
+// that alone points at one person (a name, not a colleague's; an account or
+// licence number...). It is for the trainer, which sets warnIdent.
+func (e *Engine) DirectIdentifier(text string) bool {
+	st := e.pool.Get().(*scanState)
+	defer e.pool.Put(st)
+	e.prepare(text, st)
+	pc := e.readContext(st)
+	st.text = ""
+	return pc.ident
+}
+
 // ModelInfo describes the learned model, or is zero when there is none.
 func (e *Engine) ModelInfo() ModelInfo {
 	m := e.model
@@ -560,7 +578,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 	for o := 0; o < modelOutputs; o++ {
 		b = append(b, modelOutputNames[o]...)
 		b = append(b, ' ')
-		for k, v := range [4]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o]} {
+		for k, v := range [5]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o], m.warnIdent[o]} {
 			if k > 0 {
 				b = append(b, '/')
 			}
@@ -575,7 +593,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 		}
 		b = append(b, "  "...)
 	}
-	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + 20*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
+	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + 24*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
 }
 
 // sentenceHit is a hit of rule over sentence k of the post.

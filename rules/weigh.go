@@ -42,6 +42,9 @@ type postContext struct {
 	// patient-context rule; explicit: a patient-context phrase ("my
 	// patient") made the post about a patient, not a hit alone.
 	silenced, explicit bool
+	// ident: a hit is an identifier that alone points at one person,
+	// before any context is known (not a colleague's name).
+	ident bool
 	// sensitive: a sensitive condition (HIV, a psychiatric hold) is named
 	// in the post; an explicit context with one is never vetoed.
 	sensitive bool
@@ -95,6 +98,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r.Quasi == "condition" && r.RequiresPatient {
 			pc.sensitive = true
 		}
+		if h.kind != patColleague && isDirect(e.identOf(r, h)) {
+			pc.ident = true
+		}
 	}
 	pc.patient = ctxRank > 0
 	pc.explicit = ctxRank == 2
@@ -106,7 +112,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 // score over its threshold makes the post about a patient when no rule did
 // (not when a rule said it is a teaching case), and one under its veto
 // undoes a context the rules saw ("Be patient with us", one's own father
-// admitted); a context a patient-context phrase made has a veto of its own,
+// admitted); a post with a direct identifier has a threshold of its own
+// (a name with a refill ready is a story with less said); a context a
+// patient-context phrase made has a veto of its own,
 // and none when the post names a sensitive condition. The other scores are
 // weighed in modelFindings.
 func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
@@ -118,7 +126,7 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 		return
 	}
 	switch z := pc.ms.score[outStory]; {
-	case !pc.patient && !pc.silenced && z >= m.warn[outStory]:
+	case !pc.patient && !pc.silenced && (z >= m.warn[outStory] || pc.ident && z >= m.warnIdent[outStory]):
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
 	case pc.ms.few:

@@ -79,6 +79,7 @@ type post struct {
 	known  []bool  // y[o] is known (a rule's example speaks for one output only)
 	rules  []bool  // the rules alone flag the output's category at warn or above
 	ctx    int     // how the rules alone find the post is about a patient (rules.Engine.PatientContext)
+	ident  bool    // the rules find a direct identifier in it (rules.Engine.DirectIdentifier)
 	weight float64 // of the post in training; 0 means 1
 	benign bool
 }
@@ -171,6 +172,7 @@ func Load(dir string) (train, dev []*post, err error) {
 			p.benign = len(p.Labels) == 0
 			res := e.Scan(p.Text)
 			p.ctx = e.PatientContext(p.Text)
+			p.ident = e.DirectIdentifier(p.Text)
 			for _, o := range outputs {
 				_, ok := p.Labels[o.category]
 				p.y = append(p.y, ok)
@@ -396,6 +398,7 @@ type quantised struct {
 	bias         []int32
 	warn, block  []int32
 	veto, veto2  []int32
+	warnIdent    []int32
 	mask         uint32
 	kinds        kinds
 	dev          string // the dev figures, for the report
@@ -428,8 +431,9 @@ func quantise(m *weights) *quantised {
 	q.block = make([]int32, len(outputs))
 	q.veto = make([]int32, len(outputs))
 	q.veto2 = make([]int32, len(outputs))
+	q.warnIdent = make([]int32, len(outputs))
 	for o := range q.warn {
-		q.warn[o], q.block[o], q.veto[o], q.veto2[o] = math.MaxInt32, math.MaxInt32, math.MinInt32, math.MinInt32
+		q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o] = math.MaxInt32, math.MaxInt32, math.MinInt32, math.MinInt32, math.MaxInt32
 	}
 	q.kinds = kindSet(m.s.Kinds)
 	return q
@@ -461,6 +465,7 @@ func Train(train, dev []*post, s Settings) ([]byte, error) {
 	oof, scored := outOfFold(train, s)
 	vetoes := chooseVeto(q, scored, oof)
 	chooseWarn(q, scored, oof, vetoes)
+	chooseWarnIdent(q, scored, oof)
 	// A score at which the model alone would call a post a patient story
 	// never undoes a context the rules found: the story vetoes stay below
 	// the story's warn threshold.
@@ -606,6 +611,40 @@ func chooseWarn(q *quantised, ps []*post, logits [][]float64, vetoes []float64) 
 	}
 }
 
+// chooseWarnIdent sets the story's threshold for posts holding a direct
+// identifier that the rules do not already find about a patient: the
+// lowest, no lower than the output's base rate and no higher than its warn
+// threshold, at which those posts the model adds are s.Precision correct.
+// Such a post's story makes its identifiers findings at their patient
+// severity, so the bar is the category's, not the added posts'.
+func chooseWarnIdent(q *quantised, ps []*post, logits [][]float64) {
+	const o = 0
+	type sc struct {
+		z float64
+		y bool
+	}
+	var xs []sc
+	for i, p := range ps {
+		if p.ident && !p.rules[o] && p.ctx == 0 {
+			xs = append(xs, sc{logits[i][o], p.y[o]})
+		}
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].z > xs[j].z })
+	best := math.Inf(1)
+	tp, fp := 0, 0
+	for _, x := range xs {
+		if x.y {
+			tp++
+		} else {
+			fp++
+		}
+		if tp >= 3 && float64(tp) >= q.s.Precision*float64(tp+fp) && x.z >= float64(q.bias[o])*q.scale {
+			best = x.z
+		}
+	}
+	q.warnIdent[o] = min(q.toScore(best), q.warn[o])
+}
+
 // chooseVeto sets each output's veto to the highest logit below which the
 // posts whose rule verdict it overrules (a patient context the rules
 // inferred for the story, a finding of the category for the others) hold
@@ -667,7 +706,7 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 // encode writes the model file read by rules.decodeModel.
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
-	b.WriteString("DSCM2\n")
+	b.WriteString("DSCM3\n")
 	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g train=%d dev=%d",
 		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
@@ -676,7 +715,7 @@ func (q *quantised) encode() []byte {
 	b.WriteByte(byte(len(outputs)))
 	b.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(q.scale)))
 	for o := range outputs {
-		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o]} {
+		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o]} {
 			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
 		}
 	}
