@@ -367,7 +367,12 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	fs.newSentence(0)
 	question := false
 	gapFrom := 0 // where the text between the tokens starts
+	stop := len(st.toks)
 	for i := range st.toks {
+		if i >= modelMaxTokens {
+			stop = i // a document, not a post: the model has read enough
+			break
+		}
 		t := &st.toks[i]
 		if i > 0 && t.gap == gapHard {
 			fs.sents[s].t1 = int32(i)
@@ -375,7 +380,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			s++
 			prev = 0
 		}
-		e.symbolFeatures(text[gapFrom:t.start], fs, s)
+		if int(t.start)-gapFrom >= 2 { // a symbol takes two bytes or more
+			e.symbolFeatures(text[gapFrom:t.start], fs, s)
+		}
 		gapFrom = int(t.end)
 		if t.flags&tAllowed != 0 {
 			prev = 0 // the clinician said this is nothing to flag
@@ -421,8 +428,10 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			question = true
 		}
 	}
-	fs.sents[s].t1 = int32(len(st.toks))
-	e.symbolFeatures(text[gapFrom:], fs, s)
+	fs.sents[s].t1 = int32(stop)
+	if stop == len(st.toks) {
+		e.symbolFeatures(text[gapFrom:], fs, s)
+	}
 	if question {
 		fs.add(featID(shapeQuestion, featShape), 0)
 	}
@@ -482,6 +491,11 @@ func (m *model) scores(fs *featScratch) modelScores {
 // ModelMinFeatures is the fewest features a post's score is divided as if
 // it had (about one short sentence's worth).
 const ModelMinFeatures = 64
+
+// modelMaxTokens bounds the words the model reads from one text: about
+// 65,000 characters of English, more than any platform allows in a post;
+// past it, in a document pasted whole, the rules alone read on.
+const modelMaxTokens = 12_000
 
 // ModelVetoFeatures is the fewest features a post needs for the model to
 // overrule the rules: a post of a few words says too little for its score
