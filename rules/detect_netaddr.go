@@ -152,8 +152,9 @@ func (e *Engine) detectMAC(text string, st *scanState) {
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
 		n := int(t.end - t.start)
-		if n != 2 && n != 4 || int(t.end) >= len(text) || t.start > 0 && (text[t.start-1] == ':' || text[t.start-1] == '-' || text[t.start-1] == '.') {
-			continue
+		if n != 2 && n != 4 || int(t.end) >= len(text) || !isHex(text[t.start]) || !isHex(text[t.end-1]) ||
+			t.start > 0 && (text[t.start-1] == ':' || text[t.start-1] == '-' || text[t.start-1] == '.') {
+			continue // most words: not two or four hex digits
 		}
 		sep := text[t.end]
 		if n == 2 && sep != ':' && sep != '-' || n == 4 && sep != '.' {
