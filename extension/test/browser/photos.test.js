@@ -104,6 +104,94 @@ for (const browser of BROWSERS) describe(browser, () => {
     await page.close();
   });
 
+  /**
+   * Attaches a file through the page's file input and clicks Post in the same
+   * task, so the click surely meets the photo while it is being checked.
+   * Returns whether the overlay had no photo in "done" state at the click.
+   */
+  const attachAndPost = (page, name, type, b64) => page.evaluate(({ name, type, b64 }) => {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name, { type }));
+    const input = document.getElementById('photo');
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    document.getElementById('post').click();
+  }, { name, type, b64 });
+  const dialogState = (page) => page.evaluate(() => {
+    const s = document.querySelector('discreet-overlay').shadowRoot;
+    const d = s.querySelector('.intercept');
+    return { hidden: d.hidden, state: d.dataset.state, title: s.getElementById('ic-title').textContent,
+      anyway: s.querySelector('.intercept .anyway').hidden ? null : s.querySelector('.intercept .anyway').textContent,
+      items: [...s.querySelectorAll('#ic-body li')].map((li) => ({ rule: li.dataset.rule ?? null, source: li.dataset.source ?? null, status: li.dataset.status ?? null, text: li.textContent })) };
+  });
+  const typeClean = async (page, sel) => {
+    await page.click(sel);
+    await page.keyboard.type('Proud of the team after a long shift.');
+    await page.waitForFunction(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans') || 0) >= 1);
+  };
+
+  test('Post waits for a photo still being checked: a clear "checking" dialog, then the photo\'s findings stop it', async () => {
+    const page = await openSite(b.context, 'facebook');
+    await typeClean(page, '#editor');
+    await attachAndPost(page, 'labs.jpg', 'image/jpeg', await drawScreenshot(page));
+    let d = await dialogState(page);
+    assert.equal(d.hidden, false);
+    assert.equal(d.state, 'photo-checking');
+    assert.equal(d.title, 'Discreet is still checking a photo');
+    assert.equal(d.anyway, 'Post without waiting');
+    assert.deepEqual(d.items.map((i) => [i.source, i.status]), [['image', 'checking']]);
+    assert.match(d.items[0].text, /labs\.jpg/);
+    assert.equal(await page.evaluate(() => window.posted.length), 0);
+    // The check ends: the same dialog now lists what the photo shows; nothing was posted.
+    await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === 'findings', undefined, { timeout: 60000 });
+    d = await dialogState(page);
+    assert.equal(d.hidden, false);
+    assert.equal(d.title, 'Check this post before it goes out');
+    const rules = d.items.filter((i) => i.source === 'image').map((i) => i.rule);
+    assert.ok(rules.includes('privacy.mrn') || rules.includes('privacy.phone'), JSON.stringify(d.items));
+    assert.equal(await page.evaluate(() => window.posted.length), 0);
+    // "Post anyway" then posts, once.
+    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
+    await page.waitForFunction(() => window.posted.length === 1);
+    await page.close();
+  });
+
+  test('a photo with nothing in it: Post waits for the check, then goes through by itself; an unreadable one is said before posting', async () => {
+    const page = await openSite(b.context, 'x');
+    await typeClean(page, '#editor .public-DraftEditor-content');
+    const sunset = await page.evaluate(async () => {
+      const c = document.createElement('canvas');
+      c.width = 400; c.height = 300;
+      const g = c.getContext('2d');
+      g.fillStyle = '#f4a259'; g.fillRect(0, 0, 400, 300);
+      g.fillStyle = '#5b8e7d'; g.fillRect(0, 200, 400, 100);
+      const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+      const u = new Uint8Array(await blob.arrayBuffer());
+      return btoa(String.fromCharCode(...u));
+    });
+    await attachAndPost(page, 'sunset.png', 'image/png', sunset);
+    assert.equal((await dialogState(page)).state, 'photo-checking');
+    assert.equal(await page.evaluate(() => window.posted.length), 0);
+    await page.waitForFunction(() => window.posted.length === 1, undefined, { timeout: 60000 });
+    assert.equal((await dialogState(page)).hidden, true);
+    // A file that is no image: held, then the dialog says it could not be checked; posting stays possible.
+    await attachAndPost(page, 'broken.jpg', 'image/jpeg', Buffer.from('not really a jpeg at all').toString('base64'));
+    await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === 'photo-unchecked', undefined, { timeout: 60000 });
+    const d = await dialogState(page);
+    assert.equal(d.hidden, false);
+    assert.equal(d.title, 'A photo could not be checked');
+    assert.equal(d.anyway, 'Post anyway');
+    assert.deepEqual(d.items.map((i) => [i.source, i.status]), [['image', 'error']]);
+    assert.match(d.items[0].text, /broken\.jpg: .*could not be read as an image/);
+    assert.equal(await page.evaluate(() => window.posted.length), 1);
+    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
+    await page.waitForFunction(() => window.posted.length === 2);
+    await page.close();
+  });
+
   test('a file above the size cap gets a clear "not checked" note; a broken image a clear message', async () => {
     const page = await openSite(b.context, 'x');
     await page.click('#editor .public-DraftEditor-content');
