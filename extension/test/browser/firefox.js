@@ -119,6 +119,23 @@ class Page {
     return this.waitForFunction((sel) => !!document.querySelector(sel), sel, o);
   }
   waitForTimeout(ms) { return new Promise((r) => setTimeout(r, ms)); }
+  // A few of playwright's element helpers, on the same names.
+  /** Sets an input's or textarea's value as typing would (input and change events). */
+  fill(sel, value) {
+    return this.evaluate(({ sel, value }) => {
+      const el = document.querySelector(sel);
+      el.focus();
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, { sel, value });
+  }
+  textContent(sel) { return this.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, sel); }
+  getAttribute(sel, name) { return this.evaluate(({ sel, name }) => document.querySelector(sel)?.getAttribute(name) ?? null, { sel, name }); }
+  inputValue(sel) { return this.evaluate((sel) => document.querySelector(sel).value, sel); }
+  isDisabled(sel) { return this.evaluate((sel) => document.querySelector(sel).disabled, sel); }
+  isChecked(sel) { return this.evaluate((sel) => document.querySelector(sel).checked, sel); }
+  bringToFront() { return this.b.bidi.send('browsingContext.activate', { context: this.context }); }
   /** Clicks the middle of the element, as a user would. */
   async click(sel) {
     const r = await this.waitForFunction((sel) => {
@@ -263,6 +280,8 @@ export async function launchFirefox(o) {
   for (const c of initial) await bidi.send('browsingContext.close', { context: c }).catch(() => {});
   return {
     browser: 'firefox', context, sw: ext, ext, extUrl, openExtensionPage, requests: b.requests, loadMs,
+    /** A message to the background as the extension's own pages send it. @param {any} msg */
+    bg: (msg) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), msg),
     async close() {
       await bidi.send('session.end', {}).catch(() => {});
       try { ws.close(); } catch { /* closed */ }
