@@ -6,8 +6,9 @@
 // switched off by IT is not checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, rmSync, accessSync, constants } from 'node:fs';
-import { launch, openSite, waitForRule, buildWithOwnId } from './harness.js';
+import { mkdirSync, writeFileSync, readFileSync, rmSync, accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { launch, launchBrowser, openSite, waitForRule, buildWithOwnId, tabIdOf, OTHER_SITES } from './harness.js';
 
 const DIR = '/etc/chromium/policies/managed';
 const FILE = `${DIR}/discreet-test-${process.pid}.json`;
@@ -53,6 +54,74 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
     await waitForRule(x, 'privacy.room');
     const sev = await x.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.finding')].map((f) => f.dataset.severity));
     assert.ok(!sev.includes('info'), JSON.stringify(sev));
+  } finally {
+    rmSync(FILE, { force: true });
+    await b?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// "Check this site" under managed settings: allowed by IT, a site is added and
+// checked; when IT then forbids it (the policy file changes and Chromium
+// reloads its policies), the registration is withdrawn, the page is no longer
+// checked, the popup no longer offers the button, the background refuses to
+// add a site and the options page says why. The build holds the test origin's
+// permission already (the browser's prompt cannot be answered headless).
+test('managed check_other_sites allows "Check this site", then forbids it live', { skip: writable() ? false : `${DIR} is not writable (run as root)` }, async () => {
+  const { dir, id } = buildWithOwnId();
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const origin = OTHER_SITES.blog.origin;
+  m.host_permissions = [`${origin}/*`];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  const policy = (allow) => writeFileSync(FILE, JSON.stringify({ '3rdparty': { extensions: { [id]: { check_other_sites: allow } } } }));
+  policy(true);
+  let b;
+  try {
+    b = await launchBrowser('chromium', { extDir: dir, extId: id });
+    assert.deepEqual(await b.sw.evaluate(() => chrome.storage.managed.get(null)), { check_other_sites: true });
+    const page = await b.context.newPage();
+    await page.goto(`${origin}/`);
+    const tabId = await tabIdOf(b, page);
+    const popup = await b.openExtensionPage(`src/popup/popup.html?tab=${tabId}`);
+    await popup.waitForFunction(() => !document.getElementById('add').hidden);
+    await popup.click('#check-site');
+    await popup.waitForFunction(() => /now checks posts/.test(document.getElementById('add-msg').textContent));
+    await popup.close();
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('discreet-overlay[data-status="checking"]', { state: 'attached' });
+    await page.click('#editor');
+    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
+    await waitForRule(page, 'privacy.phone');
+    // IT forbids it: Chromium reloads the policy files (chrome://policy's "Reload policies").
+    policy(false);
+    const pol = await b.context.newPage();
+    await pol.goto('chrome://policy');
+    await pol.click('#reload-policies');
+    await b.sw.evaluate(() => new Promise((r) => {
+      const t = setInterval(async () => { if ((await chrome.storage.managed.get('check_other_sites')).check_other_sites === false) { clearInterval(t); r(); } }, 100);
+    }));
+    await pol.close();
+    // The content script is no longer registered for the added origin: a reload of the page is not checked.
+    await b.sw.evaluate(() => new Promise((r) => {
+      const t = setInterval(async () => { if (!(await chrome.scripting.getRegisteredContentScripts()).length) { clearInterval(t); r(); } }, 100);
+    }));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => document.readyState === 'complete');
+    // (Nothing is registered any more, so nothing can be injected later either.)
+    assert.equal(await page.evaluate(() => !!document.querySelector('discreet-overlay')), false, 'not checked once IT forbids it');
+    // Even a content script already in a page (here injected by hand) is told it is off.
+    await b.sw.evaluate(async (tabId) => { await chrome.scripting.executeScript({ target: { tabId }, files: ['src/content/content.js'] }); }, tabId);
+    await page.waitForSelector('discreet-overlay[data-status="off"]', { state: 'attached' });
+    // The popup no longer offers the button; the background refuses; the options page says why.
+    const popup2 = await b.openExtensionPage(`src/popup/popup.html?tab=${tabId}`);
+    await popup2.waitForFunction(() => document.getElementById('page').dataset.state === 'off');
+    assert.equal(await popup2.evaluate(() => document.getElementById('add').hidden), true);
+    const r = await b.bg({ kind: 'site.add', url: `${origin}/`, tabId });
+    assert.match(r.error, /organisation does not allow/);
+    const opt = await b.openExtensionPage('src/options/options.html');
+    await opt.waitForFunction(() => document.getElementById('extra-none').dataset.locked === 'true');
+    assert.match(await opt.textContent('#extra-none'), /organisation does not allow/);
+    assert.match(await opt.textContent(`#extra-sites li[data-origin="${origin}"]`), /not checked: your organisation does not allow/);
   } finally {
     rmSync(FILE, { force: true });
     await b?.close();
