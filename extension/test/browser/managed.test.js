@@ -44,7 +44,7 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
     await page.waitForFunction(() => document.querySelector('discreet-overlay').getAttribute('data-status') === 'off');
     await page.click('#editor .ql-editor');
     await page.keyboard.type('Call 555-201-7788');
-    await page.waitForTimeout(600);
+    // Switched off, the content script attaches to no composer, so nothing can be drawn later either.
     assert.equal(await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.finding').length), 0);
     assert.equal(await page.evaluate(() => document.querySelector('discreet-overlay').getAttribute('data-composers') ?? ''), '');
     // show_info false: info-level findings are not shown (a phone number without patient context is info).

@@ -6,7 +6,7 @@
 // nothing about the image leaves the device.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, SITES } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, tabIdOf, SITES } from './harness.js';
 import { withExif } from './exif.js';
 
 /** A 1000x1000 (1 megapixel) screenshot-like JPEG with a patient's details in it, drawn by the page's canvas. */
@@ -33,7 +33,12 @@ const state = (page) => page.evaluate(() => {
     findings: [...s.querySelectorAll('.finding[data-source="image"]')].map((f) => ({ rule: f.dataset.rule, category: f.dataset.category, severity: f.dataset.severity, image: f.dataset.image })),
   };
 });
-const waitChecked = (page, n) => page.waitForFunction((n) => Number(document.querySelector('discreet-overlay').getAttribute('data-photos') || 0) >= n, n, { timeout: 90000 });
+/** Waits until n photos are checked and drawn (the count is set before the next frame draws them). */
+const waitChecked = (page, n) => page.waitForFunction((n) => {
+  const o = document.querySelector('discreet-overlay');
+  return Number(o.getAttribute('data-photos') || 0) >= n &&
+    [...o.shadowRoot.querySelectorAll('.photo')].filter((p) => p.dataset.status !== 'checking').length >= n;
+}, n, { timeout: 90000 });
 
 for (const browser of BROWSERS) describe(browser, () => {
   /** @type {any} */
@@ -82,16 +87,23 @@ for (const browser of BROWSERS) describe(browser, () => {
       assert.ok(got.length < jpeg.length && got.length > jpeg.length - 400, `${got.length} vs ${jpeg.length}`);
       await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card button.close').click());
     }
+    // The popup lists them with the typed findings.
+    const popup = await b.openExtensionPage(`src/popup/popup.html?tab=${await tabIdOf(b, page, SITES.facebook.origin)}`);
+    await popup.waitForFunction(() => !!document.querySelector('#findings li[data-source="image"]'));
+    const listed = await popup.evaluate(() => [...document.querySelectorAll('#findings li[data-source="image"]')].map((li) => [li.dataset.rule, li.textContent]));
+    assert.ok(listed.some(([r, t]) => r === 'privacy.image.location' && /Photo ward\.jpg: /.test(t)), JSON.stringify(listed));
+    await popup.close();
     // Pre-publish: the photo's blocking findings stop Post.
     await page.click('#post');
     await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
     const items = await page.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('#ic-body li[data-source="image"]')].map((li) => li.dataset.rule));
     assert.ok(items.includes('privacy.image.location'), JSON.stringify(items));
     assert.equal(await page.evaluate(() => window.posted.length), 0);
-    // Nothing about the image left the device: the only requests are the page's own fixture files.
+    // Nothing about the image left the device: the only requests are the page's own fixture files (and the popup's).
     const seen = b.requests.slice(before);
     for (const r of seen) {
-      assert.ok(r.url.startsWith(SITES.facebook.origin + '/') || r.url.startsWith('blob:') || r.url.startsWith('data:'), `unexpected request ${r.method} ${r.url}`);
+      assert.ok(r.url.startsWith(SITES.facebook.origin + '/') || r.url.startsWith(b.extUrl + '/') || r.url.startsWith('blob:') || r.url.startsWith('data:'),
+        `unexpected request ${r.method} ${r.url}`);
       assert.equal(r.method, 'GET', r.url);
       assert.ok(!(r.post ?? '').length);
     }

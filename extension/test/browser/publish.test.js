@@ -1,9 +1,10 @@
-// Pre-publish interception (both enforce modes) and the privacy promise: no
-// request made while typing and posting carries the text. In Chromium and
-// Firefox (one launch of each for the file).
+// The toolbar popup (page state, policy, findings), pre-publish interception
+// (both enforce modes) and the privacy promise: no request made while typing
+// and posting carries the text. In Chromium and Firefox (one launch of each
+// for the file).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, waitForRule, installPolicy, fakeBackend, TERMS_POLICY } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, tabIdOf, waitForRule, installPolicy, fakeBackend, TERMS_POLICY } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 
@@ -20,6 +21,30 @@ for (const browser of BROWSERS) describe(browser, () => {
   let b;
   before(async () => { b = await launchBrowser(browser); });
   after(async () => { await b?.close(); });
+
+  test('the popup shows the page state, the policy and the findings in the composer', async () => {
+    await installPolicy(b.sw, TERMS_POLICY, 'mercy', 12);
+    const page = await openSite(b.context, 'x');
+    await page.click('#editor .public-DraftEditor-content');
+    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
+    await waitForRule(page, 'privacy.phone');
+    const popup = await b.openExtensionPage(`src/popup/popup.html?tab=${await tabIdOf(b, page, 'https://x.com')}`);
+    await popup.waitForFunction(() => !!document.querySelector('#findings li[data-rule]'));
+    assert.equal(await popup.getAttribute('#page', 'data-state'), 'on');
+    assert.match(await popup.textContent('#page'), /Checking posts on this page/);
+    assert.equal(await popup.getAttribute('#scanner', 'data-state'), 'ok');
+    assert.match(await popup.textContent('#policy'), /Test policy — version 12, Test/);
+    const rules = await popup.evaluate(() => [...document.querySelectorAll('#findings li')].map((li) => li.dataset.rule));
+    assert.ok(rules.includes('privacy.phone'), JSON.stringify(rules));
+    await popup.close();
+    await page.close();
+    // A page Discreet does not check (the popup's own tab).
+    const p2 = await b.openExtensionPage('src/popup/popup.html');
+    await p2.waitForFunction(() => document.getElementById('page').dataset.state);
+    assert.equal(await p2.getAttribute('#page', 'data-state'), 'off');
+    assert.match(await p2.textContent('#page'), /only checks Facebook, X, LinkedIn, Instagram, YouTube, Threads, Bluesky and Reddit/);
+    await p2.close();
+  });
 
   test('warn mode: Post is stopped once with a dialog; "Post anyway" posts', async () => {
     await installPolicy(b.sw, { ...TERMS_POLICY, enforce: 'warn' }, 'warnmode', 1);
