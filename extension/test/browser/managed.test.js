@@ -2,8 +2,9 @@
 // /etc/chromium/policies/managed naming the extension's id. The policy is
 // machine-wide, so this test loads a copy of the build under its own key (its
 // own id): runs of the other tests at the same time are not affected. The values
-// win over the clinician's, show as locked in the options page, and a site
-// switched off by IT is not checked.
+// win over the clinician's, show as locked in the options page, a site
+// switched off by IT is not checked, and personal_words non_identifiers keeps
+// identifiers off the personal list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, rmSync, accessSync, constants } from 'node:fs';
@@ -20,13 +21,13 @@ function writable() {
 test('managed settings from Chromium policy win and are locked', { skip: writable() ? false : `${DIR} is not writable (run as root)` }, async () => {
   const { dir, id: EXT_ID } = buildWithOwnId();
   writeFileSync(FILE, JSON.stringify({ '3rdparty': { extensions: { [EXT_ID]: {
-    backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false,
+    backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false, personal_words: 'non_identifiers',
   } } } }));
   let b;
   try {
     b = await launch({ extDir: dir, extId: EXT_ID });
     const managed = await b.sw.evaluate(() => chrome.storage.managed.get(null));
-    assert.deepEqual(managed, { backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false });
+    assert.deepEqual(managed, { backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false, personal_words: 'non_identifiers' });
     // The options page shows them locked; a user change to a locked switch is refused.
     const opt = await b.context.newPage();
     await opt.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
@@ -37,6 +38,7 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
     assert.equal(await opt.isChecked('[data-site="linkedin"]'), false);
     assert.equal(await opt.isDisabled('#show_info'), true);
     assert.equal(await opt.isDisabled('[data-site="x"]'), false);
+    assert.match(await opt.textContent('#words-msg'), /keeps patient identifiers .* flagged/);
     const r = await opt.evaluate(() => chrome.runtime.sendMessage({ kind: 'settings.set', patch: { sites: { linkedin: true } } }));
     assert.match(r.error, /set by your organisation/);
     // LinkedIn is not checked: the overlay says "off", and the popup's reason comes from the background.
@@ -54,6 +56,13 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
     await waitForRule(x, 'privacy.room');
     const sev = await x.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.finding')].map((f) => f.dataset.severity));
     assert.ok(!sev.includes('info'), JSON.stringify(sev));
+    // personal_words non_identifiers: an identifier's card offers no "Don't flag this for me".
+    for (let i = 0; i < 8; i++) {
+      await x.keyboard.press('Alt+Shift+N');
+      if (await x.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card').dataset.rule) === 'privacy.room') break;
+    }
+    const buttons = await x.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.card button')].map((b) => b.className));
+    assert.ok(buttons.includes('ignore') && !buttons.includes('allow'), JSON.stringify(buttons));
   } finally {
     rmSync(FILE, { force: true });
     await b?.close();
