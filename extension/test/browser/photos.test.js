@@ -113,7 +113,8 @@ for (const browser of BROWSERS) describe(browser, () => {
   /**
    * Attaches a file through the page's file input and clicks Post in the same
    * task, so the click surely meets the photo while it is being checked.
-   * Returns whether the overlay had no photo in "done" state at the click.
+   * Returns the pre-publish dialog and the posts as they are right after the
+   * click, in that same task (no check can have ended yet).
    */
   const attachAndPost = (page, name, type, b64) => page.evaluate(({ name, type, b64 }) => {
     const bin = atob(b64);
@@ -125,6 +126,12 @@ for (const browser of BROWSERS) describe(browser, () => {
     input.files = dt.files;
     input.dispatchEvent(new Event('change', { bubbles: true }));
     document.getElementById('post').click();
+    const s = document.querySelector('discreet-overlay').shadowRoot;
+    const d = s.querySelector('.intercept');
+    return { hidden: d.hidden, state: d.dataset.state, title: s.getElementById('ic-title').textContent,
+      anyway: s.querySelector('.intercept .anyway').hidden ? null : s.querySelector('.intercept .anyway').textContent,
+      items: [...s.querySelectorAll('#ic-body li')].map((li) => ({ source: li.dataset.source ?? null, status: li.dataset.status ?? null, text: li.textContent })),
+      posted: window.posted.length };
   }, { name, type, b64 });
   const dialogState = (page) => page.evaluate(() => {
     const s = document.querySelector('discreet-overlay').shadowRoot;
@@ -142,15 +149,14 @@ for (const browser of BROWSERS) describe(browser, () => {
   test('Post waits for a photo still being checked: a clear "checking" dialog, then the photo\'s findings stop it', async () => {
     const page = await openSite(b.context, 'facebook');
     await typeClean(page, '#editor');
-    await attachAndPost(page, 'labs.jpg', 'image/jpeg', await drawScreenshot(page));
-    let d = await dialogState(page);
+    let d = await attachAndPost(page, 'labs.jpg', 'image/jpeg', await drawScreenshot(page));
     assert.equal(d.hidden, false);
     assert.equal(d.state, 'photo-checking');
     assert.equal(d.title, 'Discreet is still checking a photo');
     assert.equal(d.anyway, 'Post without waiting');
     assert.deepEqual(d.items.map((i) => [i.source, i.status]), [['image', 'checking']]);
     assert.match(d.items[0].text, /labs\.jpg/);
-    assert.equal(await page.evaluate(() => window.posted.length), 0);
+    assert.equal(d.posted, 0);
     // The check ends: the same dialog now lists what the photo shows; nothing was posted.
     await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === 'findings', undefined, { timeout: 60000 });
     d = await dialogState(page);
@@ -178,13 +184,13 @@ for (const browser of BROWSERS) describe(browser, () => {
       const u = new Uint8Array(await blob.arrayBuffer());
       return btoa(String.fromCharCode(...u));
     });
-    await attachAndPost(page, 'sunset.png', 'image/png', sunset);
-    assert.equal((await dialogState(page)).state, 'photo-checking');
-    assert.equal(await page.evaluate(() => window.posted.length), 0);
+    const held = await attachAndPost(page, 'sunset.png', 'image/png', sunset);
+    assert.deepEqual([held.hidden, held.state, held.posted], [false, 'photo-checking', 0]);
     await page.waitForFunction(() => window.posted.length === 1, undefined, { timeout: 60000 });
     assert.equal((await dialogState(page)).hidden, true);
     // A file that is no image: held, then the dialog says it could not be checked; posting stays possible.
-    await attachAndPost(page, 'broken.jpg', 'image/jpeg', Buffer.from('not really a jpeg at all').toString('base64'));
+    const held2 = await attachAndPost(page, 'broken.jpg', 'image/jpeg', Buffer.from('not really a jpeg at all').toString('base64'));
+    assert.deepEqual([held2.hidden, held2.state, held2.posted], [false, 'photo-checking', 1]);
     await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === 'photo-unchecked', undefined, { timeout: 60000 });
     const d = await dialogState(page);
     assert.equal(d.hidden, false);
