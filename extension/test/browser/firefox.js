@@ -172,7 +172,8 @@ class Page {
  * Launches firefox-esr with the unpacked Firefox build as a temporary add-on.
  * routes: [{origin, respond(url) -> {status, headers, body: Buffer}}]
  * Returns {context: {newPage}, ext: {evaluate}, extUrl, requests, close}.
- * @param {{extDir: string, routes: {origin: string, respond: (url: URL) => {status: number, headers: Record<string,string>, body: Buffer | string}}[]}} o
+ * prefs: extra user.js preferences (e.g. a short event-page idle timeout).
+ * @param {{extDir: string, prefs?: Record<string, string | number | boolean>, routes: {origin: string, respond: (url: URL) => {status: number, headers: Record<string,string>, body: Buffer | string}}[]}} o
  */
 export async function launchFirefox(o) {
   if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: apt-get install firefox-esr (make browser-deps)`);
@@ -189,6 +190,7 @@ export async function launchFirefox(o) {
     'extensions.getAddons.cache.enabled': false, 'services.settings.server': 'http://127.0.0.1:9/',
     'network.proxy.allow_hijacking_localhost': true, 'dom.input_events.security.minNumTicks': 0,
     'dom.input_events.security.minTimeElapsedInMS': 0,
+    ...o.prefs,
   };
   writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n') + '\n');
   const port = await freePort();
