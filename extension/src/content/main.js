@@ -1004,7 +1004,8 @@ function holdForPhotos(c, resume) {
     if (unchecked.length) { showUnchecked(c, unchecked, resume); return; }
     if (guardPublish(c, resume)) { c.allowed = postKey(c); resume(); }
   };
-  c.photoWaiters.push(done);
+  // One held attempt at a time (a second Post or Ctrl+Enter replaces the first: one post, not two).
+  c.photoWaiters = [done];
   const cancel = () => { active = false; intercept.hidden = true; };
   review.onclick = () => { cancel(); c.el.focus(); };
   anyway.onclick = () => { cancel(); c.allowed = postKey(c); resume(); };
