@@ -17,8 +17,8 @@
 //     the scanner's host reads its metadata and its text (OCR) on the device; findings
 //     with data-source="image", a card per photo, a copy without metadata to download.
 //
-// The build joins this module with textmap.js, spans.js and ../ext.js into
-// one classic script (content.js) that runs once per page.
+// tools/build.mjs bundles this module and its imports with esbuild into one
+// classic script (content.js), guarded so that it runs once per page.
 //
 // Never: DOM changes inside an editor (fixes go through the editor's own
 // input path), storing or logging the text, blocking typing.
