@@ -155,7 +155,7 @@ class Page {
     const r = await this.b.bidi.send('script.evaluate', { expression: `document.querySelector(${JSON.stringify(sel)})`,
       target: { context: this.context }, awaitPromise: false, resultOwnership: 'root' });
     await this.b.bidi.send('input.setFiles', { context: this.context, element: { sharedId: r.result.sharedId }, files: [path] });
-    setTimeout(() => rmSync(dir, { recursive: true, force: true }), 60000).unref();
+    this.b.uploads.push(dir); // removed when the browser closes (it may read the file until then)
   }
   async screenshot(o = {}) {
     const r = await this.b.bidi.send('browsingContext.captureScreenshot', { context: this.context });
@@ -217,7 +217,7 @@ export async function launchFirefox(o) {
   const bidi = new Bidi(ws);
   await bidi.send('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: true, unhandledPromptBehavior: { default: 'ignore' } } } });
   await bidi.send('session.subscribe', { events: ['network.beforeRequestSent', 'browsingContext.load'] });
-  const b = { bidi, urls: new Map(), requests: /** @type {{url: string, method: string}[]} */ ([]) };
+  const b = { bidi, urls: new Map(), requests: /** @type {{url: string, method: string}[]} */ ([]), uploads: /** @type {string[]} */ ([]) };
   bidi.on('browsingContext.load', (p) => b.urls.set(p.context, p.url));
   // Every request is recorded (tests check none carries the text).
   bidi.on('network.beforeRequestSent', (p) => {
@@ -291,6 +291,7 @@ export async function launchFirefox(o) {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
       rmSync(profile, { recursive: true, force: true });
+      for (const d of b.uploads) rmSync(d, { recursive: true, force: true });
     },
   };
 }
