@@ -173,7 +173,8 @@ class Page {
  * routes: [{origin, respond(url) -> {status, headers, body: Buffer}}]
  * Returns {context: {newPage}, ext: {evaluate}, extUrl, requests, close}.
  * prefs: extra user.js preferences (e.g. a short event-page idle timeout).
- * @param {{extDir: string, prefs?: Record<string, string | number | boolean>, routes: {origin: string, respond: (url: URL) => {status: number, headers: Record<string,string>, body: Buffer | string}}[]}} o
+ * extId: the build's gecko id when it is not the usual one.
+ * @param {{extDir: string, extId?: string, prefs?: Record<string, string | number | boolean>, routes: {origin: string, respond: (url: URL) => {status: number, headers: Record<string,string>, body: Buffer | string}}[]}} o
  */
 export async function launchFirefox(o) {
   if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: apt-get install firefox-esr (make browser-deps)`);
@@ -181,7 +182,7 @@ export async function launchFirefox(o) {
   const profile = mkdtempSync(join(tmpdir(), 'discreet-firefox-'));
   const uuid = randomUUID();
   const prefs = {
-    'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXT_ID]: uuid }),
+    'extensions.webextensions.uuids': JSON.stringify({ [o.extId ?? FIREFOX_EXT_ID]: uuid }),
     'browser.shell.checkDefaultBrowser': false, 'browser.startup.homepage_override.mstone': 'ignore',
     'datareporting.policy.dataSubmissionEnabled': false, 'toolkit.telemetry.reportingpolicy.firstRun': false,
     'app.update.disabledForTesting': true, 'extensions.update.enabled': false, 'browser.safebrowsing.malware.enabled': false,

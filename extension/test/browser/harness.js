@@ -73,7 +73,7 @@ function serveFixture(site, url) {
  */
 export async function launchBrowser(name, o = {}) {
   if (name === 'firefox') {
-    return launchFirefox({ extDir: o.extDir ?? FIREFOX_EXT_DIR, prefs: o.prefs,
+    return launchFirefox({ extDir: o.extDir ?? FIREFOX_EXT_DIR, prefs: o.prefs, extId: o.extId,
       routes: Object.values(ALL_SITES).map((site) => ({ origin: site.origin, respond: (url) => serveFixture(site, url) })) });
   }
   const b = await launch(o);

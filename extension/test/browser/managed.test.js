@@ -1,24 +1,29 @@
-// Managed settings through Chromium's real policy path: a JSON file in
-// /etc/chromium/policies/managed naming the extension's id. The policy is
-// machine-wide, so this test loads a copy of the build under its own key (its
-// own id): runs of the other tests at the same time are not affected. The values
-// win over the clinician's, show as locked in the options page, a site
-// switched off by IT is not checked, and personal_words non_identifiers keeps
-// identifiers off the personal list.
+// Managed settings through each browser's real policy path: for Chromium a
+// JSON file in /etc/chromium/policies/managed naming the extension's id, for
+// Firefox the enterprise policies file (distribution/policies.json, 3rdparty).
+// Policies are machine-wide, so each test loads a copy of the build under an
+// id of its own: runs of the other tests at the same time are not affected.
+// The values win over the clinician's, show as locked in the options page, a
+// site switched off by IT is not checked, personal_words non_identifiers
+// keeps identifiers off the personal list, and check_other_sites allows or
+// forbids "Check this site".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync, rmSync, accessSync, constants } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, rmSync, accessSync, constants, existsSync, cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, launchBrowser, openSite, waitForRule, buildWithOwnId, tabIdOf, OTHER_SITES } from './harness.js';
+import { tmpdir } from 'node:os';
+import { launch, launchBrowser, openSite, waitForRule, buildWithOwnId, tabIdOf, OTHER_SITES, BROWSERS, FIREFOX_EXT_DIR } from './harness.js';
 
 const DIR = '/etc/chromium/policies/managed';
 const FILE = `${DIR}/discreet-test-${process.pid}.json`;
 
-function writable() {
-  try { mkdirSync(DIR, { recursive: true }); accessSync(DIR, constants.W_OK); return true; } catch { return false; }
+function writable(dir = DIR) {
+  try { mkdirSync(dir, { recursive: true }); accessSync(dir, constants.W_OK); return true; } catch { return false; }
 }
+/** Why a test of this browser is skipped, or false. @param {string} browser @param {string} dir */
+const skip = (browser, dir) => !BROWSERS.includes(browser) ? `${browser} not in DISCREET_BROWSERS` : writable(dir) ? false : `${dir} is not writable (run as root)`;
 
-test('managed settings from Chromium policy win and are locked', { skip: writable() ? false : `${DIR} is not writable (run as root)` }, async () => {
+test('managed settings from Chromium policy win and are locked', { skip: skip('chromium', DIR) }, async () => {
   const { dir, id: EXT_ID } = buildWithOwnId();
   writeFileSync(FILE, JSON.stringify({ '3rdparty': { extensions: { [EXT_ID]: {
     backend_url: 'https://discreet.mercy.example', sites: { linkedin: false }, show_info: false, personal_words: 'non_identifiers',
@@ -76,7 +81,7 @@ test('managed settings from Chromium policy win and are locked', { skip: writabl
 // checked, the popup no longer offers the button, the background refuses to
 // add a site and the options page says why. The build holds the test origin's
 // permission already (the browser's prompt cannot be answered headless).
-test('managed check_other_sites allows "Check this site", then forbids it live', { skip: writable() ? false : `${DIR} is not writable (run as root)` }, async () => {
+test('managed check_other_sites allows "Check this site", then forbids it live', { skip: skip('chromium', DIR) }, async () => {
   const { dir, id } = buildWithOwnId();
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const origin = OTHER_SITES.blog.origin;
@@ -133,6 +138,53 @@ test('managed check_other_sites allows "Check this site", then forbids it live',
     assert.match(await opt.textContent(`#extra-sites li[data-origin="${origin}"]`), /not checked: your organisation does not allow/);
   } finally {
     rmSync(FILE, { force: true });
+    await b?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Firefox reads its enterprise policies at start: one launch with IT's values.
+const FF_DIST = '/usr/lib/firefox-esr/distribution';
+test('firefox: managed settings from the enterprise policies win and are locked; check_other_sites false forbids "Check this site"', { skip: skip('firefox', FF_DIST) }, async () => {
+  const id = `discreet-test-${process.pid}@discreet-health.org`;
+  const dir = mkdtempSync(join(tmpdir(), 'discreet-ffmanaged-'));
+  cpSync(FIREFOX_EXT_DIR, dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  m.browser_specific_settings.gecko.id = id;
+  const origin = OTHER_SITES.blog.origin;
+  m.host_permissions = [`${origin}/*`];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  const file = join(FF_DIST, 'policies.json');
+  assert.ok(!existsSync(file), `${file} exists already: not overwriting it`);
+  writeFileSync(file, JSON.stringify({ policies: { '3rdparty': { Extensions: { [id]: {
+    sites: { linkedin: false }, check_other_sites: false, personal_words: 'off' } } } } }));
+  let b;
+  try {
+    b = await launchBrowser('firefox', { extDir: dir, extId: id });
+    assert.deepEqual(await b.sw.evaluate(() => chrome.storage.managed.get(null)), { sites: { linkedin: false }, check_other_sites: false, personal_words: 'off' });
+    // Locked in the options page; a change is refused.
+    const opt = await b.openExtensionPage('src/options/options.html');
+    await opt.waitForFunction(() => document.querySelector('[data-site="linkedin"]')?.dataset.locked === 'true');
+    assert.equal(await opt.isChecked('[data-site="linkedin"]'), false);
+    assert.equal(await opt.isDisabled('[data-site="x"]'), false);
+    assert.equal(await opt.isDisabled('#personal_words'), true);
+    assert.match(await opt.textContent('#extra-none'), /organisation does not allow/);
+    assert.match((await b.bg({ kind: 'settings.set', patch: { sites: { linkedin: true } } })).error, /set by your organisation/);
+    // LinkedIn is not checked.
+    const page = await openSite(b.context, 'linkedin');
+    await page.waitForFunction(() => document.querySelector('discreet-overlay').getAttribute('data-status') === 'off');
+    // No "Check this site" on another site: the popup does not offer it and the background refuses.
+    const blog = await b.context.newPage();
+    await blog.goto(`${origin}/`);
+    const tabId = await tabIdOf(b, blog, origin);
+    const popup = await b.openExtensionPage(`src/popup/popup.html?tab=${tabId}`);
+    await popup.waitForFunction(() => document.getElementById('page').dataset.state === 'off');
+    assert.equal(await popup.evaluate(() => document.getElementById('add').hidden), true);
+    assert.match((await b.bg({ kind: 'site.add', url: `${origin}/`, tabId })).error, /organisation does not allow/);
+    // personal_words off: no personal list at all.
+    assert.match((await b.bg({ kind: 'words.add', text: 'Biscuit', rule: 'privacy.name' })).error ?? '', /does not allow a personal word list/);
+  } finally {
+    rmSync(file, { force: true });
     await b?.close();
     rmSync(dir, { recursive: true, force: true });
   }
