@@ -1,6 +1,6 @@
 # The browser extension (extension/). Included by the top Makefile.
 #   make build   -> build/extension/chrome, build/extension/firefox (unpacked)
-#   make test    -> node:test unit tests + headless chromium tests (test-extension)
+#   make test    -> node:test unit tests + headless Chromium and Firefox ESR tests (test-extension)
 #   make check   -> tsc --noEmit (checkJs) + web-ext lint on the Firefox build
 #   make bench-extension, make run-extension
 EXT       := extension
@@ -37,8 +37,9 @@ test-extension-unit: $(EXT_NODE) $(WASM)
 firefox-deps:
 	@command -v firefox-esr >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr)
 
+# Chromium's and Firefox's runs at the same time (test/browser/run.mjs); DISCREET_BROWSERS=chromium for one.
 test-extension-browser: browser-deps firefox-deps bin $(EXT_BUILT) $(EXT_FIX)
-	cd $(EXT) && node --experimental-websocket --test --test-concurrency=1 --test-timeout=180000 test/browser/
+	cd $(EXT) && node test/browser/run.mjs
 
 check-extension: $(EXT_BUILT) $(EXT_NODE)
 	cd $(EXT) && npx tsc -p jsconfig.json --noEmit

@@ -148,8 +148,10 @@ export async function verifyBundle(bundle, keys, expect, subtle = crypto.subtle)
 async function ed25519Verify(raw, sig, msg, subtle) {
   if (sig.length !== 64) throw new PolicyError('the signature is not 64 bytes');
   try {
-    const k = await subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
-    return await subtle.verify({ name: 'Ed25519' }, k, sig, msg);
+    // (Plain Uint8Arrays over ArrayBuffers; TypeScript's BufferSource also admits SharedArrayBuffer views.)
+    const buf = (/** @type {Uint8Array} */ u) => /** @type {Uint8Array<ArrayBuffer>} */ (u);
+    const k = await subtle.importKey('raw', buf(raw), { name: 'Ed25519' }, false, ['verify']);
+    return await subtle.verify({ name: 'Ed25519' }, k, buf(sig), buf(msg));
   } catch (e) {
     throw new PolicyError(`cannot verify the signature: ${e instanceof Error ? e.message : e}`);
   }

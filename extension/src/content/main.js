@@ -17,15 +17,15 @@
 //     the scanner's host reads its metadata and its text (OCR) on the device; findings
 //     with data-source="image", a card per photo, a copy without metadata to download.
 //
-// The build joins this module with textmap.js, spans.js and ../ext.js into
-// one classic script (content.js) that runs once per page.
+// tools/build.mjs bundles this module and its imports with esbuild into one
+// classic script (content.js), guarded so that it runs once per page.
 //
 // Never: DOM changes inside an editor (fixes go through the editor's own
 // input path), storing or logging the text, blocking typing.
 
 import { readText, rangeFor, offsetOf } from './textmap.js';
 import { diffEdit, shiftSpans, rebase } from './spans.js';
-import { api, send, sendOnce } from '../ext.js';
+import { api, send, sendOnce, NO_ANSWER } from '../ext.js';
 import { expand } from '../answer.js';
 import { stripMetadata } from '../strip.js';
 
@@ -172,8 +172,10 @@ class Composer {
     this.seq = 0;
     /** @type {Set<string>} */
     this.ignored = new Set();
-    /** @type {string | null} the text the clinician chose to post anyway */
+    /** @type {string | null} postKey() of what the clinician chose to post anyway (text and photos) */
     this.allowed = null;
+    /** Publish attempts held until the photos being checked are done. @type {(() => void)[]} */
+    this.photoWaiters = [];
     this.timer = 0;
     /** when the first change not yet scanned happened (performance.now()), 0 when none */
     this.dirtySince = 0;
@@ -714,6 +716,7 @@ document.addEventListener('keydown', (e) => {
 
 /**
  * @typedef {object} Photo
+ * @property {number} id this page's count of photos attached
  * @property {string} name the file name (or "pasted image")
  * @property {'checking' | 'done' | 'not-checked' | 'error'} status
  * @property {string} note what could not be checked, and why
@@ -724,6 +727,9 @@ document.addEventListener('keydown', (e) => {
 
 /** Above this a photo is not sent for checking at all (the note says so). */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/** Longest a photo's check may take (the host's OCR gives up after 30 s); then it is "not checked". */
+const PHOTO_CHECK_MS = 45000;
+let photoCount = 0;
 
 /** @param {Photo} ph */
 function photoLine(ph) {
@@ -750,7 +756,7 @@ function dataUrl(file) {
  */
 async function checkPhoto(c, file) {
   /** @type {Photo} */
-  const ph = { name: file.name || 'pasted image', status: 'checking', note: '', findings: [], stripped: '', ocrMs: 0 };
+  const ph = { id: ++photoCount, name: file.name || 'pasted image', status: 'checking', note: '', findings: [], stripped: '', ocrMs: 0 };
   c.photos.push(ph);
   scheduleRender();
   try {
@@ -762,8 +768,16 @@ async function checkPhoto(c, file) {
     // Read through a FileReader of this script: awaiting the page's own File.arrayBuffer()
     // promise is refused across Firefox's content-script boundary.
     const data = await dataUrl(file);
-    const r = await send({ kind: 'image.check', data }, 90000);
+    // One try more when nothing answered at once (a service worker starting), none after a timeout.
+    const timedOut = (/** @type {any} */ x) => String(x?.error ?? '').startsWith(`${NO_ANSWER} in `);
+    let r = await sendOnce({ kind: 'image.check', data }, PHOTO_CHECK_MS);
+    if (r?.error && String(r.error).startsWith(NO_ANSWER) && !timedOut(r)) r = await sendOnce({ kind: 'image.check', data }, PHOTO_CHECK_MS);
     if (!r || r.disabled) { ph.status = 'error'; ph.note = 'not checked (Discreet is off here).'; return; }
+    if (timedOut(r)) {
+      ph.status = 'error';
+      ph.note = `not checked: reading it took longer than ${PHOTO_CHECK_MS / 1000} s. Check it yourself for names, numbers and location before posting.`;
+      return;
+    }
     /** @type {Photo['findings']} */
     const fs = [...(r.meta ?? [])];
     if (r.result) {
@@ -792,6 +806,8 @@ async function checkPhoto(c, file) {
   } finally {
     overlay.setAttribute('data-photos', String(Number(overlay.getAttribute('data-photos') || 0) + 1));
     scheduleRender();
+    // A publish attempt held for the photos is decided now.
+    if (!c.photos.some((x) => x.status === 'checking')) for (const w of c.photoWaiters.splice(0)) w();
   }
 }
 
@@ -912,12 +928,17 @@ function composerFor(b, evenEmpty = false) {
   return best;
 }
 
+/** What a "Post anyway" covers: the text and the photos attached. @param {Composer} c */
+const postKey = (c) => `${c.text}\u0000${c.photos.map((ph) => ph.id).join(',')}`;
+
 /**
  * Decides whether a publish attempt may go on. Returns true to let it pass.
  * @param {Composer} c @param {() => void} resume re-issues the publish action
  */
 function guardPublish(c, resume) {
-  if (c.allowed === c.text) return true;
+  if (c.allowed === postKey(c)) return true;
+  // A photo still being checked holds the post until its findings are in.
+  if (c.photos.some((ph) => ph.status === 'checking')) { holdForPhotos(c, resume); return false; }
   // A photo with a blocking finding stops publishing like blocking text does.
   const photoStop = photoFindings(c).some((f) => f.severity === 'block');
   if (photoStop && (!c.text.trim() || c.error)) { showIntercept(c, resume); return false; }
@@ -931,9 +952,97 @@ function guardPublish(c, resume) {
   clearTimeout(c.timer);
   c.scan().then((s) => {
     if (c.scannedText === c.text && (s?.intercept || photoStop)) showIntercept(c, resume);
-    else { c.allowed = c.text; resume(); }
+    else { c.allowed = postKey(c); resume(); }
   });
   return false;
+}
+
+/** Sets the pre-publish dialog's title and buttons for one of its states. @param {'findings' | 'photo-checking' | 'photo-unchecked'} st */
+function interceptState(st) {
+  intercept.dataset.state = st;
+  $('#ic-title').textContent = st === 'photo-checking' ? 'Discreet is still checking a photo'
+    : st === 'photo-unchecked' ? 'A photo could not be checked' : 'Check this post before it goes out';
+  /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review')).textContent = st === 'findings' ? 'Review the post' : 'Keep editing';
+  /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway')).textContent = st === 'photo-checking' ? 'Post without waiting' : 'Post anyway';
+}
+
+/**
+ * A publish attempt while a photo is being checked: a dialog says so, and the
+ * attempt is decided again as soon as every photo is done (the check itself is
+ * bounded: OCR gives up after OCR_TIMEOUT_MS and the message after PHOTO_CHECK_MS,
+ * so this never waits for ever). "Post without waiting" is always offered: a
+ * check that cannot finish never blocks posting.
+ * @param {Composer} c @param {() => void} resume
+ */
+function holdForPhotos(c, resume) {
+  const waiting = c.photos.filter((ph) => ph.status === 'checking');
+  const body = $('#ic-body');
+  body.textContent = '';
+  const p = document.createElement('p');
+  p.textContent = `Posting waits until Discreet has read ${waiting.length === 1 ? `the photo ${waiting[0].name}` : `${waiting.length} photos`} ` +
+    'on this device (usually a few seconds).';
+  const ul = document.createElement('ul');
+  for (const ph of waiting) {
+    const li = document.createElement('li');
+    li.dataset.source = 'image';
+    li.dataset.status = 'checking';
+    li.textContent = photoLine(ph);
+    ul.append(li);
+  }
+  body.append(p, ul);
+  interceptState('photo-checking');
+  const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
+  const review = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review'));
+  anyway.hidden = false;
+  let active = true;
+  const done = () => {
+    if (!active) return;
+    active = false;
+    intercept.hidden = true;
+    // Unchecked photos are said so before posting; posting stays possible (fail open).
+    const unchecked = waiting.filter((ph) => ph.status !== 'done' && c.photos.includes(ph));
+    if (unchecked.length) { showUnchecked(c, unchecked, resume); return; }
+    if (guardPublish(c, resume)) { c.allowed = postKey(c); resume(); }
+  };
+  // One held attempt at a time (a second Post or Ctrl+Enter replaces the first: one post, not two).
+  c.photoWaiters = [done];
+  const cancel = () => { active = false; intercept.hidden = true; };
+  review.onclick = () => { cancel(); c.el.focus(); };
+  anyway.onclick = () => { cancel(); c.allowed = postKey(c); resume(); };
+  intercept.onkeydown = (e) => { if (e.key === 'Escape') cancel(); };
+  intercept.hidden = false;
+  review.focus();
+}
+
+/** Photos whose check failed or was refused, before posting. @param {Composer} c @param {Photo[]} phs @param {() => void} resume */
+function showUnchecked(c, phs, resume) {
+  const body = $('#ic-body');
+  body.textContent = '';
+  const p = document.createElement('p');
+  p.textContent = 'Discreet could not check everything in the photos below. Look at them yourself for names, numbers, ' +
+    'faces and location before posting.';
+  const ul = document.createElement('ul');
+  for (const ph of phs) {
+    const li = document.createElement('li');
+    li.dataset.source = 'image';
+    li.dataset.status = ph.status;
+    li.textContent = photoLine(ph);
+    ul.append(li);
+  }
+  body.append(p, ul);
+  interceptState('photo-unchecked');
+  const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
+  const review = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review'));
+  anyway.hidden = false;
+  review.onclick = () => { intercept.hidden = true; c.el.focus(); };
+  anyway.onclick = () => {
+    intercept.hidden = true;
+    // What is left to decide (text findings, other photos) still gets its say.
+    if (guardPublish(c, resume)) { c.allowed = postKey(c); resume(); }
+  };
+  intercept.onkeydown = null;
+  intercept.hidden = false;
+  review.focus();
 }
 
 /** @param {Composer} c @param {() => void} resume */
@@ -956,6 +1065,7 @@ function showIntercept(c, resume) {
     ul.append(li);
   }
   body.append(p, ul);
+  interceptState('findings');
   const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
   anyway.hidden = enforce;
   intercept.dataset.enforce = enforce ? 'block' : 'warn';
@@ -971,9 +1081,10 @@ function showIntercept(c, resume) {
   };
   anyway.onclick = () => {
     intercept.hidden = true;
-    c.allowed = c.text;
+    c.allowed = postKey(c);
     resume();
   };
+  intercept.onkeydown = null;
   review.focus();
 }
 
@@ -994,7 +1105,7 @@ document.addEventListener('click', (e) => {
   if (!b) return;
   const c = composerFor(b);
   if (!c) return;
-  const ok = guardPublish(c, () => { c.allowed = c.text; b.click(); });
+  const ok = guardPublish(c, () => { c.allowed = postKey(c); b.click(); });
   if (!ok) {
     e.preventDefault();
     e.stopImmediatePropagation();
@@ -1010,7 +1121,7 @@ document.addEventListener('keydown', (e) => {
   const c = el ? attached.get(el) ?? attach(el) : null;
   if (!c || !c.text.trim()) return;
   const ok = guardPublish(c, () => {
-    c.allowed = c.text;
+    c.allowed = postKey(c);
     c.el.focus();
     c.el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', ctrlKey: e.ctrlKey, metaKey: e.metaKey, bubbles: true, cancelable: true }));
   });

@@ -49,7 +49,11 @@ async function load() {
   const ul = /** @type {HTMLElement} */ (document.getElementById('extra-sites'));
   ul.textContent = '';
   const extra = st.extra_sites ?? [];
-  /** @type {HTMLElement} */ (document.getElementById('extra-none')).hidden = extra.length > 0;
+  const none = /** @type {HTMLElement} */ (document.getElementById('extra-none'));
+  none.dataset.text ??= none.textContent ?? '';
+  none.hidden = extra.length > 0 && s.check_other_sites;
+  none.textContent = s.check_other_sites ? none.dataset.text : 'Your organisation does not allow Discreet to check other sites.';
+  if (s.check_other_sites) delete none.dataset.locked; else none.dataset.locked = 'true';
   for (const origin of extra) {
     const li = document.createElement('li');
     li.dataset.origin = origin;

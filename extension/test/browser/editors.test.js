@@ -248,7 +248,7 @@ for (const browser of BROWSERS) describe(browser, () => {
     await page.keyboard.press('End');
     await page.keyboard.type(' Thanks!');
     await page.waitForFunction((n) => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')) > n, scans);
-    await page.waitForTimeout(300);
+    await frames(page);
     const rules = (await overlayFindings(page)).map((x) => x.rule);
     assert.ok(!rules.includes('privacy.phone'), JSON.stringify(rules));
     await page.close();

@@ -41,12 +41,15 @@ for (const browser of BROWSERS) describe(browser, () => {
     await p.goto(`chrome-extension://${EXT_ID}/${path}`);
     return p;
   };
+  /** The match patterns registered for added sites (nothing else registers content scripts). */
+  const registered = async () => (await b.sw.evaluate(() => chrome.scripting.getRegisteredContentScripts())).flatMap((s) => s.matches);
   const hasOverlay = (page) => page.evaluate(() => !!document.querySelector('discreet-overlay[data-status]'));
 
   test('"Check this site" adds the origin, checking starts in the open tab and after a reload; the options page removes it', async () => {
     const page = await b.context.newPage();
     await page.goto(`${ORIGIN}/`);
-    await page.waitForTimeout(500);
+    await page.waitForFunction(() => document.readyState === 'complete');
+    assert.deepEqual(await registered(), [], 'nothing registered before it is added');
     assert.equal(await hasOverlay(page), false, 'not checked before it is added');
     const tabId = await b.sw.evaluate(async (o) => (await chrome.tabs.query({ url: `${o}/*` }))[0].id, ORIGIN);
     const popup = await extPage(`src/popup/popup.html?tab=${tabId}`);
@@ -65,6 +68,7 @@ for (const browser of BROWSERS) describe(browser, () => {
     await page.click('#editor');
     await page.keyboard.type('room 214 tonight');
     await waitForRule(page, 'privacy.room');
+    assert.deepEqual(await registered(), [`${ORIGIN}/*`]);
     await popup.close();
     // The options page lists it; Remove stops checking there.
     const opt = await extPage('src/options/options.html');
@@ -72,8 +76,9 @@ for (const browser of BROWSERS) describe(browser, () => {
     await opt.evaluate((o) => document.querySelector(`#extra-sites li[data-origin="${o}"] button`).click(), ORIGIN);
     await opt.waitForFunction(() => !document.getElementById('extra-none').hidden);
     assert.deepEqual((await b.sw.evaluate(() => chrome.storage.local.get('extra_sites'))).extra_sites, []);
+    assert.deepEqual(await registered(), [], 'the content script is no longer registered');
     await page.goto(`${ORIGIN}/`);
-    await page.waitForTimeout(1000);
+    await page.waitForFunction(() => document.readyState === 'complete');
     assert.equal(await hasOverlay(page), false, 'not checked after it was removed');
     await opt.close();
     await page.close();

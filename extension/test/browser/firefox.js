@@ -119,6 +119,23 @@ class Page {
     return this.waitForFunction((sel) => !!document.querySelector(sel), sel, o);
   }
   waitForTimeout(ms) { return new Promise((r) => setTimeout(r, ms)); }
+  // A few of playwright's element helpers, on the same names.
+  /** Sets an input's or textarea's value as typing would (input and change events). */
+  fill(sel, value) {
+    return this.evaluate(({ sel, value }) => {
+      const el = document.querySelector(sel);
+      el.focus();
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, { sel, value });
+  }
+  textContent(sel) { return this.evaluate((sel) => document.querySelector(sel)?.textContent ?? null, sel); }
+  getAttribute(sel, name) { return this.evaluate(({ sel, name }) => document.querySelector(sel)?.getAttribute(name) ?? null, { sel, name }); }
+  inputValue(sel) { return this.evaluate((sel) => document.querySelector(sel).value, sel); }
+  isDisabled(sel) { return this.evaluate((sel) => document.querySelector(sel).disabled, sel); }
+  isChecked(sel) { return this.evaluate((sel) => document.querySelector(sel).checked, sel); }
+  bringToFront() { return this.b.bidi.send('browsingContext.activate', { context: this.context }); }
   /** Clicks the middle of the element, as a user would. */
   async click(sel) {
     const r = await this.waitForFunction((sel) => {
@@ -138,7 +155,7 @@ class Page {
     const r = await this.b.bidi.send('script.evaluate', { expression: `document.querySelector(${JSON.stringify(sel)})`,
       target: { context: this.context }, awaitPromise: false, resultOwnership: 'root' });
     await this.b.bidi.send('input.setFiles', { context: this.context, element: { sharedId: r.result.sharedId }, files: [path] });
-    setTimeout(() => rmSync(dir, { recursive: true, force: true }), 60000).unref();
+    this.b.uploads.push(dir); // removed when the browser closes (it may read the file until then)
   }
   async screenshot(o = {}) {
     const r = await this.b.bidi.send('browsingContext.captureScreenshot', { context: this.context });
@@ -155,7 +172,9 @@ class Page {
  * Launches firefox-esr with the unpacked Firefox build as a temporary add-on.
  * routes: [{origin, respond(url) -> {status, headers, body: Buffer}}]
  * Returns {context: {newPage}, ext: {evaluate}, extUrl, requests, close}.
- * @param {{extDir: string, routes: {origin: string, respond: (url: URL) => {status: number, headers: Record<string,string>, body: Buffer | string}}[]}} o
+ * prefs: extra user.js preferences (e.g. a short event-page idle timeout).
+ * extId: the build's gecko id when it is not the usual one.
+ * @param {{extDir: string, extId?: string, prefs?: Record<string, string | number | boolean>, routes: {origin: string, respond: (url: URL) => {status: number, headers: Record<string,string>, body: Buffer | string}}[]}} o
  */
 export async function launchFirefox(o) {
   if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: apt-get install firefox-esr (make browser-deps)`);
@@ -163,7 +182,7 @@ export async function launchFirefox(o) {
   const profile = mkdtempSync(join(tmpdir(), 'discreet-firefox-'));
   const uuid = randomUUID();
   const prefs = {
-    'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXT_ID]: uuid }),
+    'extensions.webextensions.uuids': JSON.stringify({ [o.extId ?? FIREFOX_EXT_ID]: uuid }),
     'browser.shell.checkDefaultBrowser': false, 'browser.startup.homepage_override.mstone': 'ignore',
     'datareporting.policy.dataSubmissionEnabled': false, 'toolkit.telemetry.reportingpolicy.firstRun': false,
     'app.update.disabledForTesting': true, 'extensions.update.enabled': false, 'browser.safebrowsing.malware.enabled': false,
@@ -172,6 +191,7 @@ export async function launchFirefox(o) {
     'extensions.getAddons.cache.enabled': false, 'services.settings.server': 'http://127.0.0.1:9/',
     'network.proxy.allow_hijacking_localhost': true, 'dom.input_events.security.minNumTicks': 0,
     'dom.input_events.security.minTimeElapsedInMS': 0,
+    ...o.prefs,
   };
   writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n') + '\n');
   const port = await freePort();
@@ -198,7 +218,7 @@ export async function launchFirefox(o) {
   const bidi = new Bidi(ws);
   await bidi.send('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: true, unhandledPromptBehavior: { default: 'ignore' } } } });
   await bidi.send('session.subscribe', { events: ['network.beforeRequestSent', 'browsingContext.load'] });
-  const b = { bidi, urls: new Map(), requests: /** @type {{url: string, method: string}[]} */ ([]) };
+  const b = { bidi, urls: new Map(), requests: /** @type {{url: string, method: string}[]} */ ([]), uploads: /** @type {string[]} */ ([]) };
   bidi.on('browsingContext.load', (p) => b.urls.set(p.context, p.url));
   // Every request is recorded (tests check none carries the text).
   bidi.on('network.beforeRequestSent', (p) => {
@@ -263,6 +283,8 @@ export async function launchFirefox(o) {
   for (const c of initial) await bidi.send('browsingContext.close', { context: c }).catch(() => {});
   return {
     browser: 'firefox', context, sw: ext, ext, extUrl, openExtensionPage, requests: b.requests, loadMs,
+    /** A message to the background as the extension's own pages send it. @param {any} msg */
+    bg: (msg) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), msg),
     async close() {
       await bidi.send('session.end', {}).catch(() => {});
       try { ws.close(); } catch { /* closed */ }
@@ -270,6 +292,7 @@ export async function launchFirefox(o) {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
       rmSync(profile, { recursive: true, force: true });
+      for (const d of b.uploads) rmSync(d, { recursive: true, force: true });
     },
   };
 }

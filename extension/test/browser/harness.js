@@ -73,7 +73,7 @@ function serveFixture(site, url) {
  */
 export async function launchBrowser(name, o = {}) {
   if (name === 'firefox') {
-    return launchFirefox({ extDir: o.extDir ?? FIREFOX_EXT_DIR,
+    return launchFirefox({ extDir: o.extDir ?? FIREFOX_EXT_DIR, prefs: o.prefs, extId: o.extId,
       routes: Object.values(ALL_SITES).map((site) => ({ origin: site.origin, respond: (url) => serveFixture(site, url) })) });
   }
   const b = await launch(o);
@@ -81,7 +81,23 @@ export async function launchBrowser(name, o = {}) {
   // browser (from the background running to the first scan answered).
   const t0 = performance.now();
   if (b.sw) await b.sw.evaluate(() => globalThis.discreet.handle({ kind: 'scan', text: 'Call 555-201-7788' }, { url: chrome.runtime.getURL('load') }));
-  return { browser: 'chromium', ...b, loadMs: performance.now() - t0 };
+  const loadMs = performance.now() - t0;
+  // Every request the browser lets us see (pages and extension pages), with its body.
+  /** @type {{url: string, method: string, post: string}[]} */
+  const requests = [];
+  b.context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), post: r.postData() ?? '' }));
+  const id = o.extId ?? EXT_ID;
+  return {
+    browser: 'chromium', ...b, loadMs, requests, extUrl: `chrome-extension://${id}`,
+    /** Opens an extension page (popup, options) in a tab. @param {string} path */
+    async openExtensionPage(path) {
+      const p = await b.context.newPage();
+      await p.goto(`chrome-extension://${id}/${path}`);
+      return p;
+    },
+    /** A message to the background as the extension's own pages send it. @param {any} msg */
+    bg: (msg) => b.sw.evaluate((msg) => globalThis.discreet.handle(msg, { url: chrome.runtime.getURL('test') }), msg),
+  };
 }
 
 /**
@@ -136,6 +152,14 @@ export function overlayFindings(page) {
       boxes: [...el.querySelectorAll('.box')].map((b) => { const r = b.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; }),
     }));
   });
+}
+
+/** The browser's tab id of a page (for the popup's ?tab=). */
+export async function tabIdOf(b, page, origin) {
+  if (b.browser === 'firefox') return b.sw.evaluate(async (o) => (await chrome.tabs.query({ url: `${o}/*` }))[0].id, origin);
+  // Chromium shows tab URLs only with the tabs permission: the active tab is the page brought to the front.
+  await page.bringToFront();
+  return b.sw.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0].id);
 }
 
 /** Waits until the overlay shows a finding with this rule. */
