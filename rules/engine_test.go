@@ -54,6 +54,7 @@ func TestScanTable(t *testing.T) {
 				{"privacy.quasi.age", "warn", "", "16 year old girl"},
 				{"privacy.quasi.sex", "warn", "", "16 year old girl"},
 				{"privacy.story", "block", "", "girl came"},
+				{"privacy.quasi.place", "warn", "", "our ED"},
 				{"privacy.quasi.event", "warn", "", "after the homecoming crash"},
 			},
 		},
