@@ -196,7 +196,11 @@ export async function launchFirefox(o) {
   writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n') + '\n');
   const port = await freePort();
   const proc = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', String(port), '--remote-allow-system-access', '--window-size=1200,900'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } });
+    // Its own process group: closing it ends its content processes too, at once (they would
+    // otherwise hold the stderr pipe, and this test process, open for seconds).
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' }, detached: true });
+  /** Signals Firefox and the processes it started (its group). @param {NodeJS.Signals} sig */
+  const signal = (sig) => { try { process.kill(-/** @type {number} */ (proc.pid), sig); } catch { /* gone */ } };
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   const exited = new Promise((r) => proc.on('exit', r));
@@ -211,7 +215,7 @@ export async function launchFirefox(o) {
       });
       break;
     } catch (e) {
-      if (i > 300 || proc.exitCode !== null) { proc.kill(); throw new Error(`firefox did not start: ${stderr}`); }
+      if (i > 300 || proc.exitCode !== null) { signal('SIGKILL'); throw new Error(`firefox did not start: ${stderr}`); }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -288,9 +292,13 @@ export async function launchFirefox(o) {
     async close() {
       await bidi.send('session.end', {}).catch(() => {});
       try { ws.close(); } catch { /* closed */ }
-      proc.kill();
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (proc.exitCode === null) proc.kill('SIGKILL');
+      signal('SIGTERM');
+      // (A timer left pending would keep this test process alive for its 5 s.)
+      let timer;
+      await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 5000); })]);
+      clearTimeout(timer);
+      signal('SIGKILL');
+      proc.stderr?.destroy();
       rmSync(profile, { recursive: true, force: true });
       for (const d of b.uploads) rmSync(d, { recursive: true, force: true });
     },
