@@ -103,6 +103,8 @@ test('opt-in counts: rule ids and numbers only, with the report token', async ()
   await page.keyboard.type('Discharged my patient today. Call 555-201-7788 after the zebra crossing');
   await waitForRule(page, 'privacy.phone');
   await page.click('#post');
+  // The dialog opens once the check before posting has answered.
+  await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
   await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
   await page.waitForFunction(() => window.posted.length === 1);
   await page.close();
