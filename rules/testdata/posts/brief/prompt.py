@@ -1,5 +1,5 @@
-import json, sys
-s = {x["writer"]: x for x in json.load(open("/work/writers/slices.json"))}
+import json, os, sys
+s = {x["writer"]: x for x in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "slices.json")))}
 w = s[sys.argv[1]]
 c = w["counts"]
 print(f"""You are writer {w['writer']}. Read the brief at /work/writers/BRIEF.md (the only file outside your folder you may read), then do your assignment. Work only in /work/writers/{w['writer']}/ (create it). Do not open, list or search anything else under /work (do not even list /work/writers), and do not look at other writers' folders.
