@@ -4,7 +4,10 @@
 # --- wazero host and command line (host/wasmhost, host/cmd/discreet, host/eval)
 # The go tests run in the top Makefile's test-go. `make contract` checks the
 # jsonl contract with the shared checker when it is present (not in CI).
-.PHONY: contract
+.PHONY: contract bench-jsonl
+# scan --format jsonl against a naive 30-regexp baseline, as a ratio (x-naive).
+bench-jsonl: $(WASM)
+	$(GO) test -run='^$$' -bench=ScanJSONL -benchtime=1x ./host/cmd/discreet/
 contract: bin
 	@test -x ../shared/contract/check-scan || { echo "contract: ../shared/contract/check-scan not found"; exit 1; }
 	../shared/contract/check-scan ./$(BIN) scan --format jsonl --engine wasm
