@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // healthNews is n short health-news posts as jsonl ({"id":N,"text":...}),
@@ -123,7 +125,7 @@ func benchJSONL(b *testing.B, eng string, in []byte) {
 		}
 		t1 := time.Now()
 		var stderr bytes.Buffer
-		if code := run(ctx, []string{"scan", "--format", "jsonl", "--engine", eng}, bytes.NewReader(in), io.Discard, &stderr); code > exitBlock || stderr.Len() > 0 {
+		if code := run(ctx, []string{"scan", "--format", "jsonl", "--engine", eng}, bytes.NewReader(in), io.Discard, &stderr); code > cli.ExitBlock || stderr.Len() > 0 {
 			b.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		naive += t1.Sub(t0)

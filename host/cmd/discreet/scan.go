@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
 )
 
@@ -106,7 +107,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return errorf(stderr, "scan", "writing: %v", err)
 		}
 	}
-	return severityExit(topSeverity(res.Findings))
+	return cli.SeverityExit(topSeverity(res.Findings))
 }
 
 func displayName(name string) string {
@@ -122,11 +123,7 @@ func useColor(w io.Writer) bool {
 		return false
 	}
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && cli.IsTerminal(f)
 }
 
 // lineBatch is a run of jsonl lines on their way through the scanners:
@@ -237,7 +234,7 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 		return errorf(stderr, "scan", "reading the input: %v", err)
 	default:
 	}
-	return severityExit(top)
+	return cli.SeverityExit(top)
 }
 
 var errTooLong = errors.New("line too long")

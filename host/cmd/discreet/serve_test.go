@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the server goroutine.
@@ -111,10 +113,10 @@ func TestServePrintsOwnerTokenOnce(t *testing.T) {
 
 func TestServeUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--nope"}, strings.NewReader(""), &out, &errOut); code != exitUsage {
+	if code := run(context.Background(), []string{"serve", "--nope"}, strings.NewReader(""), &out, &errOut); code != cli.ExitUsage {
 		t.Errorf("bad flag: exit %d", code)
 	}
-	if code := run(context.Background(), []string{"serve", "extra"}, strings.NewReader(""), &out, &errOut); code != exitUsage {
+	if code := run(context.Background(), []string{"serve", "extra"}, strings.NewReader(""), &out, &errOut); code != cli.ExitUsage {
 		t.Errorf("extra argument: exit %d", code)
 	}
 	t.Setenv("DISCREET_OWNER_TOKEN", "short")
