@@ -16,6 +16,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/discreet-health/discreet/host/internal/cli"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
 var day = time.Date(2024, 3, 5, 14, 30, 0, 0, time.UTC)
@@ -154,7 +156,7 @@ func TestEmojiSpans(t *testing.T) {
 		if text[f.Start:f.End] != f.Match {
 			t.Errorf("%s: byte span %d-%d is %q, match %q", f.Rule, f.Start, f.End, text[f.Start:f.End], f.Match)
 		}
-		if got := utf16Len(text[:f.Start]); got != f.Start16 {
+		if got := testutil.UTF16Len(text[:f.Start]); got != f.Start16 {
 			t.Errorf("%s: start16 = %d, want %d", f.Rule, f.Start16, got)
 		}
 	}

@@ -1,32 +1,14 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the progress goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestProgress checks that the bar is drawn in place while posts are
 // scanned, erased before log lines and at the end, and that it is absent
@@ -36,7 +18,7 @@ func TestProgress(t *testing.T) {
 	writeTree(t, dir, map[string]string{"posts.txt": strings.Repeat("Jane Roe post\n\n", 40)})
 	c := newPhraseChecker()
 	c.delay = func(string) time.Duration { return 20 * time.Millisecond }
-	var bar, log syncBuffer
+	var bar, log testutil.SyncBuffer
 	_, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "posts.txt")}, OutDir: filepath.Join(dir, "out"),
 		Checker: c, Workers: 1, Progress: &bar, Log: &log})
 	if err != nil {
