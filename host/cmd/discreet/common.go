@@ -99,7 +99,8 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseFlags parses flags that may come before or after the positional
-// arguments, and returns the positional ones.
+// arguments ("retire ID --db FILE"), and returns the positional ones; all
+// after a "--" are positional.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -109,6 +110,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = fs.Args()
 		if len(args) == 0 {
 			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
