@@ -37,7 +37,9 @@ CONSOLE_NODE := host/console/node_modules/.installed
 .PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server
 test:: test-server
 
-# go:embed cannot reach extension/: copy its WASI shim and scanner client.
+# go:embed cannot reach extension/: its WASI shim and scanner client are
+# committed copies in host/console/vendor, refreshed here (go test
+# ./host/console fails when they are stale).
 console-vendor:
 	@mkdir -p host/console/vendor
 	@for f in wasi.js answer.js scanner.js; do \
