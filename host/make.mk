@@ -1,7 +1,7 @@
 # host/: the Go side (wazero host, command line, server, audit). Included by
 # the top Makefile; one block per part.
 
-# --- wazero host and command line (host/wasmhost, host/cmd/discreet, host/eval)
+# --- wazero host and command line (host/wasmhost, host/cmd/discreet, host/internal/eval)
 # The go tests run in the top Makefile's test-go. `make contract` checks the
 # jsonl contract with the shared checker when it is present (not in CI).
 .PHONY: contract bench-jsonl
