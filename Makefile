@@ -5,6 +5,8 @@
 GO      ?= go
 export GOFLAGS := -buildvcs=false
 WASM    := host/wasmhost/module/scanner.wasm
+# The module's size budget, gzip -9, in bytes (1.5 MB): make check fails above it.
+WASM_GZIP_BUDGET := 1500000
 BIN     := build/discreet
 
 .PHONY: all build wasm bin test test-go bench eval check run fuzz clean browser-deps
@@ -48,6 +50,9 @@ check:: $(WASM)
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l rules wasm host)" || (gofmt -l rules wasm host; echo 'gofmt: files above need formatting'; exit 1)
 	$(GO) mod tidy -diff
+	@n=$$(gzip -9c $(WASM) | wc -c); if [ $$n -gt $(WASM_GZIP_BUDGET) ]; then \
+	  echo "scanner.wasm is $$n bytes gzipped, over the $(WASM_GZIP_BUDGET)-byte budget"; exit 1; \
+	else echo "scanner.wasm: $$n bytes gzipped (budget $(WASM_GZIP_BUDGET))"; fi
 
 run:: build
 	@echo "Scanning a sample post with the wasm engine:"

@@ -1,10 +1,13 @@
 # host/: the Go side (wazero host, command line, server, audit). Included by
 # the top Makefile; one block per part.
 
-# --- wazero host and command line (host/wasmhost, host/cmd/discreet, host/eval)
+# --- wazero host and command line (host/wasmhost, host/cmd/discreet, host/internal/eval)
 # The go tests run in the top Makefile's test-go. `make contract` checks the
 # jsonl contract with the shared checker when it is present (not in CI).
-.PHONY: contract
+.PHONY: contract bench-jsonl
+# scan --format jsonl against a naive 30-regexp baseline, as a ratio (x-naive).
+bench-jsonl: $(WASM)
+	$(GO) test -run='^$$' -bench=ScanJSONL -benchtime=1x ./host/cmd/discreet/
 contract: bin
 	@test -x ../shared/contract/check-scan || { echo "contract: ../shared/contract/check-scan not found"; exit 1; }
 	../shared/contract/check-scan ./$(BIN) scan --format jsonl --engine wasm
@@ -34,7 +37,9 @@ CONSOLE_NODE := host/console/node_modules/.installed
 .PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server
 test:: test-server
 
-# go:embed cannot reach extension/: copy its WASI shim and scanner client.
+# go:embed cannot reach extension/: its WASI shim and scanner client are
+# committed copies in host/console/vendor, refreshed here (go test
+# ./host/console fails when they are stale).
 console-vendor:
 	@mkdir -p host/console/vendor
 	@for f in wasi.js answer.js scanner.js; do \

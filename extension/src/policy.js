@@ -142,7 +142,7 @@ export async function verifyBundle(bundle, keys, expect, subtle = crypto.subtle)
 }
 
 /**
- * @param {Uint8Array} raw @param {Uint8Array} sig @param {Uint8Array} msg @param {SubtleCrypto} subtle
+ * @param {Uint8Array<ArrayBuffer>} raw @param {Uint8Array<ArrayBuffer>} sig @param {Uint8Array<ArrayBuffer>} msg @param {SubtleCrypto} subtle
  * @returns {Promise<boolean>}
  */
 async function ed25519Verify(raw, sig, msg, subtle) {

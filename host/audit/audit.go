@@ -30,15 +30,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
-)
-
-// Exit codes of an audit.
-const (
-	ExitClean = 0 // no finding at warn or block
-	ExitWarn  = 1 // the highest finding is a warning
-	ExitError = 2 // nothing could be read or checked
-	ExitBlock = 3 // some post has a block finding
 )
 
 // Options configures Run.
@@ -202,7 +195,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				fr, err := readEntry(e, st, &prog.read, emit, func(err error) { fail(e.display, err) })
 				if fr.Format != "" && fr.Format != FormatXAccount {
 					ir.Files = append(ir.Files, fr)
-					say("discreet audit: read %s: %s, %s", e.display, fr.Format, plural(fr.Posts, "post", "posts"))
+					say("discreet audit: read %s: %s, %s", e.display, fr.Format, cli.Plural(fr.Posts, "post"))
 				}
 				if err != nil {
 					if _, ok := err.(stopped); ok {
@@ -289,15 +282,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 func exitCode(s *Summary, errs int) int {
 	if s.PostsChecked == 0 && (errs > 0 || s.PostsUnchecked > 0) {
-		return ExitError
+		return cli.ExitUsage
 	}
 	switch s.Risk {
 	case string(rules.Block):
-		return ExitBlock
+		return cli.ExitBlock
 	case string(rules.Warn):
-		return ExitWarn
+		return cli.ExitWarn
 	}
-	return ExitClean
+	return cli.ExitClean
 }
 
 // readEntry detects one file's format and reads its posts.
@@ -329,7 +322,7 @@ func readEntry(e entry, st *readState, counter *atomic.Int64, emit func(Post) er
 	fr.Posts = n
 	var corrupt flate.CorruptInputError
 	if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.As(err, &corrupt) {
-		err = fmt.Errorf("the zip archive is damaged inside this file (%v); the %s before the damage were read", err, plural(n, "post", "posts"))
+		err = fmt.Errorf("the zip archive is damaged inside this file (%v); the %s before the damage were read", err, cli.Plural(n, "post"))
 	}
 	return fr, err
 }

@@ -14,6 +14,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
 var day = time.Date(2024, 3, 5, 14, 30, 0, 0, time.UTC)
@@ -121,8 +125,8 @@ func TestXArchive(t *testing.T) {
 			if got := ff.Posts[1].Text; got != tw[2].Text {
 				t.Errorf("X escaping not undone: %q", got)
 			}
-			if res.Summary.ExitCode != ExitBlock {
-				t.Errorf("exit code = %d, want %d", res.Summary.ExitCode, ExitBlock)
+			if res.Summary.ExitCode != cli.ExitBlock {
+				t.Errorf("exit code = %d, want %d", res.Summary.ExitCode, cli.ExitBlock)
 			}
 			if len(ff.Errors) != 0 {
 				t.Errorf("errors: %v", ff.Errors)
@@ -152,7 +156,7 @@ func TestEmojiSpans(t *testing.T) {
 		if text[f.Start:f.End] != f.Match {
 			t.Errorf("%s: byte span %d-%d is %q, match %q", f.Rule, f.Start, f.End, text[f.Start:f.End], f.Match)
 		}
-		if got := utf16Len(text[:f.Start]); got != f.Start16 {
+		if got := testutil.UTF16Len(text[:f.Start]); got != f.Start16 {
 			t.Errorf("%s: start16 = %d, want %d", f.Rule, f.Start16, got)
 		}
 	}
@@ -403,8 +407,8 @@ func TestMalformedInputs(t *testing.T) {
 	if res.Summary.PostsRead < 3 {
 		t.Errorf("posts read = %d", res.Summary.PostsRead)
 	}
-	if res.Summary.ExitCode != ExitBlock {
-		t.Errorf("exit code = %d, want %d (findings despite errors)", res.Summary.ExitCode, ExitBlock)
+	if res.Summary.ExitCode != cli.ExitBlock {
+		t.Errorf("exit code = %d, want %d (findings despite errors)", res.Summary.ExitCode, cli.ExitBlock)
 	}
 	if diff := cmp.Diff(before, hashTree(t, dir)); diff != "" {
 		t.Errorf("inputs changed (-before +after):\n%s", diff)
@@ -424,13 +428,13 @@ func TestExitCodes(t *testing.T) {
 		paths []string
 		want  int
 	}{
-		{[]string{"clean.txt"}, ExitClean},
-		{[]string{"info.txt"}, ExitClean},
-		{[]string{"warn.txt"}, ExitWarn},
-		{[]string{"block.txt", "warn.txt"}, ExitBlock},
-		{[]string{"bad.bin"}, ExitError},
-		{[]string{"bad.bin", "warn.txt"}, ExitWarn},
-		{[]string{"nope"}, ExitError},
+		{[]string{"clean.txt"}, cli.ExitClean},
+		{[]string{"info.txt"}, cli.ExitClean},
+		{[]string{"warn.txt"}, cli.ExitWarn},
+		{[]string{"block.txt", "warn.txt"}, cli.ExitBlock},
+		{[]string{"bad.bin"}, cli.ExitUsage},
+		{[]string{"bad.bin", "warn.txt"}, cli.ExitWarn},
+		{[]string{"nope"}, cli.ExitUsage},
 	} {
 		var full []string
 		for _, p := range tc.paths {
@@ -445,7 +449,7 @@ func TestExitCodes(t *testing.T) {
 	c := newPhraseChecker()
 	c.fail = "a"
 	res, ff, _ := audit(t, c, filepath.Join(dir, "block.txt"))
-	if res.Summary.ExitCode != ExitError || ff.Summary.PostsUnchecked != 2 {
+	if res.Summary.ExitCode != cli.ExitUsage || ff.Summary.PostsUnchecked != 2 {
 		t.Errorf("failing checker: exit %d, unchecked %d", res.Summary.ExitCode, ff.Summary.PostsUnchecked)
 	}
 	if len(ff.Errors) == 0 || !strings.Contains(ff.Errors[0].Message, "could not be checked") {
@@ -539,7 +543,7 @@ func TestFacebookGroupsAndHTML(t *testing.T) {
 	if len(ff.Errors) != 1 || !strings.Contains(ff.Errors[0].Message, "HTML export") || !strings.Contains(ff.Errors[0].Message, "JSON format") {
 		t.Errorf("errors = %v", ff.Errors)
 	}
-	if res.Summary.ExitCode != ExitBlock {
+	if res.Summary.ExitCode != cli.ExitBlock {
 		t.Errorf("exit = %d", res.Summary.ExitCode)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
 )
 
@@ -88,8 +89,8 @@ func TestEnginePatientPost(t *testing.T) {
 			t.Errorf("post %s: url %q", id, p.URL)
 		}
 	}
-	if res.Summary.ExitCode != ExitBlock {
-		t.Errorf("exit code = %d, want %d", res.Summary.ExitCode, ExitBlock)
+	if res.Summary.ExitCode != cli.ExitBlock {
+		t.Errorf("exit code = %d, want %d", res.Summary.ExitCode, cli.ExitBlock)
 	}
 }
 

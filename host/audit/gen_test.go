@@ -15,9 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/discreet-health/discreet/rules"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
 // tweet is one generated tweet.
@@ -276,7 +277,7 @@ func (c *phraseChecker) Scan(ctx context.Context, text string) (rules.Result, er
 			}
 			s, e := off+i, off+i+len(p.phrase)
 			res.Findings = append(res.Findings, rules.Finding{Rule: p.rule, Category: p.category, Severity: p.severity,
-				Start: s, End: e, Start16: utf16Len(text[:s]), End16: utf16Len(text[:e]),
+				Start: s, End: e, Start16: testutil.UTF16Len(text[:s]), End16: testutil.UTF16Len(text[:e]),
 				Message: "test finding " + p.rule, Citation: "test"})
 			res.Summary.Counts[p.category]++
 			off = e
@@ -285,5 +286,3 @@ func (c *phraseChecker) Scan(ctx context.Context, text string) (rules.Result, er
 	sort.SliceStable(res.Findings, func(i, j int) bool { return res.Findings[i].Start < res.Findings[j].Start })
 	return res, nil
 }
-
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // eachElement streams the elements of the JSON array at the top of dec, or
@@ -115,14 +117,14 @@ func jsonError(err error, dec *json.Decoder, posts int) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("the file ends in the middle of its JSON after %s: it looks truncated (the posts before were read)", plural(posts, "post", "posts"))
+		return fmt.Errorf("the file ends in the middle of its JSON after %s: it looks truncated (the posts before were read)", cli.Plural(posts, "post"))
 	case errors.As(err, &syn):
-		return fmt.Errorf("invalid JSON at byte %d (%v) after %s; the rest of the file was skipped", syn.Offset, syn, plural(posts, "post", "posts"))
+		return fmt.Errorf("invalid JSON at byte %d (%v) after %s; the rest of the file was skipped", syn.Offset, syn, cli.Plural(posts, "post"))
 	case errors.As(err, &typ):
 		return fmt.Errorf("unexpected JSON at byte %d: field %q is %s, expected %s; the rest of the file was skipped", typ.Offset, typ.Field, typ.Value, typ.Type)
 	}
 	if dec != nil {
-		return fmt.Errorf("%w (at byte %d, after %s)", err, dec.InputOffset(), plural(posts, "post", "posts"))
+		return fmt.Errorf("%w (at byte %d, after %s)", err, dec.InputOffset(), cli.Plural(posts, "post"))
 	}
 	return err
 }

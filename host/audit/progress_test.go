@@ -1,32 +1,15 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the progress goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestProgress checks that the bar is drawn in place while posts are
 // scanned, erased before log lines and at the end, and that it is absent
@@ -35,8 +18,21 @@ func TestProgress(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"posts.txt": strings.Repeat("Jane Roe post\n\n", 40)})
 	c := newPhraseChecker()
-	c.delay = func(string) time.Duration { return 20 * time.Millisecond }
-	var bar, log syncBuffer
+	var bar, log testutil.SyncBuffer
+	// Once a post is counted, the next scan waits until the ticker has drawn
+	// a bar with the count, so the bar is seen however slow the machine is.
+	var scans atomic.Int64
+	c.delay = func(string) time.Duration {
+		if scans.Add(1) == 3 {
+			for deadline := time.Now().Add(30 * time.Second); !strings.Contains(bar.String(), "posts"); time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Error("no bar with a post count drawn within 30 s")
+					break
+				}
+			}
+		}
+		return 0
+	}
 	_, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "posts.txt")}, OutDir: filepath.Join(dir, "out"),
 		Checker: c, Workers: 1, Progress: &bar, Log: &log})
 	if err != nil {

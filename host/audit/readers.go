@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // maxLineErrors is how many bad lines or records of one file are named
@@ -414,9 +416,9 @@ func readCSVWith(r *bufio.Reader, src string, emit func(Post) error, warn func(e
 				continue
 			}
 			if errors.As(err, &pe) && pe.Err == io.ErrUnexpectedEOF || errors.Is(err, io.ErrUnexpectedEOF) {
-				return fmt.Errorf("the file ends inside a quoted field after %s: it looks truncated", plural(n, "post", "posts"))
+				return fmt.Errorf("the file ends inside a quoted field after %s: it looks truncated", cli.Plural(n, "post"))
 			}
-			return fmt.Errorf("after %s: %v", plural(n, "post", "posts"), err)
+			return fmt.Errorf("after %s: %v", cli.Plural(n, "post"), err)
 		}
 		n++
 		p := Post{Source: src, Index: n, Platform: m.platform, Kind: m.kind,
@@ -493,12 +495,12 @@ func readText(r *bufio.Reader, src string, st *readState, emit func(Post) error,
 		}
 		buf.WriteString(strings.TrimRight(line, "\r"))
 		if buf.Len() > maxPostBytes {
-			return fmt.Errorf("after %s: %w", plural(n, "post", "posts"), errPostTooLarge)
+			return fmt.Errorf("after %s: %w", cli.Plural(n, "post"), errPostTooLarge)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if err == bufio.ErrTooLong {
-			return fmt.Errorf("a line is longer than %d MiB after %s: is this really a text file?", maxLine>>20, plural(n, "post", "posts"))
+			return fmt.Errorf("a line is longer than %d MiB after %s: is this really a text file?", maxLine>>20, cli.Plural(n, "post"))
 		}
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/discreet-health/discreet/host/wasmhost"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 var (
@@ -88,8 +90,8 @@ func TestWasmPatientPost(t *testing.T) {
 			}
 		}
 	}
-	if res.Summary.ExitCode != ExitBlock {
-		t.Errorf("exit code = %d, want %d", res.Summary.ExitCode, ExitBlock)
+	if res.Summary.ExitCode != cli.ExitBlock {
+		t.Errorf("exit code = %d, want %d", res.Summary.ExitCode, cli.ExitBlock)
 	}
 }
 

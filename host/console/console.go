@@ -1,8 +1,8 @@
 // Package console holds the admin console's static files, embedded in the
-// server binary and the worker. vendor/ receives the extension's WASI shim
-// and scanner client (extension/src/wasi.js, answer.js, scanner.js), copied there by
-// `make console-vendor` because go:embed cannot reach outside this folder;
-// without them the page says the live preview is unavailable.
+// server binary and the worker. vendor/ holds committed copies of the
+// extension's WASI shim and scanner client (extension/src/wasi.js, answer.js,
+// scanner.js), because go:embed cannot reach outside this folder; `make
+// console-vendor` refreshes them and a test fails when they are stale.
 package console
 
 import (

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"database/sql"
 	"net/http"
 	"strconv"
 )
@@ -24,23 +25,12 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, slug, _ string
 		}
 		before = n
 	}
-	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT id, at, actor, action, detail FROM audit_log
+	list, err := queryAll(r.Context(), s.cfg.DB, func(rows *sql.Rows) (auditJSON, error) {
+		var a auditJSON
+		return a, rows.Scan(&a.ID, &a.At, &a.Actor, &a.Action, &a.Detail)
+	}, `SELECT id, at, actor, action, detail FROM audit_log
 		WHERE slug = ? AND id < ? ORDER BY id DESC LIMIT 200`, slug, before)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer rows.Close()
-	list := []auditJSON{}
-	for rows.Next() {
-		var a auditJSON
-		if err := rows.Scan(&a.ID, &a.At, &a.Actor, &a.Action, &a.Detail); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		list = append(list, a)
-	}
-	if err := rows.Err(); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -67,31 +67,21 @@ func (s *Server) createCode(w http.ResponseWriter, r *http.Request, slug, actor 
 }
 
 func (s *Server) listCodes(w http.ResponseWriter, r *http.Request, slug, _ string) {
-	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT id, created_at, expires_at, revoked_at, uses, max_uses
-		FROM enrollment_codes WHERE slug = ? ORDER BY created_at DESC, id LIMIT 1000`, slug)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer rows.Close()
-	list := []codeJSON{}
-	for rows.Next() {
+	list, err := queryAll(r.Context(), s.cfg.DB, func(rows *sql.Rows) (codeJSON, error) {
 		var c codeJSON
 		var rev sql.NullString
 		var maxUses sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.CreatedAt, &c.ExpiresAt, &rev, &c.Uses, &maxUses); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		err := rows.Scan(&c.ID, &c.CreatedAt, &c.ExpiresAt, &rev, &c.Uses, &maxUses)
 		if rev.Valid {
 			c.RevokedAt = &rev.String
 		}
 		if maxUses.Valid {
 			c.MaxUses = &maxUses.Int64
 		}
-		list = append(list, c)
-	}
-	if err := rows.Err(); err != nil {
+		return c, err
+	}, `SELECT id, created_at, expires_at, revoked_at, uses, max_uses
+		FROM enrollment_codes WHERE slug = ? ORDER BY created_at DESC, id LIMIT 1000`, slug)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}

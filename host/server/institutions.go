@@ -69,22 +69,10 @@ func (s *Server) listInstitutions(w http.ResponseWriter, r *http.Request) {
 	if !s.owner(w, r) {
 		return
 	}
-	rows, err := s.cfg.DB.QueryContext(r.Context(), institutionQuery+" ORDER BY i.slug")
+	list, err := queryAll(r.Context(), s.cfg.DB, func(rows *sql.Rows) (institutionJSON, error) {
+		return scanInstitution(rows)
+	}, institutionQuery+" ORDER BY i.slug")
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer rows.Close()
-	list := []institutionJSON{}
-	for rows.Next() {
-		in, err := scanInstitution(rows)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		list = append(list, in)
-	}
-	if err := rows.Err(); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -87,30 +87,15 @@ func LoadOrCreateKey(ctx context.Context, db *sql.DB) (*KeyRing, error) {
 }
 
 // queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // LoadKeyRing reads the native key ring (nil when the database has no key
 // yet): the newest seed signs, the statements come from key_statements.
 func LoadKeyRing(ctx context.Context, db *sql.DB) (*KeyRing, error) { return loadKeyRing(ctx, db) }
 
 func loadKeyRing(ctx context.Context, db queryer) (*KeyRing, error) {
-	rows, err := db.QueryContext(ctx, "SELECT id, seed FROM signing_keys ORDER BY rowid DESC")
-	if err != nil {
-		return nil, err
-	}
-	var seeds [][2]string
-	for rows.Next() {
-		var id, seed string
-		if err := rows.Scan(&id, &seed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		seeds = append(seeds, [2]string{id, seed})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(seeds) == 0 {
+	seeds, err := queryAll(ctx, db, func(rows *sql.Rows) (s [2]string, err error) {
+		return s, rows.Scan(&s[0], &s[1])
+	}, "SELECT id, seed FROM signing_keys ORDER BY rowid DESC")
+	if err != nil || len(seeds) == 0 {
 		return nil, err
 	}
 	var others []Key
@@ -144,22 +129,17 @@ func LoadStatements(ctx context.Context, db *sql.DB) ([]Statement, error) {
 }
 
 func loadStatements(ctx context.Context, db queryer) ([]Statement, error) {
-	rows, err := db.QueryContext(ctx, "SELECT key_id, payload, signature FROM key_statements ORDER BY seq")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Statement
-	for rows.Next() {
+	sts, err := queryAll(ctx, db, func(rows *sql.Rows) (Statement, error) {
 		var st Statement
 		var p string
-		if err := rows.Scan(&st.KeyID, &p, &st.Signature); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&st.KeyID, &p, &st.Signature)
 		st.Payload = b64([]byte(p))
-		out = append(out, st)
+		return st, err
+	}, "SELECT key_id, payload, signature FROM key_statements ORDER BY seq")
+	if len(sts) == 0 {
+		sts = nil // no statements: nil, not an empty list
 	}
-	return out, rows.Err()
+	return sts, err
 }
 
 // StatementSQL is the INSERT that stores a statement (its payload bytes as

@@ -234,27 +234,17 @@ type versionJSON struct {
 }
 
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, slug, _ string) {
-	rows, err := s.cfg.DB.QueryContext(r.Context(), `SELECT version, issued_at, key_id, etag, source_version, actor
-		FROM policy_versions WHERE slug = ? ORDER BY version DESC LIMIT 1000`, slug)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer rows.Close()
-	list := []versionJSON{}
-	for rows.Next() {
+	list, err := queryAll(r.Context(), s.cfg.DB, func(rows *sql.Rows) (versionJSON, error) {
 		var v versionJSON
 		var src sql.NullInt64
-		if err := rows.Scan(&v.Version, &v.IssuedAt, &v.KeyID, &v.ETag, &src, &v.Actor); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		err := rows.Scan(&v.Version, &v.IssuedAt, &v.KeyID, &v.ETag, &src, &v.Actor)
 		if src.Valid {
 			v.SourceVersion = &src.Int64
 		}
-		list = append(list, v)
-	}
-	if err := rows.Err(); err != nil {
+		return v, err
+	}, `SELECT version, issued_at, key_id, etag, source_version, actor
+		FROM policy_versions WHERE slug = ? ORDER BY version DESC LIMIT 1000`, slug)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}

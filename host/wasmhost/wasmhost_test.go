@@ -9,11 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/discreet-health/discreet/rules"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
 // patientPost is the post every engine must flag (see the project brief).
@@ -47,67 +48,6 @@ func newTestScanner(t testing.TB, instances int) *Scanner {
 	}
 	t.Cleanup(func() { s.Close(ctx) })
 	return s
-}
-
-// checkSpans checks what every result must satisfy whatever the rules:
-// spans in bounds, on rune boundaries, UTF-16 spans matching byte spans,
-// findings in document order.
-func checkSpans(t *testing.T, text string, r rules.Result) {
-	t.Helper()
-	if r.Findings == nil {
-		t.Errorf("findings is nil, want a (possibly empty) list")
-	}
-	prev := -1
-	for i, f := range r.Findings {
-		if f.Start < 0 || f.Start >= f.End || f.End > len(text) {
-			t.Errorf("finding %d (%s): span [%d,%d) outside the %d-byte text", i, f.Rule, f.Start, f.End, len(text))
-			continue
-		}
-		if !onBoundary(text, f.Start) || !onBoundary(text, f.End) {
-			t.Errorf("finding %d (%s): span [%d,%d) cuts a UTF-8 sequence", i, f.Rule, f.Start, f.End)
-		}
-		if want := utf16Len(text[:f.Start]); f.Start16 != want {
-			t.Errorf("finding %d (%s): start16 %d, want %d", i, f.Rule, f.Start16, want)
-		}
-		if want := f.Start16 + utf16Len(text[f.Start:f.End]); f.End16 != want {
-			t.Errorf("finding %d (%s): end16 %d, want %d", i, f.Rule, f.End16, want)
-		}
-		if f.Start < prev {
-			t.Errorf("finding %d (%s) starts at %d, before the previous one (%d)", i, f.Rule, f.Start, prev)
-		}
-		prev = f.Start
-	}
-}
-
-// onBoundary reports whether byte offset i is not inside a valid UTF-8
-// sequence. A stray invalid byte is a sequence of its own (as Go's range
-// loop and JavaScript's decoder see it).
-func onBoundary(s string, i int) bool {
-	for j := 0; j < len(s); {
-		if j == i {
-			return true
-		}
-		if j > i {
-			return false
-		}
-		_, size := utf8.DecodeRuneInString(s[j:])
-		j += size
-	}
-	return i == len(s)
-}
-
-// utf16Len counts UTF-16 code units as JavaScript does; an invalid byte
-// decodes to U+FFFD, one unit.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }
 
 func TestModuleEmbedded(t *testing.T) {
@@ -149,7 +89,7 @@ func TestScanPatientPost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSpans(t, patientPost, r)
+	testutil.CheckSpans(t, patientPost, r)
 	type got struct{ Rule, Text, Severity string }
 	var have []got
 	for _, f := range r.Findings {
@@ -215,7 +155,7 @@ func TestConfigure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkSpans(t, text, r)
+		testutil.CheckSpans(t, text, r)
 		for _, f := range r.Findings {
 			if f.Message == "test term" && text[f.Start:f.End] == "zebra crossing" && f.Severity == rules.Warn && f.Category == rules.Conduct {
 				return
@@ -429,7 +369,7 @@ func TestInvalidUTF8(t *testing.T) {
 			t.Errorf("%q: %v", text, err)
 			continue
 		}
-		checkSpans(t, text, r)
+		testutil.CheckSpans(t, text, r)
 	}
 }
 
@@ -445,7 +385,7 @@ func TestLargeText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSpans(t, text, r)
+	testutil.CheckSpans(t, text, r)
 	phones := 0
 	for _, f := range r.Findings {
 		if f.Rule == "privacy.phone" && text[f.Start:f.End] == "555-201-7788" {
@@ -489,7 +429,7 @@ func TestNativeChecker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSpans(t, text, r)
+	testutil.CheckSpans(t, text, r)
 	if len(r.Findings) != 1 || text[r.Findings[0].Start:r.Findings[0].End] != "zebra crossing" {
 		t.Errorf("native engine with a custom term: %+v", r.Findings)
 	}

@@ -28,6 +28,7 @@ import { diffEdit, shiftSpans, rebase } from './spans.js';
 import { api, send, sendOnce, NO_ANSWER } from '../ext.js';
 import { expand } from '../answer.js';
 import { stripMetadata } from '../strip.js';
+import { SEVERITY_LABEL } from '../severity.js';
 
 const g = /** @type {any} */ (globalThis);
 
@@ -36,7 +37,6 @@ const DEBOUNCE_MS = 200;
 /** Longest time typing without a pause goes unscanned. */
 const MAX_WAIT_MS = 1000;
 const SEVERITIES = ['block', 'warn', 'info'];
-const SEVERITY_LABEL = /** @type {Record<string, string>} */ ({ block: 'Do not post', warn: 'Take a second look', info: 'Note' });
 const CATEGORY_LABEL = /** @type {Record<string, string>} */ ({
   privacy: 'Patient privacy', boundaries: 'Professional boundaries', conduct: 'Professional conduct',
   misinformation: 'Health misinformation', disclosure: 'Disclosure',

@@ -3,9 +3,9 @@
 // scanner's state, the policy in force, the findings in the current composer.
 import { api, send } from '../ext.js';
 import { siteList } from '../sites.js';
+import { SEVERITY_LABEL } from '../severity.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const SEV = /** @type {Record<string, string>} */ ({ block: 'Do not post', warn: 'Second look', info: 'Note' });
 
 async function main() {
   const state = await send({ kind: 'state' });
@@ -69,7 +69,7 @@ async function main() {
     li.dataset.rule = f.rule;
     li.dataset.severity = f.severity;
     if (f.source) li.dataset.source = f.source;
-    li.textContent = `${SEV[f.severity] ?? f.severity}: ${f.message}`;
+    li.textContent = `${SEVERITY_LABEL[f.severity] ?? f.severity}: ${f.message}`;
     ul.append(li);
   }
 }

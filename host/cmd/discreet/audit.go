@@ -9,6 +9,7 @@ import (
 	"runtime"
 
 	"github.com/discreet-health/discreet/host/audit"
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
 )
 
@@ -91,7 +92,7 @@ func runAudit(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	defer eng.Close(ctx)
 
 	var progress io.Writer
-	if f, ok := stderr.(*os.File); ok && audit.IsTerminal(f) {
+	if f, ok := stderr.(*os.File); ok && cli.IsTerminal(f) {
 		progress = f
 	}
 	res, err := audit.Run(ctx, audit.Options{
@@ -104,12 +105,12 @@ func runAudit(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	s := res.Summary
 	report, _ := filepath.Abs(filepath.Join(*out, "report.html"))
 	fmt.Fprintf(stdout, "%s read, %d flagged (%d block, %d warn, %d info findings)",
-		pluralWord(s.PostsRead, "post"), s.PostsFlagged, s.BySeverity["block"], s.BySeverity["warn"], s.BySeverity["info"])
+		cli.Plural(s.PostsRead, "post"), s.PostsFlagged, s.BySeverity["block"], s.BySeverity["warn"], s.BySeverity["info"])
 	if s.PostsUnchecked > 0 {
 		fmt.Fprintf(stdout, "; %d could NOT be checked", s.PostsUnchecked)
 	}
 	if len(res.Errors) > 0 {
-		fmt.Fprintf(stdout, "; %s with the inputs (see above)", pluralWord(len(res.Errors), "problem"))
+		fmt.Fprintf(stdout, "; %s with the inputs (see above)", cli.Plural(len(res.Errors), "problem"))
 	}
 	fmt.Fprintf(stdout, ".\nReport: %s\n", report)
 	return s.ExitCode
@@ -129,11 +130,4 @@ func policyInfo(policy []byte) (rules.PolicyInfo, error) {
 		return rules.PolicyInfo{}, err
 	}
 	return e.Info(), nil
-}
-
-func pluralWord(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -11,16 +11,9 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/host/wasmhost"
 	"github.com/discreet-health/discreet/rules"
-)
-
-// Exit codes, documented in helpText.
-const (
-	exitClean = 0 // nothing at warn or above
-	exitWarn  = 1 // the highest finding is a warning
-	exitUsage = 2 // usage or input error: bad flag, unreadable file, bad policy
-	exitBlock = 3 // at least one block finding
 )
 
 const helpText = `discreet checks social-media posts by clinicians for patient-privacy,
@@ -81,7 +74,7 @@ func writeHelp(w io.Writer) { io.WriteString(w, helpText) }
 
 func runHelp(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) int {
 	writeHelp(stdout)
-	return exitClean
+	return cli.ExitClean
 }
 
 func runVersion(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) int {
@@ -95,7 +88,7 @@ func runVersion(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer)
 	}
 	fmt.Fprintf(stdout, "discreet %s (%s, %s/%s; scanner module ABI %d, %s)\n", v, runtime.Version(),
 		runtime.GOOS, runtime.GOARCH, wasmhost.ABIVersion, mod)
-	return exitClean
+	return cli.ExitClean
 }
 
 // newFlags returns a flag set that reports errors on stderr without exiting.
@@ -106,7 +99,8 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseFlags parses flags that may come before or after the positional
-// arguments, and returns the positional ones.
+// arguments ("retire ID --db FILE"), and returns the positional ones; all
+// after a "--" are positional.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -116,6 +110,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = fs.Args()
 		if len(args) == 0 {
 			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
@@ -181,30 +178,19 @@ func readPolicy(name string) ([]byte, error) {
 	return b, nil
 }
 
-// errorf prints "discreet <cmd>: msg" on stderr and returns exitUsage.
+// errorf prints "discreet <cmd>: msg" on stderr and returns cli.ExitUsage.
 func errorf(stderr io.Writer, cmd string, format string, a ...any) int {
 	fmt.Fprintf(stderr, "discreet %s: %s\n", cmd, fmt.Sprintf(format, a...))
-	return exitUsage
+	return cli.ExitUsage
 }
 
 // flagError turns a flag parsing error into the exit code: help is not an
 // error.
 func flagError(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
-		return exitClean
+		return cli.ExitClean
 	}
-	return exitUsage
-}
-
-// severityExit is the exit code for the highest severity shown.
-func severityExit(top rules.Severity) int {
-	switch top {
-	case rules.Block:
-		return exitBlock
-	case rules.Warn:
-		return exitWarn
-	}
-	return exitClean
+	return cli.ExitUsage
 }
 
 // filterFindings keeps the findings at min or above; it never returns nil.

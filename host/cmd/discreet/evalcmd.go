@@ -8,7 +8,8 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/discreet-health/discreet/host/eval"
+	"github.com/discreet-health/discreet/host/internal/eval"
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
 )
 
@@ -24,7 +25,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "usage: discreet eval [--engine wasm|native] [--policy FILE] [-v] FILE")
-		return exitUsage
+		return cli.ExitUsage
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -73,7 +74,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	r := eval.Evaluate(posts, results)
 	if *row != "" {
 		fmt.Fprintln(stdout, r.Row(*row))
-		return exitClean
+		return cli.ExitClean
 	}
 	fmt.Fprintf(stdout, "%s, %s engine: ", pos[0], *engineName)
 	if err := r.WriteTable(stdout); err != nil {
@@ -85,5 +86,5 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 			return errorf(stderr, "eval", "writing: %v", err)
 		}
 	}
-	return exitClean
+	return cli.ExitClean
 }

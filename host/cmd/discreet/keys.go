@@ -41,7 +41,7 @@ func runKeys(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	seedFile := fs.String("seed-file", "", "with --worker: the current SIGNING_KEY seed (base64 or hex)")
 	seedID := fs.String("seed-id", "", "with --worker: the current key's id if SIGNING_KEY_ID set one")
 	newSeedFile := fs.String("new-seed-file", "", "with --worker rotate: where to write the new seed (mode 0600)")
-	pos, err := parseInterspersed(fs, args[1:])
+	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
 		return flagError(err)
 	}
@@ -152,26 +152,6 @@ func readSeedRing(path, id string) (*server.KeyRing, error) {
 	return server.NewKeyRing(seed, id)
 }
 
-// parseInterspersed parses flags that may come before or after positional
-// arguments ("retire ID --db FILE").
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 // runDB is `discreet db backup --db FILE OUT`: a consistent copy of the
 // live database (VACUUM INTO, safe while discreet serve writes), created
 // with mode 0600 since it holds the signing key.
@@ -182,7 +162,7 @@ func runDB(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	fs := flag.NewFlagSet("db backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "the native server's SQLite database")
-	pos, err := parseInterspersed(fs, args[1:])
+	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
 		return flagError(err)
 	}

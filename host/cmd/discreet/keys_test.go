@@ -9,6 +9,8 @@ import (
 
 	"github.com/discreet-health/discreet/host/server"
 	"github.com/discreet-health/discreet/host/server/sqlite"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // signing returns the id on the "signing" line of keys list/rotate output.
@@ -50,7 +52,7 @@ func TestKeysRotateRetireBackup(t *testing.T) {
 	if r := runCmd(t, "", "keys", "retire", old, "--db", db); r.code != 0 || strings.Contains(r.stdout, old+"\t") {
 		t.Errorf("retire: %+v", r)
 	}
-	if r := runCmd(t, "", "keys", "rotate"); r.code != exitUsage {
+	if r := runCmd(t, "", "keys", "rotate"); r.code != cli.ExitUsage {
 		t.Errorf("rotate without --db: %+v", r)
 	}
 

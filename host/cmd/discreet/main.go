@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // A command runs one subcommand and returns the process exit code. It reads
@@ -53,7 +55,7 @@ func main() {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		writeHelp(stderr)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
@@ -64,7 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "discreet: unknown command %q; commands: %s\n", args[0], commandNames())
-		return exitUsage
+		return cli.ExitUsage
 	}
 	return cmd(ctx, args[1:], stdin, stdout, stderr)
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/discreet-health/discreet/rules"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -46,10 +48,10 @@ func (markerEngine) Scan(_ context.Context, text string) (rules.Result, error) {
 		if sev.Rank() == 0 {
 			sev = rules.Warn
 		}
-		s16 := utf16Len(text[:m[0]])
+		s16 := testutil.UTF16Len(text[:m[0]])
 		res.Findings = append(res.Findings, rules.Finding{
 			Rule: "test." + string(sev), Category: rules.Conduct, Severity: sev,
-			Start: m[0], End: m[1], Start16: s16, End16: s16 + utf16Len(word),
+			Start: m[0], End: m[1], Start16: s16, End16: s16 + testutil.UTF16Len(word),
 			Message: "marker " + strings.ReplaceAll(word, "\n", " "), Citation: "Test citation 1.2",
 			Fixes: []rules.Fix{{Label: "Lower-case it", Replacement: strings.ToLower(word)}},
 		})
@@ -75,31 +77,6 @@ func init() {
 	testEngines = map[string]func([]byte) (engine, error){
 		"marker": func([]byte) (engine, error) { return markerEngine{}, nil },
 	}
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// onBoundary reports whether byte offset i is not inside a valid UTF-8
-// sequence (a stray invalid byte is a sequence of its own).
-func onBoundary(s string, i int) bool {
-	for j := 0; j < len(s); {
-		if j >= i {
-			return j == i
-		}
-		_, size := utf8.DecodeRuneInString(s[j:])
-		j += size
-	}
-	return i == len(s)
 }
 
 type result struct {
@@ -467,7 +444,7 @@ func TestInvalidUTF8(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range res.Findings {
-				if f.Start < 0 || f.End > len(text) || f.Start >= f.End || !onBoundary(text, f.Start) || !onBoundary(text, f.End) {
+				if f.Start < 0 || f.End > len(text) || f.Start >= f.End || !testutil.OnBoundary(text, f.Start) || !testutil.OnBoundary(text, f.End) {
 					t.Errorf("span [%d,%d) of %s is out of bounds or cuts a sequence", f.Start, f.End, f.Rule)
 				}
 			}

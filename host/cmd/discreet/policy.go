@@ -9,14 +9,15 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/discreet-health/discreet/host/eval"
+	"github.com/discreet-health/discreet/host/internal/eval"
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
 )
 
 func runPolicy(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "check" {
 		fmt.Fprintln(stderr, "usage: discreet policy check FILE")
-		return exitUsage
+		return cli.ExitUsage
 	}
 	fs := newFlags("policy check", stderr)
 	pos, err := parseFlags(fs, args[1:])
@@ -25,7 +26,7 @@ func runPolicy(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "usage: discreet policy check FILE")
-		return exitUsage
+		return cli.ExitUsage
 	}
 	return checkPolicy(pos[0], stdout, stderr)
 }
@@ -41,12 +42,12 @@ func checkPolicy(name string, stdout, stderr io.Writer) int {
 	p, err := rules.ParsePolicy(data)
 	if err != nil {
 		fmt.Fprintf(stdout, "%s: invalid policy: %v\n", name, err)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	e, err := rules.Compile(p)
 	if err != nil {
 		fmt.Fprintf(stdout, "%s: the policy does not compile: %v\n", name, err)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	info := e.Info()
 	title := info.Name
@@ -69,12 +70,12 @@ func checkPolicy(name string, stdout, stderr io.Writer) int {
 	for i, r := range p.RecordFormats {
 		n := len(r.Examples.Flag) + len(r.Examples.Pass)
 		total += n
-		fmt.Fprintf(stdout, "  record_formats[%d] %q: %s\n", i, r.Name, plural(n, "example"))
+		fmt.Fprintf(stdout, "  record_formats[%d] %q: %s\n", i, r.Name, cli.Plural(n, "example"))
 	}
 	for i, t := range p.Terms {
 		n := len(t.Examples.Flag) + len(t.Examples.Pass)
 		total += n
-		fmt.Fprintf(stdout, "  terms[%d] %q: %s\n", i, t.Phrase, plural(n, "example"))
+		fmt.Fprintf(stdout, "  terms[%d] %q: %s\n", i, t.Phrase, cli.Plural(n, "example"))
 	}
 	for _, r := range p.RecordFormats {
 		addTexts(own, r.Examples)
@@ -107,10 +108,10 @@ func checkPolicy(name string, stdout, stderr io.Writer) int {
 	}
 	if len(fails) > 0 {
 		fmt.Fprintf(stdout, "FAIL: %d of %d examples failed\n", len(fails), total)
-		return exitUsage
+		return cli.ExitUsage
 	}
-	fmt.Fprintf(stdout, "ok: the policy is valid and its %s pass\n", plural(total, "example"))
-	return exitClean
+	fmt.Fprintf(stdout, "ok: the policy is valid and its %s pass\n", cli.Plural(total, "example"))
+	return cli.ExitClean
 }
 
 func addTexts(set map[string]bool, ex rules.Examples) {
@@ -120,13 +121,6 @@ func addTexts(set map[string]bool, ex rules.Examples) {
 	for _, t := range ex.Pass {
 		set[t] = true
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 func spanOf(text string, f rules.Finding) string {
@@ -182,5 +176,5 @@ func runRules(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return errorf(stderr, "rules", "writing: %v", err)
 	}
 	fmt.Fprintf(stdout, "%d rules, %d enabled\n", len(cat), on)
-	return exitClean
+	return cli.ExitClean
 }

@@ -147,29 +147,19 @@ func cells(s string) int {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if r == utf8.RuneError && size == 1 {
-			n++
-			continue
-		}
-		n += runeCells(r)
+		n += cellsOf(r, size)
 	}
 	return n
 }
 
 // tailCells returns the end of s that fits in n cells.
 func tailCells(s string, n int) string {
-	w := 0
 	i := len(s)
-	for i > 0 {
+	for w := 0; i > 0; {
 		r, size := utf8.DecodeLastRuneInString(s[:i])
-		c := 1
-		if !(r == utf8.RuneError && size == 1) {
-			c = runeCells(r)
-		}
-		if w+c > n {
+		if w += cellsOf(r, size); w > n {
 			break
 		}
-		w += c
 		i -= size
 	}
 	return s[i:]
@@ -177,21 +167,23 @@ func tailCells(s string, n int) string {
 
 // headCells returns the start of s that fits in n cells.
 func headCells(s string, n int) string {
-	w := 0
 	i := 0
-	for i < len(s) {
+	for w := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		c := 1
-		if !(r == utf8.RuneError && size == 1) {
-			c = runeCells(r)
-		}
-		if w+c > n {
+		if w += cellsOf(r, size); w > n {
 			break
 		}
-		w += c
 		i += size
 	}
 	return s[:i]
+}
+
+// cellsOf is the width of a decoded rune; an invalid byte takes one cell.
+func cellsOf(r rune, size int) int {
+	if r == utf8.RuneError && size == 1 {
+		return 1
+	}
+	return runeCells(r)
 }
 
 // runeCells is the display width of r: 0 for combining marks and zero-width

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/discreet-health/discreet/host/internal/cli"
 	"github.com/discreet-health/discreet/rules"
 )
 
@@ -106,7 +107,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return errorf(stderr, "scan", "writing: %v", err)
 		}
 	}
-	return severityExit(topSeverity(res.Findings))
+	return cli.SeverityExit(topSeverity(res.Findings))
 }
 
 func displayName(name string) string {
@@ -122,34 +123,43 @@ func useColor(w io.Writer) bool {
 		return false
 	}
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && cli.IsTerminal(f)
 }
 
-// lineJob is one jsonl line on its way through the scanners.
-type lineJob struct {
-	n    int    // line number, from 1
-	line []byte // nil when too long
-	done chan lineAnswer
+// lineBatch is a run of jsonl lines on their way through the scanners:
+// the reader sends a batch when it holds batchLines lines or batchBytes
+// bytes, or when no more input is waiting, so a caller feeding one line at
+// a time still gets each answer at once.
+type lineBatch struct {
+	ns    []int    // line numbers, from 1
+	lines [][]byte // nil when too long
+	done  chan []lineAnswer
 }
+
+const (
+	batchLines = 256
+	batchBytes = 256 << 10
+)
 
 type lineAnswer struct {
 	out []byte
 	top rules.Severity
 }
 
-// scanLines streams jsonl: workers scan lines in parallel and the answers
-// are written in input order, each as soon as it and all before it are done.
+// scanLines streams jsonl: workers scan batches of lines in parallel and the
+// answers are written in input order, each batch as soon as it and all
+// before it are done.
 func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.Writer, min rules.Severity, workers int) int {
-	jobs := make(chan *lineJob)
-	order := make(chan *lineJob, 4*workers)
+	jobs := make(chan *lineBatch)
+	order := make(chan *lineBatch, 4*workers)
 	for range workers {
 		go func() {
-			for j := range jobs {
-				j.done <- scanLine(ctx, eng, j, min)
+			for b := range jobs {
+				as := make([]lineAnswer, len(b.lines))
+				for i, line := range b.lines {
+					as[i] = scanLine(ctx, eng, b.ns[i], line, min)
+				}
+				b.done <- as
 			}
 		}()
 	}
@@ -158,25 +168,39 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 		defer close(order)
 		defer close(jobs)
 		br := bufio.NewReaderSize(in, 64<<10)
+		b, size := &lineBatch{}, 0
+		send := func() bool {
+			if len(b.lines) == 0 {
+				return true
+			}
+			b.done = make(chan []lineAnswer, 1)
+			select {
+			case order <- b:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return false
+			}
+			jobs <- b
+			b, size = &lineBatch{}, 0
+			return true
+		}
 		for n := 1; ; n++ {
 			line, err := readLine(br)
 			if len(bytes.TrimSpace(line)) > 0 || errors.Is(err, errTooLong) {
-				j := &lineJob{n: n, line: line, done: make(chan lineAnswer, 1)}
 				if errors.Is(err, errTooLong) {
-					j.line = nil
+					line = nil
 				}
-				select {
-				case order <- j:
-				case <-ctx.Done():
-					readErr <- ctx.Err()
-					return
-				}
-				jobs <- j
+				b.ns = append(b.ns, n)
+				b.lines = append(b.lines, line)
+				size += len(line)
 			}
 			if err != nil && !errors.Is(err, errTooLong) {
-				if !errors.Is(err, io.EOF) {
+				if send() && !errors.Is(err, io.EOF) {
 					readErr <- err
 				}
+				return
+			}
+			if (len(b.lines) >= batchLines || size >= batchBytes || br.Buffered() == 0) && !send() {
 				return
 			}
 		}
@@ -185,19 +209,20 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 	w := bufio.NewWriter(stdout)
 	top := rules.Severity("")
 	writeFailed := false
-	for j := range order {
-		a := <-j.done
-		if a.top.Rank() > top.Rank() {
-			top = a.top
+	for b := range order {
+		for _, a := range <-b.done {
+			if a.top.Rank() > top.Rank() {
+				top = a.top
+			}
+			if !writeFailed {
+				w.Write(a.out)
+			}
 		}
-		if !writeFailed {
-			w.Write(a.out)
-			// Flush whenever no further answer is ready, so a caller
-			// feeding one line at a time gets each answer at once.
-			if len(order) == 0 {
-				if err := w.Flush(); err != nil {
-					writeFailed = true
-				}
+		// Flush whenever no further answer is ready, so a caller feeding
+		// one line at a time gets each answer at once.
+		if !writeFailed && len(order) == 0 {
+			if err := w.Flush(); err != nil {
+				writeFailed = true
 			}
 		}
 	}
@@ -209,7 +234,7 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 		return errorf(stderr, "scan", "reading the input: %v", err)
 	default:
 	}
-	return severityExit(top)
+	return cli.SeverityExit(top)
 }
 
 var errTooLong = errors.New("line too long")
@@ -244,42 +269,24 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 }
 
 // scanLine answers one jsonl line.
-func scanLine(ctx context.Context, eng engine, j *lineJob, min rules.Severity) lineAnswer {
-	id := json.RawMessage("null")
-	fail := func(msg string) lineAnswer {
-		return lineAnswer{out: lineJSON(id, nil, "line "+strconv.Itoa(j.n)+": "+msg)}
+func scanLine(ctx context.Context, eng engine, n int, line []byte, min rules.Severity) lineAnswer {
+	if line == nil {
+		return lineAnswer{out: lineJSON([]byte("null"), nil, "line "+strconv.Itoa(n)+": longer than "+strconv.Itoa(maxLine)+" bytes")}
 	}
-	if j.line == nil {
-		return fail("longer than " + strconv.Itoa(maxLine) + " bytes")
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(j.line, &obj); err != nil {
-		return fail("not a JSON object: " + err.Error())
-	}
-	if raw, ok := obj["id"]; ok {
-		var buf bytes.Buffer
-		if json.Compact(&buf, raw) == nil {
-			id = buf.Bytes()
+	id, text, msg := decodeLine(line)
+	if msg == "" {
+		res, err := eng.Scan(ctx, text)
+		if err == nil {
+			fs := filterFindings(res.Findings, min)
+			return lineAnswer{out: lineJSON(id, fs, ""), top: topSeverity(fs)}
 		}
+		msg = err.Error()
 	}
-	raw, ok := obj["text"]
-	if !ok {
-		return fail(`no "text" field`)
-	}
-	var text string
-	if err := json.Unmarshal(raw, &text); err != nil {
-		return fail(`"text" must be a string`)
-	}
-	res, err := eng.Scan(ctx, text)
-	if err != nil {
-		return fail(err.Error())
-	}
-	fs := filterFindings(res.Findings, min)
-	return lineAnswer{out: lineJSON(id, fs, ""), top: topSeverity(fs)}
+	return lineAnswer{out: lineJSON(id, nil, "line "+strconv.Itoa(n)+": "+msg)}
 }
 
 // lineJSON writes {"id":...,"findings":[...]} and "error" when msg is set.
-func lineJSON(id json.RawMessage, fs []rules.Finding, msg string) []byte {
+func lineJSON(id []byte, fs []rules.Finding, msg string) []byte {
 	b := append([]byte(`{"id":`), id...)
 	b = append(b, `,"findings":[`...)
 	for i := range fs {

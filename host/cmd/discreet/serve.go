@@ -18,6 +18,8 @@ import (
 	"github.com/discreet-health/discreet/host/server"
 	"github.com/discreet-health/discreet/host/server/sqlite"
 	"github.com/discreet-health/discreet/host/wasmhost"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
 )
 
 // runServe runs the institution settings backend and its admin console:
@@ -35,11 +37,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	noLimits := fs.Bool("no-rate-limit", false, "turn off per-token and per-address rate limits (benchmarks only)")
 	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: rate-limit by the last X-Forwarded-For address")
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		return cli.ExitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "discreet serve: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+		return cli.ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -9,37 +9,22 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/discreet-health/discreet/host/internal/cli"
+
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from the server goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var listenRE = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
 
 // startServe runs `discreet serve` in-process on a free port; stop cancels it
 // and returns its exit code.
-func startServe(t *testing.T, db string) (base string, out *syncBuffer, stop func() int) {
+func startServe(t *testing.T, db string) (base string, out *testutil.SyncBuffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, strings.NewReader(""), out, errOut)
@@ -111,10 +96,10 @@ func TestServePrintsOwnerTokenOnce(t *testing.T) {
 
 func TestServeUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--nope"}, strings.NewReader(""), &out, &errOut); code != exitUsage {
+	if code := run(context.Background(), []string{"serve", "--nope"}, strings.NewReader(""), &out, &errOut); code != cli.ExitUsage {
 		t.Errorf("bad flag: exit %d", code)
 	}
-	if code := run(context.Background(), []string{"serve", "extra"}, strings.NewReader(""), &out, &errOut); code != exitUsage {
+	if code := run(context.Background(), []string{"serve", "extra"}, strings.NewReader(""), &out, &errOut); code != cli.ExitUsage {
 		t.Errorf("extra argument: exit %d", code)
 	}
 	t.Setenv("DISCREET_OWNER_TOKEN", "short")

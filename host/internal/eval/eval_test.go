@@ -178,7 +178,7 @@ func TestSpanOccurrence(t *testing.T) {
 }
 
 // corpusPath is the labelled corpus another part of the project maintains.
-const corpusPath = "../../rules/testdata/corpus.jsonl"
+const corpusPath = "../../../rules/testdata/corpus.jsonl"
 
 // TestCorpusTargets holds the native engine to the project's targets on the
 // real corpus. It is skipped only while the corpus file does not exist.

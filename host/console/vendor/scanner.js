@@ -1,0 +1,180 @@
+// @ts-check
+// The scanner client: loads scanner.wasm (a WASI reactor, ../../wasm/ABI.md)
+// with the shim in wasi.js and wraps its exports in four calls. It uses no
+// chrome.* API, so a plain web page (the settings console's preview) can
+// load a copy of this file and wasi.js as they are.
+//
+//   const s = await loadScanner(bytes);   // fetch + compile + instantiate + _initialize
+//   s.configure(policyJSON)  -> policy info   ('' or null: the defaults)
+//   s.scan(text)             -> {findings, summary}
+//   s.rules()                -> {policy, rules}
+//   s.close()
+//
+// Every failure is a ScannerError with a clear message; a trap leaves the
+// instance unusable (`broken`), and the caller loads a new one.
+
+import { createWasi, WasiExit } from './wasi.js';
+import { expand } from './answer.js';
+
+export { expand };
+
+/** The ABI version this client speaks. */
+export const ABI_VERSION = 1;
+
+export class ScannerError extends Error {
+  /** @param {string} message @param {{fatal?: boolean}} [o] */
+  constructor(message, o = {}) {
+    super(message);
+    this.name = 'ScannerError';
+    /** true when the instance must be discarded */
+    this.fatal = !!o.fatal;
+  }
+}
+
+/**
+ * @typedef {{label: string, replacement: string}} Fix
+ * @typedef {{rule: string, category: string, severity: string, identifier: string,
+ *   start: number, end: number, start16: number, end16: number,
+ *   message: string, citation: string, fixes: Fix[]}} Finding
+ * @typedef {{risk: string, intercept: boolean, enforce: string, patient_context: boolean,
+ *   quasi_identifiers: string[], counts: Record<string, number>}} Summary
+ * @typedef {{findings: Finding[], summary: Summary}} ScanResult
+ * @typedef {{name: string, version: string, institution: {name: string, guidance_url: string, contact: string},
+ *   min_severity: string, intercept_at: string, enforce: string, rules: number}} PolicyInfo
+ * @typedef {{id: string, category: string, severity: string, identifier: string, message: string,
+ *   why: string, citation: string, enabled: boolean}} RuleInfo
+ * @typedef {{policy: PolicyInfo, rules: RuleInfo[]}} Catalog
+ * @typedef {{configure(policy?: string | object | null): PolicyInfo, scan(text: string): ScanResult,
+ *   rules(): Catalog, close(): void, readonly broken: boolean,
+ *   scanCompact(text: string): any, scanFull(text: string): ScanResult,
+ *   scanCallOnly(data: Uint8Array): number}} Scanner
+ *   (scanCompact returns the compact answer for a host that passes it on to
+ *   be expanded where it is used: see answer.js;
+ *   scanFull answers from discreet_scan, the full form, for tests;
+ *   scanCallOnly is for the benchmark page: the module's export alone on
+ *   UTF-8 bytes, the answer left unread; it returns the answer's length.)
+ */
+
+/**
+ * @param {ArrayBuffer | Uint8Array | WebAssembly.Module} source the module's bytes or a compiled module
+ * @param {{output?: (fd: number, text: string) => void}} [opts]
+ * @returns {Promise<Scanner>}
+ */
+export async function loadScanner(source, opts = {}) {
+  const wasi = createWasi({ output: opts.output });
+  let instance;
+  try {
+    const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(
+      /** @type {BufferSource} */ (source));
+    instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.imports });
+  } catch (e) {
+    throw new ScannerError(`cannot load the scanner module: ${errText(e)}`, { fatal: true });
+  }
+  const x = /** @type {Record<string, any>} */ (instance.exports);
+  for (const name of ['memory', '_initialize', 'discreet_abi_version', 'discreet_alloc', 'discreet_free',
+    'discreet_output_ptr', 'discreet_configure', 'discreet_scan', 'discreet_rules']) {
+    if (!(name in x)) throw new ScannerError(`the scanner module has no export ${name}`, { fatal: true });
+  }
+  /** @type {WebAssembly.Memory} */
+  const memory = x.memory;
+  wasi.setMemory(memory);
+  let broken = false;
+  let closed = false;
+
+  /** @template T @param {() => T} f @returns {T} */
+  const guard = (f) => {
+    if (closed) throw new ScannerError('the scanner is closed', { fatal: true });
+    if (broken) throw new ScannerError('the scanner crashed earlier and must be reloaded', { fatal: true });
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ScannerError) throw e;
+      broken = true;
+      const tail = wasi.lastOutput.trim().split('\n').slice(0, 3).join(' | ');
+      throw new ScannerError(`the scanner crashed: ${errText(e)}${tail ? ` (${tail})` : ''}`, { fatal: true });
+    }
+  };
+
+  guard(() => x._initialize());
+  const v = guard(() => x.discreet_abi_version());
+  if (v !== ABI_VERSION) {
+    closed = true;
+    throw new ScannerError(`the scanner module speaks ABI ${v}; this extension knows ${ABI_VERSION}`, { fatal: true });
+  }
+
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  /** Reads the answer of length n (negative: an error). @param {number} n */
+  const answer = (n) => {
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new ScannerError('the scanner returned no length');
+    const len = Math.abs(n);
+    const ptr = x.discreet_output_ptr();
+    const buf = memory.buffer; // re-read: the call may have grown memory
+    if (ptr < 0 || ptr + len > buf.byteLength) {
+      broken = true;
+      throw new ScannerError(`the scanner's answer lies outside its memory (${ptr}+${len})`, { fatal: true });
+    }
+    const text = decoder.decode(new Uint8Array(buf, ptr, len).slice());
+    let obj;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      throw new ScannerError('the scanner returned invalid JSON');
+    }
+    if (n < 0) throw new ScannerError(typeof obj?.error === 'string' ? obj.error : 'the scanner failed');
+    return obj;
+  };
+
+  /**
+   * Calls export fn on a copy of data in the module's memory; read turns the
+   * returned length into the answer.
+   * @param {string} fn @param {Uint8Array} data @param {(n: number) => any} [read]
+   */
+  const callWith = (fn, data, read = answer) => guard(() => {
+    const p = x.discreet_alloc(data.length);
+    if (!p) throw new ScannerError('the scanner could not allocate memory', { fatal: true });
+    try {
+      new Uint8Array(memory.buffer, p, data.length).set(data);
+      return read(x[fn](p, data.length));
+    } finally {
+      x.discreet_free(p);
+    }
+  });
+
+  /** @param {string} text */
+  const scanCompact = (text) => {
+    if (typeof text !== 'string') throw new ScannerError('scan: the text must be a string');
+    if (!x.discreet_scan_compact) return callWith('discreet_scan', encoder.encode(text));
+    return callWith('discreet_scan_compact', encoder.encode(text));
+  };
+
+  return {
+    configure(policy) {
+      const json = policy == null || policy === '' ? '' : typeof policy === 'string' ? policy : JSON.stringify(policy);
+      return callWith('discreet_configure', encoder.encode(json));
+    },
+    scan(text) {
+      return expand(scanCompact(text));
+    },
+    scanCompact,
+    rules() {
+      return guard(() => answer(x.discreet_rules()));
+    },
+    scanFull(text) {
+      return callWith('discreet_scan', encoder.encode(text));
+    },
+    scanCallOnly(data) {
+      return callWith(x.discreet_scan_compact ? 'discreet_scan_compact' : 'discreet_scan', data, (n) => n);
+    },
+    close() { closed = true; },
+    get broken() { return broken || closed; },
+  };
+}
+
+/** @param {unknown} e */
+function errText(e) {
+  if (e instanceof WasiExit) return e.message;
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
