@@ -8,8 +8,8 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/discreet-health/discreet/host/internal/eval"
 	"github.com/discreet-health/discreet/host/internal/cli"
+	"github.com/discreet-health/discreet/host/internal/eval"
 	"github.com/discreet-health/discreet/rules"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/discreet-health/discreet/host/internal/eval"
 	"github.com/discreet-health/discreet/host/internal/cli"
+	"github.com/discreet-health/discreet/host/internal/eval"
 	"github.com/discreet-health/discreet/rules"
 )
 
