@@ -86,7 +86,7 @@ type post struct {
 
 func main() {
 	dir := flag.String("dir", "rules", "the rules package directory")
-	report := flag.Bool("report", false, "print dev figures")
+	report := flag.Bool("report", false, "print dev figures; write nothing")
 	compare := flag.Bool("compare", false, "try other settings on dev and print the figures; write nothing")
 	diag := flag.Bool("diag", false, "print each output's out-of-fold average precision; write nothing")
 	s := defaults
@@ -125,9 +125,9 @@ func run(dir string, s Settings, report, compare, diag bool) error {
 		return err
 	}
 	if report {
-		if err := Report(os.Stdout, dev, file); err != nil {
-			return err
-		}
+		// Figures only: a report run with other settings must not
+		// replace the model go generate made.
+		return Report(os.Stdout, dev, file)
 	}
 	src, err := Source(file)
 	if err != nil {
