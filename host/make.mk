@@ -73,3 +73,7 @@ test-console: bin browser-deps $(CONSOLE_NODE)
 
 bench-server: $(WASM)
 	$(GO) test -run='^$$' -bench=PolicyFetch -benchtime=3s ./host/server/
+
+# The extension's routes on wrangler dev (the JS hot path, no Go started): p50/p99.
+bench-worker: worker-build $(WORKER_NODE)
+	host/worker/wrangler.sh test node host/worker/bench/hotpath.mjs
