@@ -87,6 +87,37 @@ const (
 	rxMinBudget    = 150_000
 )
 
+// costProbes are 3,000-byte texts that make patterns try hard: long runs
+// of letters, digits and separators with no match in sight.
+var costProbes = func() []string {
+	var out []string
+	for _, unit := range []string{"a", "ab ", "1", "A1-", "x y. ", "12-34 "} {
+		b := make([]byte, 0, 3000)
+		for len(b)+len(unit) <= 3000 {
+			b = append(b, unit...)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}()
+
+// formatsTooSlow reports whether the record formats together spend more
+// than a scan's budget on one of the probes, and the name of the format
+// that used it up: such a policy would silently stop matching in the
+// clinician's editor, so it is refused when it is written.
+func formatsTooSlow(fs []recordFormat) (string, bool) {
+	for _, text := range costProbes {
+		budget := scanBudget(len(text))
+		for _, f := range fs {
+			f.re.findAll(text, 100, &budget)
+			if budget < 0 {
+				return f.name, true
+			}
+		}
+	}
+	return "", false
+}
+
 // scanBudget is the step budget of one scan of n bytes.
 func scanBudget(n int) int {
 	return min(max(n*rxStepsPerByte, rxMinBudget), rxBudget)

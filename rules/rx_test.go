@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,5 +73,31 @@ func TestScanBudget(t *testing.T) {
 	got := x.findAll(text, 100, &budget)
 	if len(got) != 1 || text[got[0][0]:got[0][1]] != "MRN 44120931" {
 		t.Fatalf("got %v (budget left %d), want the MRN at the end", got, budget)
+	}
+}
+
+// TestSlowFormatsRefused checks that a policy whose record formats would
+// use up a scan's budget on a 3,000-character post is refused when
+// compiled, naming the format, and that ordinary formats compile.
+func TestSlowFormatsRefused(t *testing.T) {
+	var slow []string
+	for i := range 32 {
+		slow = append(slow, `{"name": "slow`+strconv.Itoa(i)+`", "pattern": "(?:[a-z]{0,600})Q"}`)
+	}
+	p, err := ParsePolicy([]byte(`{"record_formats": [` + strings.Join(slow, ",") + `]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(p)
+	var re *Error
+	if !errors.As(err, &re) || !strings.HasPrefix(re.Field, "record_formats[") || !strings.Contains(re.Msg, "too slow") {
+		t.Fatalf("Compile = %v, want a too-slow error on a record format", err)
+	}
+	p, err = ParsePolicy([]byte(`{"record_formats": [{"name": "Mercy MRN", "pattern": "MRN-\\d{8}"}, {"name": "account", "pattern": "\\bACCT[0-9]{6,10}\\b"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compile(p); err != nil {
+		t.Fatalf("ordinary formats refused: %v", err)
 	}
 }
