@@ -347,6 +347,8 @@ func TestCreateInstitution(t *testing.T) {
 		{"bad slug", tg.owner, `{"slug":"Bad Slug","name":"A"}`, 400, "slug"},
 		{"slug with a trailing dash", tg.owner, `{"slug":"a-","name":"A"}`, 400, "slug"},
 		{"empty name", tg.owner, `{"slug":"a4","name":"  "}`, 400, "name"},
+		{"a NUL in the name", tg.owner, `{"slug":"a9","name":"A\u0000B"}`, 400, "name"},
+		{"two slugs", tg.owner, `{"slug":"a10","name":"A","slug":"a11"}`, 400, ""},
 		{"unknown field", tg.owner, `{"slug":"a5","name":"A","admin":true}`, 400, ""},
 		{"trailing data", tg.owner, `{"slug":"a6","name":"A"} {}`, 400, ""},
 		{"not JSON", tg.owner, `slug=a7`, 400, ""},
@@ -792,6 +794,9 @@ func TestCounts(t *testing.T) {
 		{"no counts", `{"day":"` + today + `","counts":{}}`, 400, "counts"},
 		{"text smuggled in", `{"day":"` + today + `","counts":{"privacy.phone":1},"text":"my patient"}`, 400, ""},
 		{"fraction", `{"day":"` + today + `","counts":{"privacy.phone":1.5}}`, 400, ""},
+		{"a key given twice", `{"day":"` + today + `","counts":{"privacy.phone":1},"counts":{"privacy.email":1}}`, 400, ""},
+		{"a rule id given twice", `{"day":"` + today + `","counts":{"privacy.phone":1,"privacy.phone":50}}`, 400, ""},
+		{"a field name in another case", `{"Day":"` + today + `","counts":{"privacy.phone":1}}`, 400, ""},
 	} {
 		r := tg.do(t, "POST", path, rep, c.body)
 		var e struct{ Field string }

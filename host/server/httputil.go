@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Body size limits. A policy is limited by rules.MaxPolicyBytes; the rest
@@ -67,6 +68,10 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, limit int64, v any) bo
 	if !ok {
 		return false
 	}
+	if err := checkKeys(b); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
+		return false
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
@@ -78,6 +83,60 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, limit int64, v any) bo
 		return false
 	}
 	return true
+}
+
+// checkKeys walks a JSON text's objects and refuses a key given twice in
+// one object and a top-level field name that is not all lower case
+// (encoding/json would take the last of two and match "Day" to "day": a
+// body must mean one thing to every reader). Every field of the API is
+// lower case; deeper keys (rule ids in counts) are checked by their
+// handlers.
+func checkKeys(b []byte) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next string token of an object is a key
+	}
+	var stack []frame
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return nil // the decoder reports syntax errors itself
+		}
+		top := len(stack) - 1
+		switch t := t.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, frame{object: true, keys: map[string]bool{}, key: true})
+				continue
+			case '[':
+				stack = append(stack, frame{})
+				continue
+			default:
+				stack = stack[:top]
+			}
+		case string:
+			if top >= 0 && stack[top].object && stack[top].key {
+				if stack[top].keys[t] {
+					return errors.New("key " + strconv.Quote(t) + " given twice")
+				}
+				if top == 0 && strings.ToLower(t) != t {
+					return errors.New("key " + strconv.Quote(t) + " is not lower case")
+				}
+				stack[top].keys[t] = true
+				stack[top].key = false
+				continue
+			}
+		}
+		if top = len(stack) - 1; top >= 0 && stack[top].object {
+			stack[top].key = true // a value ended: a key comes next
+		}
+	}
 }
 
 // decodeOptional is decodeStrict for a body that may also be empty (then v

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -31,8 +32,8 @@ func (s *Server) createInstitution(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Name = strings.TrimSpace(req.Name)
-	if req.Name == "" || len(req.Name) > 200 || !utf8.ValidString(req.Name) {
-		writeJSON(w, http.StatusBadRequest, apiError{Field: "name", Error: "name must be 1-200 bytes of text"})
+	if req.Name == "" || len(req.Name) > 200 || !utf8.ValidString(req.Name) || strings.ContainsFunc(req.Name, unicode.IsControl) {
+		writeJSON(w, http.StatusBadRequest, apiError{Field: "name", Error: "name must be 1-200 bytes of text, without control characters"})
 		return
 	}
 	tok := NewToken(adminPrefix)
