@@ -550,6 +550,27 @@ func TestVersionsAndRollback(t *testing.T) {
 	if s := vs.Versions[0].SourceVersion; s == nil || *s != 1 {
 		t.Errorf("version 3 source %v, want 1", s)
 	}
+	// Pages: two at a time, then the rest after next_before.
+	var page struct {
+		Versions []struct {
+			Version int64 `json:"version"`
+		} `json:"versions"`
+		NextBefore int64 `json:"next_before"`
+	}
+	tg.must(t, 200, "GET", base+"/versions?limit=2", in.admin, nil, &page)
+	if len(page.Versions) != 2 || page.Versions[0].Version != 3 || page.NextBefore != 2 {
+		t.Errorf("first page %+v, want versions 3, 2 and next_before 2", page)
+	}
+	page.Versions, page.NextBefore = nil, 0
+	tg.must(t, 200, "GET", base+"/versions?limit=2&before=2", in.admin, nil, &page)
+	if len(page.Versions) != 1 || page.Versions[0].Version != 1 || page.NextBefore != 0 {
+		t.Errorf("second page %+v, want version 1 and no next_before", page)
+	}
+	for _, q := range []string{"?limit=0", "?limit=1001", "?before=x", "?before=0"} {
+		if r := tg.do(t, "GET", base+"/versions"+q, in.admin, ""); r.status != 400 {
+			t.Errorf("versions%s: status %d, want 400", q, r.status)
+		}
+	}
 	// An old version stays as it was signed.
 	var v2 payload
 	tg.must(t, 200, "GET", base+"/versions/2", in.admin, nil, &v2)

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"sort"
@@ -233,7 +234,27 @@ type versionJSON struct {
 	Actor         string `json:"actor"`
 }
 
+// listVersions lists published versions, newest first, a page at a time:
+// `?limit=N` (1-1000, default 1000) and `?before=V` for the versions older
+// than V; `next_before` is set when older versions remain.
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, slug, _ string) {
+	limit, before := int64(maxVersionsPage), int64(math.MaxInt64)
+	if q := r.URL.Query().Get("limit"); q != "" {
+		n, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || n < 1 || n > maxVersionsPage {
+			writeJSON(w, http.StatusBadRequest, apiError{Field: "limit", Error: "limit must be 1-" + strconv.Itoa(maxVersionsPage)})
+			return
+		}
+		limit = n
+	}
+	if q := r.URL.Query().Get("before"); q != "" {
+		n, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || n < 1 {
+			writeJSON(w, http.StatusBadRequest, apiError{Field: "before", Error: "before must be a positive version"})
+			return
+		}
+		before = n
+	}
 	list, err := queryAll(r.Context(), s.cfg.DB, func(rows *sql.Rows) (versionJSON, error) {
 		var v versionJSON
 		var src sql.NullInt64
@@ -243,13 +264,21 @@ func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, slug, _ st
 		}
 		return v, err
 	}, `SELECT version, issued_at, key_id, etag, source_version, actor
-		FROM policy_versions WHERE slug = ? ORDER BY version DESC LIMIT 1000`, slug)
+		FROM policy_versions WHERE slug = ? AND version < ? ORDER BY version DESC LIMIT ?`, slug, before, limit+1)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": list})
+	out := map[string]any{"versions": list}
+	if int64(len(list)) > limit {
+		out["versions"] = list[:limit]
+		out["next_before"] = list[limit-1].Version
+	}
+	writeJSON(w, http.StatusOK, out)
 }
+
+// maxVersionsPage is the most versions one page lists.
+const maxVersionsPage = 1000
 
 // loadVersion returns the signed payload of one version, or nil.
 func (s *Server) loadVersion(ctx context.Context, slug string, v int64) (*Payload, error) {
