@@ -134,7 +134,8 @@ func (p *jparser) object() (*jval, error) {
 		return nil, err
 	}
 	v := &jval{kind: jObj, off: p.pos}
-	p.pos++ // {
+	var seen map[string]bool // the keys, once there are many
+	p.pos++                  // {
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -150,10 +151,25 @@ func (p *jparser) object() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, seen := range v.keys {
-			if seen == k {
+		// A short object is searched; a long one gets a set, so that a
+		// hostile policy of 30,000 keys costs milliseconds, not seconds.
+		if len(v.keys) < 16 {
+			for _, prev := range v.keys {
+				if prev == k {
+					return nil, p.fail("duplicate field " + strconv.Quote(k))
+				}
+			}
+		} else {
+			if seen == nil {
+				seen = make(map[string]bool, 2*len(v.keys))
+				for _, s := range v.keys {
+					seen[s] = true
+				}
+			}
+			if seen[k] {
 				return nil, p.fail("duplicate field " + strconv.Quote(k))
 			}
+			seen[k] = true
 		}
 		p.ws()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {

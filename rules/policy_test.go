@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,5 +193,20 @@ func TestCatalog(t *testing.T) {
 		if n == 0 {
 			t.Errorf("no rule in category %s", c)
 		}
+	}
+}
+
+// TestDuplicateKeysInLongObjects checks a field given twice is refused in a
+// long object too, where the parser keeps the keys in a set.
+func TestDuplicateKeysInLongObjects(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"terms":[{"phrase":"x","category":"conduct","severity":"warn","message":"m","examples":{`)
+	for i := range 40 {
+		b.WriteString(`"k` + strconv.Itoa(i) + `":1,`)
+	}
+	b.WriteString(`"k7":2}}]}`)
+	_, err := ParsePolicy([]byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), `duplicate field "k7"`) {
+		t.Fatalf("ParsePolicy = %v, want a duplicate field k7", err)
 	}
 }
