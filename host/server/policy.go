@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -421,41 +420,4 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-// VerifyBundle checks a bundle's signature with pub and returns its
-// payload. Tests and tools use it; the extension has its own in JS.
-func VerifyBundle(body []byte, keys []KeyJSON) (*Payload, error) {
-	var b Bundle
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&b); err != nil {
-		return nil, err
-	}
-	p, err := base64.StdEncoding.DecodeString(b.Payload)
-	if err != nil {
-		return nil, err
-	}
-	sig, err := base64.StdEncoding.DecodeString(b.Signature)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		if k.ID != b.KeyID {
-			continue
-		}
-		pub, err := base64.StdEncoding.DecodeString(k.PublicKey)
-		if err != nil {
-			return nil, err
-		}
-		if !verify(pub, p, sig) {
-			return nil, errors.New("bad signature")
-		}
-		var out Payload
-		if err := json.Unmarshal(p, &out); err != nil {
-			return nil, err
-		}
-		return &out, nil
-	}
-	return nil, errors.New("unknown key id " + b.KeyID)
 }
