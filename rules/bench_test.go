@@ -121,3 +121,23 @@ func BenchmarkScanDenseJSON(b *testing.B) {
 		out = AppendResultJSON(out[:0], e.Scan(densePost))
 	}
 }
+
+// BenchmarkScanShortPosts scans short health-news posts (about 110 bytes,
+// as in `discreet scan --format jsonl` feeds), where the per-post fixed
+// cost, not throughput on prose, sets the pace; ns/op is per post.
+func BenchmarkScanShortPosts(b *testing.B) {
+	posts := []string{
+		"A new study finds that daily walking cuts heart disease risk by 20%. #health #publichealth",
+		"The CDC reports that measles cases rose in three states. Questions? Call 555-201-7788.",
+		"Researchers in Boston suggest that a low-salt diet lowers blood pressure. Thanks to Dr. Priya Raman for sharing.",
+		"Our hospital confirms that flu shots are available at every pharmacy this week. Stay safe, everyone!",
+	}
+	e, err := Compile(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		e.Scan(posts[i%len(posts)])
+	}
+}

@@ -164,7 +164,8 @@ func (e *Engine) ruleOf(s shapeID) int32 { return e.shapeRule[s] }
 
 // runDetectors runs the token pass, then the pass detectors.
 func (e *Engine) runDetectors(text string, st *scanState) {
-	c := tokCtx{e: e, st: st, text: text, toks: st.toks}
+	st.tc = tokCtx{e: e, st: st, text: text, toks: st.toks}
+	c := &st.tc // in the scan state: token detectors take its address
 	toks := st.toks
 	// Words without a digit matter to the token pass only if they are a
 	// month, a street suffix or an age cue: the rest are skipped after one
@@ -195,7 +196,7 @@ func (e *Engine) runDetectors(text string, st *scanState) {
 			kind = kAlnum
 		}
 		for _, d := range e.b.tokenDets[kindIndex(kind)] {
-			if next := d.token(&c); next > i {
+			if next := d.token(c); next > i {
 				i = next - 1
 				break
 			}

@@ -43,6 +43,8 @@ type scanState struct {
 	text     string      // the text being scanned
 	hasHan   bool        // a CJK token is present (set by lookup)
 	feat     featScratch // the learned model's features and scores
+	pc       postContext // what weigh learns of the whole post
+	tc       tokCtx      // the token pass's cursor (runDetectors)
 }
 
 func (st *scanState) reset() {

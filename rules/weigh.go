@@ -265,13 +265,16 @@ func grade(r *crule, h *hit, pc *postContext) Severity {
 // weigh turns the hits into findings: it applies the post-level context,
 // the severities, the policy's filters, and sorts and de-duplicates.
 func (e *Engine) weigh(text string, st *scanState) Result {
-	pc := e.readContext(st)
+	// The context lives in the scan state, not on the stack: escalations
+	// take its address, which would move it to the heap on every scan.
+	st.pc = e.readContext(st)
+	pc := &st.pc
 	if e.modelOn {
-		e.readModel(text, st, &pc)
+		e.readModel(text, st, pc)
 	}
 	// Place names stand only in a place context.
 	e.keepPlaces(text, st)
-	e.readStory(st, &pc)
+	e.readStory(st, pc)
 
 	out := st.drafts[:0]
 	for i := range st.hits {
@@ -280,7 +283,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !pc.patient || r.story {
 			continue
 		}
-		out = append(out, e.draft(r, h, int32(i), grade(r, h, &pc)))
+		out = append(out, e.draft(r, h, int32(i), grade(r, h, pc)))
 	}
 	if pc.storySev != "" {
 		si := e.ruleOf(shStory)

@@ -8,12 +8,13 @@ import (
 
 // decodeLine reads the two fields a jsonl line needs: "id" (any JSON value,
 // returned compacted; "null" when absent) and "text" (a string). It checks
-// the line once with json.Valid and then walks it in place, without a map
-// or reflection; only an id with white space inside or a text with escapes
-// is handed to encoding/json. msg is the error answer for a bad line.
+// the line once (validJSON, which accepts what json.Valid accepts) and then
+// walks it in place, without a map or reflection; only an id with white
+// space inside or a text with escapes is handed to encoding/json. msg is the
+// error answer for a bad line.
 func decodeLine(line []byte) (id []byte, text string, msg string) {
 	id = []byte("null")
-	if !json.Valid(line) {
+	if !validJSON(line) {
 		return decodeLineSlow(line) // for encoding/json's error message
 	}
 	i := skipWS(line, 0)
@@ -96,7 +97,7 @@ func compactJSON(raw []byte) []byte {
 	return raw
 }
 
-// The skip functions walk JSON that json.Valid has accepted: they return
+// The skip functions walk JSON that validJSON has accepted: they return
 // the index just past what starts at i.
 
 func skipWS(b []byte, i int) int {
@@ -143,4 +144,156 @@ func skipValue(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// validJSON reports whether b is one JSON value with optional white space
+// around it, exactly as json.Valid does (strings may hold bytes that are not
+// UTF-8; nesting is limited to encoding/json's 10,000 levels), in one pass
+// and without allocating: json.Valid was a sixth of the jsonl command's time.
+func validJSON(b []byte) bool {
+	i, ok := validValue(b, skipWS(b, 0), 0)
+	return ok && skipWS(b, i) == len(b)
+}
+
+// maxJSONDepth is encoding/json's nesting limit.
+const maxJSONDepth = 10000
+
+// validValue checks the value starting at b[i] and returns the index past it.
+func validValue(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		return validString(b, i)
+	case c == '{' || c == '[':
+		if depth >= maxJSONDepth {
+			return i, false
+		}
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == closer {
+			return i + 1, true
+		}
+		for {
+			var ok bool
+			if c == '{' {
+				if i >= len(b) || b[i] != '"' {
+					return i, false
+				}
+				if i, ok = validString(b, i); !ok {
+					return i, false
+				}
+				if i = skipWS(b, i); i >= len(b) || b[i] != ':' {
+					return i, false
+				}
+				i = skipWS(b, i+1)
+			}
+			if i, ok = validValue(b, i, depth+1); !ok {
+				return i, false
+			}
+			if i = skipWS(b, i); i >= len(b) {
+				return i, false
+			}
+			switch b[i] {
+			case ',':
+				i = skipWS(b, i+1)
+			case closer:
+				return i + 1, true
+			default:
+				return i, false
+			}
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		return validNumber(b, i)
+	case c == 't':
+		return validLiteral(b, i, "true")
+	case c == 'f':
+		return validLiteral(b, i, "false")
+	case c == 'n':
+		return validLiteral(b, i, "null")
+	}
+	return i, false
+}
+
+func validLiteral(b []byte, i int, lit string) (int, bool) {
+	if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
+		return i + len(lit), true
+	}
+	return i, false
+}
+
+// validString checks a string (b[i] is its opening quote): escapes are one
+// of JSON's nine, control characters are refused, other bytes pass.
+func validString(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, true
+		case c < 0x20:
+			return i, false
+		case c == '\\':
+			if i++; i >= len(b) {
+				return i, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if len(b)-i < 5 {
+					return i, false
+				}
+				for _, h := range b[i+1 : i+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return i, false
+					}
+				}
+				i += 4
+			default:
+				return i, false
+			}
+		}
+	}
+	return i, false
+}
+
+// validNumber checks -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+func validNumber(b []byte, i int) (int, bool) {
+	digits := func(i int) (int, bool) {
+		j := i
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		return j, j > i
+	}
+	if b[i] == '-' {
+		i++
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else {
+		var ok bool
+		if i, ok = digits(i); !ok {
+			return i, false
+		}
+	}
+	if i < len(b) && b[i] == '.' {
+		var ok bool
+		if i, ok = digits(i + 1); !ok {
+			return i, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		var ok bool
+		if i, ok = digits(i); !ok {
+			return i, false
+		}
+	}
+	return i, true
 }

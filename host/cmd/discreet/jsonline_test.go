@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
 
 // TestDecodeLineAsEncodingJSON checks the in-place walk against
 // encoding/json (decodeLineSlow) on lines that take each of its paths.
@@ -28,4 +32,35 @@ func TestDecodeLineAsEncodingJSON(t *testing.T) {
 			t.Errorf("%s:\n got  %s %q %q\n want %s %q %q", line, id, text, msg, wid, wtext, wmsg)
 		}
 	}
+}
+
+// validJSONCases are lines on each side of every rule validJSON checks.
+var validJSONCases = []string{
+	`{}`, `[]`, ` {"a" : [1, -0, 0.5, 1e9, -2.5E-3, true, false, null, "x"]} `, `"s"`, `0`, `-`, `01`, `1.`, `.5`, `1e`,
+	`1e+`, `{"a":1,}`, `[1,]`, `{"a"}`, `{"a":}`, `{a:1}`, `{"a":1 "b":2}`, `[1 2]`, `tru`, `nul`, `falsey`, `{"a":1}}`,
+	`"\u00e9\n\t\/\b\f\r\"\\"`, `"\x"`, `"\u12g4"`, `"\u12"`, "\"tab\there\"", "\"\xff\xfe bytes\"", `"unterminated`, `[`,
+	`{"a":[{"b":{"c":[]}}]}`, ``, ` `, `{"a":1}x`, `[[[[[[]]]]]]`, "{\"a\":\"\x00\"}", `{"":""}`, `-1.0e-01`, `+1`,
+}
+
+func TestValidJSONAsEncodingJSON(t *testing.T) {
+	for _, s := range validJSONCases {
+		if got, want := validJSON([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Errorf("validJSON(%q) = %v, json.Valid says %v", s, got, want)
+		}
+	}
+	deep := strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1)
+	if validJSON([]byte(deep)) != json.Valid([]byte(deep)) {
+		t.Errorf("nesting past %d: validJSON and json.Valid differ", maxJSONDepth)
+	}
+}
+
+func FuzzValidJSON(f *testing.F) {
+	for _, s := range validJSONCases {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := validJSON(b), json.Valid(b); got != want {
+			t.Errorf("validJSON(%q) = %v, json.Valid says %v", b, got, want)
+		}
+	})
 }

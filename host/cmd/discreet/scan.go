@@ -287,7 +287,9 @@ func scanLine(ctx context.Context, eng engine, n int, line []byte, min rules.Sev
 
 // lineJSON writes {"id":...,"findings":[...]} and "error" when msg is set.
 func lineJSON(id []byte, fs []rules.Finding, msg string) []byte {
-	b := append([]byte(`{"id":`), id...)
+	b := make([]byte, 0, 64+len(id)+400*len(fs)) // one allocation for most lines
+	b = append(b, `{"id":`...)
+	b = append(b, id...)
 	b = append(b, `,"findings":[`...)
 	for i := range fs {
 		if i > 0 {
