@@ -58,6 +58,15 @@ run:: build
 	@echo "Scanning a sample post with the wasm engine:"
 	@printf '%s\n' "My patient John Smith (MRN 44120931), 92yo, was discharged today from room 214. Call 555-201-7788." | ./$(BIN) scan - || true
 
+# The npm workspace (package.json at the top: the extension, the worker's
+# wrangler, the console's and the audit report's browser tests): one
+# lockfile, one install, into ./node_modules.
+NODE_DEPS := node_modules/.installed
+NODE_PKGS := package.json package-lock.json extension/package.json host/worker/package.json host/console/package.json host/audit/e2e/package.json
+$(NODE_DEPS): $(NODE_PKGS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Debian's chromium for the browser tests, installed when absent.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

@@ -16,24 +16,23 @@ contract: bin
 # --- self-audit of past posts (host/audit, `discreet audit`)
 # Its Go tests run in test-go. test-audit audits a generated X archive with
 # the built command and opens report.html in Debian's chromium
-# (playwright-core pinned in host/audit/e2e/package-lock.json).
+# (playwright-core from the npm workspace).
 # The speed goal is a benchmark: make bench-audit.
 .PHONY: test-audit bench-audit
 test:: test-audit
-test-audit: bin browser-deps
-	cd host/audit/e2e && npm ci --no-audit --no-fund --loglevel=error
+test-audit: bin browser-deps $(NODE_DEPS)
 	DISCREET_BIN=$(BIN) node --test host/audit/e2e/
 bench-audit: $(WASM)
 	$(GO) test -run='^$$' -bench=AuditX100k -benchtime=1x ./host/audit/
 
 # --- settings backend: host/server (the handler), host/worker (Cloudflare
-# Workers via syumai/workers, wrangler 4.86.0 pinned in its lockfile),
+# Workers via syumai/workers, wrangler 4.86.0 pinned in the workspace lockfile),
 # host/console (admin console, embedded). The Go suite in host/server runs
 # natively in test-go; test-server runs it again against `wrangler dev` with
 # local D1, and the console's browser test against both. make worker-dev
 # runs the worker.
-WORKER_NODE  := host/worker/node_modules/.installed
-CONSOLE_NODE := host/console/node_modules/.installed
+WORKER_NODE  := $(NODE_DEPS)
+CONSOLE_NODE := $(NODE_DEPS)
 .PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server
 test:: test-server
 
@@ -47,12 +46,6 @@ console-vendor:
 	  else rm -f host/console/vendor/$$f; echo "console-vendor: extension/src/$$f is missing; the console's live preview will say it is unavailable"; fi; done
 bin: console-vendor
 
-$(WORKER_NODE): host/worker/package.json host/worker/package-lock.json
-	cd host/worker && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-$(CONSOLE_NODE): host/console/package.json host/console/package-lock.json
-	cd host/console && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
 
 worker-build: console-vendor $(WASM)
 	cd host/worker && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go

@@ -2,7 +2,7 @@
 // the real editors from npm (Lexical, Draft.js, Quill, ProseMirror) bundled
 // with esbuild into build/extension-fixtures/, one page per site.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +10,14 @@ const ext = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(ext, '../build/extension-fixtures');
 const src = join(ext, 'test/fixtures');
 mkdirSync(out, { recursive: true });
+
+/** A file of an npm package, from the workspace's node_modules at the top or one beside the extension. */
+function moduleFile(spec) {
+  for (let d = ext; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules', spec))) return join(d, 'node_modules', spec);
+    if (dirname(d) === d) throw new Error(`fixtures: ${spec} is not installed; run npm ci at the top of the tree`);
+  }
+}
 
 // page: the HTML file; js: the bundle (test/fixtures/<js>.js); editor: attributes of #editor;
 // post: attributes of the site's Post / Reply button; label: its text.
@@ -34,9 +42,9 @@ for (const p of pages) {
     .replace('{{EDITOR_ATTRS}}', p.editor).replace('{{POST_ATTRS}}', p.post).replace('{{POST_LABEL}}', p.label ?? 'Post');
   writeFileSync(join(out, `${p.name}.html`), html);
 }
-copyFileSync(join(ext, 'node_modules/draft-js/dist/Draft.css'), join(out, 'Draft.css'));
-copyFileSync(join(ext, 'node_modules/quill/dist/quill.core.css'), join(out, 'quill.core.css'));
-copyFileSync(join(ext, 'node_modules/prosemirror-view/style/prosemirror.css'), join(out, 'prosemirror.css'));
+copyFileSync(moduleFile('draft-js/dist/Draft.css'), join(out, 'Draft.css'));
+copyFileSync(moduleFile('quill/dist/quill.core.css'), join(out, 'quill.core.css'));
+copyFileSync(moduleFile('prosemirror-view/style/prosemirror.css'), join(out, 'prosemirror.css'));
 copyFileSync(join(src, 'page.css'), join(out, 'page.css'));
 writeFileSync(join(out, 'base.css'), '/* Lexical has no stylesheet of its own. */\n');
 console.log(`fixtures: ${out}`);

