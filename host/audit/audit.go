@@ -178,6 +178,24 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		writeErr  error
 	)
 	pl := &pipeline{checker: opts.Checker, workers: opts.Workers, window: opts.Window}
+	// On the worker: the policy's floor, then the record and the report
+	// fragment of a flagged post.
+	pl.prepare = func(sc *scanned) {
+		if opts.MinSeverity.Rank() > 1 {
+			kept := sc.res.Findings[:0:0]
+			for _, f := range sc.res.Findings {
+				if f.Severity.Rank() >= opts.MinSeverity.Rank() {
+					kept = append(kept, f)
+				}
+			}
+			sc.res.Findings = kept
+		}
+		if len(sc.res.Findings) > 0 {
+			rec := newPostRecord(&sc.post, &sc.res)
+			sc.rec = &rec
+			sc.html, sc.htmlErr = renderPost(&rec, sc.seq+1)
+		}
+	}
 	if pl.workers <= 0 {
 		pl.workers = runtime.GOMAXPROCS(0)
 	}
@@ -222,25 +240,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			}
 			return
 		}
-		if opts.MinSeverity.Rank() > 1 {
-			kept := sc.res.Findings[:0:0]
-			for _, f := range sc.res.Findings {
-				if f.Severity.Rank() >= opts.MinSeverity.Rank() {
-					kept = append(kept, f)
-				}
-			}
-			sc.res.Findings = kept
-		}
 		s.add(&sc.post, &sc.res)
-		if len(sc.res.Findings) == 0 || writeErr != nil {
+		if sc.rec == nil || writeErr != nil {
 			return
 		}
 		prog.flagged.Add(1)
-		rec := newPostRecord(&sc.post, &sc.res)
-		for _, w := range []interface{ post(*PostRecord) error }{jr, cr, hr} {
-			if err := w.post(&rec); err != nil && writeErr == nil {
+		for _, w := range []interface{ post(*PostRecord) error }{jr, cr} {
+			if err := w.post(sc.rec); err != nil && writeErr == nil {
 				writeErr = err
 			}
+		}
+		if sc.htmlErr != nil && writeErr == nil {
+			writeErr = sc.htmlErr
+		}
+		if err := hr.write(sc.html); err != nil && writeErr == nil {
+			writeErr = err
 		}
 	}
 	err = pl.run(ctx, produce, consume)

@@ -27,6 +27,12 @@ type scanned struct {
 	post Post
 	res  rules.Result
 	err  error
+	// Set by the pipeline's prepare on the worker, for a flagged post: its
+	// record and its fragment of report.html (rendering is the costly part
+	// of writing, so it runs in parallel; the writes stay in order).
+	rec     *PostRecord
+	html    []byte
+	htmlErr error
 }
 
 // pipeline scans posts on several workers and hands the results to consume
@@ -37,6 +43,8 @@ type pipeline struct {
 	checker Checker
 	workers int
 	window  int
+	// prepare, when set, runs on the worker after each successful scan.
+	prepare func(*scanned)
 
 	// maxHeld is the largest number of posts held at once (for tests).
 	maxHeld int
@@ -61,6 +69,9 @@ func (p *pipeline) run(ctx context.Context, produce func(emit func(Post) error) 
 			defer wg.Done()
 			for j := range jobs {
 				j.res, j.err = scanOne(ctx, p.checker, j.post.Text)
+				if j.err == nil && p.prepare != nil {
+					p.prepare(j)
+				}
 				results <- j
 			}
 		}()

@@ -171,12 +171,58 @@ func TestHighlight(t *testing.T) {
 		{Finding: rules.Finding{Rule: "bad.rune", Severity: rules.Block, Start: 4, End: 6}}, // inside the emoji
 	}
 	var b strings.Builder
-	writeHighlighted(&b, text, fs)
+	if err := reportTemplate.ExecuteTemplate(&b, "text", highlight(text, fs)); err != nil {
+		t.Fatal(err)
+	}
 	want := `&lt;b&gt;🦓 <mark class="hl sev-warn" data-f="0" title="a">Jane </mark>` +
 		`<mark class="hl sev-block" data-f="0 1" title="a, b">Roe</mark>` +
 		`<mark class="hl sev-block" data-f="1" title="b">&lt;/b&gt;</mark>`
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("highlighted (-want +got):\n%s", diff)
+	}
+}
+
+// TestReportEscapesEveryField writes a post whose every field is hostile
+// and checks that nothing of it reaches the page as markup and that a
+// script: link is not made a link.
+func TestReportEscapesEveryField(t *testing.T) {
+	dir := t.TempDir()
+	h, err := newHTMLReport(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+	rec := PostRecord{Risk: "warn", Platform: PlatformX, Kind: evil, ReplyTo: evil, Date: evil, URL: "javascript:alert(3)",
+		Source: evil, ID: evil, Context: evil, Text: evil,
+		Findings: []FindingRecord{{Finding: rules.Finding{Rule: evil, Category: rules.Privacy, Severity: rules.Warn, Start: 0, End: 5,
+			Message: evil, Citation: evil, Fixes: []rules.Fix{{Label: evil, Replacement: evil}}}, Match: evil}}}
+	frag, err := renderPost(&rec, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.write(frag); err != nil {
+		t.Fatal(err)
+	}
+	s := &Summary{PostsRead: 1, PostsFlagged: 1, Findings: 1, BySeverity: map[string]int{"warn": 1},
+		ByCategory: map[string]int{"privacy": 1}, ByRule: map[string]int{evil: 1}, Undated: Bucket{Flagged: map[string]int{}}}
+	if err := h.finish(time.Now(), rules.PolicyInfo{Name: evil}, []InputReport{{Files: []FileReport{{File: evil, Format: evil}}}},
+		[]FileError{{File: evil, Message: evil}}, s); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), "<script>"); n != 1 {
+		t.Errorf("%d <script> tags in the page, want only the report's own", n)
+	}
+	for _, bad := range []string{"<img", "javascript:", `"><script`} {
+		if strings.Contains(string(page), bad) {
+			t.Errorf("the page holds %q unescaped", bad)
+		}
+	}
+	if !strings.Contains(string(page), "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("the post text is not shown escaped")
 	}
 }
 
