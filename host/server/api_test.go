@@ -671,7 +671,7 @@ func TestEnrollment(t *testing.T) {
 			t.Errorf("the code list shows a code")
 		}
 	}
-	today := time.Now().UTC().Format("2006-01-02")
+	today := reportDay()
 	counts := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1}}
 	tg.must(t, 202, "POST", "/v1/institutions/"+in.slug+"/counts", e.ReportToken, counts, nil)
 	tg.must(t, 202, "POST", "/v1/institutions/"+in.slug+"/counts", e2.ReportToken, counts, nil)
@@ -741,7 +741,7 @@ func TestCounts(t *testing.T) {
 	in := tg.newInstitution(t, "mercy")
 	code, _ := tg.newCode(t, in)
 	path := "/v1/institutions/" + in.slug + "/counts"
-	today := time.Now().UTC().Format("2006-01-02")
+	today := reportDay()
 	report := map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 2, "privacy.mrn": 1},
 		"false_alarms": map[string]int{"privacy.mrn": 1}}
 	// Ten clinicians, each enrolled with the shared code, report the same day.
@@ -863,7 +863,7 @@ func TestOneClinicianCounts(t *testing.T) {
 	code, _ := tg.newCode(t, in)
 	tok := tg.enroll(t, code).ReportToken
 	path := "/v1/institutions/" + in.slug + "/counts"
-	today := time.Now().UTC().Format("2006-01-02")
+	today := reportDay()
 	for range server.CountThreshold + 5 { // within the per-token report rate limit
 		tg.must(t, 202, "POST", path, tok, map[string]any{"day": today, "counts": map[string]int{"privacy.phone": 1000},
 			"false_alarms": map[string]int{"privacy.phone": 1000}}, nil)
@@ -900,7 +900,7 @@ func TestCrossInstitution(t *testing.T) {
 	stjudeBundle := tg.must(t, 200, "GET", "/v1/institutions/"+stjude.slug+"/policy", "", nil, nil).body
 
 	s := "/v1/institutions/" + stjude.slug
-	today := time.Now().UTC().Format("2006-01-02")
+	today := reportDay()
 	routes := []struct {
 		method, path, body string
 	}{
@@ -1177,3 +1177,9 @@ func TestRateLimitsBothRuntimes(t *testing.T) {
 		tg.must(t, 200, "GET", "/v1/institutions/"+in.slug+"/policy", "", nil, nil)
 	}
 }
+
+// reportDay is the day the count tests report for: yesterday (UTC), which
+// the server accepts whichever side of midnight it reads its own clock
+// (it takes days from the last 30 to tomorrow), so a run that crosses
+// midnight cannot fail for it.
+func reportDay() string { return time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02") }
