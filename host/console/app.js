@@ -406,7 +406,23 @@ async function loadModule() {
     $('preview-status').textContent = scannerProblem;
     return;
   }
+  showDefaults(scanner.configure(null));
   policyChanged();
+}
+
+/**
+ * Names the engine's own defaults in the "default" choice of each select,
+ * with the words of the select's option for that value (the engine is the
+ * one definition of the defaults; without it the choice says "default").
+ * @param {{min_severity: string, intercept_at: string, enforce: string}} info the default policy's info
+ */
+function showDefaults(info) {
+  for (const [id, value] of [['f-min', info.min_severity], ['f-intercept', info.intercept_at], ['f-enforce', info.enforce]]) {
+    const select = /** @type {HTMLSelectElement} */ ($(id));
+    const def = [...select.options].find((o) => o.value === '');
+    const same = [...select.options].find((o) => o.value !== '' && o.value === value);
+    if (def && value) def.textContent = `default (${same?.textContent ?? value})`;
+  }
 }
 
 // --- wiring ----------------------------------------------------------------

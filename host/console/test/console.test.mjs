@@ -151,6 +151,9 @@ test('sign-in, settings form, validation, live preview, publish, rollback, codes
     assert.ok(previewRules.includes(id), `preview lacks ${id}: ${previewRules}`);
   }
   assert.equal(await page.textContent('#preview-results li[data-rule="privacy.phone"] code'), '555-201-7788');
+  // The form names the engine's defaults, read from the scanner (not written twice).
+  const defaults = await page.$$eval('#f-min, #f-intercept, #f-enforce', (ss) => ss.map((s) => s.options[0].textContent));
+  assert.deepEqual(defaults, ['default (info)', 'default (block)', 'default (may post anyway)']);
 
   // Publish: version 1 is served, signed, with the form's facility.
   await page.click('#publish');
