@@ -33,7 +33,7 @@ bench-audit: $(WASM)
 # runs the worker.
 WORKER_NODE  := $(NODE_DEPS)
 CONSOLE_NODE := $(NODE_DEPS)
-.PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server
+.PHONY: console-vendor worker-build worker-dev test-server test-server-worker test-console bench-server bench-worker bench-worker-cpu
 test:: test-server
 
 # go:embed cannot reach extension/: its WASI shim and scanner client are
@@ -66,6 +66,10 @@ test-console: bin browser-deps $(CONSOLE_NODE)
 
 bench-server: $(WASM)
 	$(GO) test -run='^$$' -bench=PolicyFetch -benchtime=3s ./host/server/
+
+# CPU per request of each route, in Node's V8 with D1 stubbed (wrangler dev reports none).
+bench-worker-cpu: worker-build
+	node host/worker/bench/cpu.mjs
 
 # The extension's routes on wrangler dev (the JS hot path, no Go started): p50/p99.
 bench-worker: worker-build $(WORKER_NODE)
