@@ -554,11 +554,7 @@ func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
 // phrase, 3 by such a phrase in a post naming a sensitive condition (which
 // no veto undoes). It is for the trainer (rules/gen/train), which sets the vetoes.
 func (e *Engine) PatientContext(text string) int {
-	st := e.pool.Get().(*scanState)
-	defer e.pool.Put(st)
-	e.prepare(text, st)
-	pc := e.readContext(st)
-	st.text = ""
+	pc := e.rulesContext(text)
 	switch {
 	case pc.explicit && pc.sensitive:
 		return 3
@@ -574,12 +570,17 @@ func (e *Engine) PatientContext(text string) int {
 // that alone points at one person (a name, not a colleague's; an account or
 // licence number...). It is for the trainer, which sets warnIdent.
 func (e *Engine) DirectIdentifier(text string) bool {
+	return e.rulesContext(text).ident
+}
+
+// rulesContext is the post context the rules alone read in text.
+func (e *Engine) rulesContext(text string) postContext {
 	st := e.pool.Get().(*scanState)
 	defer e.pool.Put(st)
 	e.prepare(text, st)
 	pc := e.readContext(st)
 	st.text = ""
-	return pc.ident
+	return pc
 }
 
 // ModelInfo describes the learned model, or is zero when there is none.

@@ -99,74 +99,60 @@ func metaEscape(s string) string {
 	return b.String()
 }
 
-// fbPostsJSON renders posts/your_posts_1.json.
-func fbPostsJSON(posts []tweet) string {
+// jsonList renders one JSON value per post between open and close, the
+// values separated by ",\n" as the exports write them.
+func jsonList(open, close string, posts []tweet, item func(i int, p tweet) string) string {
 	var b strings.Builder
-	b.WriteString("[\n")
+	b.WriteString(open)
 	for i, p := range posts {
 		if i > 0 {
 			b.WriteString(",\n")
 		}
-		fmt.Fprintf(&b, `  {
+		b.WriteString(item(i, p))
+	}
+	b.WriteString(close)
+	return b.String()
+}
+
+// fbPostsJSON renders posts/your_posts_1.json.
+func fbPostsJSON(posts []tweet) string {
+	return jsonList("[\n", "\n]\n", posts, func(_ int, p tweet) string {
+		return fmt.Sprintf(`  {
     "timestamp": %d,
     "attachments": [{"data": [{"external_context": {"url": "https://example.org/article"}}]}],
     "data": [{"post": %s}, {"update_timestamp": %d}],
     "title": %s
   }`, p.Time.Unix(), metaEscape(p.Text), p.Time.Unix(), metaEscape("Dr. Test Person updated their status."))
-	}
-	b.WriteString("\n]\n")
-	return b.String()
+	})
 }
 
 // fbCommentsJSON renders comments.json ({"comments_v2": [...]}).
 func fbCommentsJSON(key string, comments []tweet) string {
-	var b strings.Builder
-	b.WriteString(`{"` + key + `": [` + "\n")
-	for i, p := range comments {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, `  {"timestamp": %d, "data": [{"comment": {"timestamp": %d, "comment": %s, "author": "Test Person"}}], "title": %s}`,
+	return jsonList(`{"`+key+`": [`+"\n", "\n]}\n", comments, func(_ int, p tweet) string {
+		return fmt.Sprintf(`  {"timestamp": %d, "data": [{"comment": {"timestamp": %d, "comment": %s, "author": "Test Person"}}], "title": %s}`,
 			p.Time.Unix(), p.Time.Unix(), metaEscape(p.Text), metaEscape("Test Person commented on "+p.ReplyTo+"'s post."))
-	}
-	b.WriteString("\n]}\n")
-	return b.String()
+	})
 }
 
 // igPostsJSON renders content/posts_1.json: one caption in media[0].title,
 // or in the top title when a post has several photos.
 func igPostsJSON(posts []tweet) string {
-	var b strings.Builder
-	b.WriteString("[\n")
-	for i, p := range posts {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
+	return jsonList("[\n", "\n]\n", posts, func(i int, p tweet) string {
 		if i%2 == 0 {
-			fmt.Fprintf(&b, `{"media": [{"uri": "media/posts/202401/a%d.jpg", "creation_timestamp": %d, "title": %s}]}`,
+			return fmt.Sprintf(`{"media": [{"uri": "media/posts/202401/a%d.jpg", "creation_timestamp": %d, "title": %s}]}`,
 				i, p.Time.Unix(), metaEscape(p.Text))
-		} else {
-			fmt.Fprintf(&b, `{"media": [{"uri": "media/posts/202401/b%d.jpg", "creation_timestamp": %d, "title": ""}, {"uri": "media/posts/202401/c%d.jpg", "creation_timestamp": %d, "title": ""}], "title": %s, "creation_timestamp": %d}`,
-				i, p.Time.Unix(), i, p.Time.Unix(), metaEscape(p.Text), p.Time.Unix())
 		}
-	}
-	b.WriteString("\n]\n")
-	return b.String()
+		return fmt.Sprintf(`{"media": [{"uri": "media/posts/202401/b%d.jpg", "creation_timestamp": %d, "title": ""}, {"uri": "media/posts/202401/c%d.jpg", "creation_timestamp": %d, "title": ""}], "title": %s, "creation_timestamp": %d}`,
+			i, p.Time.Unix(), i, p.Time.Unix(), metaEscape(p.Text), p.Time.Unix())
+	})
 }
 
 // igCommentsJSON renders comments/post_comments_1.json.
 func igCommentsJSON(comments []tweet) string {
-	var b strings.Builder
-	b.WriteString("[\n")
-	for i, p := range comments {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, `{"media_list_data": [{"uri": ""}], "string_map_data": {"Comment": {"value": %s}, "Media Owner": {"value": %s}, "Time": {"timestamp": %d}}}`,
+	return jsonList("[\n", "\n]\n", comments, func(_ int, p tweet) string {
+		return fmt.Sprintf(`{"media_list_data": [{"uri": ""}], "string_map_data": {"Comment": {"value": %s}, "Media Owner": {"value": %s}, "Time": {"timestamp": %d}}}`,
 			metaEscape(p.Text), metaEscape(p.ReplyTo), p.Time.Unix())
-	}
-	b.WriteString("\n]\n")
-	return b.String()
+	})
 }
 
 // csvQuote quotes a CSV field the way LinkedIn does (always).

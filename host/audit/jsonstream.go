@@ -17,14 +17,7 @@ import (
 // {"comments_v2": [...]}), calling fn once per element with dec positioned
 // on it. Only one element is decoded at a time.
 func eachElement(dec *json.Decoder, fn func(dec *json.Decoder) error) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch tok {
-	case json.Delim('['):
-		return eachInArray(dec, fn)
-	case json.Delim('{'):
+	return eachArray(dec, fn, func() error {
 		for dec.More() {
 			if _, err := dec.Token(); err != nil { // key
 				return err
@@ -35,12 +28,17 @@ func eachElement(dec *json.Decoder, fn func(dec *json.Decoder) error) error {
 		}
 		_, err := dec.Token()
 		return err
-	}
-	return errors.New("expected a JSON array or object")
+	}, errors.New("expected a JSON array or object"))
 }
 
 // eachValue streams an array value, or skips any other value.
 func eachValue(dec *json.Decoder, fn func(dec *json.Decoder) error) error {
+	return eachArray(dec, fn, func() error { return skipRest(dec, 1) }, nil)
+}
+
+// eachArray reads a token: an array's elements go to fn, an object (dec
+// past its '{') to object, anything else returns other.
+func eachArray(dec *json.Decoder, fn func(dec *json.Decoder) error, object func() error, other error) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -49,9 +47,9 @@ func eachValue(dec *json.Decoder, fn func(dec *json.Decoder) error) error {
 	case json.Delim('['):
 		return eachInArray(dec, fn)
 	case json.Delim('{'):
-		return skipRest(dec, 1)
+		return object()
 	}
-	return nil
+	return other
 }
 
 func eachInArray(dec *json.Decoder, fn func(dec *json.Decoder) error) error {

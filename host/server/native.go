@@ -176,6 +176,44 @@ func latestSeq(ring *KeyRing) int64 {
 // ones (the overlap: extensions learn the new key; bundles signed from now
 // on use it). It returns the new ring. RetireKey ends the overlap.
 func RotateKey(ctx context.Context, db *sql.DB, now time.Time) (*KeyRing, error) {
+	return changeKeys(ctx, db, now, func(tx *sql.Tx, cur *KeyRing) ([]KeyJSON, error) {
+		seed := make([]byte, 32)
+		rand.Read(seed)
+		next, _ := NewKeyRing(seed, "")
+		_, err := tx.ExecContext(ctx, "INSERT INTO signing_keys (id, seed, created_at) VALUES (?, ?, ?)",
+			next.ID(), base64.StdEncoding.EncodeToString(seed), now.UTC().Format(time.RFC3339Nano))
+		return append(next.PublicJSON(), cur.PublicJSON()...), err
+	})
+}
+
+// RetireKey ends a key's overlap: the signing key states that the keys are
+// now the listed ones without id, and id's private seed is deleted.
+func RetireKey(ctx context.Context, db *sql.DB, id string, now time.Time) (*KeyRing, error) {
+	return changeKeys(ctx, db, now, func(tx *sql.Tx, cur *KeyRing) ([]KeyJSON, error) {
+		if id == cur.ID() {
+			return nil, errors.New(id + " is the signing key: rotate first (discreet keys rotate), then retire the old key")
+		}
+		var keys []KeyJSON
+		found := false
+		for _, k := range cur.PublicJSON() {
+			if k.ID == id {
+				found = true
+			} else {
+				keys = append(keys, k)
+			}
+		}
+		if !found {
+			return nil, errors.New("no listed key " + id + " (discreet keys list shows them)")
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM signing_keys WHERE id = ?", id)
+		return keys, err
+	})
+}
+
+// changeKeys runs change in one transaction with the key ring in force,
+// then has the current signing key state that the keys are now the ones
+// change returns, and returns the new ring.
+func changeKeys(ctx context.Context, db *sql.DB, now time.Time, change func(*sql.Tx, *KeyRing) ([]KeyJSON, error)) (*KeyRing, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -188,63 +226,14 @@ func RotateKey(ctx context.Context, db *sql.DB, now time.Time) (*KeyRing, error)
 	if cur == nil {
 		return nil, errors.New("the database has no signing key yet: start discreet serve once")
 	}
-	seed := make([]byte, 32)
-	rand.Read(seed)
-	next, _ := NewKeyRing(seed, "")
-	keys := append(next.PublicJSON(), cur.PublicJSON()...)
-	st, p := cur.SignKeySet(NextSeq(latestSeq(cur), now), now, keys)
-	set, _ := DecodeStatement(st)
-	if _, err := tx.ExecContext(ctx, "INSERT INTO signing_keys (id, seed, created_at) VALUES (?, ?, ?)",
-		next.ID(), base64.StdEncoding.EncodeToString(seed), now.UTC().Format(time.RFC3339Nano)); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO key_statements (seq, key_id, payload, signature) VALUES (?, ?, ?, ?)",
-		set.Seq, st.KeyID, string(p), st.Signature); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return LoadKeyRing(ctx, db)
-}
-
-// RetireKey ends a key's overlap: the signing key states that the keys are
-// now the listed ones without id, and id's private seed is deleted.
-func RetireKey(ctx context.Context, db *sql.DB, id string, now time.Time) (*KeyRing, error) {
-	tx, err := db.BeginTx(ctx, nil)
+	keys, err := change(tx, cur)
 	if err != nil {
 		return nil, err
-	}
-	defer tx.Rollback()
-	cur, err := loadKeyRing(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	if cur == nil {
-		return nil, errors.New("the database has no signing key")
-	}
-	if id == cur.ID() {
-		return nil, errors.New(id + " is the signing key: rotate first (discreet keys rotate), then retire the old key")
-	}
-	var keys []KeyJSON
-	found := false
-	for _, k := range cur.PublicJSON() {
-		if k.ID == id {
-			found = true
-		} else {
-			keys = append(keys, k)
-		}
-	}
-	if !found {
-		return nil, errors.New("no listed key " + id + " (discreet keys list shows them)")
 	}
 	st, p := cur.SignKeySet(NextSeq(latestSeq(cur), now), now, keys)
 	set, _ := DecodeStatement(st)
 	if _, err := tx.ExecContext(ctx, "INSERT INTO key_statements (seq, key_id, payload, signature) VALUES (?, ?, ?, ?)",
 		set.Seq, st.KeyID, string(p), st.Signature); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM signing_keys WHERE id = ?", id); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

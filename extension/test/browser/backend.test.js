@@ -3,20 +3,14 @@
 // cached policy kept when the backend is down, opt-in counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForRule, waitForCategory, overlayFindings, fakeBackend, EXT_ID, TERMS_POLICY } from './harness.js';
+import { launch, openSite, waitForCategory, overlayFindings, fakeBackend, EXT_ID, TERMS_POLICY, toBackground, typeAndFind } from './harness.js';
 
 let b, be;
 before(async () => { be = await fakeBackend(); b = await launch(); });
 after(async () => { await b?.close(); await be?.close(); });
 
 /** Sends a message to the background as the options page does. */
-async function bg(msg) {
-  const page = await b.context.newPage();
-  await page.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
-  const r = await page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
-  await page.close();
-  return r;
-}
+const bg = (msg) => toBackground(b, msg);
 
 test('enroll, verify and use the policy; 304 on refresh; a bad signature is refused; a rotated key is learnt; a down backend keeps the cache', async () => {
   const bad = await bg({ kind: 'enroll', backend_url: be.url, code: 'WRONG' });
@@ -99,9 +93,7 @@ test('enroll, verify and use the policy; 304 on refresh; a bad signature is refu
 test('opt-in counts: rule ids and numbers only, with the report token', async () => {
   assert.deepEqual(await bg({ kind: 'settings.set', patch: { counts_opt_in: true } }), { ok: true });
   const page = await openSite(b.context, 'x');
-  await page.click('#editor .public-DraftEditor-content');
-  await page.keyboard.type('Discharged my patient today. Call 555-201-7788 after the zebra crossing');
-  await waitForRule(page, 'privacy.phone');
+  await typeAndFind(page, '#editor .public-DraftEditor-content', 'Discharged my patient today. Call 555-201-7788 after the zebra crossing', 'privacy.phone');
   await page.click('#post');
   // The dialog opens once the check before posting has answered.
   await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);

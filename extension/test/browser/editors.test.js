@@ -4,7 +4,7 @@
 // launch of each for the whole file). Findings come from the real scanner.wasm.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, waitForCategory, rectsOf, installPolicy, TERMS_POLICY } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, waitForCategory, rectsOf, installPolicy, TERMS_POLICY, typeAndFind } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 const EDITOR = { facebook: '#editor', x: '#editor .public-DraftEditor-content', linkedin: '#editor .ql-editor' };
@@ -38,9 +38,7 @@ for (const browser of BROWSERS) describe(browser, () => {
 
   test('the overlay is styled under a CSP without inline styles (constructed stylesheet)', async () => {
     const page = await openSite(b.context, 'x');
-    await page.click('#editor .public-DraftEditor-content');
-    await page.keyboard.type('Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor .public-DraftEditor-content', 'Call 555-201-7788', 'privacy.phone');
     await page.keyboard.press('Alt+Shift+N');
     const st = await page.evaluate(() => {
       const s = document.querySelector('discreet-overlay').shadowRoot;
@@ -145,14 +143,9 @@ for (const browser of BROWSERS) describe(browser, () => {
 
   test('textarea and contenteditable replies are checked too, and composers added later are found', async () => {
     const page = await openSite(b.context, 'x');
-    await page.click('#comment');
-    await page.keyboard.type('Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
-    let f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+    let f = await typeAndFind(page, '#comment', 'Call 555-201-7788', 'privacy.phone');
     assert.ok(f.boxes.length >= 1);
-    await page.click('#reply');
-    await page.keyboard.type('room 214 was busy');
-    await waitForRule(page, 'privacy.room');
+    await typeAndFind(page, '#reply', 'room 214 was busy', 'privacy.room');
     f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.room');
     assertBoxes(f.boxes, await rectsOf(page, '#reply', 'room 214'), 'reply room');
     // A composer opened later, in a dialog.
@@ -174,9 +167,7 @@ for (const browser of BROWSERS) describe(browser, () => {
 
   test('spans shift with an edit before them and vanish where an edit touched them', async () => {
     const page = await openSite(b.context, 'facebook');
-    await page.click('#editor');
-    await page.keyboard.type('Call 555-201-7788 and room 214 later');
-    await waitForRule(page, 'privacy.room');
+    await typeAndFind(page, '#editor', 'Call 555-201-7788 and room 214 later', 'privacy.room');
     await waitForRule(page, 'privacy.phone');
     const scans = await page.evaluate(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')));
     await page.keyboard.press('Home');
@@ -225,10 +216,7 @@ for (const browser of BROWSERS) describe(browser, () => {
 
   test('hover opens the card; Escape closes it back to the editor; "Ignore here" hides the finding for good', async () => {
     const page = await openSite(b.context, 'linkedin');
-    await page.click('#editor .ql-editor');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788 soon.');
-    await waitForRule(page, 'privacy.phone');
-    const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+    const f = await typeAndFind(page, '#editor .ql-editor', 'Discharged my patient today. Call 555-201-7788 soon.', 'privacy.phone');
     const box = f.boxes[0];
     await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
     await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.card').dataset.rule === 'privacy.phone');

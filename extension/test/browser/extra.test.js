@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, BROWSERS, EXT_DIR, FIREFOX_EXT_DIR, EXT_ID, OTHER_SITES, waitForRule } from './harness.js';
+import { launchBrowser, BROWSERS, EXT_DIR, FIREFOX_EXT_DIR, EXT_ID, OTHER_SITES, typeAndFind } from './harness.js';
 
 const ORIGIN = OTHER_SITES.blog.origin;
 
@@ -59,15 +59,11 @@ for (const browser of BROWSERS) describe(browser, () => {
     await popup.waitForFunction(() => /now checks posts on blog\.example/.test(document.getElementById('add-msg').textContent));
     // Injected into the open tab at once.
     await page.waitForFunction(() => !!document.querySelector('discreet-overlay[data-status="checking"]'), undefined, { timeout: 10000 });
-    await page.click('#editor');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor', 'Discharged my patient today. Call 555-201-7788', 'privacy.phone');
     // Registered: a reload is checked too.
     await page.goto(`${ORIGIN}/`);
     await page.waitForFunction(() => !!document.querySelector('discreet-overlay[data-status="checking"]'), undefined, { timeout: 10000 });
-    await page.click('#editor');
-    await page.keyboard.type('room 214 tonight');
-    await waitForRule(page, 'privacy.room');
+    await typeAndFind(page, '#editor', 'room 214 tonight', 'privacy.room');
     assert.deepEqual(await registered(), [`${ORIGIN}/*`]);
     await popup.close();
     // The options page lists it; Remove stops checking there.

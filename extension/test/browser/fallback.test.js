@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openSite, waitForRule, overlayFindings, rectsOf, EXT_DIR } from './harness.js';
+import { launch, openSite, rectsOf, EXT_DIR, typeAndFind } from './harness.js';
 
 test('without CSS.highlights the boxes are the underlines, over exactly the text', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'discreet-nohighlight-'));
@@ -19,10 +19,7 @@ test('without CSS.highlights the boxes are the underlines, over exactly the text
   const b = await launch({ extDir: dir });
   try {
     const page = await openSite(b.context, 'x');
-    await page.click('#editor .public-DraftEditor-content');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
-    const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+    const f = await typeAndFind(page, '#editor .public-DraftEditor-content', 'Discharged my patient today. Call 555-201-7788', 'privacy.phone');
     const want = await rectsOf(page, '#editor .public-DraftEditor-content', '555-201-7788');
     assert.equal(f.boxes.length, want.length);
     for (const k of ['x', 'y', 'w', 'h']) assert.ok(Math.abs(f.boxes[0][k] - want[0][k]) <= 1, k);

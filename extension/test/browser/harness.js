@@ -180,6 +180,26 @@ export async function waitForRule(page, rule, timeout = 20000) {
   }
 }
 
+/**
+ * Clicks the composer `selector`, types `text` and waits until the overlay
+ * shows `rule`; returns that finding (as overlayFindings gives it).
+ */
+export async function typeAndFind(page, selector, text, rule, timeout) {
+  await page.click(selector);
+  await page.keyboard.type(text);
+  await waitForRule(page, rule, timeout);
+  return (await overlayFindings(page)).find((x) => x.rule === rule);
+}
+
+/** Sends a message to the background as the options page does, and returns its answer. */
+export async function toBackground(b, msg) {
+  const page = await b.context.newPage();
+  await page.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
+  const r = await page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+  await page.close();
+  return r;
+}
+
 /** Waits until the overlay shows a finding of this category and severity. */
 export async function waitForCategory(page, category, severity, timeout = 10000) {
   await page.waitForFunction(({ category, severity }) => !!document.querySelector('discreet-overlay')?.shadowRoot

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, rmSync, accessSync, constants, existsSync, cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { launch, launchBrowser, openSite, waitForRule, buildWithOwnId, tabIdOf, OTHER_SITES, BROWSERS, FIREFOX_EXT_DIR } from './harness.js';
+import { launch, launchBrowser, openSite, buildWithOwnId, tabIdOf, OTHER_SITES, BROWSERS, FIREFOX_EXT_DIR, typeAndFind } from './harness.js';
 
 const DIR = '/etc/chromium/policies/managed';
 const FILE = `${DIR}/discreet-test-${process.pid}.json`;
@@ -56,9 +56,7 @@ test('managed settings from Chromium policy win and are locked', { skip: skip('c
     assert.equal(await page.evaluate(() => document.querySelector('discreet-overlay').getAttribute('data-composers') ?? ''), '');
     // show_info false: info-level findings are not shown (a phone number without patient context is info).
     const x = await openSite(b.context, 'x');
-    await x.click('#editor .public-DraftEditor-content');
-    await x.keyboard.type('Call 555-201-7788 about the bake sale. Discharged my patient today, room 214.');
-    await waitForRule(x, 'privacy.room');
+    await typeAndFind(x, '#editor .public-DraftEditor-content', 'Call 555-201-7788 about the bake sale. Discharged my patient today, room 214.', 'privacy.room');
     const sev = await x.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.finding')].map((f) => f.dataset.severity));
     assert.ok(!sev.includes('info'), JSON.stringify(sev));
     // personal_words non_identifiers: an identifier's card offers no "Don't flag this for me".
@@ -103,9 +101,7 @@ test('managed check_other_sites allows "Check this site", then forbids it live',
     await popup.close();
     await page.goto(`${origin}/`);
     await page.waitForSelector('discreet-overlay[data-status="checking"]', { state: 'attached' });
-    await page.click('#editor');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor', 'Discharged my patient today. Call 555-201-7788', 'privacy.phone');
     // IT forbids it: Chromium reloads the policy files (chrome://policy's "Reload policies").
     policy(false);
     const pol = await b.context.newPage();

@@ -4,7 +4,7 @@
 // for the file).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, tabIdOf, waitForRule, installPolicy, fakeBackend, TERMS_POLICY } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, tabIdOf, waitForRule, installPolicy, fakeBackend, TERMS_POLICY, typeAndFind } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 
@@ -25,9 +25,7 @@ for (const browser of BROWSERS) describe(browser, () => {
   test('the popup shows the page state, the policy and the findings in the composer', async () => {
     await installPolicy(b.sw, TERMS_POLICY, 'mercy', 12);
     const page = await openSite(b.context, 'x');
-    await page.click('#editor .public-DraftEditor-content');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor .public-DraftEditor-content', 'Discharged my patient today. Call 555-201-7788', 'privacy.phone');
     const popup = await b.openExtensionPage(`src/popup/popup.html?tab=${await tabIdOf(b, page, 'https://x.com')}`);
     await popup.waitForFunction(() => !!document.querySelector('#findings li[data-rule]'));
     assert.equal(await popup.getAttribute('#page', 'data-state'), 'on');
@@ -49,9 +47,7 @@ for (const browser of BROWSERS) describe(browser, () => {
   test('warn mode: Post is stopped once with a dialog; "Post anyway" posts', async () => {
     await installPolicy(b.sw, { ...TERMS_POLICY, enforce: 'warn' }, 'warnmode', 1);
     const page = await openSite(b.context, 'x');
-    await page.click('#editor .public-DraftEditor-content');
-    await page.keyboard.type(POST);
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor .public-DraftEditor-content', POST, 'privacy.phone');
     await page.click('#post');
     await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
     let d = await dialog(page);
@@ -68,9 +64,7 @@ for (const browser of BROWSERS) describe(browser, () => {
 
   test('warn mode: "Review" opens the first finding and Ctrl+Enter is intercepted too', async () => {
     const page = await openSite(b.context, 'linkedin');
-    await page.click('#editor .ql-editor');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor .ql-editor', 'Discharged my patient today. Call 555-201-7788', 'privacy.phone');
     await page.keyboard.press('Control+Enter');
     await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
     await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .review').click());
@@ -83,9 +77,7 @@ for (const browser of BROWSERS) describe(browser, () => {
   test('block mode: no "Post anyway"; a clean post goes through untouched', async () => {
     await installPolicy(b.sw, { ...TERMS_POLICY, enforce: 'block' }, 'blockmode', 1);
     const page = await openSite(b.context, 'facebook');
-    await page.click('#editor');
-    await page.keyboard.type(POST);
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor', POST, 'privacy.phone');
     await page.click('#post');
     await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
     const d = await dialog(page);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { launch, openSite, waitForRule, overlayFindings, EXT_ID, ROOT } from './harness.js';
+import { launch, openSite, overlayFindings, ROOT, toBackground, typeAndFind } from './harness.js';
 
 const BIN = join(ROOT, 'build/discreet');
 const OWNER = 'dso_test_owner_token_for_the_end_to_end_test_0123456789';
@@ -63,20 +63,12 @@ after(async () => {
 });
 
 /** Sends a message to the background as the options page does. */
-async function bg(msg) {
-  const page = await b.context.newPage();
-  await page.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
-  const r = await page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
-  await page.close();
-  return r;
-}
+const bg = (msg) => toBackground(b, msg);
 
 /** Types a post into X's Draft.js fixture and returns the overlay findings once rule shows. */
 async function typeAndWait(text, rule) {
   const page = await openSite(b.context, 'x');
-  await page.click('#editor .public-DraftEditor-content');
-  await page.keyboard.type(text);
-  await waitForRule(page, rule);
+  await typeAndFind(page, '#editor .public-DraftEditor-content', text, rule);
   const fs = await overlayFindings(page);
   await page.close();
   return fs;

@@ -2,15 +2,13 @@
 // document being closed: the next scan restarts both and still answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForRule, EXT_ID } from './harness.js';
+import { launch, openSite, waitForRule, EXT_ID, typeAndFind } from './harness.js';
 
 test('scans keep working after the offscreen document closes and the service worker stops', async () => {
   const b = await launch();
   try {
     const page = await openSite(b.context, 'x');
-    await page.click('#editor .public-DraftEditor-content');
-    await page.keyboard.type('Call 555-201-7788 today');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor .public-DraftEditor-content', 'Call 555-201-7788 today', 'privacy.phone');
     // Close the offscreen document alone: the worker re-creates it for the next scan.
     await b.sw.evaluate(() => chrome.offscreen.closeDocument());
     await page.keyboard.type(' and room 214 for my patient');

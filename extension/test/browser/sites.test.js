@@ -7,7 +7,7 @@
 // and the site's Post / Comment button is intercepted.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, rectsOf, installPolicy, TERMS_POLICY } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, rectsOf, installPolicy, TERMS_POLICY, typeAndFind } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 /** Each site's editor element and the kind the overlay lists for it. */
@@ -90,10 +90,7 @@ for (const browser of BROWSERS) describe(browser, () => {
 
   test('reddit: the markdown textarea is checked and its Comment button intercepted', async () => {
     const page = await openSite(b.context, 'reddit');
-    await page.click('#comment');
-    await page.keyboard.type('Discharged my patient today. Call 555-201-7788 if worried.');
-    await waitForRule(page, 'privacy.phone');
-    const f = (await overlayFindings(page)).find((x) => x.rule === 'privacy.phone');
+    const f = await typeAndFind(page, '#comment', 'Discharged my patient today. Call 555-201-7788 if worried.', 'privacy.phone');
     assert.equal(f.severity, 'block');
     assert.ok(f.boxes.length >= 1);
     await page.evaluate(() => { window.commented = 0; document.getElementById('comment-post').addEventListener('click', () => { window.commented++; }); });

@@ -5,15 +5,13 @@
 // document, is restart.test.js.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, waitForRule } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, waitForRule, typeAndFind } from './harness.js';
 
 test('firefox: after the idle event page is stopped, the next scan wakes it and still answers', { skip: !BROWSERS.includes('firefox') && 'Firefox not in DISCREET_BROWSERS' }, async () => {
   const b = await launchBrowser('firefox', { prefs: { 'extensions.background.idle.timeout': 1000 } });
   try {
     const page = await openSite(b.context, 'x');
-    await page.click('#editor .public-DraftEditor-content');
-    await page.keyboard.type('Call 555-201-7788 today');
-    await waitForRule(page, 'privacy.phone');
+    await typeAndFind(page, '#editor .public-DraftEditor-content', 'Call 555-201-7788 today', 'privacy.phone');
     const started = (await b.bg({ kind: 'state' })).status.startedAt;
     // Wait until the background page has gone: the extension's own view of its contexts.
     await b.ext.evaluate(() => new Promise((r) => {

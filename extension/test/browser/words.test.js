@@ -4,7 +4,7 @@
 // rule id (opt-in) with no text in any request.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, waitForRule, overlayFindings, fakeBackend } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, waitForRule, overlayFindings, fakeBackend, typeAndFind } from './harness.js';
 
 const POST = 'My patient John Smith was discharged today. Call 555-201-7788.';
 
@@ -29,9 +29,7 @@ for (const browser of BROWSERS) describe(browser, () => {
       await b.sw.evaluate(() => chrome.storage.local.set({ settings: { counts_opt_in: true } }));
       assert.equal((await b.bg({ kind: 'enroll', backend_url: be.url, code: 'MERCY-2026' })).ok, true);
       const page = await openSite(b.context, 'x');
-      await page.click('#editor .public-DraftEditor-content');
-      await page.keyboard.type(POST);
-      await waitForRule(page, 'privacy.name');
+      await typeAndFind(page, '#editor .public-DraftEditor-content', POST, 'privacy.name');
       await cardFor(page, 'privacy.name');
       const buttons = await page.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('.card button')].map((x) => x.textContent));
       assert.ok(buttons.includes("Don't flag this for me"), JSON.stringify(buttons));
@@ -78,9 +76,7 @@ for (const browser of BROWSERS) describe(browser, () => {
     await b.sw.evaluate(() => chrome.storage.local.set({ personal_words: ['John Smith'] }));
     try {
       const page = await openSite(b.context, 'linkedin');
-      await page.click('#editor .ql-editor');
-      await page.keyboard.type(POST);
-      await waitForRule(page, 'privacy.phone');
+      await typeAndFind(page, '#editor .ql-editor', POST, 'privacy.phone');
       const rules = (await overlayFindings(page)).map((f) => f.rule);
       const st = await b.bg({ kind: 'state' });
       assert.equal(st.status.wordsError, '', 'the scanner took the list');

@@ -557,41 +557,26 @@ func (q *quantised) toScore(t float64) int32 {
 // lowest at which s.BlockPrec of those posts are labelled block.
 func chooseWarn(q *quantised, ps []*post, logits [][]float64, vetoes []float64) {
 	for o, out := range outputs {
-		type sc struct {
-			z     float64
-			y     bool
-			block bool
-		}
-		var xs []sc
+		var xs []scored
 		rtp, rfp := 0, 0 // the rules' own, less what the veto drops
 		for i, p := range ps {
 			ruled := p.rules[o] && (o == 0 || len(p.feats) < rules.ModelVetoFeatures || logits[i][o] >= vetoes[o])
 			if !ruled {
-				xs = append(xs, sc{logits[i][o], p.y[o], p.Labels[out.category] == "block"})
+				xs = append(xs, scored{logits[i][o], p.y[o], p.Labels[out.category] == "block"})
 			} else if p.y[o] {
 				rtp++
 			} else {
 				rfp++
 			}
 		}
-		sort.Slice(xs, func(i, j int) bool { return xs[i].z > xs[j].z })
 		// The category must keep s.Precision, or the rules' own precision
 		// when that is lower: the model may not make it worse.
 		target := min(q.s.Precision, ratio(rtp, rtp+rfp))
-		best := math.Inf(1)
-		tp, fp := 0, 0
-		for _, x := range xs {
-			if x.y {
-				tp++
-			} else {
-				fp++
-			}
+		best := lowestThreshold(xs, func(tp, fp int, z float64) bool {
 			added := float64(tp) >= q.s.Added*float64(tp+fp)
 			all := float64(rtp+tp) >= target*float64(rtp+tp+rfp+fp)
-			if tp >= 3 && added && all && x.z >= float64(q.bias[o])*q.scale+q.s.MinLogit*out.floor {
-				best = x.z
-			}
-		}
+			return tp >= 3 && added && all && z >= float64(q.bias[o])*q.scale+q.s.MinLogit*out.floor
+		})
 		q.warn[o] = q.toScore(best)
 		nb, n := 0, 0
 		block := math.Inf(1)
@@ -611,24 +596,18 @@ func chooseWarn(q *quantised, ps []*post, logits [][]float64, vetoes []float64) 
 	}
 }
 
-// chooseWarnIdent sets the story's threshold for posts holding a direct
-// identifier that the rules do not already find about a patient: the
-// lowest, no lower than the output's base rate and no higher than its warn
-// threshold, at which those posts the model adds are s.Precision correct.
-// Such a post's story makes its identifiers findings at their patient
-// severity, so the bar is the category's, not the added posts'.
-func chooseWarnIdent(q *quantised, ps []*post, logits [][]float64) {
-	const o = 0
-	type sc struct {
-		z float64
-		y bool
-	}
-	var xs []sc
-	for i, p := range ps {
-		if p.ident && !p.rules[o] && p.ctx == 0 {
-			xs = append(xs, sc{logits[i][o], p.y[o]})
-		}
-	}
+// scored is a post's logit for one output, whether it is a positive, and
+// whether its label is block.
+type scored struct {
+	z     float64
+	y     bool
+	block bool
+}
+
+// lowestThreshold sorts xs by logit, highest first, and returns the lowest
+// logit at which ok holds for the positives (tp) and negatives (fp) at or
+// above it; +Inf when it never does.
+func lowestThreshold(xs []scored, ok func(tp, fp int, z float64) bool) float64 {
 	sort.Slice(xs, func(i, j int) bool { return xs[i].z > xs[j].z })
 	best := math.Inf(1)
 	tp, fp := 0, 0
@@ -638,10 +617,30 @@ func chooseWarnIdent(q *quantised, ps []*post, logits [][]float64) {
 		} else {
 			fp++
 		}
-		if tp >= 3 && float64(tp) >= q.s.Precision*float64(tp+fp) && x.z >= float64(q.bias[o])*q.scale {
+		if ok(tp, fp, x.z) {
 			best = x.z
 		}
 	}
+	return best
+}
+
+// chooseWarnIdent sets the story's threshold for posts holding a direct
+// identifier that the rules do not already find about a patient: the
+// lowest, no lower than the output's base rate and no higher than its warn
+// threshold, at which those posts the model adds are s.Precision correct.
+// Such a post's story makes its identifiers findings at their patient
+// severity, so the bar is the category's, not the added posts'.
+func chooseWarnIdent(q *quantised, ps []*post, logits [][]float64) {
+	const o = 0
+	var xs []scored
+	for i, p := range ps {
+		if p.ident && !p.rules[o] && p.ctx == 0 {
+			xs = append(xs, scored{z: logits[i][o], y: p.y[o]})
+		}
+	}
+	best := lowestThreshold(xs, func(tp, fp int, z float64) bool {
+		return tp >= 3 && float64(tp) >= q.s.Precision*float64(tp+fp) && z >= float64(q.bias[o])*q.scale
+	})
 	q.warnIdent[o] = min(q.toScore(best), q.warn[o])
 }
 
