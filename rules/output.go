@@ -22,19 +22,13 @@ func AppendResultJSON(dst []byte, r Result) []byte {
 
 // AppendFindingJSON appends one finding as JSON.
 func AppendFindingJSON(dst []byte, f *Finding) []byte {
-	dst = append(dst, `{"rule":`...)
-	dst = appendJSONString(dst, f.Rule)
-	dst = append(dst, `,"category":`...)
-	dst = appendJSONString(dst, string(f.Category))
-	dst = append(dst, `,"severity":`...)
-	dst = appendJSONString(dst, string(f.Severity))
-	dst = append(dst, `,"identifier":`...)
-	dst = appendJSONString(dst, string(f.Identifier))
+	dst = appendStrField(dst, `{"rule":`, f.Rule)
+	dst = appendStrField(dst, `,"category":`, string(f.Category))
+	dst = appendStrField(dst, `,"severity":`, string(f.Severity))
+	dst = appendStrField(dst, `,"identifier":`, string(f.Identifier))
 	dst = appendSpansJSON(dst, f)
-	dst = append(dst, `,"message":`...)
-	dst = appendJSONString(dst, f.Message)
-	dst = append(dst, `,"citation":`...)
-	dst = appendJSONString(dst, f.Citation)
+	dst = appendStrField(dst, `,"message":`, f.Message)
+	dst = appendStrField(dst, `,"citation":`, f.Citation)
 	dst = append(dst, `,"fixes":`...)
 	dst = appendFixesJSON(dst, f.Fixes)
 	return append(dst, '}')
@@ -42,14 +36,10 @@ func AppendFindingJSON(dst []byte, f *Finding) []byte {
 
 // appendSpansJSON appends a finding's byte and UTF-16 spans as fields.
 func appendSpansJSON(dst []byte, f *Finding) []byte {
-	dst = append(dst, `,"start":`...)
-	dst = strconv.AppendInt(dst, int64(f.Start), 10)
-	dst = append(dst, `,"end":`...)
-	dst = strconv.AppendInt(dst, int64(f.End), 10)
-	dst = append(dst, `,"start16":`...)
-	dst = strconv.AppendInt(dst, int64(f.Start16), 10)
-	dst = append(dst, `,"end16":`...)
-	dst = strconv.AppendInt(dst, int64(f.End16), 10)
+	dst = appendIntField(dst, `,"start":`, f.Start)
+	dst = appendIntField(dst, `,"end":`, f.End)
+	dst = appendIntField(dst, `,"start16":`, f.Start16)
+	dst = appendIntField(dst, `,"end16":`, f.End16)
 	return dst
 }
 
@@ -59,22 +49,18 @@ func appendFixesJSON(dst []byte, fixes []Fix) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"label":`...)
-		dst = appendJSONString(dst, x.Label)
-		dst = append(dst, `,"replacement":`...)
-		dst = appendJSONString(dst, x.Replacement)
+		dst = appendStrField(dst, `{"label":`, x.Label)
+		dst = appendStrField(dst, `,"replacement":`, x.Replacement)
 		dst = append(dst, '}')
 	}
 	return append(dst, ']')
 }
 
 func appendSummaryJSON(dst []byte, s *Summary) []byte {
-	dst = append(dst, `{"risk":`...)
-	dst = appendJSONString(dst, s.Risk)
+	dst = appendStrField(dst, `{"risk":`, s.Risk)
 	dst = append(dst, `,"intercept":`...)
 	dst = strconv.AppendBool(dst, s.Intercept)
-	dst = append(dst, `,"enforce":`...)
-	dst = appendJSONString(dst, s.Enforce)
+	dst = appendStrField(dst, `,"enforce":`, s.Enforce)
 	dst = append(dst, `,"patient_context":`...)
 	dst = strconv.AppendBool(dst, s.PatientContext)
 	dst = append(dst, `,"quasi_identifiers":[`...)
@@ -102,8 +88,7 @@ func appendSummaryJSON(dst []byte, s *Summary) []byte {
 
 // AppendErrorJSON appends {"error": msg}.
 func AppendErrorJSON(dst []byte, msg string) []byte {
-	dst = append(dst, `{"error":`...)
-	dst = appendJSONString(dst, msg)
+	dst = appendStrField(dst, `{"error":`, msg)
 	return append(dst, '}')
 }
 
@@ -121,24 +106,15 @@ type PolicyInfo struct {
 // AppendPolicyInfoJSON appends e.Info() as JSON.
 func AppendPolicyInfoJSON(dst []byte, e *Engine) []byte {
 	in := e.Info()
-	dst = append(dst, `{"name":`...)
-	dst = appendJSONString(dst, in.Name)
-	dst = append(dst, `,"version":`...)
-	dst = appendJSONString(dst, in.Version)
-	dst = append(dst, `,"institution":{"name":`...)
-	dst = appendJSONString(dst, in.Institution.Name)
-	dst = append(dst, `,"guidance_url":`...)
-	dst = appendJSONString(dst, in.Institution.GuidanceURL)
-	dst = append(dst, `,"contact":`...)
-	dst = appendJSONString(dst, in.Institution.Contact)
-	dst = append(dst, `},"min_severity":`...)
-	dst = appendJSONString(dst, in.MinSeverity)
-	dst = append(dst, `,"intercept_at":`...)
-	dst = appendJSONString(dst, in.InterceptAt)
-	dst = append(dst, `,"enforce":`...)
-	dst = appendJSONString(dst, in.Enforce)
-	dst = append(dst, `,"rules":`...)
-	dst = strconv.AppendInt(dst, int64(in.Rules), 10)
+	dst = appendStrField(dst, `{"name":`, in.Name)
+	dst = appendStrField(dst, `,"version":`, in.Version)
+	dst = appendStrField(dst, `,"institution":{"name":`, in.Institution.Name)
+	dst = appendStrField(dst, `,"guidance_url":`, in.Institution.GuidanceURL)
+	dst = appendStrField(dst, `,"contact":`, in.Institution.Contact)
+	dst = appendStrField(dst, `},"min_severity":`, in.MinSeverity)
+	dst = appendStrField(dst, `,"intercept_at":`, in.InterceptAt)
+	dst = appendStrField(dst, `,"enforce":`, in.Enforce)
+	dst = appendIntField(dst, `,"rules":`, in.Rules)
 	return append(dst, '}')
 }
 
@@ -163,20 +139,13 @@ func AppendCatalogJSON(dst []byte, e *Engine) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"id":`...)
-		dst = appendJSONString(dst, r.ID)
-		dst = append(dst, `,"category":`...)
-		dst = appendJSONString(dst, r.Category)
-		dst = append(dst, `,"severity":`...)
-		dst = appendJSONString(dst, r.Severity)
-		dst = append(dst, `,"identifier":`...)
-		dst = appendJSONString(dst, r.Identifier)
-		dst = append(dst, `,"message":`...)
-		dst = appendJSONString(dst, r.Message)
-		dst = append(dst, `,"why":`...)
-		dst = appendJSONString(dst, r.Why)
-		dst = append(dst, `,"citation":`...)
-		dst = appendJSONString(dst, r.Citation)
+		dst = appendStrField(dst, `{"id":`, r.ID)
+		dst = appendStrField(dst, `,"category":`, r.Category)
+		dst = appendStrField(dst, `,"severity":`, r.Severity)
+		dst = appendStrField(dst, `,"identifier":`, r.Identifier)
+		dst = appendStrField(dst, `,"message":`, r.Message)
+		dst = appendStrField(dst, `,"why":`, r.Why)
+		dst = appendStrField(dst, `,"citation":`, r.Citation)
 		dst = append(dst, `,"enabled":`...)
 		dst = strconv.AppendBool(dst, r.Enabled)
 		dst = append(dst, '}')
@@ -211,18 +180,14 @@ func AppendResultCompactJSON(dst []byte, r Result) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"rule":`...)
-		dst = appendJSONString(dst, f.Rule)
-		dst = append(dst, `,"severity":`...)
-		dst = appendJSONString(dst, string(f.Severity))
-		dst = append(dst, `,"identifier":`...)
-		dst = appendJSONString(dst, string(f.Identifier))
+		dst = appendStrField(dst, `{"rule":`, f.Rule)
+		dst = appendStrField(dst, `,"severity":`, string(f.Severity))
+		dst = appendStrField(dst, `,"identifier":`, string(f.Identifier))
 		dst = appendSpansJSON(dst, f)
 		if g := find(f.Rule); g == nil {
 			firsts = append(firsts, first{f.Rule, f})
 		} else if g.Message != f.Message {
-			dst = append(dst, `,"message":`...)
-			dst = appendJSONString(dst, f.Message)
+			dst = appendStrField(dst, `,"message":`, f.Message)
 		}
 		dst = append(dst, '}')
 	}
@@ -233,12 +198,9 @@ func AppendResultCompactJSON(dst []byte, r Result) []byte {
 		}
 		f := x.f
 		dst = appendJSONString(dst, f.Rule)
-		dst = append(dst, `:{"category":`...)
-		dst = appendJSONString(dst, string(f.Category))
-		dst = append(dst, `,"message":`...)
-		dst = appendJSONString(dst, f.Message)
-		dst = append(dst, `,"citation":`...)
-		dst = appendJSONString(dst, f.Citation)
+		dst = appendStrField(dst, `:{"category":`, string(f.Category))
+		dst = appendStrField(dst, `,"message":`, f.Message)
+		dst = appendStrField(dst, `,"citation":`, f.Citation)
 		dst = append(dst, `,"fixes":`...)
 		dst = appendFixesJSON(dst, f.Fixes)
 		dst = append(dst, '}')
@@ -246,4 +208,15 @@ func AppendResultCompactJSON(dst []byte, r Result) []byte {
 	dst = append(dst, `},"summary":`...)
 	dst = appendSummaryJSON(dst, &r.Summary)
 	return append(dst, '}')
+}
+
+// appendStrField appends a field's key part (`,"name":`, as written) and
+// its string value.
+func appendStrField(dst []byte, key, v string) []byte {
+	return appendJSONString(append(dst, key...), v)
+}
+
+// appendIntField appends a field's key part and its integer value.
+func appendIntField(dst []byte, key string, v int) []byte {
+	return strconv.AppendInt(append(dst, key...), int64(v), 10)
 }

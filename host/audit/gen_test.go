@@ -137,13 +137,15 @@ func fbCommentsJSON(key string, comments []tweet) string {
 // igPostsJSON renders content/posts_1.json: one caption in media[0].title,
 // or in the top title when a post has several photos.
 func igPostsJSON(posts []tweet) string {
+	media := func(name string, i int, p tweet, title string) string {
+		return fmt.Sprintf(`{"uri": "media/posts/202401/%s%d.jpg", "creation_timestamp": %d, "title": %s}`, name, i, p.Time.Unix(), title)
+	}
 	return jsonList("[\n", "\n]\n", posts, func(i int, p tweet) string {
 		if i%2 == 0 {
-			return fmt.Sprintf(`{"media": [{"uri": "media/posts/202401/a%d.jpg", "creation_timestamp": %d, "title": %s}]}`,
-				i, p.Time.Unix(), metaEscape(p.Text))
+			return `{"media": [` + media("a", i, p, metaEscape(p.Text)) + `]}`
 		}
-		return fmt.Sprintf(`{"media": [{"uri": "media/posts/202401/b%d.jpg", "creation_timestamp": %d, "title": ""}, {"uri": "media/posts/202401/c%d.jpg", "creation_timestamp": %d, "title": ""}], "title": %s, "creation_timestamp": %d}`,
-			i, p.Time.Unix(), i, p.Time.Unix(), metaEscape(p.Text), p.Time.Unix())
+		return fmt.Sprintf(`{"media": [%s, %s], "title": %s, "creation_timestamp": %d}`,
+			media("b", i, p, `""`), media("c", i, p, `""`), metaEscape(p.Text), p.Time.Unix())
 	})
 }
 

@@ -82,20 +82,11 @@ func readXTweets(r *bufio.Reader, src string, st *readState, emit func(Post) err
 	if err := skipToArray(r); err != nil {
 		return err
 	}
-	lim := &postLimit{r: r}
-	dec := json.NewDecoder(lim)
-	n := 0
-	err := eachElement(dec, func(dec *json.Decoder) error {
-		var it xItem
-		if err := dec.Decode(&it); err != nil {
-			return err
-		}
-		lim.next()
+	return eachItem(r, func(it *xItem, n int) error {
 		t := &it.xTweet
 		if it.Tweet != nil {
 			t = it.Tweet
 		}
-		n++
 		text := t.FullText
 		if text == "" {
 			text = t.Text
@@ -131,13 +122,6 @@ func readXTweets(r *bufio.Reader, src string, st *readState, emit func(Post) err
 		}
 		return emitText(emit, p)
 	})
-	if err != nil {
-		if _, ok := err.(stopped); ok {
-			return err
-		}
-		return jsonError(err, dec, n)
-	}
-	return nil
 }
 
 func readXAccount(r *bufio.Reader, src string, st *readState, emit func(Post) error, warn func(error)) error {
@@ -215,18 +199,9 @@ type metaItem struct {
 
 func readMeta(platform string, conv func(*metaItem, *Post) bool) reader {
 	return func(r *bufio.Reader, src string, st *readState, emit func(Post) error, warn func(error)) error {
-		lim := &postLimit{r: r}
-		dec := json.NewDecoder(lim)
-		n := 0
-		err := eachElement(dec, func(dec *json.Decoder) error {
-			var it metaItem
-			if err := dec.Decode(&it); err != nil {
-				return err
-			}
-			lim.next()
-			n++
+		return eachItem(r, func(it *metaItem, n int) error {
 			p := Post{Source: src, Index: n, Platform: platform, Kind: KindPost}
-			if !conv(&it, &p) {
+			if !conv(it, &p) {
 				return nil
 			}
 			p.Text = fixMojibake(p.Text)
@@ -234,14 +209,32 @@ func readMeta(platform string, conv func(*metaItem, *Post) bool) reader {
 			p.ReplyTo = fixMojibake(p.ReplyTo)
 			return emitText(emit, p)
 		})
-		if err != nil {
-			if _, ok := err.(stopped); ok {
-				return err
-			}
-			return jsonError(err, dec, n)
-		}
-		return nil
 	}
+}
+
+// eachItem decodes the elements of a JSON export (eachElement) one at a
+// time as T, each bounded by maxPostBytes, and calls fn with it and its
+// number from 1. A decoding error names the element it stopped at.
+func eachItem[T any](r *bufio.Reader, fn func(it *T, n int) error) error {
+	lim := &postLimit{r: r}
+	dec := json.NewDecoder(lim)
+	n := 0
+	err := eachElement(dec, func(dec *json.Decoder) error {
+		var it T
+		if err := dec.Decode(&it); err != nil {
+			return err
+		}
+		lim.next()
+		n++
+		return fn(&it, n)
+	})
+	if err != nil {
+		if _, ok := err.(stopped); ok {
+			return err
+		}
+		return jsonError(err, dec, n)
+	}
+	return nil
 }
 
 func fbPost(it *metaItem, p *Post) bool {
