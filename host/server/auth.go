@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
@@ -122,7 +123,7 @@ func (s *Server) owner(w http.ResponseWriter, r *http.Request) bool {
 	if !s.authAllowed(w, r) {
 		return false
 	}
-	if tok == "" || s.cfg.OwnerTokenHash == nil || !tokenMatches(tok, hexOf(s.cfg.OwnerTokenHash)) {
+	if tok == "" || s.cfg.OwnerTokenHash == nil || !tokenMatches(tok, hex.EncodeToString(s.cfg.OwnerTokenHash)) {
 		s.authFailed(w, r, tok)
 		return false
 	}

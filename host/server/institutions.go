@@ -2,6 +2,7 @@ package server
 
 import (
 	"database/sql"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"unicode"
@@ -98,7 +99,7 @@ func (s *Server) rotateAdminToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor := ""
-	if s.cfg.OwnerTokenHash != nil && tok != "" && tokenMatches(tok, hexOf(s.cfg.OwnerTokenHash)) {
+	if s.cfg.OwnerTokenHash != nil && tok != "" && tokenMatches(tok, hex.EncodeToString(s.cfg.OwnerTokenHash)) {
 		actor = actorOf("owner", tok)
 	} else if ok, err := s.isAdmin(r.Context(), slug, tok); err != nil {
 		s.serverError(w, r, err)

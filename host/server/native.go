@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"sort"
@@ -250,7 +251,7 @@ func EnsureOwner(ctx context.Context, db *sql.DB, env string) (printOnce string,
 		if len(env) < 32 {
 			return "", nil, errors.New("DISCREET_OWNER_TOKEN must be at least 32 characters")
 		}
-		h := hexOf(HashToken(env))
+		h := hex.EncodeToString(HashToken(env))
 		if _, err := db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('owner_token_sha256', ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, h); err != nil {
 			return "", nil, err
@@ -269,6 +270,6 @@ func EnsureOwner(ctx context.Context, db *sql.DB, env string) (printOnce string,
 	if err := db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'owner_token_sha256'").Scan(&h); err != nil {
 		return "", nil, err
 	}
-	b, err := hexDecode(h)
+	b, err := hex.DecodeString(h)
 	return "", b, err
 }

@@ -85,7 +85,3 @@ func normalizeCode(c string) string {
 	}
 	return sb.String()
 }
-
-func hexOf(b []byte) string { return hex.EncodeToString(b) }
-
-func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }
