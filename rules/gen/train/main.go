@@ -89,6 +89,7 @@ func main() {
 	report := flag.Bool("report", false, "print dev figures; write nothing")
 	compare := flag.Bool("compare", false, "try other settings on dev and print the figures; write nothing")
 	diag := flag.Bool("diag", false, "print each output's out-of-fold average precision; write nothing")
+	misses := flag.String("misses", "", "with -diag: list this output's out-of-fold positives that neither the rules nor the model (at precision 0.85) find")
 	s := defaults
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
@@ -100,12 +101,12 @@ func main() {
 	flag.Float64Var(&s.MinLogit, "min-logit", s.MinLogit, "the lowest warn threshold, in log-odds above the base rate")
 	flag.Float64Var(&s.Added, "added", s.Added, "precision of the posts the model adds")
 	flag.Parse()
-	if err := run(*dir, s, *report, *compare, *diag); err != nil {
+	if err := run(*dir, s, *report, *compare, *diag, *misses); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(dir string, s Settings, report, compare, diag bool) error {
+func run(dir string, s Settings, report, compare, diag bool, misses string) error {
 	train, dev, err := Load(dir)
 	if err != nil {
 		return err
@@ -117,6 +118,9 @@ func run(dir string, s Settings, report, compare, diag bool) error {
 		oof, scored := outOfFold(train, s)
 		for o, out := range outputs {
 			fmt.Printf("%-15s out-of-fold average precision %.3f, recall at precision 0.85 %.3f (model alone, %d posts)\n", out.name, avgPrecision(scored, oof, o), recallAt(scored, oof, o, 0.85), len(scored))
+			if out.name == misses {
+				listMisses(scored, oof, o)
+			}
 		}
 		return nil
 	}
@@ -886,6 +890,31 @@ func avgPrecision(ps []*post, logits [][]float64, o int) float64 {
 		}
 	}
 	return sum / float64(max(pos, 1))
+}
+
+// listMisses prints output o's positives that the rules do not flag and
+// whose out-of-fold logit is below the lowest one at which precision is
+// still 0.85: what neither part finds, for reading.
+func listMisses(ps []*post, logits [][]float64, o int) {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return logits[idx[a]][o] > logits[idx[b]][o] })
+	cut, tp := math.Inf(1), 0
+	for k, i := range idx {
+		if ps[i].y[o] {
+			tp++
+		}
+		if float64(tp) >= 0.85*float64(k+1) {
+			cut = logits[i][o]
+		}
+	}
+	for _, i := range idx {
+		if p := ps[i]; p.y[o] && !p.rules[o] && logits[i][o] < cut {
+			fmt.Printf("  miss %s %.2f %q\n", p.ID, logits[i][o], p.Text)
+		}
+	}
 }
 
 // recallAt is the highest recall of output o's scores over ps at which the
