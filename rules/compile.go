@@ -73,6 +73,7 @@ type celem struct {
 	optional  bool
 	hashtag   bool
 	mention   bool
+	lower     bool // only a token written without capitals
 	minDigits int
 }
 
@@ -165,7 +166,7 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 	for _, variant := range ph.expand() {
 		cp := cpattern{rule: rule, kind: kind}
 		for _, e := range variant.elems {
-			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, mention: e.mention, minDigits: e.minDigits}
+			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: e.minDigits}
 			for _, w := range e.words {
 				ce.words = append(ce.words, m.lex.intern(w))
 			}
@@ -192,7 +193,7 @@ func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patK
 			second = cp.elems[1]
 		}
 		for _, w := range first.words {
-			if !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention {
+			if !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention && !first.lower && !second.lower {
 				for _, w2 := range second.words {
 					m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention})
 				}

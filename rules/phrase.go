@@ -15,6 +15,8 @@ import (
 //	#ad  @{any}             a hashtag; any @mention
 //	{id4}                   an identifier-like value with at least 4 digits
 //	!miles|points           the next word is not one of these
+//	=af                     a word only as written in lower case ("tired af",
+//	                        not the clinical "AF")
 //
 // Classes are the built-in word lists (firstname, surname, place, drug,
 // month, weekday, state) and the lists a pack declares. {any} is any word,
@@ -44,6 +46,7 @@ type pelem struct {
 	optional   bool
 	hashtag    bool // the word follows '#'
 	mention    bool // the word follows '@'
+	lower      bool // the word is written without capitals ("=af")
 	minDigits  int  // peValue
 }
 
@@ -92,6 +95,13 @@ func parsePhrase(src string) (*phrase, error) {
 		not := strings.HasPrefix(f, "!")
 		if not {
 			f = f[1:]
+		}
+		if strings.HasPrefix(f, "=") {
+			e.lower = true
+			f = f[1:]
+			if not || strings.ContainsAny(f, "{}") {
+				return nil, &Error{Msg: "\"=\" takes plain words only: " + strconv.Quote(f)}
+			}
 		}
 		for _, alt := range strings.Split(f, "|") {
 			if strings.HasPrefix(alt, "{") && strings.HasSuffix(alt, "}") {

@@ -189,7 +189,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				if !e.enabled[ref.rule] {
 					continue
 				}
-				if f := t.flags; ref.first.hashtag && f&tHashtag == 0 || ref.first.mention && f&tMention == 0 {
+				if f := t.flags; ref.first.hashtag && f&tHashtag == 0 || ref.first.mention && f&tMention == 0 || ref.first.lower && f&(tUpper|tAllCaps) != 0 {
 					continue
 				}
 				if ref.second != nil {
@@ -322,7 +322,7 @@ func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, ove
 }
 
 func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
-	if ce.hashtag && t.flags&tHashtag == 0 || ce.mention && t.flags&tMention == 0 {
+	if ce.hashtag && t.flags&tHashtag == 0 || ce.mention && t.flags&tMention == 0 || ce.lower && t.flags&(tUpper|tAllCaps) != 0 {
 		return false
 	}
 	switch ce.kind {
