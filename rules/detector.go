@@ -228,7 +228,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     []string
 	fractionAfter, fractionBefore, cjkPatient                                     []string
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
-	orgHandle                                                                     []string
+	orgHandle, credential                                                         []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -300,6 +300,8 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.labelFiller
 	case "org_handle":
 		return &c.orgHandle
+	case "credential":
+		return &c.credential
 	}
 	return nil
 }

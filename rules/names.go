@@ -29,7 +29,7 @@ var detNames = detector{
 	shapes: []string{"name"},
 	classes: []string{"firstname", "firstname_common", "surname", "surname_common", "title", "office_title", "clinician",
 		"patient_noun", "relation", "name_stop", "enc_verb"},
-	cues: []string{"family_noun", "org_handle"},
+	cues: []string{"family_noun", "org_handle", "credential"},
 	pass: (*Engine).detectNames,
 }
 
@@ -190,6 +190,16 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
+				if credentialAfter(text, toks, end, e.b.cue.credential) {
+					// "Rebecca Stahl, PT, DPT": a colleague, reported quietly;
+					// the credentials are not read again ("PT, DPT" is not
+					// "patient, D.P.T.").
+					add(i, end, Info, false, patColleague)
+					for end++; credentialAfter(text, toks, end, e.b.cue.credential); end++ {
+					}
+					i = end - 1
+					continue
+				}
 				// "Keisha Warren, 27,": a name with an age is a case.
 				strong := end+1 < len(toks) && text[toks[end-1].end] == ',' && toks[end].flags&tLetter == 0 && isAge(atoi(text[toks[end].start:toks[end].end]))
 				add(i, end, "", strong, patReport)
@@ -202,6 +212,14 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			}
 		}
 	}
+}
+
+// credentialAfter reports whether the name ending before token end is
+// followed by ", RN", ", PharmD", ", PT, DPT": a professional credential
+// written in capitals, which makes it a colleague's name.
+func credentialAfter(text string, toks []token, end int, creds []string) bool {
+	return end < len(toks) && toks[end].gap <= gapSoft && text[toks[end-1].end:toks[end].start] == ", " &&
+		toks[end].flags&tUpper != 0 && isWordIn(text, toks[end], creds...)
 }
 
 // handleEnd returns the index of the token after the @handle that starts

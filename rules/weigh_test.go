@@ -87,3 +87,28 @@ func TestBaseSeverity(t *testing.T) {
 		t.Errorf("no detector severity: %s, want the rule's info", got)
 	}
 }
+
+// TestCredentialMakesColleague checks that a name followed by a
+// professional credential (", PT, DPT") is a colleague's, reported at info,
+// while the same name in a patient's story is not.
+func TestCredentialMakesColleague(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]Severity{
+		"Huge thanks to Rebecca Stahl, PT, DPT, who corrected my notes with so much patience.": Info,
+		"Happy birthday to our lead tech Ramona, 18 years keeping this pharmacy sane.":         Info,
+		"Rebecca Stahl was my patient on 4 North, discharged today after a long stay.":         Block,
+	} {
+		var got Severity
+		for _, f := range e.Scan(text).Findings {
+			if f.Rule == "privacy.name" && f.Severity.Rank() > got.Rank() {
+				got = f.Severity
+			}
+		}
+		if got != want {
+			t.Errorf("%q: privacy.name at %q, want %q", text, got, want)
+		}
+	}
+}
