@@ -59,6 +59,10 @@ type Rule struct {
 	Tied bool
 	// Announcement marks the post as an event announcement.
 	Announcement bool
+	// Criticism marks a post that criticises a term or a post it quotes
+	// ("let's retire 'frequent flyer'"): conduct and boundaries hits
+	// inside quotation marks are then not reported.
+	Criticism bool
 	// Quasi names the quasi-identifier kind this rule's matches are in a
 	// patient story: age, sex, time, place, occupation, event, condition.
 	Quasi string
@@ -183,6 +187,7 @@ func decodePack(data []byte) (*pack, error) {
 		g.str("quasi", &r.Quasi)
 		g.boolean("tied", &r.Tied)
 		g.boolean("announcement", &r.Announcement)
+		g.boolean("criticism", &r.Criticism)
 		g.boolean("silent", &r.Silent)
 		g.boolean("sure", &r.Sure)
 		g.boolean("off", &r.Off)

@@ -28,6 +28,8 @@ type postContext struct {
 	// tells an encounter; lowered: a phrase lowers the story's severity;
 	// announcement: it is an event announcement (tied hits are not).
 	permission, encounter, lowered, announcement bool
+	// criticism: the post criticises a term or a post it quotes.
+	criticism bool
 	// quasi marks the quasi-identifiers of the patient's story by index in
 	// quasiKinds, and kinds lists them by name, in that order.
 	quasi [8]bool
@@ -64,8 +66,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 	// patient either.
 	ctxSilenced := e.b.ctxRule >= 0 && st.silenced[e.b.ctxRule]
 	for i := range st.hits {
-		if r := e.rules[st.hits[i].rule]; r.Announcement && !st.silenced[st.hits[i].rule] {
-			pc.announcement = true
+		if r := e.rules[st.hits[i].rule]; !st.silenced[st.hits[i].rule] {
+			pc.announcement = pc.announcement || r.Announcement
+			pc.criticism = pc.criticism || r.Criticism
 		}
 	}
 	for i := range st.hits {
@@ -283,6 +286,9 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !pc.patient || r.story {
 			continue
 		}
+		if pc.criticism && quotedCategory[r.cat] && insideQuotes(text, int(h.start), int(h.end)) {
+			continue // "let's retire 'frequent flyer'": the term is quoted to criticise it
+		}
 		out = append(out, e.draft(r, h, int32(i), grade(r, h, pc)))
 	}
 	if pc.storySev != "" {
@@ -365,3 +371,62 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 	}
 	return res
 }
+
+// quotedCategory marks the categories whose hits a post that criticises
+// what it quotes does not report inside quotation marks: a quoted slur,
+// joke or "drop your meds below" is the thing criticised, not said.
+var quotedCategory = func() (q [8]bool) {
+	for i, c := range Categories {
+		q[i] = c == Conduct || c == Boundaries
+	}
+	return q
+}()
+
+// insideQuotes reports whether text[start:end] lies between a pair of
+// quotation marks on one line: "..." or “...”, or '...' and
+// ‘...’ whose marks are not apostrophes (an opening mark follows no
+// letter, a closing one is followed by none).
+func insideQuotes(text string, start, end int) bool {
+	const reach = 240
+	open := -1
+	var want string
+	for i := start - 1; i >= 0 && i >= start-reach; i-- {
+		c := text[i]
+		if c == '\n' {
+			return false
+		}
+		switch {
+		case c == '"':
+			open, want = i, `"`
+		case c == '\'' && (i == 0 || !isLetterByte(text[i-1])):
+			open, want = i, "'"
+		case strings.HasPrefix(text[i:], "\u201c"):
+			open, want = i, "\u201d"
+		case strings.HasPrefix(text[i:], "\u2018") && (i == 0 || !isLetterByte(text[i-1])):
+			open, want = i, "\u2019"
+		}
+		if open >= 0 {
+			break
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	for j := end; j < len(text) && j < end+reach; j++ {
+		if text[j] == '\n' {
+			return false
+		}
+		if strings.HasPrefix(text[j:], want) {
+			after := j + len(want)
+			if want == `"` || want == "\u201d" || after >= len(text) || !isLetterByte(text[after]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isLetterByte reports whether b is an ASCII letter or digit, or part of a
+// multi-byte character (a letter in most scripts): what an apostrophe
+// inside a word touches.
+func isLetterByte(b byte) bool { return isWordByte(b) || b >= 0x80 }

@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // escalationByName returns the named step of the escalations table.
 func escalationByName(t *testing.T, name string) escalation {
@@ -109,6 +112,29 @@ func TestCredentialMakesColleague(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("%q: privacy.name at %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestInsideQuotes checks the quotation marks a criticised term sits in,
+// and that apostrophes inside words are not taken for them.
+func TestInsideQuotes(t *testing.T) {
+	for _, c := range []struct {
+		text, span string
+		want       bool
+	}{
+		{`Let's retire 'frequent flyer' for good.`, "frequent flyer", true},
+		{`Can we retire "frequent flyer"?`, "frequent flyer", true},
+		{"Can we retire \u201cfrequent flyer\u201d?", "frequent flyer", true},
+		{"Can we retire \u2018frequent flyer\u2019?", "frequent flyer", true},
+		{`Every week someone posts 'drop your meds below and I'll tell you what's dangerous.' Please don't.`, "drop your meds below", true},
+		{`I'm done with frequent flyers, that's it.`, "frequent flyers", false},
+		{`She said "hi". Then another frequent flyer came in.`, "frequent flyer", false},
+		{"a 'frequent\nflyer'", "flyer", false},
+	} {
+		i := strings.Index(c.text, c.span)
+		if got := insideQuotes(c.text, i, i+len(c.span)); got != c.want {
+			t.Errorf("insideQuotes(%q, %q) = %v, want %v", c.text, c.span, got, c.want)
 		}
 	}
 }
