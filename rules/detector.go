@@ -50,7 +50,7 @@ var detectors = []*detector{
 	// Words of a class ("Main St", "March 3", "aged 92").
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
-	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames,
+	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice,
 }
 
 // tokKind says which token detectors a token is tried with.
@@ -142,13 +142,14 @@ const (
 	shBank
 	shDevice
 	shLearned
+	shReplyAdvice
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned"}
+	"card", "bank", "device", "learned", "reply_advice"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -228,7 +229,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     []string
 	fractionAfter, fractionBefore, cjkPatient                                     []string
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
-	orgHandle, credential                                                         []string
+	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -302,6 +303,14 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.orgHandle
 	case "credential":
 		return &c.credential
+	case "advice_verb":
+		return &c.adviceVerb
+	case "advice_lead":
+		return &c.adviceLead
+	case "advice_subject":
+		return &c.adviceSubject
+	case "dose_unit":
+		return &c.doseUnit
 	}
 	return nil
 }
@@ -345,6 +354,12 @@ func (c *builtinClasses) slot(name string) *classSet {
 		return &c.unitNoun
 	case "age_word":
 		return &c.ageWord
+	case "drug":
+		return &c.drug
+	case "med_any":
+		return &c.medAny
+	case "med_change":
+		return &c.medChange
 	case "sex_word":
 		return &c.sexWord
 	case "not_place":
