@@ -442,7 +442,7 @@ type builtinClasses struct {
 	weekday, state, stateAbbr, streetSuffix, locative classSet
 	nameStop, dateCue, unitNoun, ageWord, sexWord     classSet
 	notPlace, officeTitle, encVerb                    classSet
-	drug, medAny, medChange                           classSet
+	drug, medAny, medChange, disease                  classSet
 }
 
 var (

@@ -50,7 +50,7 @@ var detectors = []*detector{
 	// Words of a class ("Main St", "March 3", "aged 92").
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
-	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice,
+	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
 }
 
 // tokKind says which token detectors a token is tried with.
@@ -143,13 +143,14 @@ const (
 	shDevice
 	shLearned
 	shReplyAdvice
+	shProductClaim
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -230,6 +231,7 @@ type builtinCues struct {
 	fractionAfter, fractionBefore, cjkPatient                                     []string
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
+	efficacyVerb, healthTarget                                                    []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -311,6 +313,10 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.adviceSubject
 	case "dose_unit":
 		return &c.doseUnit
+	case "efficacy_verb":
+		return &c.efficacyVerb
+	case "health_target":
+		return &c.healthTarget
 	}
 	return nil
 }
@@ -360,6 +366,8 @@ func (c *builtinClasses) slot(name string) *classSet {
 		return &c.medAny
 	case "med_change":
 		return &c.medChange
+	case "disease":
+		return &c.disease
 	case "sex_word":
 		return &c.sexWord
 	case "not_place":
