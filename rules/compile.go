@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,6 +129,7 @@ func newLexicon(sizeHint int) *lexicon {
 		n <<= 1
 	}
 	l.table.init(n)
+	l.table.keys = make([]string, 0, sizeHint)
 	l.classes = make([]classSet, 0, sizeHint)
 	l.starts = make([][]startRef, 0, sizeHint)
 	l.pairs = make([][]pairID, 0, sizeHint)
@@ -570,6 +572,9 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			file string
 			kind patKind
 		}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}} {
+			// One pattern a place: room for all of them at once (the
+			// appends' copies were a tenth of the module's start-up).
+			b.m.patterns = slices.Grow(b.m.patterns, strings.Count(dataFiles[f.file], "\n"))
 			for _, name := range readWordList(f.file) {
 				b.m.addWords(name, geo, f.kind)
 			}
