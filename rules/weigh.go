@@ -30,6 +30,10 @@ type postContext struct {
 	permission, encounter, lowered, announcement bool
 	// criticism: the post criticises a term or a post it quotes.
 	criticism bool
+	// namedNumber: the post holds a person's name (not a colleague's) and
+	// a number that belongs to one person (a card, a licence, a member ID),
+	// and announces no event.
+	namedNumber bool
 	// quasi marks the quasi-identifiers of the patient's story by index in
 	// quasiKinds, and kinds lists them by name, in that order.
 	quasi [8]bool
@@ -107,6 +111,20 @@ func (e *Engine) readContext(st *scanState) postContext {
 	}
 	pc.patient = ctxRank > 0
 	pc.explicit = ctxRank == 2
+	name, number := false, false
+	for i := range st.hits {
+		h := &st.hits[i]
+		if st.silenced[h.rule] || h.kind == patColleague {
+			continue
+		}
+		switch id := e.identOf(e.rules[h.rule], h); {
+		case id == IDName:
+			name = true
+		case personalNumber(id):
+			number = true
+		}
+	}
+	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
 	return pc
 }
@@ -239,6 +257,16 @@ var escalations = []escalation{
 		doc:  "A quasi-identifier of a story that identifies the patient (story at block) is at least a warning.",
 		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
 			if r.Quasi != "" && r.Identifier == "" && pc.storySev == Block && sev.Rank() < Warn.Rank() {
+				return Warn
+			}
+			return sev
+		},
+	},
+	{
+		name: "named_number",
+		doc:  "A person's name and a number that belongs to one person (a card, a licence, a member ID) in one post identify that person, patient word or not: each is at least a warning.",
+		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
+			if pc.namedNumber && h.kind != patColleague && (r.Identifier == IDName || personalNumber(r.Identifier) || personalNumber(h.ident)) && sev.Rank() < Warn.Rank() {
 				return Warn
 			}
 			return sev
@@ -430,3 +458,13 @@ func insideQuotes(text string, start, end int) bool {
 // multi-byte character (a letter in most scripts): what an apostrophe
 // inside a word touches.
 func isLetterByte(b byte) bool { return isWordByte(b) || b >= 0x80 }
+
+// personalNumber reports whether an identifier of this type is a number
+// that belongs to one person: with their name it identifies them.
+func personalNumber(id Identifier) bool {
+	switch id {
+	case IDSSN, IDMRN, IDHealthPlan, IDAccount, IDLicense:
+		return true
+	}
+	return false
+}

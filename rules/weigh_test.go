@@ -138,3 +138,49 @@ func TestInsideQuotes(t *testing.T) {
 		}
 	}
 }
+
+// TestNamedNumber checks the named_number step: a name and a personal
+// number in one post raise each to warn; a colleague's name stays; and
+// the post context is read from the hits (TestNamedNumberScan).
+func TestNamedNumber(t *testing.T) {
+	x := escalationByName(t, "named_number")
+	name := &crule{Rule: &Rule{Identifier: IDName}}
+	card := &crule{Rule: &Rule{Identifier: IDAccount}}
+	on := &postContext{namedNumber: true}
+	for _, c := range []struct {
+		r    *crule
+		h    hit
+		pc   *postContext
+		want Severity
+	}{
+		{name, hit{}, on, Warn},
+		{card, hit{}, on, Warn},
+		{name, hit{kind: patColleague}, on, Info},
+		{name, hit{}, &postContext{}, Info},
+	} {
+		if got := x.apply(c.r, &c.h, c.pc, Info); got != c.want {
+			t.Errorf("%s with namedNumber=%v, kind %d: %q, want %q", c.r.Identifier, c.pc.namedNumber, c.h.kind, got, c.want)
+		}
+	}
+}
+
+func TestNamedNumberScan(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]Severity{
+		"Buyer was Tomasz Wojcik, his passport number is P48829173 and the form rejects it.": Warn,
+		"Dr. Maria Lopez gave a talk on passports; passport number P48829173 was the example.": Info,
+	} {
+		got := Severity("")
+		for _, f := range e.Scan(text).Findings {
+			if f.Identifier == IDLicense && f.Severity.Rank() > got.Rank() {
+				got = f.Severity
+			}
+		}
+		if got.Rank() < want.Rank() || want == Info && got != Info {
+			t.Errorf("%q: licence finding at %q, want %q", text, got, want)
+		}
+	}
+}
