@@ -170,7 +170,7 @@ func TestNamedNumberScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	for text, want := range map[string]Severity{
-		"Buyer was Tomasz Wojcik, his passport number is P48829173 and the form rejects it.": Warn,
+		"Buyer was Tomasz Wojcik, his passport number is P48829173 and the form rejects it.":   Warn,
 		"Dr. Maria Lopez gave a talk on passports; passport number P48829173 was the example.": Info,
 	} {
 		got := Severity("")
