@@ -673,12 +673,7 @@ var (
 func loadModel() (*model, error) {
 	modelOnce.Do(func() {
 		if modelData != "" {
-			file, ok := unbase64(modelData)
-			if !ok {
-				modelErr = &Error{Msg: "learned model: model_data.go is not base64"}
-				return
-			}
-			modelVal, modelErr = decodeModel(string(file))
+			modelVal, modelErr = decodeModel(modelData)
 		}
 	})
 	return modelVal, modelErr

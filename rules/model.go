@@ -49,15 +49,20 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM3\n"
+const modelMagic = "DSCM4\n"
 
 // model is a decoded model file.
 type model struct {
 	bits  uint   // log2 of the number of weight buckets
 	mask  uint32 // buckets - 1
 	scale float64
-	// w holds the quantised weights as bytes (int8), bucket-major:
-	// w[b*modelOutputs+o]. It is read in place from the embedded string.
+	// w holds the quantised weights as bytes, bucket-major:
+	// w[b*modelOutputs+o], each an int8 stored plus 64, so that a zero
+	// weight is '@' and small ones are printable: model_data.go holds them
+	// in a plain string literal (one source byte for most weights), and the
+	// module's data has no runs of zero bytes (a wasm data segment ends at
+	// each, and thousands of segments compressed badly). It is read in
+	// place from the embedded string.
 	w     string
 	bias  [modelOutputs]int32
 	warn  [modelOutputs]int32 // score at or above which an output fires
@@ -89,10 +94,10 @@ type ModelInfo struct {
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM3\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM4\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
 //	bias, warn, block, veto, veto2 and warnIdent (int32 LE each), then 2^bits*outputs int8
-//	weights.
+//	weights, each plus 64 (mod 256).
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
 	if len(data) < len(modelMagic) || data[:len(modelMagic)] != modelMagic {
@@ -133,46 +138,6 @@ func decodeModel(data string) (*model, error) {
 	m.mask = 1<<m.bits - 1
 	m.w = p
 	return m, nil
-}
-
-// unbase64 decodes standard base64 (the trainer writes model_data.go so);
-// ok is false on a byte outside the alphabet. encoding/base64 would bring
-// encoding/binary and reflect into the module.
-func unbase64(s string) (out []byte, ok bool) {
-	var val [256]byte
-	for i := range val {
-		val[i] = 0xff
-	}
-	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	for i := 0; i < len(alpha); i++ {
-		val[alpha[i]] = byte(i)
-	}
-	for len(s) > 0 && s[len(s)-1] == '=' {
-		s = s[:len(s)-1]
-	}
-	out = make([]byte, 0, len(s)*3/4)
-	var acc uint32
-	n := 0
-	for i := 0; i < len(s); i++ {
-		v := val[s[i]]
-		if v == 0xff {
-			return nil, false
-		}
-		acc = acc<<6 | uint32(v)
-		if n++; n == 4 {
-			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
-			acc, n = 0, 0
-		}
-	}
-	switch n {
-	case 1:
-		return nil, false
-	case 2:
-		out = append(out, byte(acc>>4))
-	case 3:
-		out = append(out, byte(acc>>10), byte(acc>>2))
-	}
-	return out, true
 }
 
 func le32(s string) uint32 {
@@ -325,7 +290,7 @@ func (fs *featScratch) add(f uint32, s int32) {
 		w := m.w[b : b+modelOutputs]
 		sum := fs.sums[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
 		for o := 0; o < modelOutputs; o++ {
-			x := int32(int8(w[o]))
+			x := int32(int8(w[o] - 64))
 			fs.score[o] += x
 			if x > 0 {
 				sum[o] += x

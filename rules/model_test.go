@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -13,11 +12,7 @@ func TestDecodeModelRejectsDamage(t *testing.T) {
 	if modelData == "" {
 		t.Skip("no model embedded")
 	}
-	file, ok := unbase64(modelData)
-	if !ok {
-		t.Fatal("model_data.go is not base64")
-	}
-	good := string(file)
+	good := modelData
 	if _, err := decodeModel(good); err != nil {
 		t.Fatalf("the embedded model: %v", err)
 	}
@@ -74,24 +69,6 @@ func TestLearnedRulesFollowPolicy(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no learned rule has an example that must flag")
-	}
-}
-
-// TestUnbase64 checks the module's own base64 decoder against the
-// standard library's encoder on every length and byte value.
-func TestUnbase64(t *testing.T) {
-	var data []byte
-	for n := 0; n < 300; n++ {
-		got, ok := unbase64(base64.StdEncoding.EncodeToString(data))
-		if !ok || string(got) != string(data) {
-			t.Fatalf("length %d: got %v, ok %v", n, got, ok)
-		}
-		data = append(data, byte(n*37))
-	}
-	for _, bad := range []string{"A", "AB*D", "ABCDE", "é"} {
-		if _, ok := unbase64(bad); ok {
-			t.Errorf("%q decoded", bad)
-		}
 	}
 }
 
