@@ -69,6 +69,7 @@ func (e *Engine) readContext(st *scanState) postContext {
 	// then a case-style age or name alone does not make the post about a
 	// patient either.
 	ctxSilenced := e.b.ctxRule >= 0 && st.silenced[e.b.ctxRule]
+	name, number := false, false // a person's name; a number that belongs to one person
 	for i := range st.hits {
 		if r := e.rules[st.hits[i].rule]; !st.silenced[st.hits[i].rule] {
 			pc.announcement = pc.announcement || r.Announcement
@@ -105,25 +106,15 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r.Quasi == "condition" && r.RequiresPatient {
 			pc.sensitive = true
 		}
-		if h.kind != patColleague && isDirect(e.identOf(r, h)) {
-			pc.ident = true
+		if h.kind != patColleague {
+			id := e.identOf(r, h)
+			pc.ident = pc.ident || isDirect(id)
+			name = name || id == IDName
+			number = number || personalNumber(id)
 		}
 	}
 	pc.patient = ctxRank > 0
 	pc.explicit = ctxRank == 2
-	name, number := false, false
-	for i := range st.hits {
-		h := &st.hits[i]
-		if st.silenced[h.rule] || h.kind == patColleague {
-			continue
-		}
-		switch id := e.identOf(e.rules[h.rule], h); {
-		case id == IDName:
-			name = true
-		case personalNumber(id):
-			number = true
-		}
-	}
 	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
 	return pc
