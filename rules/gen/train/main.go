@@ -49,10 +49,11 @@ type Settings struct {
 	BlockPrec float64 // share of block labels among the model's block findings on dev
 	VetoLoss  float64 // share of a category's positives a veto may unflag
 	MinLogit  float64 // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
+	Levels    int     // quantisation steps from zero to the largest stored weight (at most 127)
 }
 
 var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 1e-5, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.25, Runs: 5}
+	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.25, Runs: 5, Levels: 31}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -90,6 +91,7 @@ func main() {
 	misses := flag.String("misses", "", "with -diag: list this output's out-of-fold positives that neither the rules nor the model (at precision 0.85) find")
 	s := defaults
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
+	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
 	flag.IntVar(&s.Runs, "runs", s.Runs, "runs averaged, each over its own order of the posts")
 	flag.Float64Var(&s.Rate, "rate", s.Rate, "AdaGrad learning rate")
@@ -427,7 +429,7 @@ type quantised struct {
 
 func quantise(m *weights) *quantised {
 	// The scale puts the 99.9th percentile of the weights' magnitudes at
-	// 127; the few larger ones are clipped.
+	// Levels (at most 127); the few larger ones are clipped.
 	mags := make([]float64, 0, len(m.w))
 	for _, x := range m.w {
 		if x != 0 {
@@ -439,10 +441,11 @@ func quantise(m *weights) *quantised {
 	if len(mags) > 0 {
 		top = mags[min(len(mags)-1, len(mags)*999/1000)]
 	}
-	q := &quantised{s: m.s, scale: top / 127, w: make([]int8, len(m.w)), mask: uint32(1<<m.s.Bits - 1)}
+	levels := max(1, min(127, m.s.Levels))
+	q := &quantised{s: m.s, scale: top / float64(levels), w: make([]int8, len(m.w)), mask: uint32(1<<m.s.Bits - 1)}
 	for i, x := range m.w {
 		v := math.Round(x / q.scale)
-		q.w[i] = int8(max(-127, min(127, v)))
+		q.w[i] = int8(max(-float64(levels), min(float64(levels), v)))
 	}
 	for _, b := range m.bias {
 		q.bias = append(q.bias, int32(math.Round(b/q.scale)))
@@ -726,8 +729,8 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
 	b.WriteString("DSCM4\n")
-	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g train=%d dev=%d",
-		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.trainN, q.devN)
+	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d train=%d dev=%d",
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
 	b.WriteString(settings)
 	b.WriteByte(byte(q.s.Bits))
