@@ -51,6 +51,7 @@ var detectors = []*detector{
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
+	&detCredentialClaim,
 }
 
 // tokKind says which token detectors a token is tried with.
@@ -144,13 +145,14 @@ const (
 	shLearned
 	shReplyAdvice
 	shProductClaim
+	shCredentialClaim
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice", "product_claim"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -232,6 +234,7 @@ type builtinCues struct {
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
 	efficacyVerb, healthTarget                                                    []string
+	claimTitle, claimWord, claimLead                                              []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -317,6 +320,12 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.efficacyVerb
 	case "health_target":
 		return &c.healthTarget
+	case "claim_title":
+		return &c.claimTitle
+	case "claim_word":
+		return &c.claimWord
+	case "claim_lead":
+		return &c.claimLead
 	}
 	return nil
 }
