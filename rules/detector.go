@@ -52,6 +52,8 @@ var detectors = []*detector{
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
 	&detCredentialClaim,
+	// Last: marks the identifiers above that are written as examples.
+	&detSample,
 }
 
 // tokKind says which token detectors a token is tried with.
@@ -234,7 +236,7 @@ type builtinCues struct {
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
 	efficacyVerb, healthTarget                                                    []string
-	claimTitle, claimWord, claimLead                                              []string
+	claimTitle, claimWord, claimLead, sample, specimen                            []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -326,6 +328,10 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.claimWord
 	case "claim_lead":
 		return &c.claimLead
+	case "sample_cue":
+		return &c.sample
+	case "specimen_word":
+		return &c.specimen
 	}
 	return nil
 }

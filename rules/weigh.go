@@ -106,7 +106,7 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r.Quasi == "condition" && r.RequiresPatient {
 			pc.sensitive = true
 		}
-		if h.kind != patColleague {
+		if h.kind != patColleague && h.kind != patExample {
 			id := e.identOf(r, h)
 			pc.ident = pc.ident || isDirect(id)
 			name = name || id == IDName
@@ -162,7 +162,7 @@ func (e *Engine) readStory(st *scanState, pc *postContext) {
 			if q := e.quasiOf(r, h); q >= 0 {
 				pc.quasi[q] = true
 			}
-			if isDirect(e.identOf(r, h)) {
+			if h.kind != patExample && isDirect(e.identOf(r, h)) {
 				pc.direct = true
 			}
 		}
@@ -257,7 +257,7 @@ var escalations = []escalation{
 		name: "named_number",
 		doc:  "A person's name and a number that belongs to one person (a card, a licence, a member ID) in one post identify that person, patient word or not: each is at least a warning.",
 		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
-			if pc.namedNumber && h.kind != patColleague && (r.Identifier == IDName || personalNumber(r.Identifier) || personalNumber(h.ident)) && sev.Rank() < Warn.Rank() {
+			if pc.namedNumber && h.kind != patColleague && h.kind != patExample && (r.Identifier == IDName || personalNumber(r.Identifier) || personalNumber(h.ident)) && sev.Rank() < Warn.Rank() {
 				return Warn
 			}
 			return sev

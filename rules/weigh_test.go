@@ -184,3 +184,39 @@ func TestNamedNumberScan(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleIdentifiers checks detSample: an identifier a sample word
+// introduces, a published test number or one ending in zeros is still
+// found with its type (a teaching post shows the shape) but at info, and it
+// does not make a name beside it a named number; a specimen is no sample,
+// and the same numbers in a patient's story keep their severity.
+func TestSampleIdentifiers(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		id   Identifier
+		want Severity
+	}{
+		{"for the community health group: an ITIN always starts with 9 (sample: 900-70-0000) and it's for tax.", "", Info},
+		{"The published CMS sample looks like 1EG4-TE5-MK73: no S, L, O, I, B or Z.", IDHealthPlan, Info},
+		{"infosec module today: if a vendor asks you to verify the card 4111 1111 1111 1111, that's the training phish.", IDAccount, Info},
+		{"the demo card in your packet says member ID ZXA000000000, it's not real coverage", IDHealthPlan, Info},
+		{"Maria Lopez, e.g. SSN 219-09-9999, is how the form shows it.", IDSSN, Info},
+		{"Blood sample for my patient, SSN 512-44-7788, was mislabeled.", IDSSN, Block},
+		{"My patient Maria Lopez, card 4556 7375 8689 9855, asked us to bill her.", IDAccount, Block},
+		{"Found 'SSN 512-44-7788 K. Marsh' on the back of the census sheet.", IDSSN, Block},
+	} {
+		got := Severity("") // the identifier's finding; with no type, any privacy finding
+		for _, f := range e.Scan(c.text).Findings {
+			if (f.Identifier == c.id || c.id == "" && f.Category == "privacy") && f.Severity.Rank() > got.Rank() {
+				got = f.Severity
+			}
+		}
+		if got != c.want {
+			t.Errorf("%q: %q at %q, want %q", c.text, c.id, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package rules
+
+// detSample marks identifiers written as examples, after every other
+// detector has run: a number that a sample word introduces ("the test card
+// 4111 1111 1111 1111", "sample: 900-70-0000", "the CMS sample looks like
+// 1EG4-TE5-MK73"), a well-known test number, or one whose digits end in a
+// run of zeros ("ZXA000000000"). Teaching posts show identifier shapes
+// this way; such a number points at no one. It is reported at info, never
+// raised by the post's context, and does not count as a direct identifier.
+var detSample = detector{
+	name: "sample",
+	doc:  `An identifier written as an example: "an ITIN always starts with 9 (sample: 900-70-0000)".`,
+	// The rules whose findings it marks (and phone and device numbers).
+	rules: []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn"},
+	cues:  []string{"sample_cue", "specimen_word"},
+	pass:  (*Engine).markSamples,
+}
+
+// sampleReach is how many tokens before an identifier its sample word may be.
+const sampleReach = 8
+
+// testNumbers are published test and advertising numbers, digits only:
+// card networks' test cards, the SSA's advertising SSNs and the wallet
+// card SSN, the CMS sample MBI.
+var testNumbers = []string{
+	"4111111111111111", "4242424242424242", "4012888888881881", "5555555555554444", "5105105105105100",
+	"378282246310005", "371449635398431", "6011111111111117", "4000056655665556",
+	"078051120", "219099999", "123456789",
+	"1EG4TE5MK73",
+}
+
+// patExample marks an identifier written as an example: info, never
+// escalated, not a direct identifier.
+const patExample patKind = 21
+
+func (e *Engine) markSamples(text string, st *scanState) {
+	toks := st.toks
+	for i := range st.hits {
+		h := &st.hits[i]
+		if id := e.identOf(e.rules[h.rule], h); !personalNumber(id) && id != IDPhone && id != IDDevice {
+			continue
+		}
+		if !e.sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) {
+			continue
+		}
+		h.sev, h.kind, h.fixed = Info, patExample, true
+	}
+}
+
+// sampleNumber reports whether s (an identifier as written) is a published
+// test number or ends in a run of four or more zeros.
+func (e *Engine) sampleNumber(s string) bool {
+	var b [32]byte
+	n, zeros := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if c == '0' {
+				zeros++
+			} else {
+				zeros = 0
+			}
+		case c-'a' < 26:
+			c -= 'a' - 'A'
+			zeros = 0
+		case c-'A' < 26:
+			zeros = 0
+		default:
+			continue // separators
+		}
+		if n < len(b) {
+			b[n] = c
+		}
+		n++
+	}
+	if zeros >= 4 {
+		return true
+	}
+	if n > len(b) {
+		return false
+	}
+	for _, t := range testNumbers {
+		if string(b[:n]) == t {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleWordBefore reports whether a sample word ("sample", "e.g.",
+// "demo") stands in the sampleReach tokens before token t0, in its
+// sentence; a specimen ("blood sample", "lab sample") is not one.
+func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
+	for k := t0 - 1; k >= 0 && k >= t0-sampleReach; k-- {
+		if isWordIn(text, toks[k], e.b.cue.sample...) {
+			return k == 0 || !isWordIn(text, toks[k-1], e.b.cue.specimen...)
+		}
+		if toks[k].gap == gapHard {
+			return false
+		}
+	}
+	return false
+}
