@@ -51,7 +51,7 @@ var detectors = []*detector{
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
-	&detCredentialClaim,
+	&detCredentialClaim, &detColleagueAccusation,
 	// Last: marks the identifiers above that are written as examples.
 	&detSample,
 }
@@ -148,13 +148,14 @@ const (
 	shReplyAdvice
 	shProductClaim
 	shCredentialClaim
+	shColleagueAccusation
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -236,7 +237,7 @@ type builtinCues struct {
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
 	efficacyVerb, healthTarget                                                    []string
-	claimTitle, claimWord, claimLead, sample, specimen                            []string
+	claimTitle, claimWord, claimLead, sample, specimen, praise                    []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -332,6 +333,8 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.sample
 	case "specimen_word":
 		return &c.specimen
+	case "praise":
+		return &c.praise
 	}
 	return nil
 }
