@@ -9,11 +9,14 @@ var detMasked = detector{
 	name:   "masked",
 	doc:    `A word with letters starred out: "f***", "sh*t".`,
 	shapes: []string{"masked"},
+	cues:   []string{"masked_word"},
 	pass:   (*Engine).detectMasked,
 }
 
 // detectMasked finds words with letters starred out, "f***", "sh*t",
-// "clusterf***": the writer knew it was profanity.
+// "clusterf***": the writer knew it was profanity. The starred word must
+// fit a profane word letter for letter (masked_word), so emphasis ("*beeps
+// louder*") and a starred-out "Q****" (quiet) are not profanity.
 func (e *Engine) detectMasked(text string, st *scanState) {
 	r := e.ruleOf(shMasked)
 	if r < 0 || strings.IndexByte(text, '*') < 0 {
@@ -37,9 +40,34 @@ func (e *Engine) detectMasked(text string, st *scanState) {
 		for end < len(text) && isAlpha(text[end]) {
 			end++
 		}
-		if stars < 1 || stars > 6 || end-int(t.start) < 3 {
+		if stars < 1 || stars > 6 || end-int(t.start) < 3 || !e.fitsMasked(text[t.start:end]) {
 			continue
 		}
 		st.add(r, toks, i, tokenAt(toks, end-1)+1, int(t.start), end)
 	}
+}
+
+// fitsMasked reports whether w, with each '*' standing for one letter,
+// spells a word of the masked_word cue list.
+func (e *Engine) fitsMasked(w string) bool {
+	for _, x := range e.b.cue.masked {
+		if len(x) != len(w) {
+			continue
+		}
+		k := 0
+		for k < len(w) {
+			c := w[k]
+			if c-'A' < 26 {
+				c += 'a' - 'A'
+			}
+			if c != '*' && c != x[k] {
+				break
+			}
+			k++
+		}
+		if k == len(w) {
+			return true
+		}
+	}
+	return false
 }

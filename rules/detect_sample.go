@@ -1,18 +1,20 @@
 package rules
 
-// detSample marks identifiers written as examples, after every other
+// detSample marks identifiers that point at no patient, after every other
 // detector has run: a number that a sample word introduces ("the test card
 // 4111 1111 1111 1111", "sample: 900-70-0000", "the CMS sample looks like
-// 1EG4-TE5-MK73"), a well-known test number, or one whose digits end in a
-// run of zeros ("ZXA000000000"). Teaching posts show identifier shapes
-// this way; such a number points at no one. It is reported at info, never
-// raised by the post's context, and does not count as a direct identifier.
+// 1EG4-TE5-MK73"), a well-known test number, one whose digits end in a run
+// of zeros ("ZXA000000000"), and the author's own or family's ("my ITIN
+// 912-78-4410", "my husband's ITIN", "my OWN insurance member ID ..."):
+// teaching posts show identifier shapes this way, and one's own number is
+// no patient's. It is reported at info, never raised by the post's
+// context, and does not count as a direct identifier.
 var detSample = detector{
 	name: "sample",
 	doc:  `An identifier written as an example: "an ITIN always starts with 9 (sample: 900-70-0000)".`,
 	// The rules whose findings it marks (and phone and device numbers).
 	rules: []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn"},
-	cues:  []string{"sample_cue", "specimen_word"},
+	cues:  []string{"sample_cue", "specimen_word", "own", "own_id_word"},
 	pass:  (*Engine).markSamples,
 }
 
@@ -29,8 +31,8 @@ var testNumbers = []string{
 	"1EG4TE5MK73",
 }
 
-// patExample marks an identifier written as an example: info, never
-// escalated, not a direct identifier.
+// patExample marks an identifier written as an example or as the author's
+// own: info, never escalated, not a direct identifier.
 const patExample patKind = 21
 
 func (e *Engine) markSamples(text string, st *scanState) {
@@ -40,7 +42,7 @@ func (e *Engine) markSamples(text string, st *scanState) {
 		if id := e.identOf(e.rules[h.rule], h); !personalNumber(id) && id != IDPhone && id != IDDevice {
 			continue
 		}
-		if !e.sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) {
+		if !e.sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) {
 			continue
 		}
 		h.sev, h.kind, h.fixed = Info, patExample, true
@@ -97,6 +99,25 @@ func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 			return k == 0 || !isWordIn(text, toks[k-1], e.b.cue.specimen...)
 		}
 		if toks[k].gap == gapHard {
+			return false
+		}
+	}
+	return false
+}
+
+// ownReach is how many tokens before an identifier "my" may be.
+const ownReach = 6
+
+// ownBefore reports whether the identifier at token t0 is the author's own
+// or a relative's: "my" (or "mine") in the ownReach tokens before it with
+// only words of a label or a relative between ("my own dental insurance
+// member ID", "my husband's ITIN"); "my patient's MRN" is not.
+func (e *Engine) ownBefore(text string, toks []token, t0 int) bool {
+	for k := t0 - 1; k >= 0 && k >= t0-ownReach; k-- {
+		if isWordIn(text, toks[k], e.b.cue.own...) {
+			return true
+		}
+		if toks[k+1].gap == gapHard && k+1 < t0 || !isWordIn(text, toks[k], e.b.cue.ownIDWord...) {
 			return false
 		}
 	}

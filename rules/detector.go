@@ -237,7 +237,7 @@ type builtinCues struct {
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
 	efficacyVerb, healthTarget                                                    []string
-	claimTitle, claimWord, claimLead, sample, specimen, praise                    []string
+	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -335,6 +335,10 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.specimen
 	case "praise":
 		return &c.praise
+	case "masked_word":
+		return &c.masked
+	case "own_id_word":
+		return &c.ownIDWord
 	}
 	return nil
 }

@@ -208,6 +208,10 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"Blood sample for my patient, SSN 512-44-7788, was mislabeled.", IDSSN, Block},
 		{"My patient Maria Lopez, card 4556 7375 8689 9855, asked us to bill her.", IDAccount, Block},
 		{"Found 'SSN 512-44-7788 K. Marsh' on the back of the census sheet.", IDSSN, Block},
+		{"FAFSA bounced me again because I typed my ITIN 912-78-4410 in the SSN box.", IDSSN, Info},
+		{"My husband's ITIN is 912-78-4410, eleven weeks after the W-7 🎉", IDSSN, Info},
+		{"my OWN insurance member ID BCX9920144 gets rejected at my own hospital every January", IDHealthPlan, Info},
+		{"My patient's SSN 512-44-7788 was on the label.", IDSSN, Block},
 	} {
 		got := Severity("") // the identifier's finding; with no type, any privacy finding
 		for _, f := range e.Scan(c.text).Findings {
