@@ -51,7 +51,7 @@ var detectors = []*detector{
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
-	&detCredentialClaim, &detColleagueAccusation,
+	&detCredentialClaim, &detColleagueAccusation, &detCareAddress,
 	// Last: marks the identifiers above that are written as examples.
 	&detSample,
 }
@@ -149,13 +149,14 @@ const (
 	shProductClaim
 	shCredentialClaim
 	shColleagueAccusation
+	shCareAddress
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -238,6 +239,7 @@ type builtinCues struct {
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
 	efficacyVerb, healthTarget                                                    []string
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord []string
+	careNoun, addressTitle, your                                                  []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -339,6 +341,12 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.masked
 	case "own_id_word":
 		return &c.ownIDWord
+	case "care_noun":
+		return &c.careNoun
+	case "address_title":
+		return &c.addressTitle
+	case "your":
+		return &c.your
 	}
 	return nil
 }
