@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -559,11 +560,9 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	// that class: fold them into the word's own list, so a scan makes one
 	// look-up per token.
 	for id, c := range b.m.lex.classes {
-		for bit := 0; c != 0 && bit < 64; bit++ {
-			if c&(1<<uint(bit)) != 0 {
-				for _, p := range b.m.classStarts[bit] {
-					b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.ref(p))
-				}
+		for ; c != 0; c &= c - 1 { // each set bit, lowest first
+			for _, p := range b.m.classStarts[bits.TrailingZeros64(uint64(c))] {
+				b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.ref(p))
 			}
 		}
 	}

@@ -9,9 +9,9 @@ import { loadScanner, ScannerError } from './scanner.js';
 const RETRY_MS = 30_000;
 
 /**
- * @param {() => Promise<ArrayBuffer>} loadBytes
+ * @param {() => Promise<ArrayBuffer | WebAssembly.Module>} loadModule the module's bytes, or the module compiled
  */
-export function createEngine(loadBytes) {
+export function createEngine(loadModule) {
   /** @type {Promise<import('./scanner.js').Scanner> | null} */
   let pending = null;
   let failedAt = 0;
@@ -25,7 +25,7 @@ export function createEngine(loadBytes) {
     if (pending === null) {
       if (failedAt && Date.now() - failedAt < RETRY_MS) throw new ScannerError(lastError, { fatal: true });
       const t0 = performance.now();
-      pending = loadBytes().then((b) => loadScanner(b));
+      pending = loadModule().then((m) => loadScanner(m));
       key = null;
       pending.then(() => { loadMs = performance.now() - t0; failedAt = 0; lastError = ''; }, (e) => {
         failedAt = Date.now();

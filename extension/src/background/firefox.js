@@ -5,14 +5,11 @@
 
 import { api } from '../ext.js';
 import { createEngine } from '../engine.js';
+import { fetchModule } from '../scanner.js';
 import { createBackground } from './core.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
-const engine = createEngine(async () => {
-  const res = await fetch(api.runtime.getURL('scanner.wasm'));
-  if (!res.ok) throw new Error(`scanner.wasm: HTTP ${res.status}`);
-  return res.arrayBuffer();
-});
+const engine = createEngine(() => fetchModule(api.runtime.getURL('scanner.wasm')));
 
 const bg = createBackground({
   configure: (key, json) => engine.configure(key, json),

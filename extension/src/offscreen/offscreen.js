@@ -5,14 +5,11 @@
 // It never stores or logs the text it is given.
 
 import { createEngine } from '../engine.js';
+import { fetchModule } from '../scanner.js';
 import { siteOf } from '../settings.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
-const engine = createEngine(async () => {
-  const res = await fetch(chrome.runtime.getURL('scanner.wasm'));
-  if (!res.ok) throw new Error(`scanner.wasm: HTTP ${res.status}`);
-  return res.arrayBuffer();
-});
+const engine = createEngine(() => fetchModule(chrome.runtime.getURL('scanner.wasm')));
 
 /**
  * The policy and sites in force, set by the service worker. While set, this

@@ -4,7 +4,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadScanner, ScannerError } from '../../src/scanner.js';
+import { createServer } from 'node:http';
+import { fetchModule, loadScanner, ScannerError } from '../../src/scanner.js';
 
 const wasmPath = fileURLToPath(new URL('../../../host/wasmhost/module/scanner.wasm', import.meta.url));
 const bytes = readFileSync(wasmPath);
@@ -155,4 +156,28 @@ test('a trap marks the instance broken', async () => {
 
 test('an unknown ABI version is refused', async () => {
   await assert.rejects(loadScanner(fakeModule({ abi: 2 })), /ABI 2/);
+});
+
+test('fetchModule compiles while streaming when the type is application/wasm, from the bytes otherwise, and fails clearly', async () => {
+  const server = createServer((req, res) => {
+    if (req.url === '/wasm') res.writeHead(200, { 'content-type': 'application/wasm' }).end(bytes);
+    else if (req.url === '/octets') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
+    else if (req.url === '/junk') res.writeHead(200, { 'content-type': 'application/wasm' }).end('not a module');
+    else res.writeHead(404).end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const base = `http://127.0.0.1:${/** @type {any} */ (server.address()).port}`;
+  try {
+    for (const path of ['/wasm', '/octets']) {
+      const m = await fetchModule(base + path);
+      assert.ok(m instanceof WebAssembly.Module, path);
+      const s = await loadScanner(m);
+      s.configure('');
+      assert.ok(s.scan('My patient John Smith, MRN 44120931').findings.length > 0, path);
+    }
+    await assert.rejects(fetchModule(base + '/junk'), WebAssembly.CompileError);
+    await assert.rejects(fetchModule(base + '/missing'), (e) => e instanceof ScannerError && /HTTP 404/.test(e.message));
+  } finally {
+    server.close();
+  }
 });
