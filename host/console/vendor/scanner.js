@@ -56,6 +56,32 @@ export class ScannerError extends Error {
  */
 
 /**
+ * Fetches and compiles the scanner module at url. Where the browser can, it
+ * compiles while the bytes download (WebAssembly.compileStreaming, which
+ * needs the application/wasm type that extension URLs carry): the module is
+ * ready about when the last byte arrives. Otherwise it compiles the whole
+ * bytes.
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export async function fetchModule(url, init) {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new ScannerError(`scanner.wasm: HTTP ${res.status}`, { fatal: true });
+  const streaming = typeof WebAssembly.compileStreaming === 'function' &&
+    (res.headers.get('content-type') ?? '').startsWith('application/wasm');
+  if (streaming) {
+    const copy = res.clone();
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+      return WebAssembly.compile(await copy.arrayBuffer()); // the same error, or a browser that refused the stream
+    }
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/**
  * @param {ArrayBuffer | Uint8Array | WebAssembly.Module} source the module's bytes or a compiled module
  * @param {{output?: (fd: number, text: string) => void}} [opts]
  * @returns {Promise<Scanner>}
