@@ -420,6 +420,7 @@ type base struct {
 	m        matcher
 	shapes   map[string]int32 // shape name -> rule
 	ctxRule  int32            // privacy.patient_context, or -1
+	ids      ruleIDs          // rules the detectors read by id, resolved once
 	cls      builtinClasses   // the class bits the detectors read
 	cue      builtinCues      // the cue lists the detectors read
 	// tokenDets are the token detectors by tokKind (kindIndex), in
@@ -434,7 +435,10 @@ type base struct {
 	classFeat [64]uint32
 	ruleFeat  []uint32
 	identFeat map[Identifier]uint32
-	learned   [modelOutputs]int32
+	// ruleIdentFeat is each rule's identifier feature (0 for none), so a
+	// hit that keeps its rule's identifier needs no map look-up.
+	ruleIdentFeat []uint32
+	learned       [modelOutputs]int32
 }
 
 // builtinClasses are the class bits the Go detectors use, set by
@@ -580,9 +584,10 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 		}
 	}
 	b.m.finish()
-	b.ctxRule = -1
-	if i, ok := b.byID["privacy.patient_context"]; ok {
-		b.ctxRule = i
+	b.ctxRule = b.id("privacy.patient_context")
+	b.ids = ruleIDs{
+		undisclosed: b.id("disclosure.undisclosed"), credentialHedge: b.id("conduct.credential_hedge"),
+		accusationCue: b.id("conduct.accusation_cue"), name: b.id("privacy.name"), careByMe: b.id("privacy.care_by_me"),
 	}
 	if err := b.wireDetectors(dets, cues, b.m.classUse); err != nil {
 		return nil, err
@@ -590,6 +595,21 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	b.m.classUse = nil
 	b.wireModel()
 	return b, nil
+}
+
+// ruleIDs are the rules pass detectors read by id, looked up once at
+// compile time rather than in a map on every scan (the look-ups were a
+// twentieth of a short post's scan). Each is -1 when the packs lack it.
+type ruleIDs struct {
+	undisclosed, credentialHedge, accusationCue, name, careByMe int32
+}
+
+// id returns the index of rule id, or -1.
+func (b *base) id(id string) int32 {
+	if i, ok := b.byID[id]; ok {
+		return i
+	}
+	return -1
 }
 
 // wireModel sets what the learned model reads from the packs.
@@ -602,11 +622,15 @@ func (b *base) wireModel() {
 		b.identFeat[id] = featID(hashWord(string(id)), featIdent)
 	}
 	b.ruleFeat = make([]uint32, len(b.rules))
+	b.ruleIdentFeat = make([]uint32, len(b.rules))
 	for i := range b.learned {
 		b.learned[i] = -1
 	}
 	for i, r := range b.rules {
 		b.ruleFeat[i] = featID(hashWord(r.ID), featHit)
+		if r.Identifier != "" {
+			b.ruleIdentFeat[i] = b.identFeat[r.Identifier]
+		}
 		if r.Shape == "learned" {
 			for o, c := range outputCategory {
 				if c == r.Category {

@@ -24,9 +24,8 @@ const accusationReach = 40
 
 func (e *Engine) detectColleagueAccusation(text string, st *scanState) {
 	r := e.ruleOf(shColleagueAccusation)
-	cue, ok1 := e.b.byID["conduct.accusation_cue"]
-	name, ok2 := e.b.byID["privacy.name"]
-	if r < 0 || !ok1 || !ok2 {
+	cue, name := e.b.ids.accusationCue, e.b.ids.name
+	if r < 0 || cue < 0 || name < 0 {
 		return
 	}
 	toks := st.toks

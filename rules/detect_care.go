@@ -26,8 +26,8 @@ const careReach = 40
 
 func (e *Engine) detectCareAddress(text string, st *scanState) {
 	r := e.ruleOf(shCareAddress)
-	byMe, ok := e.b.byID["privacy.care_by_me"]
-	if r < 0 || !ok || len(st.toks) < 3 {
+	byMe := e.b.ids.careByMe
+	if r < 0 || byMe < 0 || len(st.toks) < 3 {
 		return
 	}
 	mine := false

@@ -22,8 +22,8 @@ const claimReach = 8
 
 func (e *Engine) detectProductClaim(text string, st *scanState) {
 	r := e.ruleOf(shProductClaim)
-	promo, ok := e.b.byID["disclosure.undisclosed"]
-	if r < 0 || !ok {
+	promo := e.b.ids.undisclosed
+	if r < 0 || promo < 0 {
 		return
 	}
 	promoted := st.silenced[promo] // disclosed with #ad: still a promotion

@@ -21,8 +21,8 @@ const credentialReach = 25
 
 func (e *Engine) detectCredentialClaim(text string, st *scanState) {
 	r := e.ruleOf(shCredentialClaim)
-	hedge, ok := e.b.byID["conduct.credential_hedge"]
-	if r < 0 || !ok {
+	hedge := e.b.ids.credentialHedge
+	if r < 0 || hedge < 0 {
 		return
 	}
 	toks := st.toks

@@ -407,8 +407,13 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		if int(h.rule) < len(e.b.rules) {
 			fs.add(e.b.ruleFeat[h.rule], hs)
 		}
-		if id := e.identOf(r, h); id != "" {
-			fs.add(e.b.identFeat[id], hs)
+		switch {
+		case h.ident != "":
+			fs.add(e.b.identFeat[h.ident], hs)
+		case int(h.rule) < len(e.b.rules) && e.b.ruleIdentFeat[h.rule] != 0:
+			fs.add(e.b.ruleIdentFeat[h.rule], hs)
+		case r.Identifier != "":
+			fs.add(e.b.identFeat[r.Identifier], hs) // a policy's own rule
 		}
 	}
 }
