@@ -74,7 +74,7 @@ func TestScanTable(t *testing.T) {
 			text: "Mr. Okafor in bed 4 just found out he is HIV positive.",
 			want: []got{
 				{"privacy.name", "block", "name", "Mr. Okafor"},
-				{"privacy.story", "warn", "", "in bed 4 just"},
+				{"privacy.story", "warn", "", "Mr. Okafor in bed 4"},
 				{"privacy.room", "block", "other_id", "bed 4"},
 				{"privacy.sensitive", "block", "", "HIV positive"},
 			},
