@@ -18,33 +18,19 @@ var detColleagueAccusation = detector{
 	pass:   (*Engine).detectColleagueAccusation,
 }
 
-// accusationReach is how many tokens apart the name and the accusation
-// may be: about two sentences.
-const accusationReach = 40
-
 func (e *Engine) detectColleagueAccusation(text string, st *scanState) {
-	r := e.ruleOf(shColleagueAccusation)
 	cue, name := e.b.ids.accusationCue, e.b.ids.name
-	if r < 0 || cue < 0 || name < 0 {
+	r, ok := e.reportsWith(shColleagueAccusation, cue, name)
+	if !ok {
 		return
 	}
-	toks := st.toks
-	for a := range st.hits {
-		if st.hits[a].rule != cue {
-			continue
-		}
-		ac := st.hits[a]
-		for n := range st.hits {
-			nh := st.hits[n]
-			if nh.rule != name || nh.kind == patExample || nh.t0-ac.t1 > accusationReach || ac.t0-nh.t1 > accusationReach {
-				continue
+	for ac := range st.hitsOf(cue) {
+		for nh := range st.hitsOf(name) {
+			near := nh.t0-ac.t1 <= accusationReach && ac.t0-nh.t1 <= accusationReach
+			if near && !e.praiseAround(text, st.toks, int(nh.t0)) {
+				st.addTokens(r, int(min(ac.t0, nh.t0)), int(max(ac.t1, nh.t1)))
+				return // one finding a post
 			}
-			if e.praiseAround(text, toks, int(nh.t0)) {
-				continue
-			}
-			lo, hi := min(ac.t0, nh.t0), max(ac.t1, nh.t1)
-			st.add(r, toks, int(lo), int(hi), int(toks[lo].start), int(toks[hi-1].end))
-			return // one finding a post
 		}
 	}
 }

@@ -21,20 +21,13 @@ var detCareAddress = detector{
 	pass:    (*Engine).detectCareAddress,
 }
 
-// careReach is how many tokens after the address "your ..." may come.
-const careReach = 40
-
 func (e *Engine) detectCareAddress(text string, st *scanState) {
-	r := e.ruleOf(shCareAddress)
 	byMe := e.b.ids.careByMe
-	if r < 0 || byMe < 0 || len(st.toks) < 3 {
+	r, ok := e.reportsWith(shCareAddress, byMe)
+	if !ok || len(st.toks) < 3 {
 		return
 	}
-	mine := false
-	for i := range st.hits {
-		mine = mine || st.hits[i].rule == byMe
-	}
-	if !mine {
+	if !st.hasHit(byMe) {
 		return
 	}
 	toks := st.toks
@@ -49,7 +42,7 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 		}
 		for j := i + 1; j < len(toks) && j <= i+3; j++ {
 			if e.classOf(toks, j)&cls.drug != 0 || isWordIn(text, toks[j], e.b.cue.careNoun...) {
-				st.add(r, toks, 0, j+1, int(toks[0].start), int(toks[j].end))
+				st.addTokens(r, 0, j+1)
 				return
 			}
 		}

@@ -17,20 +17,13 @@ var detProductClaim = detector{
 	pass:    (*Engine).detectProductClaim,
 }
 
-// claimReach is how many tokens apart the claim word and its target may be.
-const claimReach = 8
-
 func (e *Engine) detectProductClaim(text string, st *scanState) {
-	r := e.ruleOf(shProductClaim)
 	promo := e.b.ids.undisclosed
-	if r < 0 || promo < 0 {
+	r, ok := e.reportsWith(shProductClaim, promo)
+	if !ok {
 		return
 	}
-	promoted := st.silenced[promo] // disclosed with #ad: still a promotion
-	for i := range st.hits {
-		promoted = promoted || st.hits[i].rule == promo
-	}
-	if !promoted {
+	if !st.silenced[promo] && !st.hasHit(promo) { // disclosed with #ad: still a promotion
 		return
 	}
 	toks := st.toks
@@ -60,7 +53,7 @@ func (e *Engine) detectProductClaim(text string, st *scanState) {
 				continue
 			}
 		}
-		st.add(r, toks, lo, hi+1, int(toks[lo].start), int(toks[hi].end))
+		st.addTokens(r, lo, hi+1)
 		return // one finding a post: the claim, not each of its words
 	}
 }

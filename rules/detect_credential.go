@@ -16,28 +16,19 @@ var detCredentialClaim = detector{
 	pass:   (*Engine).detectCredentialClaim,
 }
 
-// credentialReach is how many tokens apart the claim and its hedge may be.
-const credentialReach = 25
-
 func (e *Engine) detectCredentialClaim(text string, st *scanState) {
-	r := e.ruleOf(shCredentialClaim)
 	hedge := e.b.ids.credentialHedge
-	if r < 0 || hedge < 0 {
+	r, ok := e.reportsWith(shCredentialClaim, hedge)
+	if !ok {
 		return
 	}
-	toks := st.toks
-	for h := range st.hits {
-		if st.hits[h].rule != hedge {
-			continue
-		}
-		t0, t1 := int(st.hits[h].t0), int(st.hits[h].t1)
-		for i := max(0, t0-credentialReach); i < len(toks) && i < t1+credentialReach; i++ {
-			if i >= t0 && i < t1 || !e.claimAt(text, toks, i) {
-				continue
+	for h := range st.hitsOf(hedge) {
+		t0, t1 := int(h.t0), int(h.t1)
+		for i := max(0, t0-credentialReach); i < len(st.toks) && i < t1+credentialReach; i++ {
+			if (i < t0 || i >= t1) && e.claimAt(text, st.toks, i) {
+				st.addTokens(r, min(i, t0), max(i+1, t1))
+				return // one finding a post
 			}
-			lo, hi := min(i, t0), max(i+1, t1)
-			st.add(r, toks, lo, hi, int(toks[lo].start), int(toks[hi-1].end))
-			return // one finding a post
 		}
 	}
 }

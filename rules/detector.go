@@ -56,6 +56,19 @@ var detectors = []*detector{
 	&detSample,
 }
 
+// How far apart, in tokens, the signals of the pass detectors may be.
+const (
+	// claimReach is how many tokens apart the claim word and its target may be.
+	claimReach = 8
+	// credentialReach is how many tokens apart the claim and its hedge may be.
+	credentialReach = 25
+	// accusationReach is how many tokens apart the name and the accusation
+	// may be: about two sentences.
+	accusationReach = 40
+	// careReach is how many tokens after the address "your ..." may come.
+	careReach = 40
+)
+
 // tokKind says which token detectors a token is tried with.
 type tokKind uint8
 
@@ -169,6 +182,19 @@ var engineClasses = []string{"locative", "state", "state_abbr"}
 
 // ruleOf returns the enabled rule of a shape, or -1.
 func (e *Engine) ruleOf(s shapeID) int32 { return e.shapeRule[s] }
+
+// reportsWith returns the enabled rule of shape s when the rules a pass
+// detector reads (from ruleIDs) are all in the packs; ok is false when the
+// detector has nothing to do.
+func (e *Engine) reportsWith(s shapeID, reads ...int32) (r int32, ok bool) {
+	r = e.shapeRule[s]
+	for _, x := range reads {
+		if x < 0 {
+			return r, false
+		}
+	}
+	return r, r >= 0
+}
 
 // runDetectors runs the token pass, then the pass detectors.
 func (e *Engine) runDetectors(text string, st *scanState) {

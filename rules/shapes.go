@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"iter"
 	"strings"
 )
 
@@ -29,6 +30,31 @@ func (e *Engine) rule(shape string) int32 {
 func (st *scanState) add(rule int32, toks []token, t0, t1 int, start, end int) *hit {
 	st.hits = append(st.hits, hit{rule: rule, start: int32(start), end: int32(end), t0: int32(t0), t1: int32(t1)})
 	return &st.hits[len(st.hits)-1]
+}
+
+// addTokens records a hit of rule over tokens [t0, t1).
+func (st *scanState) addTokens(rule int32, t0, t1 int) *hit {
+	return st.add(rule, st.toks, t0, t1, int(st.toks[t0].start), int(st.toks[t1-1].end))
+}
+
+// hitsOf yields the hits of rule found so far. A detector that adds a hit
+// while reading them stops there (the slice may move).
+func (st *scanState) hitsOf(rule int32) iter.Seq[hit] {
+	return func(yield func(hit) bool) {
+		for i, n := 0, len(st.hits); i < n; i++ {
+			if st.hits[i].rule == rule && !yield(st.hits[i]) {
+				return
+			}
+		}
+	}
+}
+
+// hasHit reports whether rule has a hit so far.
+func (st *scanState) hasHit(rule int32) bool {
+	for range st.hitsOf(rule) {
+		return true
+	}
+	return false
 }
 
 // tokenAt returns the index of the first token that ends after off.
