@@ -56,7 +56,7 @@ func TestParsePolicySyntax(t *testing.T) {
 }
 
 func TestPolicyControls(t *testing.T) {
-	text := "My patient John Smith called from 555-201-7788, what a shitty night. Use my code NURSE20!"
+	text := "My patient John Smith called from 555-201-7788, what a shitty night. Use my code NURSE20 for 20% off at the link in my bio!"
 	rulesOf := func(policy string) map[string]string {
 		res := mustEngine(t, policy).Scan(text)
 		out := map[string]string{}
