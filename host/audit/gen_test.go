@@ -161,21 +161,21 @@ func igCommentsJSON(comments []tweet) string {
 func csvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 func linkedInShares(posts []tweet) string {
-	var b strings.Builder
-	b.WriteString("Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n")
-	for _, p := range posts {
-		fmt.Fprintf(&b, "%s,%s,%s,,,MEMBER_NETWORK\n", p.Time.UTC().Format("2006-01-02 15:04:05"),
-			"https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A"+p.ID, csvQuote(p.Text))
-	}
-	return b.String()
+	return linkedInCSV(posts, "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility", "share", ",,,MEMBER_NETWORK")
 }
 
 func linkedInComments(posts []tweet) string {
+	return linkedInCSV(posts, "Date,Link,Message", "activity", "")
+}
+
+// linkedInCSV writes posts as a LinkedIn export CSV: the header, then a
+// row a post (date, link to the urn of kind, quoted text, then tail).
+func linkedInCSV(posts []tweet, header, kind, tail string) string {
 	var b strings.Builder
-	b.WriteString("Date,Link,Message\n")
+	b.WriteString(header + "\n")
 	for _, p := range posts {
-		fmt.Fprintf(&b, "%s,%s,%s\n", p.Time.UTC().Format("2006-01-02 15:04:05"),
-			"https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A"+p.ID, csvQuote(p.Text))
+		fmt.Fprintf(&b, "%s,%s,%s%s\n", p.Time.UTC().Format("2006-01-02 15:04:05"),
+			"https://www.linkedin.com/feed/update/urn%3Ali%3A"+kind+"%3A"+p.ID, csvQuote(p.Text), tail)
 	}
 	return b.String()
 }
