@@ -6,8 +6,8 @@ package rules
 // notes. I have screenshots.", "Brenda Kowalski ... has been
 // short-counting oxycodone", "somebody report her"). A name alone is
 // everyday (a shout-out, a talk) and so are the words alone (a fraud
-// alert, a lecture on diversion); in the writers' sets 17 of the 18 posts
-// with both near each other were labelled conduct. A sentence of praise
+// alert, a lecture on diversion); in the 60 writers' sets every one of the
+// 44 posts it finds is labelled conduct. A sentence of praise
 // ("shoutout to Dr. Lopez, who caught a diversion") is not an accusation.
 var detColleagueAccusation = detector{
 	name:   "colleague_accusation",

@@ -9,8 +9,8 @@ import "strings"
 // of the author's own part in that care ("is ready for pickup", "came
 // back", "at the clinic", "I called it in"). Replies that advise a
 // stranger say "your" and a medicine too, but not the author's part: in
-// the writers' sets all 30 posts with the three signals were labelled
-// privacy, and no other post had them.
+// the 60 writers' sets 49 of the 51 posts with the three signals were
+// labelled privacy.
 var detCareAddress = detector{
 	name:    "care_address",
 	doc:     `A named person's care in public: "Jasmine — your amoxicillin is ready for pick-up at the Elm Street counter".`,
@@ -24,10 +24,7 @@ var detCareAddress = detector{
 func (e *Engine) detectCareAddress(text string, st *scanState) {
 	byMe := e.b.ids.careByMe
 	r, ok := e.reportsWith(shCareAddress, byMe)
-	if !ok || len(st.toks) < 3 {
-		return
-	}
-	if !st.hasHit(byMe) {
+	if !ok || len(st.toks) < 3 || !st.hasHit(byMe) {
 		return
 	}
 	toks := st.toks
@@ -54,10 +51,7 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 // a title and a name ("Mr. Haskins", "Señora Leticia"), or a first name
 // set off by punctuation or followed by "your" ("Rosa!!", "Frankie your").
 func (e *Engine) addressEnd(text string, toks []token) int {
-	k := 0
-	if isWordIn(text, toks[0], "replying") && len(toks) > 2 && isWordIn(text, toks[1], "to") {
-		k = 2
-	}
+	k := replyLead(text, toks)
 	t := toks[k]
 	switch {
 	case t.flags&tMention != 0:

@@ -5,8 +5,8 @@ package rules
 // but basically the same thing)", "as a radiologist (ok technically CT
 // tech)", "updated my signature to PharmD, CDCES ... manifesting". The
 // claim alone is every clinician's bio and the hedge alone ("technically",
-// "boards are in May") is everyday talk; in the writers' sets 20 of the 21
-// posts with both near each other were labelled conduct.
+// "boards are in May") is everyday talk; in the 60 writers' sets every one
+// of the 30 posts it finds is labelled conduct.
 var detCredentialClaim = detector{
 	name:   "credential_claim",
 	doc:    `A credential claimed and hedged: "officially an RN, BSN, CCRN, CEN 🎉 (CEN test is in two weeks but manifesting it!)".`,

@@ -24,10 +24,7 @@ func (e *Engine) detectReplyAdvice(text string, st *scanState) {
 		return
 	}
 	// The post opens with a mention, or with "replying to" and one.
-	k := 0
-	if isWordIn(text, toks[0], "replying") && len(toks) > 2 && isWordIn(text, toks[1], "to") {
-		k = 2
-	}
+	k := replyLead(text, toks)
 	if toks[k].flags&tMention == 0 {
 		return
 	}
@@ -63,4 +60,13 @@ func (e *Engine) detectReplyAdvice(text string, st *scanState) {
 			}
 		}
 	}
+}
+
+// replyLead returns the index of the token after a post's opening
+// "Replying to" (2), or 0: where a reply's addressee starts.
+func replyLead(text string, toks []token) int {
+	if len(toks) > 2 && isWordIn(text, toks[0], "replying") && isWordIn(text, toks[1], "to") {
+		return 2
+	}
+	return 0
 }

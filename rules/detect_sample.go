@@ -18,9 +18,6 @@ var detSample = detector{
 	pass:  (*Engine).markSamples,
 }
 
-// sampleReach is how many tokens before an identifier its sample word may be.
-const sampleReach = 8
-
 // testNumbers are published test and advertising numbers, digits only:
 // card networks' test cards, the SSA's advertising SSNs and the wallet
 // card SSN, the CMS sample MBI.
@@ -42,7 +39,7 @@ func (e *Engine) markSamples(text string, st *scanState) {
 		if id := e.identOf(e.rules[h.rule], h); !personalNumber(id) && id != IDPhone && id != IDDevice {
 			continue
 		}
-		if !e.sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) {
+		if !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) {
 			continue
 		}
 		h.sev, h.kind, h.fixed = Info, patExample, true
@@ -51,7 +48,7 @@ func (e *Engine) markSamples(text string, st *scanState) {
 
 // sampleNumber reports whether s (an identifier as written) is a published
 // test number or ends in a run of four or more zeros.
-func (e *Engine) sampleNumber(s string) bool {
+func sampleNumber(s string) bool {
 	var b [32]byte
 	n, zeros := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -104,9 +101,6 @@ func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 	}
 	return false
 }
-
-// ownReach is how many tokens before an identifier "my" may be.
-const ownReach = 6
 
 // ownBefore reports whether the identifier at token t0 is the author's own
 // or a relative's: "my" (or "mine") in the ownReach tokens before it with

@@ -67,6 +67,10 @@ const (
 	accusationReach = 40
 	// careReach is how many tokens after the address "your ..." may come.
 	careReach = 40
+	// sampleReach is how many tokens before an identifier its sample word may be.
+	sampleReach = 8
+	// ownReach is how many tokens before an identifier "my" may be.
+	ownReach = 6
 )
 
 // tokKind says which token detectors a token is tried with.
