@@ -14,7 +14,8 @@
 //
 // -report prints dev figures for the rules alone and with the model;
 // -compare also tries other feature sets and sizes and prints their dev
-// figures (it writes nothing).
+// figures (it writes nothing); -cv cross-validates the whole engine by
+// writer (see CrossValidate).
 package main
 
 import (
@@ -89,6 +90,8 @@ func main() {
 	compare := flag.Bool("compare", false, "try other settings on dev and print the figures; write nothing")
 	diag := flag.Bool("diag", false, "print each output's out-of-fold average precision; write nothing")
 	misses := flag.String("misses", "", "with -diag: list this output's out-of-fold positives that neither the rules nor the model (at precision 0.85) find")
+	cv := flag.Bool("cv", false, "cross-validate the whole engine by writer and print the figures; write nothing")
+	cvOut := flag.String("cv-out", "", "with -cv: write each scored post's verdicts to this file (JSON lines)")
 	s := defaults
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
 	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
@@ -101,6 +104,16 @@ func main() {
 	flag.Float64Var(&s.MinLogit, "min-logit", s.MinLogit, "the lowest warn threshold, in log-odds above the base rate")
 	flag.Float64Var(&s.Added, "added", s.Added, "precision of the posts the model adds")
 	flag.Parse()
+	if *cv {
+		train, _, err := Load(*dir)
+		if err == nil {
+			err = CrossValidate(train, s, *cvOut)
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*dir, s, *report, *compare, *diag, *misses); err != nil {
 		log.Fatal(err)
 	}
