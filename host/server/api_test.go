@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -251,7 +252,7 @@ func verifyBundle(t testing.TB, body []byte, keys []server.KeyJSON) []byte {
 	if err := json.Unmarshal(body, &b); err != nil {
 		t.Fatalf("bundle: %v in %s", err, body)
 	}
-	if diff := cmp.Diff([]string{"key_id", "payload", "signature"}, sortedKeys(b)); diff != "" {
+	if diff := cmp.Diff([]string{"key_id", "payload", "signature"}, slices.Sorted(maps.Keys(b))); diff != "" {
 		t.Fatalf("bundle fields (-want +got):\n%s", diff)
 	}
 	p, err := base64.StdEncoding.DecodeString(b["payload"])
@@ -280,15 +281,6 @@ func verifyBundle(t testing.TB, body []byte, keys []server.KeyJSON) []byte {
 	}
 	t.Fatalf("bundle key id %q is not among /v1/keys %+v", b["key_id"], keys)
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 type payload struct {
