@@ -589,9 +589,7 @@ func TestConcurrentPublishes(t *testing.T) {
 	versions := make([]int64, n)
 	errs := make([]string, n)
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			req, _ := http.NewRequest("POST", tg.base+"/v1/institutions/"+in.slug+"/policy/publish", nil)
 			req.Header.Set("Authorization", "Bearer "+in.admin)
 			res, err := tg.client.Do(req)
@@ -606,7 +604,7 @@ func TestConcurrentPublishes(t *testing.T) {
 				errs[i] = res.Status + " " + string(b)
 			}
 			versions[i] = out.Version
-		}()
+		})
 	}
 	wg.Wait()
 	for _, e := range errs {

@@ -267,9 +267,7 @@ func TestConcurrentScans(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 32)
 	for g := range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for k := range 12 {
 				i := (g + k) % len(texts)
 				got, err := s.Scan(ctx, texts[i])
@@ -282,7 +280,7 @@ func TestConcurrentScans(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
