@@ -11,13 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/discreet-health/discreet/host/internal/cli"
+	"github.com/discreet-health/discreet/host/internal/testutil"
 	"github.com/discreet-health/discreet/rules"
 )
-
-// patientPost is the post every engine must flag at block.
-const patientPost = "My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788."
-
-const termPolicy = `{"name":"Test policy","version":"3","terms":[{"phrase":"zebra crossing","category":"conduct","severity":"warn","message":"test term"}]}`
 
 func nativeChecker(t *testing.T, policyJSON string) Checker {
 	t.Helper()
@@ -42,9 +38,9 @@ func engineArchive(t *testing.T) string {
 	writeTree(t, dir, map[string]string{
 		"data/account.js": accountJS("dr_test"),
 		"data/tweets.js": tweetsJS(0, []tweet{
-			{ID: "2001", Text: patientPost, Time: day},
+			{ID: "2001", Text: testutil.PatientPost, Time: day},
 			{ID: "2002", Text: "Lovely morning walk to the clinic.", Time: day.AddDate(0, 0, 1)},
-			{ID: "2003", Text: "👩🏽‍⚕️🏥 中文 " + patientPost, Time: day.AddDate(0, 1, 0)},
+			{ID: "2003", Text: "👩🏽‍⚕️🏥 中文 " + testutil.PatientPost, Time: day.AddDate(0, 1, 0)},
 			{ID: "2004", Text: "🦓 Met a colleague at the zebra crossing", Time: day.AddDate(0, 2, 0)},
 		}),
 	})
@@ -97,7 +93,7 @@ func TestEnginePatientPost(t *testing.T) {
 // TestEngineTermPolicy checks that a policy's custom term reaches the
 // report with its category and severity, after emoji.
 func TestEngineTermPolicy(t *testing.T) {
-	_, ff, _ := audit(t, nativeChecker(t, termPolicy), engineArchive(t))
+	_, ff, _ := audit(t, nativeChecker(t, testutil.TermPolicy), engineArchive(t))
 	var got []string
 	for _, p := range ff.Posts {
 		if p.ID != "2004" {

@@ -64,9 +64,7 @@ func (p *pipeline) run(ctx context.Context, produce func(emit func(Post) error) 
 
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for j := range jobs {
 				j.res, j.err = scanOne(ctx, p.checker, j.post.Text)
 				if j.err == nil && p.prepare != nil {
@@ -74,7 +72,7 @@ func (p *pipeline) run(ctx context.Context, produce func(emit func(Post) error) 
 				}
 				results <- j
 			}
-		}()
+		})
 	}
 
 	// The collector puts results back in order.

@@ -14,6 +14,7 @@ import (
 	"github.com/discreet-health/discreet/host/wasmhost"
 
 	"github.com/discreet-health/discreet/host/internal/cli"
+	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
 var (
@@ -52,12 +53,12 @@ func TestWasmMatchesNative(t *testing.T) {
 	dir, other := engineArchive(t), t.TempDir()
 	// Add other formats, with their emoji and escaping.
 	writeTree(t, filepath.Join(other, "fb"), map[string]string{
-		"your_facebook_activity/posts/your_posts_1.json": fbPostsJSON([]tweet{{Text: "Café 😀 " + patientPost, Time: day}}),
+		"your_facebook_activity/posts/your_posts_1.json": fbPostsJSON([]tweet{{Text: "Café 😀 " + testutil.PatientPost, Time: day}}),
 	})
 	writeTree(t, filepath.Join(other, "more"), map[string]string{
-		"posts.jsonl": `{"id":"9","text":"zebra crossing then ` + patientPost + `"}` + "\n",
+		"posts.jsonl": `{"id":"9","text":"zebra crossing then ` + testutil.PatientPost + `"}` + "\n",
 	})
-	for _, pol := range []string{"", termPolicy} {
+	for _, pol := range []string{"", testutil.TermPolicy} {
 		_, native, _ := audit(t, nativeChecker(t, pol), dir, filepath.Join(other, "fb"), filepath.Join(other, "more", "posts.jsonl"))
 		_, wasm, _ := audit(t, wasmChecker(t, pol), dir, filepath.Join(other, "fb"), filepath.Join(other, "more", "posts.jsonl"))
 		if diff := cmp.Diff(native.Posts, wasm.Posts); diff != "" {

@@ -307,31 +307,37 @@ function button(label, onClick) {
   return b;
 }
 
-async function loadVersions() {
-  const r = await api('GET', inst('/policy/versions'));
-  const body = $('versions');
+/**
+ * Fills the table body #id with rows(data), data from a GET of the
+ * institution's path; when the request fails, one row says that what could
+ * not be loaded.
+ * @param {string} id @param {string} path @param {string} what @param {(data: any) => HTMLElement[]} rows
+ */
+async function loadTable(id, path, what, rows) {
+  const r = await api('GET', inst(path));
+  const body = $(id);
   if (r.status !== 200) {
-    body.replaceChildren(row([`Could not load versions: ${r.data?.error ?? r.status}`]));
+    body.replaceChildren(row([`Could not load ${what}: ${r.data?.error ?? r.status}`]));
     return;
   }
-  const latest = r.data.versions[0]?.version;
-  body.replaceChildren(...r.data.versions.map((v) => {
-    const note = v.source_version ? `rollback to ${v.source_version}` : '';
-    const tr = row([String(v.version), v.issued_at, v.actor, v.version === latest ? `${note ? `${note}; ` : ''}live` : note],
-      v.version === latest ? undefined : button(`Roll back to ${v.version}`, () => rollback(v.version)));
-    tr.dataset.version = String(v.version);
-    return tr;
-  }));
+  body.replaceChildren(...rows(r.data));
 }
 
-async function loadCodes() {
-  const r = await api('GET', inst('/enrollment-codes'));
-  const body = $('codes');
-  if (r.status !== 200) {
-    body.replaceChildren(row([`Could not load codes: ${r.data?.error ?? r.status}`]));
-    return;
-  }
-  body.replaceChildren(...r.data.codes.map((c) => row(
+function loadVersions() {
+  return loadTable('versions', '/policy/versions', 'versions', (data) => {
+    const latest = data.versions[0]?.version;
+    return data.versions.map((v) => {
+      const note = v.source_version ? `rollback to ${v.source_version}` : '';
+      const tr = row([String(v.version), v.issued_at, v.actor, v.version === latest ? `${note ? `${note}; ` : ''}live` : note],
+        v.version === latest ? undefined : button(`Roll back to ${v.version}`, () => rollback(v.version)));
+      tr.dataset.version = String(v.version);
+      return tr;
+    });
+  });
+}
+
+function loadCodes() {
+  return loadTable('codes', '/enrollment-codes', 'codes', (data) => data.codes.map((c) => row(
     [c.id, c.created_at, c.revoked_at ? `revoked ${c.revoked_at}` : c.expires_at, String(c.uses)],
     c.revoked_at ? undefined : button('Revoke', async () => {
       await api('DELETE', inst(`/enrollment-codes/${encodeURIComponent(c.id)}`));
@@ -351,26 +357,16 @@ async function newCode() {
   loadAudit();
 }
 
-async function loadCounts() {
-  const r = await api('GET', inst('/counts'));
-  const body = $('counts');
-  if (r.status !== 200) {
-    body.replaceChildren(row([`Could not load counts: ${r.data?.error ?? r.status}`]));
-    return;
-  }
-  $('counts-note').textContent = `A count is shown once at least ${r.data.threshold} reports back it`
-    + (r.data.withheld ? `; ${r.data.withheld} smaller count(s) are withheld.` : '.');
-  body.replaceChildren(...r.data.counts.map((c) => row([c.day, c.rule, String(c.count), String(c.reports)])));
+function loadCounts() {
+  return loadTable('counts', '/counts', 'counts', (data) => {
+    $('counts-note').textContent = `A count is shown once at least ${data.threshold} reports back it`
+      + (data.withheld ? `; ${data.withheld} smaller count(s) are withheld.` : '.');
+    return data.counts.map((c) => row([c.day, c.rule, String(c.count), String(c.reports)]));
+  });
 }
 
-async function loadAudit() {
-  const r = await api('GET', inst('/audit'));
-  const body = $('audit');
-  if (r.status !== 200) {
-    body.replaceChildren(row([`Could not load the audit log: ${r.data?.error ?? r.status}`]));
-    return;
-  }
-  body.replaceChildren(...r.data.entries.map((e) => row([e.at, e.actor, e.action, e.detail])));
+function loadAudit() {
+  return loadTable('audit', '/audit', 'the audit log', (data) => data.entries.map((e) => row([e.at, e.actor, e.action, e.detail])));
 }
 
 // --- the in-page scanner ---------------------------------------------------

@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -251,7 +252,7 @@ func verifyBundle(t testing.TB, body []byte, keys []server.KeyJSON) []byte {
 	if err := json.Unmarshal(body, &b); err != nil {
 		t.Fatalf("bundle: %v in %s", err, body)
 	}
-	if diff := cmp.Diff([]string{"key_id", "payload", "signature"}, sortedKeys(b)); diff != "" {
+	if diff := cmp.Diff([]string{"key_id", "payload", "signature"}, slices.Sorted(maps.Keys(b))); diff != "" {
 		t.Fatalf("bundle fields (-want +got):\n%s", diff)
 	}
 	p, err := base64.StdEncoding.DecodeString(b["payload"])
@@ -280,15 +281,6 @@ func verifyBundle(t testing.TB, body []byte, keys []server.KeyJSON) []byte {
 	}
 	t.Fatalf("bundle key id %q is not among /v1/keys %+v", b["key_id"], keys)
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 type payload struct {
@@ -597,9 +589,7 @@ func TestConcurrentPublishes(t *testing.T) {
 	versions := make([]int64, n)
 	errs := make([]string, n)
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			req, _ := http.NewRequest("POST", tg.base+"/v1/institutions/"+in.slug+"/policy/publish", nil)
 			req.Header.Set("Authorization", "Bearer "+in.admin)
 			res, err := tg.client.Do(req)
@@ -614,7 +604,7 @@ func TestConcurrentPublishes(t *testing.T) {
 				errs[i] = res.Status + " " + string(b)
 			}
 			versions[i] = out.Version
-		}()
+		})
 	}
 	wg.Wait()
 	for _, e := range errs {

@@ -92,14 +92,8 @@ func (s *Server) listCodes(w http.ResponseWriter, r *http.Request, slug, _ strin
 // reporting.
 func (s *Server) revokeCode(w http.ResponseWriter, r *http.Request, slug, actor string) {
 	id := r.PathValue("id")
-	res, err := s.cfg.DB.ExecContext(r.Context(),
-		"UPDATE enrollment_codes SET revoked_at = ? WHERE id = ? AND slug = ? AND revoked_at IS NULL", s.stamp(), id, slug)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		writeError(w, http.StatusNotFound, "no active enrollment code "+id)
+	if !s.changeRows(w, r, http.StatusNotFound, "no active enrollment code "+id,
+		"UPDATE enrollment_codes SET revoked_at = ? WHERE id = ? AND slug = ? AND revoked_at IS NULL", s.stamp(), id, slug) {
 		return
 	}
 	s.audit(r.Context(), slug, actor, "enrollment_code.revoke", id+" revoked")
@@ -149,14 +143,8 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 	}
 	// One statement claims a use, so a code limited to n enrollments gives
 	// out at most n report tokens however many enroll at once.
-	res, err := s.cfg.DB.ExecContext(r.Context(),
-		"UPDATE enrollment_codes SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)", id)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		writeError(w, http.StatusGone, "this enrollment code has been used as many times as it allows; ask your institution for a new one")
+	if !s.changeRows(w, r, http.StatusGone, "this enrollment code has been used as many times as it allows; ask your institution for a new one",
+		"UPDATE enrollment_codes SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)", id) {
 		return
 	}
 	report := NewToken(reportPrefix)

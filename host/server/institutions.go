@@ -119,13 +119,8 @@ func (s *Server) rotateAdminToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := NewToken(adminPrefix)
-	res, err := s.cfg.DB.ExecContext(r.Context(), "UPDATE institutions SET admin_token_hash = ? WHERE slug = ?", hashHex(next), slug)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		writeError(w, http.StatusNotFound, "no such institution")
+	if !s.changeRows(w, r, http.StatusNotFound, "no such institution",
+		"UPDATE institutions SET admin_token_hash = ? WHERE slug = ?", hashHex(next), slug) {
 		return
 	}
 	s.audit(r.Context(), slug, actor, "admin_token.rotate", "admin token replaced; the old one no longer works")

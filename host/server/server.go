@@ -263,6 +263,22 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	writeError(w, http.StatusInternalServerError, "internal error")
 }
 
+// changeRows runs stmt, which is meant to change at least one row, and
+// reports whether it did. When it fails the client is sent a server error;
+// when it changes nothing, status and msg.
+func (s *Server) changeRows(w http.ResponseWriter, r *http.Request, status int, msg, stmt string, args ...any) bool {
+	res, err := s.cfg.DB.ExecContext(r.Context(), stmt, args...)
+	if err != nil {
+		s.serverError(w, r, err)
+		return false
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		writeError(w, status, msg)
+		return false
+	}
+	return true
+}
+
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	var one int
 	if err := s.cfg.DB.QueryRowContext(r.Context(), "SELECT 1").Scan(&one); err != nil {

@@ -68,31 +68,24 @@ func BenchmarkNew(b *testing.B) {
 	}
 }
 
-// BenchmarkScan3000 scans a 3,000-character post through the module.
-func BenchmarkScan3000(b *testing.B) {
-	s := newBenchScanner(b, 1)
+// benchScan runs scan over text once per iteration, with text's length as
+// the bytes per op.
+func benchScan[R any](b *testing.B, text string, scan func(context.Context, string) (R, error)) {
 	ctx := context.Background()
-	b.SetBytes(int64(len(benchPost)))
+	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.Scan(ctx, benchPost); err != nil {
+		if _, err := scan(ctx, text); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
+// BenchmarkScan3000 scans a 3,000-character post through the module.
+func BenchmarkScan3000(b *testing.B) { benchScan(b, benchPost, newBenchScanner(b, 1).Scan) }
+
 // BenchmarkScanJSON3000 is Scan without decoding the JSON on the host.
-func BenchmarkScanJSON3000(b *testing.B) {
-	s := newBenchScanner(b, 1)
-	ctx := context.Background()
-	b.SetBytes(int64(len(benchPost)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.ScanJSON(ctx, benchPost); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkScanJSON3000(b *testing.B) { benchScan(b, benchPost, newBenchScanner(b, 1).ScanJSON) }
 
 // BenchmarkNativeScan3000 is the same post through the native engine, for
 // the wasm/native ratio.
@@ -101,25 +94,11 @@ func BenchmarkNativeScan3000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	b.SetBytes(int64(len(benchPost)))
-	b.ReportAllocs()
-	for b.Loop() {
-		n.Scan(ctx, benchPost)
-	}
+	benchScan(b, benchPost, n.Scan)
 }
 
 // BenchmarkThroughput scans 256 KiB of prose per op; MB/s is the figure.
-func BenchmarkThroughput(b *testing.B) {
-	s := newBenchScanner(b, 1)
-	ctx := context.Background()
-	b.SetBytes(int64(len(benchProse)))
-	for b.Loop() {
-		if _, err := s.ScanJSON(ctx, benchProse); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkThroughput(b *testing.B) { benchScan(b, benchProse, newBenchScanner(b, 1).ScanJSON) }
 
 // BenchmarkParallelScan3000 scans from every CPU through the pool.
 func BenchmarkParallelScan3000(b *testing.B) {

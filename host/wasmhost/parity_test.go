@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/discreet-health/discreet/host/internal/testutil"
 	"github.com/discreet-health/discreet/rules"
 )
 
@@ -44,7 +45,7 @@ var equateEmpty = cmpopts.EquateEmpty()
 var parityTexts = []string{
 	"",
 	" ",
-	patientPost,
+	testutil.PatientPost,
 	"My patient John Smith, chart M1234567, on 4 West at Mercy General: zebra crossing. Try miracle juice!",
 	"🏥💉 Pt Ana Ruiz 92yo in bed 4 — tough night 😭 #nursing",
 	"今天在医院 my patient 张伟, DOB 03/04/1961, room 12",

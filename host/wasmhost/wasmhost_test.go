@@ -17,13 +17,6 @@ import (
 	"github.com/discreet-health/discreet/host/internal/testutil"
 )
 
-// patientPost is the post every engine must flag (see the project brief).
-const patientPost = "My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788."
-
-// termPolicy adds a custom term: it exercises the plumbing with a finding
-// whose rule the policy itself defines.
-const termPolicy = `{"name":"Test policy","version":"3","terms":[{"phrase":"zebra crossing","category":"conduct","severity":"warn","message":"test term"}]}`
-
 // cacheDir is one compilation cache for the whole test run, so only the
 // first scanner compiles the module.
 var cacheDir string
@@ -85,15 +78,15 @@ func TestNewRejectsBadModules(t *testing.T) {
 
 func TestScanPatientPost(t *testing.T) {
 	s := newTestScanner(t, 1)
-	r, err := s.Scan(context.Background(), patientPost)
+	r, err := s.Scan(context.Background(), testutil.PatientPost)
 	if err != nil {
 		t.Fatal(err)
 	}
-	testutil.CheckSpans(t, patientPost, r)
+	testutil.CheckSpans(t, testutil.PatientPost, r)
 	type got struct{ Rule, Text, Severity string }
 	var have []got
 	for _, f := range r.Findings {
-		have = append(have, got{f.Rule, patientPost[f.Start:f.End], string(f.Severity)})
+		have = append(have, got{f.Rule, testutil.PatientPost[f.Start:f.End], string(f.Severity)})
 	}
 	for _, w := range []got{
 		{"privacy.name", "John Smith", "block"},
@@ -123,11 +116,11 @@ func TestScanPatientPost(t *testing.T) {
 func TestScanJSONMatchesScan(t *testing.T) {
 	s := newTestScanner(t, 1)
 	ctx := context.Background()
-	raw, err := s.ScanJSON(ctx, patientPost)
+	raw, err := s.ScanJSON(ctx, testutil.PatientPost)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.Scan(ctx, patientPost)
+	r, err := s.Scan(ctx, testutil.PatientPost)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +134,7 @@ func TestScanJSONMatchesScan(t *testing.T) {
 func TestConfigure(t *testing.T) {
 	s := newTestScanner(t, 2)
 	ctx := context.Background()
-	info, err := s.Configure(ctx, []byte(termPolicy))
+	info, err := s.Configure(ctx, []byte(testutil.TermPolicy))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +217,7 @@ func TestConfigureReachesEveryInstance(t *testing.T) {
 		}
 	}
 	holdAll(func(*instance) {}) // start all n instances
-	if _, err := s.Configure(ctx, []byte(termPolicy)); err != nil {
+	if _, err := s.Configure(ctx, []byte(testutil.TermPolicy)); err != nil {
 		t.Fatal(err)
 	}
 	seen := 0
@@ -246,11 +239,11 @@ func TestConfigureReachesEveryInstance(t *testing.T) {
 func TestConcurrentScans(t *testing.T) {
 	s := newTestScanner(t, 4)
 	ctx := context.Background()
-	if _, err := s.Configure(ctx, []byte(termPolicy)); err != nil {
+	if _, err := s.Configure(ctx, []byte(testutil.TermPolicy)); err != nil {
 		t.Fatal(err)
 	}
 	texts := []string{
-		patientPost,
+		testutil.PatientPost,
 		"Great zebra crossing talk at the conference today!",
 		"🏥💉 Pt Ana Ruiz 92yo in bed 4 — tough night 😭 #nursing",
 		"今天在医院 my patient 张伟, DOB 03/04/1961, room 12",
@@ -267,9 +260,7 @@ func TestConcurrentScans(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 32)
 	for g := range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for k := range 12 {
 				i := (g + k) % len(texts)
 				got, err := s.Scan(ctx, texts[i])
@@ -282,7 +273,7 @@ func TestConcurrentScans(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -316,7 +307,7 @@ func TestTrapReplacesInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close(ctx)
-	if _, err := s.Configure(ctx, []byte(termPolicy)); err != nil {
+	if _, err := s.Configure(ctx, []byte(testutil.TermPolicy)); err != nil {
 		t.Fatal(err)
 	}
 	huge := strings.Repeat("a", 64<<20)
@@ -346,10 +337,10 @@ func TestCancelledContext(t *testing.T) {
 	s := newTestScanner(t, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.Scan(ctx, patientPost); !errors.Is(err, context.Canceled) {
+	if _, err := s.Scan(ctx, testutil.PatientPost); !errors.Is(err, context.Canceled) {
 		t.Errorf("a scan with a cancelled context: %v, want context.Canceled", err)
 	}
-	if _, err := s.Scan(context.Background(), patientPost); err != nil {
+	if _, err := s.Scan(context.Background(), testutil.PatientPost); err != nil {
 		t.Errorf("scan after a cancelled one: %v", err)
 	}
 }
@@ -420,7 +411,7 @@ func TestNativeChecker(t *testing.T) {
 		t.Errorf("NewNative with a bad policy: %v, want an error naming terms[0].category", err)
 	}
 	var c Checker
-	c, err := NewNative([]byte(termPolicy))
+	c, err := NewNative([]byte(testutil.TermPolicy))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,7 +440,7 @@ func TestCacheFallback(t *testing.T) {
 		t.Fatalf("New with an unusable cache directory: %v", err)
 	}
 	defer s.Close(ctx)
-	if _, err := s.Scan(ctx, patientPost); err != nil {
+	if _, err := s.Scan(ctx, testutil.PatientPost); err != nil {
 		t.Fatal(err)
 	}
 	if c := openCache(file); c == nil {
@@ -462,7 +453,7 @@ func TestCacheFallback(t *testing.T) {
 func TestRecycle(t *testing.T) {
 	ctx := context.Background()
 	s := newTestScanner(t, 1)
-	if _, err := s.Configure(ctx, []byte(termPolicy)); err != nil {
+	if _, err := s.Configure(ctx, []byte(testutil.TermPolicy)); err != nil {
 		t.Fatal(err)
 	}
 	s.mu.Lock()

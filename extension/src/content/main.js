@@ -967,6 +967,33 @@ function interceptState(st) {
 }
 
 /**
+ * Fills the pre-publish dialog for photos in state st: a paragraph of text and
+ * a line a photo (with its status), "Post anyway" shown. Returns the dialog's
+ * two buttons.
+ * @param {'photo-checking' | 'photo-unchecked'} st @param {Photo[]} phs @param {string} text
+ */
+function photoDialog(st, phs, text) {
+  const body = $('#ic-body');
+  body.textContent = '';
+  const p = document.createElement('p');
+  p.textContent = text;
+  const ul = document.createElement('ul');
+  for (const ph of phs) {
+    const li = document.createElement('li');
+    li.dataset.source = 'image';
+    li.dataset.status = ph.status;
+    li.textContent = photoLine(ph);
+    ul.append(li);
+  }
+  body.append(p, ul);
+  interceptState(st);
+  const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
+  const review = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review'));
+  anyway.hidden = false;
+  return { anyway, review };
+}
+
+/**
  * A publish attempt while a photo is being checked: a dialog says so, and the
  * attempt is decided again as soon as every photo is done (the check itself is
  * bounded: OCR gives up after OCR_TIMEOUT_MS and the message after PHOTO_CHECK_MS,
@@ -976,24 +1003,9 @@ function interceptState(st) {
  */
 function holdForPhotos(c, resume) {
   const waiting = c.photos.filter((ph) => ph.status === 'checking');
-  const body = $('#ic-body');
-  body.textContent = '';
-  const p = document.createElement('p');
-  p.textContent = `Posting waits until Discreet has read ${waiting.length === 1 ? `the photo ${waiting[0].name}` : `${waiting.length} photos`} ` +
-    'on this device (usually a few seconds).';
-  const ul = document.createElement('ul');
-  for (const ph of waiting) {
-    const li = document.createElement('li');
-    li.dataset.source = 'image';
-    li.dataset.status = 'checking';
-    li.textContent = photoLine(ph);
-    ul.append(li);
-  }
-  body.append(p, ul);
-  interceptState('photo-checking');
-  const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
-  const review = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review'));
-  anyway.hidden = false;
+  const { anyway, review } = photoDialog('photo-checking', waiting,
+    `Posting waits until Discreet has read ${waiting.length === 1 ? `the photo ${waiting[0].name}` : `${waiting.length} photos`} ` +
+    'on this device (usually a few seconds).');
   let active = true;
   const done = () => {
     if (!active) return;
@@ -1016,24 +1028,8 @@ function holdForPhotos(c, resume) {
 
 /** Photos whose check failed or was refused, before posting. @param {Composer} c @param {Photo[]} phs @param {() => void} resume */
 function showUnchecked(c, phs, resume) {
-  const body = $('#ic-body');
-  body.textContent = '';
-  const p = document.createElement('p');
-  p.textContent = 'Discreet could not check everything in the photos below. Look at them yourself for names, numbers, ' +
-    'faces and location before posting.';
-  const ul = document.createElement('ul');
-  for (const ph of phs) {
-    const li = document.createElement('li');
-    li.dataset.source = 'image';
-    li.dataset.status = ph.status;
-    li.textContent = photoLine(ph);
-    ul.append(li);
-  }
-  body.append(p, ul);
-  interceptState('photo-unchecked');
-  const anyway = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .anyway'));
-  const review = /** @type {HTMLButtonElement} */ (shadow.querySelector('.intercept .review'));
-  anyway.hidden = false;
+  const { anyway, review } = photoDialog('photo-unchecked', phs, 'Discreet could not check everything in the photos below. ' +
+    'Look at them yourself for names, numbers, faces and location before posting.');
   review.onclick = () => { intercept.hidden = true; c.el.focus(); };
   anyway.onclick = () => {
     intercept.hidden = true;

@@ -3,7 +3,7 @@
 // cached policy kept when the backend is down, opt-in counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForCategory, overlayFindings, fakeBackend, EXT_ID, TERMS_POLICY, toBackground, typeAndFind } from './harness.js';
+import { launch, openSite, waitForCategory, overlayFindings, fakeBackend, EXT_ID, TERMS_POLICY, toBackground, typeAndFind, waitForIntercept, postAnyway } from './harness.js';
 
 let b, be;
 before(async () => { be = await fakeBackend(); b = await launch(); });
@@ -96,9 +96,8 @@ test('opt-in counts: rule ids and numbers only, with the report token', async ()
   await typeAndFind(page, '#editor .public-DraftEditor-content', 'Discharged my patient today. Call 555-201-7788 after the zebra crossing', 'privacy.phone');
   await page.click('#post');
   // The dialog opens once the check before posting has answered.
-  await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
-  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
-  await page.waitForFunction(() => window.posted.length === 1);
+  await waitForIntercept(page);
+  await postAnyway(page, 1);
   await page.close();
   // The 'published' message is handled asynchronously: wait for today's counts.
   for (let i = 0; i < 50; i++) {

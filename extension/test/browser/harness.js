@@ -191,6 +191,17 @@ export async function typeAndFind(page, selector, text, rule, timeout) {
   return (await overlayFindings(page)).find((x) => x.rule === rule);
 }
 
+/** Waits until the pre-publish dialog shows. */
+export async function waitForIntercept(page) {
+  await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
+}
+
+/** Clicks the pre-publish dialog's "Post anyway" and waits until the page has `n` posts. */
+export async function postAnyway(page, n) {
+  await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
+  await page.waitForFunction((n) => window.posted.length === n, n);
+}
+
 /** Sends a message to the background as the options page does, and returns its answer. */
 export async function toBackground(b, msg) {
   const page = await b.context.newPage();

@@ -6,7 +6,7 @@
 // nothing about the image leaves the device.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, tabIdOf, SITES } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, tabIdOf, SITES, waitForIntercept, postAnyway } from './harness.js';
 import { withExif } from './exif.js';
 
 /** A 1000x1000 (1 megapixel) screenshot-like JPEG with a patient's details in it, drawn by the page's canvas. */
@@ -95,7 +95,7 @@ for (const browser of BROWSERS) describe(browser, () => {
     await popup.close();
     // Pre-publish: the photo's blocking findings stop Post.
     await page.click('#post');
-    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
+    await waitForIntercept(page);
     const items = await page.evaluate(() => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('#ic-body li[data-source="image"]')].map((li) => li.dataset.rule));
     assert.ok(items.includes('privacy.image.location'), JSON.stringify(items));
     assert.equal(await page.evaluate(() => window.posted.length), 0);
@@ -140,6 +140,11 @@ for (const browser of BROWSERS) describe(browser, () => {
       anyway: s.querySelector('.intercept .anyway').hidden ? null : s.querySelector('.intercept .anyway').textContent,
       items: [...s.querySelectorAll('#ic-body li')].map((li) => ({ rule: li.dataset.rule ?? null, source: li.dataset.source ?? null, status: li.dataset.status ?? null, text: li.textContent })) };
   });
+  /** Waits (up to a minute: a photo's check) until the dialog is in state `st`, and returns it. */
+  const dialogOnceIn = async (page, st) => {
+    await page.waitForFunction((st) => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === st, st, { timeout: 60000 });
+    return dialogState(page);
+  };
   const typeClean = async (page, sel) => {
     await page.click(sel);
     await page.keyboard.type('Proud of the team after a long shift.');
@@ -158,16 +163,14 @@ for (const browser of BROWSERS) describe(browser, () => {
     assert.match(d.items[0].text, /labs\.jpg/);
     assert.equal(d.posted, 0);
     // The check ends: the same dialog now lists what the photo shows; nothing was posted.
-    await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === 'findings', undefined, { timeout: 60000 });
-    d = await dialogState(page);
+    d = await dialogOnceIn(page, 'findings');
     assert.equal(d.hidden, false);
     assert.equal(d.title, 'Check this post before it goes out');
     const rules = d.items.filter((i) => i.source === 'image').map((i) => i.rule);
     assert.ok(rules.includes('privacy.mrn') || rules.includes('privacy.phone'), JSON.stringify(d.items));
     assert.equal(await page.evaluate(() => window.posted.length), 0);
     // "Post anyway" then posts, once.
-    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
-    await page.waitForFunction(() => window.posted.length === 1);
+    await postAnyway(page, 1);
     await page.close();
   });
 
@@ -191,16 +194,14 @@ for (const browser of BROWSERS) describe(browser, () => {
     // A file that is no image: held, then the dialog says it could not be checked; posting stays possible.
     const held2 = await attachAndPost(page, 'broken.jpg', 'image/jpeg', Buffer.from('not really a jpeg at all').toString('base64'));
     assert.deepEqual([held2.hidden, held2.state, held2.posted], [false, 'photo-checking', 1]);
-    await page.waitForFunction(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').dataset.state === 'photo-unchecked', undefined, { timeout: 60000 });
-    const d = await dialogState(page);
+    const d = await dialogOnceIn(page, 'photo-unchecked');
     assert.equal(d.hidden, false);
     assert.equal(d.title, 'A photo could not be checked');
     assert.equal(d.anyway, 'Post anyway');
     assert.deepEqual(d.items.map((i) => [i.source, i.status]), [['image', 'error']]);
     assert.match(d.items[0].text, /broken\.jpg: .*could not be read as an image/);
     assert.equal(await page.evaluate(() => window.posted.length), 1);
-    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
-    await page.waitForFunction(() => window.posted.length === 2);
+    await postAnyway(page, 2);
     await page.close();
   });
 

@@ -4,7 +4,7 @@
 // for the file).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, tabIdOf, waitForRule, installPolicy, fakeBackend, TERMS_POLICY, typeAndFind } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, tabIdOf, waitForRule, installPolicy, fakeBackend, TERMS_POLICY, typeAndFind, waitForIntercept, postAnyway } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 
@@ -21,6 +21,18 @@ for (const browser of BROWSERS) describe(browser, () => {
   let b;
   before(async () => { b = await launchBrowser(browser); });
   after(async () => { await b?.close(); });
+
+  /** Under the test policy in `enforce` mode, types POST on `site` and clicks Post; returns the page and the dialog that stops it. */
+  const stoppedPost = async (enforce, site, editor) => {
+    await installPolicy(b.sw, { ...TERMS_POLICY, enforce }, `${enforce}mode`, 1);
+    const page = await openSite(b.context, site);
+    await typeAndFind(page, editor, POST, 'privacy.phone');
+    await page.click('#post');
+    await waitForIntercept(page);
+    const d = await dialog(page);
+    assert.equal(d.enforce, enforce);
+    return { page, d };
+  };
 
   test('the popup shows the page state, the policy and the findings in the composer', async () => {
     await installPolicy(b.sw, TERMS_POLICY, 'mercy', 12);
@@ -45,20 +57,12 @@ for (const browser of BROWSERS) describe(browser, () => {
   });
 
   test('warn mode: Post is stopped once with a dialog; "Post anyway" posts', async () => {
-    await installPolicy(b.sw, { ...TERMS_POLICY, enforce: 'warn' }, 'warnmode', 1);
-    const page = await openSite(b.context, 'x');
-    await typeAndFind(page, '#editor .public-DraftEditor-content', POST, 'privacy.phone');
-    await page.click('#post');
-    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
-    let d = await dialog(page);
-    assert.equal(d.enforce, 'warn');
+    const { page, d } = await stoppedPost('warn', 'x', '#editor .public-DraftEditor-content');
     assert.equal(d.anyway, true);
     assert.ok(d.items.includes('privacy.phone'), JSON.stringify(d.items));
     assert.equal(await posted(page), 0);
-    await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway').click());
-    await page.waitForFunction(() => window.posted.length === 1);
-    d = await dialog(page);
-    assert.equal(d.hidden, true);
+    await postAnyway(page, 1);
+    assert.equal((await dialog(page)).hidden, true);
     await page.close();
   });
 
@@ -66,7 +70,7 @@ for (const browser of BROWSERS) describe(browser, () => {
     const page = await openSite(b.context, 'linkedin');
     await typeAndFind(page, '#editor .ql-editor', 'Discharged my patient today. Call 555-201-7788', 'privacy.phone');
     await page.keyboard.press('Control+Enter');
-    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
+    await waitForIntercept(page);
     await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .review').click());
     const card = await page.evaluate(() => { const c = document.querySelector('discreet-overlay').shadowRoot.querySelector('.card'); return { hidden: c.hidden, rule: c.dataset.rule }; });
     assert.deepEqual(card, { hidden: false, rule: 'privacy.phone' });
@@ -75,13 +79,7 @@ for (const browser of BROWSERS) describe(browser, () => {
   });
 
   test('block mode: no "Post anyway"; a clean post goes through untouched', async () => {
-    await installPolicy(b.sw, { ...TERMS_POLICY, enforce: 'block' }, 'blockmode', 1);
-    const page = await openSite(b.context, 'facebook');
-    await typeAndFind(page, '#editor', POST, 'privacy.phone');
-    await page.click('#post');
-    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
-    const d = await dialog(page);
-    assert.equal(d.enforce, 'block');
+    const { page, d } = await stoppedPost('block', 'facebook', '#editor');
     assert.equal(d.anyway, false);
     // The page's own button under the dialog does not post either.
     await page.evaluate(() => document.getElementById('post').click());
@@ -111,9 +109,8 @@ for (const browser of BROWSERS) describe(browser, () => {
       await page.keyboard.type(secret);
       await waitForRule(page, 'privacy.phone');
       await page.click('#post');
-      await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
-      await page.evaluate(() => document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept .anyway')?.click());
-      await page.waitForFunction(() => window.posted.length === 1);
+      await waitForIntercept(page);
+      await postAnyway(page, 1);
       for (let i = 0; i < 50; i++) {
         const c = await b.sw.evaluate(async () => (await chrome.storage.local.get('counts')).counts);
         if (c && Object.keys(c).length) break;

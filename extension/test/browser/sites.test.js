@@ -7,7 +7,7 @@
 // and the site's Post / Comment button is intercepted.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, rectsOf, installPolicy, TERMS_POLICY, typeAndFind } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, rectsOf, installPolicy, TERMS_POLICY, typeAndFind, waitForIntercept } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 /** Each site's editor element and the kind the overlay lists for it. */
@@ -60,7 +60,7 @@ for (const browser of BROWSERS) describe(browser, () => {
       }
       // Post is stopped once with the pre-publish dialog.
       await page.click('#post');
-      await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
+      await waitForIntercept(page);
       const items = await shadow(page, () => [...document.querySelector('discreet-overlay').shadowRoot.querySelectorAll('#ic-body li')].map((li) => li.dataset.rule));
       assert.ok(items.includes('privacy.phone'), JSON.stringify(items));
       assert.equal(await page.evaluate(() => window.posted.length), 0);
@@ -95,7 +95,7 @@ for (const browser of BROWSERS) describe(browser, () => {
     assert.ok(f.boxes.length >= 1);
     await page.evaluate(() => { window.commented = 0; document.getElementById('comment-post').addEventListener('click', () => { window.commented++; }); });
     await page.click('#comment-post');
-    await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);
+    await waitForIntercept(page);
     assert.equal(await page.evaluate(() => window.commented), 0);
     await page.close();
   });

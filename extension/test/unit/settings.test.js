@@ -36,18 +36,11 @@ test('wrong types and keys a user may not set are ignored', () => {
 });
 
 test('siteOf knows the sites of the table and nothing else', () => {
-  assert.equal(siteOf('www.instagram.com'), 'instagram');
-  assert.equal(siteOf('www.youtube.com'), 'youtube');
-  assert.equal(siteOf('www.threads.com'), 'threads');
-  assert.equal(siteOf('threads.net'), 'threads');
-  assert.equal(siteOf('bsky.app'), 'bluesky');
-  assert.equal(siteOf('www.reddit.com'), 'reddit');
-  assert.equal(siteOf('notreddit.com'), null);
-  assert.equal(siteOf('www.facebook.com'), 'facebook');
-  assert.equal(siteOf('m.facebook.com'), 'facebook');
-  assert.equal(siteOf('x.com'), 'x');
-  assert.equal(siteOf('twitter.com'), 'x');
-  assert.equal(siteOf('www.linkedin.com'), 'linkedin');
-  assert.equal(siteOf('notfacebook.com'), null);
-  assert.equal(siteOf('example.org'), null);
+  const want = {
+    'www.instagram.com': 'instagram', 'www.youtube.com': 'youtube', 'www.threads.com': 'threads', 'threads.net': 'threads',
+    'bsky.app': 'bluesky', 'www.reddit.com': 'reddit', 'notreddit.com': null, 'www.facebook.com': 'facebook',
+    'm.facebook.com': 'facebook', 'x.com': 'x', 'twitter.com': 'x', 'www.linkedin.com': 'linkedin',
+    'notfacebook.com': null, 'example.org': null,
+  };
+  for (const [host, site] of Object.entries(want)) assert.equal(siteOf(host), site, host);
 });

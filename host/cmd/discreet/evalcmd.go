@@ -52,13 +52,11 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range next {
 				results[i], errs[i] = eng.Scan(ctx, posts[i].Text)
 			}
-		}()
+		})
 	}
 	for i := range posts {
 		next <- i

@@ -26,9 +26,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// patientPost must give privacy findings at block with the real engines.
-const patientPost = "My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788."
-
 // markerEngine is a stand-in engine for testing the command's plumbing
 // (formats, streaming, exit codes) apart from the rules: it flags the words
 // INFO, WARN and BLOCK at those severities, "MULTI\nLINE" at warn, and fails
@@ -376,7 +373,7 @@ func TestJSONLExitBlock(t *testing.T) {
 func TestRealEngines(t *testing.T) {
 	for _, eng := range []string{"wasm", "native"} {
 		t.Run(eng, func(t *testing.T) {
-			r := runCmd(t, patientPost, "scan", "--engine", eng, "--format", "json")
+			r := runCmd(t, testutil.PatientPost, "scan", "--engine", eng, "--format", "json")
 			if r.code != 3 {
 				t.Errorf("json: exit %d, want 3; stderr %q", r.code, r.stderr)
 			}
@@ -386,7 +383,7 @@ func TestRealEngines(t *testing.T) {
 			}
 			got := map[string]string{}
 			for _, f := range res.Findings {
-				got[f.Rule] = patientPost[f.Start:f.End]
+				got[f.Rule] = testutil.PatientPost[f.Start:f.End]
 			}
 			for rule, text := range map[string]string{"privacy.name": "John Smith", "privacy.room": "room 214", "privacy.phone": "555-201-7788"} {
 				if got[rule] != text {
@@ -394,7 +391,7 @@ func TestRealEngines(t *testing.T) {
 				}
 			}
 
-			r = runCmd(t, patientPost, "scan", "--engine", eng)
+			r = runCmd(t, testutil.PatientPost, "scan", "--engine", eng)
 			if r.code != 3 {
 				t.Errorf("text: exit %d, want 3", r.code)
 			}

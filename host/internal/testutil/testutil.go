@@ -1,6 +1,7 @@
-// Package testutil holds the helpers the host packages' tests share: what
-// every scan result must satisfy, UTF-8 and UTF-16 offsets, and a buffer a
-// goroutine may write while a test reads it.
+// Package testutil holds the helpers the host packages' tests share: the
+// patient post and the test policy, what every scan result must satisfy,
+// UTF-8 and UTF-16 offsets, and a buffer a goroutine may write while a test
+// reads it.
 package testutil
 
 import (
@@ -11,6 +12,14 @@ import (
 
 	"github.com/discreet-health/discreet/rules"
 )
+
+// PatientPost is the post every engine must flag at block (name, MRN, room,
+// phone: privacy findings).
+const PatientPost = "My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788."
+
+// TermPolicy adds a custom term at warn: it exercises the plumbing with a
+// finding whose rule the policy itself defines.
+const TermPolicy = `{"name":"Test policy","version":"3","terms":[{"phrase":"zebra crossing","category":"conduct","severity":"warn","message":"test term"}]}`
 
 // CheckSpans checks what every result must satisfy whatever the rules:
 // findings a list (not nil), spans in bounds, on rune boundaries, UTF-16
