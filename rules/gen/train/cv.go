@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/discreet-health/discreet/rules"
@@ -19,19 +17,7 @@ import (
 // with all of these posts in view. With out set, each scored post's
 // verdicts are written to it as JSON lines, for reading the misses.
 func CrossValidate(train []*post, s Settings, out string) error {
-	var files []string
-	seen := map[string]bool{}
-	for _, p := range train {
-		if strings.HasPrefix(p.file, "w") && !seen[p.file] {
-			seen[p.file] = true
-			files = append(files, p.file)
-		}
-	}
-	sort.Strings(files)
-	fold := map[string]int{}
-	for i, f := range files {
-		fold[f] = i % Folds
-	}
+	fold := writerFolds(train)
 	type verdict struct {
 		ID       string            `json:"id"`
 		Labels   map[string]string `json:"labels"`

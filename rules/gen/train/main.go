@@ -515,21 +515,7 @@ const Folds = 5
 // outOfFold returns, for each post that a fold scores, its logits from the
 // model fitted without its fold.
 func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
-	var files []string
-	seen := map[string]bool{}
-	for _, p := range train {
-		// Only the writers' sets are scored: the rules were tuned on the
-		// older sets, so there the rules look better than they are.
-		if strings.HasPrefix(p.file, "w") && !seen[p.file] {
-			seen[p.file] = true
-			files = append(files, p.file)
-		}
-	}
-	sort.Strings(files)
-	fold := map[string]int{}
-	for i, f := range files {
-		fold[f] = i % Folds
-	}
+	fold := writerFolds(train)
 	var logits [][]float64
 	var scored []*post
 	for k := 0; k < Folds; k++ {
@@ -551,6 +537,27 @@ func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
 		}
 	}
 	return logits, scored
+}
+
+// writerFolds assigns each writer's set among the training posts to one
+// of Folds groups. Only the writers' sets are scored out of fold: the
+// rules were tuned on the older sets, so there the rules look better than
+// they are.
+func writerFolds(train []*post) map[string]int {
+	var files []string
+	seen := map[string]bool{}
+	for _, p := range train {
+		if strings.HasPrefix(p.file, "w") && !seen[p.file] {
+			seen[p.file] = true
+			files = append(files, p.file)
+		}
+	}
+	sort.Strings(files)
+	fold := map[string]int{}
+	for i, f := range files {
+		fold[f] = i % Folds
+	}
+	return fold
 }
 
 // logits are a post's unquantised scores, one per output.
