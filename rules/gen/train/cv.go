@@ -17,7 +17,7 @@ import (
 // with all of these posts in view. With out set, each scored post's
 // verdicts are written to it as JSON lines, for reading the misses.
 func CrossValidate(train []*post, s Settings, out string) error {
-	fold := writerFolds(train)
+	folds := writerFolds(train)
 	type verdict struct {
 		ID       string            `json:"id"`
 		Labels   map[string]string `json:"labels"`
@@ -34,14 +34,7 @@ func CrossValidate(train []*post, s Settings, out string) error {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			var in, held []*post
-			for _, p := range train {
-				if f, ok := fold[p.file]; ok && f == k {
-					held = append(held, p)
-				} else {
-					in = append(in, p)
-				}
-			}
+			in, held := folds[k].in, folds[k].out
 			file, err := Train(in, nil, s)
 			if err != nil {
 				errs[k] = err

@@ -515,18 +515,10 @@ const Folds = 5
 // outOfFold returns, for each post that a fold scores, its logits from the
 // model fitted without its fold.
 func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
-	fold := writerFolds(train)
 	var logits [][]float64
 	var scored []*post
-	for k := 0; k < Folds; k++ {
-		var in, out []*post
-		for _, p := range train {
-			if f, ok := fold[p.file]; ok && f == k {
-				out = append(out, p)
-			} else {
-				in = append(in, p)
-			}
-		}
+	for _, f := range writerFolds(train) {
+		in, out := f.in, f.out
 		if len(out) == 0 {
 			continue
 		}
@@ -539,11 +531,14 @@ func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
 	return logits, scored
 }
 
-// writerFolds assigns each writer's set among the training posts to one
-// of Folds groups. Only the writers' sets are scored out of fold: the
-// rules were tuned on the older sets, so there the rules look better than
-// they are.
-func writerFolds(train []*post) map[string]int {
+// A fold is one group of writers held out (out) and the posts trained
+// without it (in).
+type fold struct{ in, out []*post }
+
+// writerFolds splits the training posts into Folds folds by writer. Only
+// the writers' sets are held out: the rules were tuned on the older sets,
+// so there the rules look better than they are; those always train.
+func writerFolds(train []*post) [Folds]fold {
 	var files []string
 	seen := map[string]bool{}
 	for _, p := range train {
@@ -553,11 +548,21 @@ func writerFolds(train []*post) map[string]int {
 		}
 	}
 	sort.Strings(files)
-	fold := map[string]int{}
+	group := map[string]int{}
 	for i, f := range files {
-		fold[f] = i % Folds
+		group[f] = i % Folds
 	}
-	return fold
+	var folds [Folds]fold
+	for _, p := range train {
+		for k := range folds {
+			if g, ok := group[p.file]; ok && g == k {
+				folds[k].out = append(folds[k].out, p)
+			} else {
+				folds[k].in = append(folds[k].in, p)
+			}
+		}
+	}
+	return folds
 }
 
 // logits are a post's unquantised scores, one per output.
