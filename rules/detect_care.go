@@ -16,7 +16,7 @@ var detCareAddress = detector{
 	doc:     `A named person's care in public: "Jasmine — your amoxicillin is ready for pick-up at the Elm Street counter".`,
 	shapes:  []string{"care_address"},
 	rules:   []string{"privacy.care_by_me"},
-	classes: []string{"drug", "firstname"},
+	classes: []string{"drug", "firstname", "firstname_common"},
 	cues:    []string{"care_noun", "address_title", "your"},
 	pass:    (*Engine).detectCareAddress,
 }
@@ -38,7 +38,7 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 			continue
 		}
 		for j := i + 1; j < len(toks) && j <= i+3; j++ {
-			if e.classOf(toks, j)&cls.drug != 0 || isWordIn(text, toks[j], e.b.cue.careNoun...) {
+			if e.classOf(toks, j)&cls.drug != 0 || isWordIn(text, toks[j], e.b.cue.careNoun...) || j == i+1 && brandLike(toks[j]) {
 				st.addTokens(r, 0, j+1)
 				return
 			}
@@ -46,10 +46,18 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 	}
 }
 
+// brandLike reports whether t looks like a brand name the drug table does
+// not hold ("your Creon", "your Jardiance"): a capitalised word the
+// lexicon does not know.
+func brandLike(t token) bool {
+	return t.flags&tUpper != 0 && t.flags&(tDigit|tAllCaps) == 0 && t.lex < 0
+}
+
 // addressEnd returns the index of the token after the post's opening
 // address, or -1 when it opens with none: "@handle" (after "Replying to"),
-// a title and a name ("Mr. Haskins", "Señora Leticia"), or a first name
-// set off by punctuation or followed by "your" ("Rosa!!", "Frankie your").
+// a title and a name ("Mr. Haskins", "Señora Leticia"), or a first name,
+// even one that is also a word ("Jasmine —", "Glen,"), set off by
+// punctuation or followed by "your" ("Rosa!!", "Frankie your").
 func (e *Engine) addressEnd(text string, toks []token) int {
 	k := replyLead(text, toks)
 	t := toks[k]
@@ -58,7 +66,7 @@ func (e *Engine) addressEnd(text string, toks []token) int {
 		return handleEnd(text, toks, k)
 	case isWordIn(text, t, e.b.cue.addressTitle...) && k+1 < len(toks) && toks[k+1].flags&tUpper != 0:
 		return k + 2
-	case t.flags&tUpper != 0 && e.classOf(toks, k)&e.b.cls.first != 0 && k+1 < len(toks):
+	case t.flags&tUpper != 0 && e.classOf(toks, k)&(e.b.cls.first|e.b.cls.firstCommon) != 0 && k+1 < len(toks):
 		if end := int(t.end); end < len(text) && (text[end] == ',' || text[end] == '!' || text[end] == ':') ||
 			strings.HasPrefix(text[end:], " —") || strings.HasPrefix(text[end:], " -") ||
 			isWordIn(text, toks[k+1], e.b.cue.your...) {

@@ -60,12 +60,17 @@ var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 1e-5, Seed: 2026120
 // and the label each is trained on.
 // floor scales Settings.MinLogit per output: the story's threshold may sit
 // closer to its base rate, since a story the model adds is only a warning
-// graded by the quasi-identifiers the rules find in it.
+// graded by the quasi-identifiers the rules find in it; conduct's too,
+// since contempt and venting are worded too many ways for the rules. The
+// floors were chosen by cross-validating the whole engine (-cv): with
+// the story at 0.4 (was 0.5) and conduct at 0.8 (was 1), privacy recall
+// rose from 0.830 to 0.842 at precision 0.887 (was 0.895) and conduct's
+// from 0.640 to 0.681 at 0.899 (was 0.921), benign flagged 5.8% (was 5.2%).
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.5}, {"boundaries", "boundaries", 1}, {"conduct", "conduct", 1},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 1}, {"conduct", "conduct", 0.8},
 	{"misinformation", "misinformation", 1}, {"disclosure", "disclosure", 1},
 }
 
