@@ -51,7 +51,7 @@ var detectors = []*detector{
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
-	&detCredentialClaim, &detColleagueAccusation, &detCareAddress,
+	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact,
 	// Last: marks the identifiers above that are written as examples.
 	&detSample,
 }
@@ -71,6 +71,8 @@ const (
 	sampleReach = 8
 	// ownReach is how many tokens before an identifier "my" may be.
 	ownReach = 6
+	// contactReach is how many tokens apart the contact and the care may be.
+	contactReach = 15
 )
 
 // tokKind says which token detectors a token is tried with.
@@ -167,13 +169,14 @@ const (
 	shCredentialClaim
 	shColleagueAccusation
 	shCareAddress
+	shPatientContact
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address", "patient_contact"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -270,6 +273,7 @@ type builtinCues struct {
 	efficacyVerb, healthTarget                                                    []string
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord []string
 	careNoun, addressTitle, your                                                  []string
+	contactAct, pastCare, contactNot                                              []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -377,6 +381,12 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.addressTitle
 	case "your":
 		return &c.your
+	case "contact_act":
+		return &c.contactAct
+	case "past_care":
+		return &c.pastCare
+	case "contact_not":
+		return &c.contactNot
 	}
 	return nil
 }
