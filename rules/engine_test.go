@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -28,6 +29,10 @@ func TestScanTable(t *testing.T) {
 	for _, tc := range []struct {
 		name, text string
 		want       []got
+		// noLearned drops the learned model's findings: the row is about
+		// something else (spans), and the model's verdicts move with each
+		// retraining (model_test.go tests them).
+		noLearned bool
 	}{
 		{
 			name: "named patient with MRN, room and phone",
@@ -88,6 +93,7 @@ func TestScanTable(t *testing.T) {
 				{"privacy.age90", "block", "age90", "92yo"},
 				{"privacy.room", "block", "other_id", "bed 4"},
 			},
+			noLearned: true,
 		},
 		{
 			name: "generic teaching is silent",
@@ -165,7 +171,11 @@ func TestScanTable(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := e.Scan(tc.text)
-			if diff := cmp.Diff(tc.want, reduce(tc.text, res)); diff != "" {
+			findings := reduce(tc.text, res)
+			if tc.noLearned {
+				findings = slices.DeleteFunc(findings, func(g got) bool { return strings.HasSuffix(g.Rule, ".learned") })
+			}
+			if diff := cmp.Diff(tc.want, findings); diff != "" {
 				t.Errorf("Scan(%q) (-want +got):\n%s", tc.text, diff)
 			}
 			checkSpans(t, tc.text, res)
