@@ -134,7 +134,10 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				n := runeCount(text[toks[j].start:toks[j].end])
 				ok = n >= 2 && n <= 4
 			case initials(j):
-				ok = !stop(j) && toks[j].flags&tAllCaps != 0 || j+1 < len(toks) && text[toks[j].end:toks[j+1].start] == "." && toks[j].end-toks[j].start == 1
+				// "pt JD", "my patient, J.R.,"; not a word the lexicon
+				// knows in capitals ("patient's HIV test", "pt's MRI").
+				ok = !stop(j) && toks[j].flags&tAllCaps != 0 && (toks[j].lex < 0 || anyName(j)) ||
+					j+1 < len(toks) && text[toks[j].end:toks[j+1].start] == "." && toks[j].end-toks[j].start == 1
 			case cap(j) && plain(j):
 				// "pt Grace Lee": a name that is also a word counts when a
 				// capitalised surname follows it.
