@@ -484,6 +484,47 @@ func (f *jfields) list(key string, each func(v *jval, path string) error) {
 	}
 }
 
+// objects calls each with the decoder of every object in list field key;
+// an object with a field each did not read is an error.
+func (f *jfields) objects(key string, each func(g *jfields, path string) error) {
+	f.list(key, func(v *jval, path string) error {
+		g, err := newFields(v, path)
+		if err != nil {
+			return err
+		}
+		if err := each(g, path); err != nil {
+			return err
+		}
+		return g.done()
+	})
+}
+
+// wordLists decodes an object field of named word lists ("classes",
+// "cues"): each name must pass isClassName; what says what a name is.
+func (f *jfields) wordLists(key, what string) (map[string][]string, error) {
+	lists := map[string][]string{}
+	cv := f.get(key)
+	if cv == nil {
+		return lists, nil
+	}
+	if cv.kind != jObj {
+		return nil, fieldErr(key, "must be an object of word lists")
+	}
+	for i, k := range cv.keys {
+		if !isClassName(k) {
+			return nil, fieldErr(key+"."+k, "bad "+what+" name")
+		}
+		g := &jfields{obj: &jval{kind: jObj, keys: []string{k}, vals: []*jval{cv.vals[i]}}, path: key, used: []bool{false}}
+		var words []string
+		g.strs(k, &words)
+		if g.err != nil {
+			return nil, g.err
+		}
+		lists[k] = words
+	}
+	return lists, nil
+}
+
 // object calls fn with the decoder of an object field.
 func (f *jfields) object(key string, fn func(g *jfields)) {
 	v := f.get(key)

@@ -120,47 +120,15 @@ func decodePack(data []byte) (*pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pack{classes: map[string][]string{}, cues: map[string][]string{}}
+	p := &pack{}
 	f.str("pack", &p.name)
-	if cv := f.get("classes"); cv != nil {
-		if cv.kind != jObj {
-			return nil, fieldErr("classes", "must be an object of word lists")
-		}
-		for i, k := range cv.keys {
-			if !isClassName(k) {
-				return nil, fieldErr("classes."+k, "bad class name")
-			}
-			g := &jfields{obj: &jval{kind: jObj, keys: []string{k}, vals: []*jval{cv.vals[i]}}, path: "classes", used: []bool{false}}
-			var words []string
-			g.strs(k, &words)
-			if g.err != nil {
-				return nil, g.err
-			}
-			p.classes[k] = words
-		}
+	if p.classes, err = f.wordLists("classes", "class"); err != nil {
+		return nil, err
 	}
-	if cv := f.get("cues"); cv != nil {
-		if cv.kind != jObj {
-			return nil, fieldErr("cues", "must be an object of word lists")
-		}
-		for i, k := range cv.keys {
-			if !isClassName(k) {
-				return nil, fieldErr("cues."+k, "bad cue name")
-			}
-			g := &jfields{obj: &jval{kind: jObj, keys: []string{k}, vals: []*jval{cv.vals[i]}}, path: "cues", used: []bool{false}}
-			var words []string
-			g.strs(k, &words)
-			if g.err != nil {
-				return nil, g.err
-			}
-			p.cues[k] = words
-		}
+	if p.cues, err = f.wordLists("cues", "cue"); err != nil {
+		return nil, err
 	}
-	f.list("rules", func(v *jval, path string) error {
-		g, err := newFields(v, path)
-		if err != nil {
-			return err
-		}
+	f.objects("rules", func(g *jfields, path string) error {
 		r := &Rule{}
 		var cat, sev, psev, ident string
 		g.str("id", &r.ID)

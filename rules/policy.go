@@ -134,11 +134,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	f.strMap("severity", &p.Severity)
 	f.strs("facilities", &p.Facilities)
 	f.strs("units", &p.Units)
-	f.list("record_formats", func(v *jval, path string) error {
-		g, err := newFields(v, path)
-		if err != nil {
-			return err
-		}
+	f.objects("record_formats", func(g *jfields, _ string) error {
 		var r RecordFormat
 		g.str("name", &r.Name)
 		g.str("pattern", &r.Pattern)
@@ -146,13 +142,9 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		g.str("severity", &r.Severity)
 		g.object("examples", func(h *jfields) { decodeExamples(h, &r.Examples) })
 		p.RecordFormats = append(p.RecordFormats, r)
-		return g.done()
+		return nil
 	})
-	f.list("terms", func(v *jval, path string) error {
-		g, err := newFields(v, path)
-		if err != nil {
-			return err
-		}
+	f.objects("terms", func(g *jfields, _ string) error {
 		var t Term
 		g.str("phrase", &t.Phrase)
 		g.str("category", &t.Category)
@@ -160,7 +152,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		g.str("message", &t.Message)
 		g.object("examples", func(h *jfields) { decodeExamples(h, &t.Examples) })
 		p.Terms = append(p.Terms, t)
-		return g.done()
+		return nil
 	})
 	f.strs("allow", &p.Allow)
 	f.str("allow_scope", &p.AllowScope)
