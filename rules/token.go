@@ -51,7 +51,8 @@ const (
 // with an ASCII fast path and decodes runes only for non-ASCII text, so
 // offsets are always on rune boundaries. Invalid UTF-8 bytes are gaps.
 func tokenize(text string, toks []token) []token {
-	return tokenizeLookup(text, toks, nil, nil)
+	toks, _ = tokenizeLookup(text, toks, nil, nil)
+	return toks
 }
 
 // tokenizeLookup is tokenize that also looks each plain ASCII word up in
@@ -61,8 +62,11 @@ func tokenize(text string, toks []token) []token {
 // A word of ASCII letters and digits, most words of any text, is read
 // eight bytes at a time: classify8 finds its end, case and kind without a
 // branch per byte, and the same chunks give its hash and table key. Words
-// with apostrophes and other scripts take slowToken.
-func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
+// with apostrophes and other scripts take slowToken; slow is the index of
+// the first token it read (len(toks) when none did), as only those may
+// need the caller's look-up.
+func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) (_ []token, slow int) {
+	slow = -1
 	gap := gapNone
 	i := 0
 	n := len(text)
@@ -96,6 +100,9 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 				gap = maxGap(gap, g)
 				i += size
 				continue
+			}
+			if slow < 0 {
+				slow = len(toks)
 			}
 			toks, i = slowToken(text, toks, i, gap, tab, tab2)
 			gap = gapNone
@@ -141,6 +148,9 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		e := i
 		if e < n && (text[e] >= utf8.RuneSelf || text[e] == '\'') {
 			// An apostrophe or another script: read it again, slowly.
+			if slow < 0 {
+				slow = len(toks)
+			}
 			toks, i = slowToken(text, toks, start, gap, tab, tab2)
 			gap = gapNone
 			continue
@@ -175,7 +185,10 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		}
 		gap = gapNone
 	}
-	return toks
+	if slow < 0 {
+		slow = len(toks)
+	}
+	return toks, slow
 }
 
 // upperLetters counts the letters of w, an ASCII word with no lower-case
