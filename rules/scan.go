@@ -292,6 +292,19 @@ func (e *Engine) matchPattern(text string, st *scanState, cp *cpattern, i, skip 
 // matchFrom matches elems from token ti on and returns the index after the
 // last token matched, or -1. Optional elements are tried present first.
 func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, over bool) int {
+	// Required words and classes match one token each, with nothing to
+	// try again: a loop takes them (most tries fail on the first) and
+	// the recursion below only what may backtrack.
+	for len(elems) > 0 {
+		ce := &elems[0]
+		if ce.optional || ce.kind == peNot || ce.kind == peValue {
+			break
+		}
+		if ti >= len(toks) || toks[ti].gap > gapJoin || !e.elemMatch(ce, &toks[ti], over) {
+			return -1
+		}
+		elems, ti = elems[1:], ti+1
+	}
 	if len(elems) == 0 {
 		return ti
 	}
