@@ -141,3 +141,19 @@ func BenchmarkScanShortPosts(b *testing.B) {
 		e.Scan(posts[i%len(posts)])
 	}
 }
+
+// BenchmarkAppendDenseJSON encodes the extension benchmark post's result
+// (about a hundred findings) as JSON, without the scan: the writer alone.
+func BenchmarkAppendDenseJSON(b *testing.B) {
+	e, err := Compile(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := e.Scan(densePost)
+	out := AppendResultJSON(nil, res)
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out = AppendResultJSON(out[:0], res)
+	}
+}

@@ -588,13 +588,31 @@ var jsonPlain = func() (t [256]bool) {
 	return
 }()
 
+// jsonPlain8 reports whether all eight bytes of x are jsonPlain: none is
+// a control, non-ASCII, '"', '\\', '<', '>' or '&'. Each test is the
+// "has a zero byte" trick, (v-lo8)&^v, on x or x XOR the byte: exact for
+// whether any byte matches, which is all this needs. '<' and '>' differ in
+// bit 1 only, so one test finds both.
+func jsonPlain8(x uint64) bool {
+	q, b, a, lg := x^('"'*lo8), x^('\\'*lo8), x^('&'*lo8), (x|0x02*lo8)^('>'*lo8)
+	bad := x | (x-0x20*lo8)&^x | (q-lo8)&^q | (b-lo8)&^b | (a-lo8)&^a | (lg-lo8)&^lg
+	return bad&hi8 == 0
+}
+
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Skip a run of bytes that need no escaping: most of every message.
+		// Skip a run of bytes that need no escaping, most of every message:
+		// eight at a time, then one at a time up to the first that does.
+		for i+8 <= len(s) && jsonPlain8(le64(s[i:i+8])) {
+			i += 8
+		}
+		if i < len(s) && i+8 > len(s) && len(s) >= 8 && jsonPlain8(le64(s[len(s)-8:])) {
+			i = len(s) // the last eight bytes, read again, are plain too
+		}
 		for i < len(s) && jsonPlain[s[i]] {
 			i++
 		}

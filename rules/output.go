@@ -218,5 +218,24 @@ func appendStrField(dst []byte, key, v string) []byte {
 
 // appendIntField appends a field's key part and its integer value.
 func appendIntField(dst []byte, key string, v int) []byte {
-	return strconv.AppendInt(append(dst, key...), int64(v), 10)
+	return appendInt(append(dst, key...), v)
+}
+
+// appendInt is strconv.AppendInt in base 10 with the offsets of a post
+// (below 100,000) written digit by digit: a third of the JSON writer's time
+// went to strconv's general loop.
+func appendInt(dst []byte, v int) []byte {
+	switch {
+	case v < 0 || v >= 100000:
+		return strconv.AppendInt(dst, int64(v), 10)
+	case v < 10:
+		return append(dst, byte('0'+v))
+	case v < 100:
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	case v < 1000:
+		return append(dst, byte('0'+v/100), byte('0'+v/10%10), byte('0'+v%10))
+	case v < 10000:
+		return append(dst, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+	}
+	return append(dst, byte('0'+v/10000), byte('0'+v/1000%10), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
 }

@@ -101,16 +101,19 @@ func (e *Engine) prepare(text string, st *scanState) {
 // tokenize splits the text into tokens and sets their lexicon entries:
 // plain ASCII words are looked up by the tokenizer with the hash it
 // computed; words with other letters, curly apostrophes or a possessive
-// 's that missed are lower-cased (and folded, and trimmed) here first.
+// 's that missed are lower-cased (and folded, and trimmed) here first,
+// from the first token the tokenizer's slow path read (none in most
+// English prose, which then skips this pass).
 func (e *Engine) tokenize(text string, st *scanState) {
 	tab := &e.b.m.lex.table
 	var tab2 *wordTable
 	if e.over != nil {
 		tab2 = &e.over.lex.table
 	}
-	st.toks = tokenizeLookup(text, st.toks, tab, tab2)
+	var slow int
+	st.toks, slow = tokenizeLookup(text, st.toks, tab, tab2)
 	st.hasHan = false
-	for i := range st.toks {
+	for i := slow; i < len(st.toks); i++ { // the tokens before slow are done
 		t := &st.toks[i]
 		if t.flags&(tNonASCII|tFold) == 0 && (t.flags&tPossessive == 0 || t.lex >= 0 && (tab2 == nil || t.lex2 >= 0)) {
 			continue
@@ -289,6 +292,19 @@ func (e *Engine) matchPattern(text string, st *scanState, cp *cpattern, i, skip 
 // matchFrom matches elems from token ti on and returns the index after the
 // last token matched, or -1. Optional elements are tried present first.
 func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, over bool) int {
+	// Required words and classes match one token each, with nothing to
+	// try again: a loop takes them (most tries fail on the first) and
+	// the recursion below only what may backtrack.
+	for len(elems) > 0 {
+		ce := &elems[0]
+		if ce.optional || ce.kind == peNot || ce.kind == peValue {
+			break
+		}
+		if ti >= len(toks) || toks[ti].gap > gapJoin || !e.elemMatch(ce, &toks[ti], over) {
+			return -1
+		}
+		elems, ti = elems[1:], ti+1
+	}
 	if len(elems) == 0 {
 		return ti
 	}

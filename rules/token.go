@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -50,7 +51,8 @@ const (
 // with an ASCII fast path and decodes runes only for non-ASCII text, so
 // offsets are always on rune boundaries. Invalid UTF-8 bytes are gaps.
 func tokenize(text string, toks []token) []token {
-	return tokenizeLookup(text, toks, nil, nil)
+	toks, _ = tokenizeLookup(text, toks, nil, nil)
+	return toks
 }
 
 // tokenizeLookup is tokenize that also looks each plain ASCII word up in
@@ -60,8 +62,11 @@ func tokenize(text string, toks []token) []token {
 // A word of ASCII letters and digits, most words of any text, is read
 // eight bytes at a time: classify8 finds its end, case and kind without a
 // branch per byte, and the same chunks give its hash and table key. Words
-// with apostrophes and other scripts take slowToken.
-func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
+// with apostrophes and other scripts take slowToken; slow is the index of
+// the first token it read (len(toks) when none did), as only those may
+// need the caller's look-up.
+func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) (_ []token, slow int) {
+	slow = -1
 	gap := gapNone
 	i := 0
 	n := len(text)
@@ -96,68 +101,64 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 				i += size
 				continue
 			}
+			if slow < 0 {
+				slow = len(toks)
+			}
 			toks, i = slowToken(text, toks, i, gap, tab, tab2)
 			gap = gapNone
 			continue
 		}
 		// Read the word eight bytes at a time while they are ASCII letters
 		// and digits, gathering its kinds of letters, its hash and its
-		// first eight bytes folded to lower case.
+		// first eight bytes folded to lower case. The first chunk, which
+		// holds the whole of most words, is read before the loop.
 		start := i
-		h, first := uint64(hashSeed), uint64(0)
-		var alphas, digits, lowers, uppers uint64
-		nup := 0 // upper-case letters, counted up to two per chunk
-		for {
-			var x uint64
+		var x uint64
+		if i+8 <= n {
+			x = le64(text[i : i+8])
+		} else {
+			x = load8(text, i)
+		}
+		alpha, digit, upper := classify8(x)
+		k := wordLen8(alpha | digit) // at least 1: text[i] is a word byte
+		pm := prefix8(k)
+		first := (x | case8) & pm
+		h := hashChunk(hashSeed, first)
+		alphas, digits, uppers := alpha&pm, digit&pm, upper&pm
+		lowers := alphas &^ uppers
+		i += k
+		for k == 8 && i < n {
 			if i+8 <= n {
 				x = le64(text[i : i+8])
 			} else {
 				x = load8(text, i)
 			}
-			alpha, digit, upper := classify8(x)
-			k := wordLen8(alpha | digit)
-			pm := prefix8(k)
-			a, u := alpha&pm, upper&pm
+			alpha, digit, upper = classify8(x)
+			k = wordLen8(alpha | digit)
+			pm = prefix8(k)
+			a := alpha & pm
 			alphas |= a
 			digits |= digit & pm
-			lowers |= a &^ u
-			if i == start {
-				first = (x | case8) & pm
-				uppers = u
-			}
-			if u != 0 {
-				nup++
-				if u&(u-1) != 0 {
-					nup++
-				}
-			}
+			lowers |= a &^ (upper & pm)
 			if k > 0 {
 				h = hashChunk(h, (x|case8)&pm)
 			}
 			i += k
-			if k < 8 || i >= n {
-				break
-			}
 		}
 		e := i
 		if e < n && (text[e] >= utf8.RuneSelf || text[e] == '\'') {
 			// An apostrophe or another script: read it again, slowly.
+			if slow < 0 {
+				slow = len(toks)
+			}
 			toks, i = slowToken(text, toks, start, gap, tab, tab2)
 			gap = gapNone
 			continue
 		}
 		h = hashFinish(h, e-start)
-		var flags tokFlags
-		if alphas != 0 {
-			flags |= tLetter
-		}
-		if digits != 0 {
-			flags |= tDigit
-		}
-		if uppers&0x80 != 0 {
-			flags |= tUpper
-		}
-		if lowers == 0 && nup >= 2 {
+		// Letters, digits and a capital first byte, without a branch each.
+		flags := tokFlags((alphas|-alphas)>>63)*tLetter | tokFlags((digits|-digits)>>63)*tDigit | tokFlags(uppers>>7&1)*tUpper
+		if lowers == 0 && alphas != 0 && upperLetters(text[start:e], alphas) >= 2 {
 			flags |= tAllCaps // two or more letters, all upper case
 		}
 		flags |= markBefore(text, start)
@@ -184,7 +185,26 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) []token {
 		}
 		gap = gapNone
 	}
-	return toks
+	if slow < 0 {
+		slow = len(toks)
+	}
+	return toks, slow
+}
+
+// upperLetters counts the letters of w, an ASCII word with no lower-case
+// letter, up to two: from alphas (bit 7 of each letter's byte in the OR of
+// its chunks) when w is one chunk, else byte by byte (rare: long codes).
+func upperLetters(w string, alphas uint64) int {
+	if len(w) <= 8 {
+		return bits.OnesCount64(alphas)
+	}
+	n := 0
+	for i := 0; i < len(w) && n < 2; i++ {
+		if isASCIILetter(w[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 // markBefore returns tHashtag or tMention when the token at i directly

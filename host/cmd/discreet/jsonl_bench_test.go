@@ -136,3 +136,20 @@ func benchJSONL(b *testing.B, eng string, in []byte) {
 	b.ReportMetric(mb/naive.Seconds(), "naive-MB/s")
 	b.ReportMetric(naive.Seconds()/ours.Seconds(), "x-naive")
 }
+
+// BenchmarkDecodeLine reads the id and text of 1,000 health-news lines;
+// ns/op is per line.
+func BenchmarkDecodeLine(b *testing.B) {
+	lines := bytes.Split(bytes.TrimSpace(healthNews(1000)), []byte("\n"))
+	var n int
+	for _, l := range lines {
+		n += len(l)
+	}
+	b.SetBytes(int64(n / len(lines)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, _, msg := decodeLine(lines[i%len(lines)]); msg != "" {
+			b.Fatal(msg)
+		}
+	}
+}

@@ -2,48 +2,78 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"unicode/utf8"
 )
 
 // decodeLine reads the two fields a jsonl line needs: "id" (any JSON value,
-// returned compacted; "null" when absent) and "text" (a string). It checks
-// the line once (validJSON, which accepts what json.Valid accepts) and then
-// walks it in place, without a map or reflection; only an id with white
-// space inside or a text with escapes is handed to encoding/json. msg is the
-// error answer for a bad line.
+// returned compacted; "null" when absent) and "text" (a string). One pass
+// over the line both checks it (accepting what json.Valid accepts) and
+// finds the two fields, without a map or reflection; the text string is
+// read eight bytes at a time. Only an id with white space inside or a text
+// with escapes is handed to encoding/json, and a line the walk does not
+// accept (malformed, not an object, an escaped key) goes to decodeLineSlow,
+// for encoding/json's answer and error message. msg is the error answer for
+// a bad line.
 func decodeLine(line []byte) (id []byte, text string, msg string) {
 	id = []byte("null")
-	if !validJSON(line) {
-		return decodeLineSlow(line) // for encoding/json's error message
-	}
 	i := skipWS(line, 0)
-	if line[i] != '{' {
+	if i >= len(line) || line[i] != '{' {
 		return decodeLineSlow(line)
 	}
 	var rawID, rawText []byte
-	for i = skipWS(line, i+1); line[i] != '}'; {
-		ks := i
-		i = skipString(line, i)
-		key := line[ks:i]
-		i = skipWS(line, i)
-		i = skipWS(line, i+1) // ':'
-		vs := i
-		i = skipValue(line, i)
-		val := line[vs:i]
-		switch {
-		case bytes.IndexByte(key, '\\') >= 0:
-			// An escaped key may spell "id" or "text": let encoding/json say.
+	plainText := false
+	if i = skipWS(line, i+1); i < len(line) && line[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(line) || line[i] != '"' {
+				return decodeLineSlow(line)
+			}
+			ks := i
+			var ok bool
+			if i, ok = validString(line, i); !ok {
+				return decodeLineSlow(line)
+			}
+			key := line[ks:i]
+			if bytes.IndexByte(key, '\\') >= 0 {
+				// An escaped key may spell "id" or "text": let encoding/json say.
+				return decodeLineSlow(line)
+			}
+			if i = skipWS(line, i); i >= len(line) || line[i] != ':' {
+				return decodeLineSlow(line)
+			}
+			vs := skipWS(line, i+1)
+			isText := string(key) == `"text"`
+			plain := false
+			if isText && vs < len(line) && line[vs] == '"' {
+				i, plain, ok = scanString(line, vs)
+			} else {
+				i, ok = validValue(line, vs, 1)
+			}
+			if !ok {
+				return decodeLineSlow(line)
+			}
+			switch {
+			case string(key) == `"id"`:
+				rawID = line[vs:i] // the last one wins, as with encoding/json
+			case isText:
+				rawText, plainText = line[vs:i], plain
+			}
+			if i = skipWS(line, i); i < len(line) && line[i] == ',' {
+				i = skipWS(line, i+1)
+				continue
+			}
+			if i < len(line) && line[i] == '}' {
+				i++
+				break
+			}
 			return decodeLineSlow(line)
-		case string(key) == `"id"`:
-			rawID = val // the last one wins, as with encoding/json
-		case string(key) == `"text"`:
-			rawText = val
 		}
-		i = skipWS(line, i)
-		if line[i] == ',' {
-			i = skipWS(line, i+1)
-		}
+	}
+	if skipWS(line, i) != len(line) {
+		return decodeLineSlow(line)
 	}
 	if rawID != nil {
 		id = compactJSON(rawID)
@@ -51,11 +81,8 @@ func decodeLine(line []byte) (id []byte, text string, msg string) {
 	if rawText == nil {
 		return id, "", `no "text" field`
 	}
-	if rawText[0] == '"' {
-		body := rawText[1 : len(rawText)-1]
-		if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
-			return id, string(body), ""
-		}
+	if plainText {
+		return id, string(rawText[1 : len(rawText)-1]), ""
 	}
 	// Escapes, bytes that are not UTF-8 (encoding/json turns them into
 	// U+FFFD), or not a string (null reads as "", as it always has).
@@ -63,6 +90,43 @@ func decodeLine(line []byte) (id []byte, text string, msg string) {
 		return id, "", `"text" must be a string`
 	}
 	return id, text, ""
+}
+
+// scanString is validString for a string that is most likely long and
+// plain: it reads eight bytes at a time up to the first that needs a look
+// (a quote, a backslash, a control character, a byte past ASCII). plain
+// says the body needs no decoding: no escapes, and valid UTF-8.
+func scanString(b []byte, i int) (end int, plain, ok bool) {
+	j, ascii := i+1, true
+	for {
+		for j+8 <= len(b) && !needsLook(binary.LittleEndian.Uint64(b[j:])) {
+			j += 8
+		}
+		if j >= len(b) {
+			return j, false, false
+		}
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, ascii || utf8.Valid(b[i+1:j]), true
+		case c == '\\':
+			end, ok = validString(b, i)
+			return end, false, ok
+		case c < 0x20:
+			return j, false, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+		j++
+	}
+}
+
+// needsLook reports whether any of the eight bytes of x is a quote, a
+// backslash, a control character or not ASCII, with the "has a zero byte"
+// trick (exact for whether any byte matches).
+func needsLook(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - lo) &^ v }
+	return (x|(x-0x20*lo)&^x|zero(x^'"'*lo)|zero(x^'\\'*lo))&hi != 0
 }
 
 // decodeLineSlow is decodeLine with encoding/json, for the rare line the
@@ -97,50 +161,10 @@ func compactJSON(raw []byte) []byte {
 	return raw
 }
 
-// The skip functions walk JSON that validJSON has accepted: they return
-// the index just past what starts at i.
-
+// skipWS returns the index of the first byte at or after i that is not
+// JSON white space.
 func skipWS(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-func skipValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for i < len(b) && !(b[i] == ',' || b[i] == '}' || b[i] == ']' || b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i

@@ -34,6 +34,42 @@ func TestDecodeLineAsEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestDecodeLineStrings checks the eight-byte walk of the text string
+// against encoding/json with each byte that needs a look (quote, escape,
+// control, non-ASCII, invalid UTF-8) at every offset of a long text.
+func TestDecodeLineStrings(t *testing.T) {
+	pieces := []string{`\"`, `\\`, `\n`, `\u00e9`, "\x01", "\x1f", "\t", "é", "病", "😀", "\xff", "\xe2\x82", `"`, "<&>", "\x7f"}
+	for _, p := range pieces {
+		for k := 0; k < 20; k++ {
+			body := strings.Repeat("a", k) + p + strings.Repeat("b", 19-k)
+			for _, line := range []string{`{"id":7,"text":"` + body + `"}`, `{"text":"` + body + `" , "id" : [ 1 ] }`} {
+				id, text, msg := decodeLine([]byte(line))
+				wid, wtext, wmsg := decodeLineSlow([]byte(line))
+				if string(id) != string(wid) || text != wtext || msg != wmsg {
+					t.Errorf("%q:\n got  %s %q %q\n want %s %q %q", line, id, text, msg, wid, wtext, wmsg)
+				}
+			}
+		}
+	}
+}
+
+// FuzzDecodeLine checks that decodeLine answers every line as encoding/json
+// does.
+func FuzzDecodeLine(f *testing.F) {
+	f.Add([]byte(`{"id":1,"text":"plain text of some length"}`))
+	f.Add([]byte(`{"id":{"a":[1,"}"]},"text":"esc \" é"}`))
+	for _, s := range validJSONCases {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		id, text, msg := decodeLine(line)
+		wid, wtext, wmsg := decodeLineSlow(line)
+		if string(id) != string(wid) || text != wtext || msg != wmsg {
+			t.Errorf("%q:\n got  %s %q %q\n want %s %q %q", line, id, text, msg, wid, wtext, wmsg)
+		}
+	})
+}
+
 // validJSONCases are lines on each side of every rule validJSON checks.
 var validJSONCases = []string{
 	`{}`, `[]`, ` {"a" : [1, -0, 0.5, 1e9, -2.5E-3, true, false, null, "x"]} `, `"s"`, `0`, `-`, `01`, `1.`, `.5`, `1e`,
