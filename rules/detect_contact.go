@@ -57,9 +57,12 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 }
 
 // contactExcluded reports whether the contact word at token i invites the
-// public ("DM me", "message me"), is "followed up", or is denied.
+// public ("DM me", "message me"), is "followed up" or "the following",
+// or is denied.
 func (e *Engine) contactExcluded(text string, toks []token, i int) bool {
-	return i+1 < len(toks) && isWordIn(text, toks[i+1], "me", "us", "up") || e.denied(text, toks, i)
+	return i+1 < len(toks) && isWordIn(text, toks[i+1], "me", "us", "up") ||
+		i > 0 && isWordIn(text, toks[i-1], "the") || // "the following patients"
+		e.denied(text, toks, i)
 }
 
 // denied reports whether one of the three words before token i denies or
