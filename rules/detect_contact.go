@@ -61,7 +61,7 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 // or is denied.
 func (e *Engine) contactExcluded(text string, toks []token, i int) bool {
 	return i+1 < len(toks) && isWordIn(text, toks[i+1], "me", "us", "up") ||
-		i > 0 && isWordIn(text, toks[i-1], "the") || // "the following patients"
+		i > 0 && isWordIn(text, toks[i], "following") && isWordIn(text, toks[i-1], "the") ||
 		e.denied(text, toks, i)
 }
 
