@@ -63,9 +63,10 @@ func (e *Engine) detectReplyAdvice(text string, st *scanState) {
 }
 
 // replyLead returns the index of the token after a post's opening
-// "Replying to" (2), or 0: where a reply's addressee starts.
+// "Replying to" ("Reply to", "Respondiendo a"; 2), or 0: where a reply's
+// addressee starts.
 func replyLead(text string, toks []token) int {
-	if len(toks) > 2 && isWordIn(text, toks[0], "replying") && isWordIn(text, toks[1], "to") {
+	if len(toks) > 2 && isWordIn(text, toks[0], "replying", "reply", "respondiendo", "respuesta") && isWordIn(text, toks[1], "to", "a") {
 		return 2
 	}
 	return 0
