@@ -27,6 +27,17 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	}
 	toks := st.toks
 	cue := &e.b.cue
+	// Most posts hold no word of contact: look for one before the care.
+	first := -1
+	for i := range toks {
+		if isWordIn(text, toks[i], cue.contactAct...) && !e.contactExcluded(text, toks, i) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
 	// Where the post speaks of someone's care: its patient nouns, words of
 	// past care and the hits of the context rules.
 	var care []int32
@@ -43,7 +54,7 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	if len(care) == 0 {
 		return
 	}
-	for i := range toks {
+	for i := first; i < len(toks); i++ {
 		if !isWordIn(text, toks[i], cue.contactAct...) || e.contactExcluded(text, toks, i) {
 			continue
 		}
