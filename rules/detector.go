@@ -51,7 +51,7 @@ var detectors = []*detector{
 	&detStreetName, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
-	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact,
+	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact, &detOwnFamily,
 	// Last: marks the identifiers above that are written as examples.
 	&detSample,
 }
@@ -170,13 +170,14 @@ const (
 	shColleagueAccusation
 	shCareAddress
 	shPatientContact
+	shOwnFamily
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address", "patient_contact"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address", "patient_contact", "own_family"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -274,6 +275,7 @@ type builtinCues struct {
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord []string
 	careNoun, addressTitle, your                                                  []string
 	contactAct, pastCare, contactNot                                              []string
+	familyLead, familySkip, relative, familyLink                                  []string
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -387,6 +389,14 @@ func (c *builtinCues) slot(name string) *[]string {
 		return &c.pastCare
 	case "contact_not":
 		return &c.contactNot
+	case "family_lead":
+		return &c.familyLead
+	case "family_skip":
+		return &c.familySkip
+	case "relative":
+		return &c.relative
+	case "family_link":
+		return &c.familyLink
 	}
 	return nil
 }

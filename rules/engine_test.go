@@ -156,6 +156,35 @@ func TestScanTable(t *testing.T) {
 			want: []got{{"boundaries.patient_contact", "block", "", "friend request from my patient"}},
 		},
 		{
+			name: "a post that opens about one's own relative is not a patient's story",
+			text: "My dad (83) got his pacemaker last month and this morning he mowed the whole lawn. Thank you to his EP team!",
+			want: nil,
+		},
+		{
+			name: "a relative named as a link to a patient does not make the post about family",
+			text: "Small town life: my kid's soccer coach came into our ED tonight on a psych hold.",
+			want: []got{
+				{"privacy.quasi.place", "warn", "", "my kid's"},
+				{"privacy.quasi.occupation", "warn", "", "soccer coach"},
+				{"privacy.story", "block", "", "came into our ED"},
+				{"privacy.quasi.place", "warn", "", "our ED"},
+				{"privacy.quasi.time", "warn", "", "tonight"},
+				{"privacy.sensitive", "block", "", "psych hold"},
+			},
+			noLearned: true,
+		},
+		{
+			name: "a patient in the post outweighs a relative in its opening",
+			text: "My mom asked about my patient in room 412 today.",
+			want: []got{
+				{"privacy.quasi.sex", "info", "", "mom"},
+				{"privacy.story", "warn", "", "mom asked"},
+				{"privacy.room", "block", "other_id", "room 412"},
+				{"privacy.quasi.time", "info", "", "today"},
+			},
+			noLearned: true,
+		},
+		{
 			name: "a teaching case is not a patient",
 			text: "Hypothetical for the interns: a 60-year-old man with chest pain tonight. Next step?",
 			want: nil,

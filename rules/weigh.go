@@ -30,6 +30,9 @@ type postContext struct {
 	permission, encounter, lowered, announcement bool
 	// criticism: the post criticises a term or a post it quotes.
 	criticism bool
+	// ownFamily: the post opens about the author's own relative or pet
+	// (detOwnFamily).
+	ownFamily bool
 	// namedNumber: the post holds a person's name (not a colleague's) and
 	// a number that belongs to one person (a card, a licence, a member ID),
 	// and announces no event.
@@ -103,6 +106,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r.LowersStory {
 			pc.lowered = true
 		}
+		if h.rule == e.ruleOf(shOwnFamily) {
+			pc.ownFamily = true
+		}
 		if r.Quasi == "condition" && r.RequiresPatient {
 			pc.sensitive = true
 		}
@@ -113,7 +119,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 			number = number || personalNumber(id)
 		}
 	}
-	pc.patient = ctxRank > 0
+	// A post that opens about one's own relative, and names no patient,
+	// is about the relative.
+	pc.patient = ctxRank > 0 && !pc.ownFamily
 	pc.explicit = ctxRank == 2
 	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
@@ -138,7 +146,7 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 		return
 	}
 	switch z := pc.ms.score[outStory]; {
-	case !pc.patient && !pc.silenced && (z >= m.warn[outStory] || pc.ident && z >= m.warnIdent[outStory]):
+	case !pc.patient && !pc.silenced && !pc.ownFamily && (z >= m.warn[outStory] || pc.ident && z >= m.warnIdent[outStory]):
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
 	case pc.ms.few:

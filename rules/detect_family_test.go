@@ -1,0 +1,48 @@
+package rules
+
+import "testing"
+
+// TestOwnFamily checks which openings detOwnFamily takes for a post about
+// the author's own relative, from the detector's hits alone (the model's
+// verdicts move with each retraining).
+func TestOwnFamily(t *testing.T) {
+	e := mustEngine(t, "")
+	r := e.ruleOf(shOwnFamily)
+	if r < 0 {
+		t.Fatal("no rule has the own_family shape")
+	}
+	for _, tc := range []struct {
+		text string
+		want string // the hit's text, or "" for none
+	}{
+		{"My dad (83) got his pacemaker last month and mowed the lawn today.", "My dad"},
+		{"my own kid got his braces on today 😬", "my own kid"},
+		{"Mi hija de 5 años se hizo su primera radiografía hoy.", "Mi hija"},
+		{"Gait training day with my stubborn dad after his knee replacement.", "my stubborn dad"},
+		// Later than the first sentence: background, not the subject.
+		{"Long night on 5 West. Went home and called my dad.", ""},
+		// A link to someone else, possessive or with "of"/"de".
+		{"Small town: my kid's soccer coach came in on a psych hold.", ""},
+		{"Hoy atendí a la maestra de mi hijo en la farmacia.", ""},
+		// Inside a quotation: the patient speaking.
+		{"Teen refused transport because 'my mom will kill me' lol.", ""},
+		{`He said "my wife made me come in" and sat down.`, ""},
+		// A post that names a patient is about the patient.
+		{"My husband says my patient in bed 4 is lucky to have me.", ""},
+		// Not a relative.
+		{"My partner and I ran a code at 3am.", ""},
+	} {
+		st := &scanState{silenced: make([]bool, len(e.rules))}
+		e.tokenize(tc.text, st)
+		e.detectOwnFamily(tc.text, st)
+		got := ""
+		for _, h := range st.hits {
+			if h.rule == r {
+				got = tc.text[h.start:h.end]
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q: own_family hit %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
