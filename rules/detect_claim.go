@@ -28,10 +28,10 @@ func (e *Engine) detectProductClaim(text string, st *scanState) {
 	}
 	toks := st.toks
 	target := func(k int) bool {
-		return e.classOf(toks, k)&e.b.cls.disease != 0 || isWordIn(text, toks[k], e.b.cue.healthTarget...)
+		return e.classOf(toks, k)&e.b.cls.disease != 0 || e.b.cue.healthTarget.has(text, toks[k])
 	}
 	for i := range toks {
-		if !isWordIn(text, toks[i], e.b.cue.efficacyVerb...) {
+		if !e.b.cue.efficacyVerb.has(text, toks[i]) {
 			continue
 		}
 		// The target before or after the claim word, in its sentence.

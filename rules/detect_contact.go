@@ -30,7 +30,7 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	// Most posts hold no word of contact: look for one before the care.
 	first := -1
 	for i := range toks {
-		if isWordIn(text, toks[i], cue.contactAct...) && !e.contactExcluded(text, toks, i) {
+		if cue.contactAct.has(text, toks[i]) && !e.contactExcluded(text, toks, i) {
 			first = i
 			break
 		}
@@ -42,7 +42,7 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	// past care and the hits of the context rules.
 	var care []int32
 	for i := range toks {
-		if e.classOf(toks, i)&e.b.cls.patientNoun != 0 || isWordIn(text, toks[i], cue.pastCare...) {
+		if e.classOf(toks, i)&e.b.cls.patientNoun != 0 || cue.pastCare.has(text, toks[i]) {
 			care = append(care, int32(i))
 		}
 	}
@@ -55,7 +55,7 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 		return
 	}
 	for i := first; i < len(toks); i++ {
-		if !isWordIn(text, toks[i], cue.contactAct...) || e.contactExcluded(text, toks, i) {
+		if !cue.contactAct.has(text, toks[i]) || e.contactExcluded(text, toks, i) {
 			continue
 		}
 		for _, c := range care {
@@ -80,7 +80,7 @@ func (e *Engine) contactExcluded(text string, toks []token, i int) bool {
 // forbids it ("never friend", "don't follow", "policy on", "no patients").
 func (e *Engine) denied(text string, toks []token, i int) bool {
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
-		if isWordIn(text, toks[k], e.b.cue.contactNot...) {
+		if e.b.cue.contactNot.has(text, toks[k]) {
 			return true
 		}
 	}
