@@ -49,12 +49,36 @@ func foldBit(c byte) uint32 {
 // case; it answers as isWordIn(text, t, l.words...) does.
 func (l *cueList) has(text string, t token) bool {
 	w := text[t.start:t.end]
-	if w == "" {
-		return isWordIn(text, t, l.words...)
+	return l.may(w) && l.match(w)
+}
+
+// find returns the index of the first token at or after from that is one
+// of the list's words, or len(toks) if none is. It is has in a loop, for
+// the detectors that look for a cue word among all of a post's tokens: the
+// prefilter is inlined in the loop, so the many tokens it rules out cost
+// no call.
+func (l *cueList) find(text string, toks []token, from int) int {
+	for i := from; i < len(toks); i++ {
+		if w := text[toks[i].start:toks[i].end]; l.may(w) && l.match(w) {
+			return i
+		}
 	}
-	n := min(len(w), cueMaxLen)
-	if l.first[n]&foldBit(w[0]) == 0 || l.last[n]&foldBit(w[len(w)-1]) == 0 {
-		return false
+	return len(toks)
+}
+
+// may reports whether w can be one of the list's words: false if no word
+// of its length has its first and last bytes.
+func (l *cueList) may(w string) bool {
+	n := len(w)
+	return n == 0 || n >= cueMaxLen || l.first[n]&foldBit(w[0]) != 0 && l.last[n]&foldBit(w[n-1]) != 0
+}
+
+// match reports whether w is one of the list's words, ignoring ASCII case.
+func (l *cueList) match(w string) bool {
+	for _, x := range l.words {
+		if len(w) == len(x) && equalLowerASCII(x, w) {
+			return true
+		}
 	}
-	return isWordIn(text, t, l.words...)
+	return false
 }

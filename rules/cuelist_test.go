@@ -9,7 +9,8 @@ import (
 // TestCueListHas checks that a cue list's prefilter never changes an
 // answer: for every cue list the detectors read and every token of the
 // corpus (and of the lists' own words, in three casings), has answers as
-// the plain compare isWordIn does.
+// the plain compare isWordIn does, and find stops at exactly the tokens
+// isWordIn accepts.
 func TestCueListHas(t *testing.T) {
 	e, err := Compile(nil)
 	if err != nil {
@@ -35,13 +36,20 @@ func TestCueListHas(t *testing.T) {
 		for _, name := range d.cues {
 			l := e.b.cue.slot(name)
 			lists++
-			for _, tok := range toks {
+			next := l.find(text, toks, 0)
+			for i, tok := range toks {
 				got, want := l.has(text, tok), isWordIn(text, tok, l.words...)
 				if got != want {
 					t.Fatalf("cue list %s, token %q: has = %v, isWordIn = %v", name, text[tok.start:tok.end], got, want)
 				}
 				if want {
 					found++
+				}
+				if next < i {
+					next = l.find(text, toks, i)
+				}
+				if (next == i) != want {
+					t.Fatalf("cue list %s: find from token %d returns %d, isWordIn(token %d %q) = %v", name, i, next, i, text[tok.start:tok.end], want)
 				}
 			}
 		}

@@ -30,10 +30,7 @@ func (e *Engine) detectProductClaim(text string, st *scanState) {
 	target := func(k int) bool {
 		return e.classOf(toks, k)&e.b.cls.disease != 0 || e.b.cue.healthTarget.has(text, toks[k])
 	}
-	for i := range toks {
-		if !e.b.cue.efficacyVerb.has(text, toks[i]) {
-			continue
-		}
+	for i := e.b.cue.efficacyVerb.find(text, toks, 0); i < len(toks); i = e.b.cue.efficacyVerb.find(text, toks, i+1) {
 		// The target before or after the claim word, in its sentence.
 		lo, hi := i, i
 		for j := i - 1; j >= 0 && j >= i-claimReach && toks[j+1].gap != gapHard; j-- {

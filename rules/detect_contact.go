@@ -28,14 +28,11 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	toks := st.toks
 	cue := &e.b.cue
 	// Most posts hold no word of contact: look for one before the care.
-	first := -1
-	for i := range toks {
-		if cue.contactAct.has(text, toks[i]) && !e.contactExcluded(text, toks, i) {
-			first = i
-			break
-		}
+	first := cue.contactAct.find(text, toks, 0)
+	for first < len(toks) && e.contactExcluded(text, toks, first) {
+		first = cue.contactAct.find(text, toks, first+1)
 	}
-	if first < 0 {
+	if first == len(toks) {
 		return
 	}
 	// Where the post speaks of someone's care: its patient nouns, words of
@@ -54,8 +51,8 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	if len(care) == 0 {
 		return
 	}
-	for i := first; i < len(toks); i++ {
-		if !cue.contactAct.has(text, toks[i]) || e.contactExcluded(text, toks, i) {
+	for i := first; i < len(toks); i = cue.contactAct.find(text, toks, i+1) {
+		if e.contactExcluded(text, toks, i) {
 			continue
 		}
 		for _, c := range care {
