@@ -43,7 +43,7 @@ func (e *Engine) praiseAround(text string, toks []token, i int) bool {
 		lo--
 	}
 	for k := lo; k < len(toks) && (k == lo || toks[k].gap != gapHard); k++ {
-		if isWordIn(text, toks[k], e.b.cue.praise...) {
+		if e.b.cue.praise.has(text, toks[k]) {
 			return true
 		}
 	}

@@ -59,7 +59,7 @@ var detAgeIs = detector{
 		cue := &c.e.b.cue
 		if a := atoi(c.w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
 			(run.end >= len(text) || text[run.end] == ' ' || text[run.end] == '.' || text[run.end] == ',' || text[run.end] == ')' || text[run.end] == '!') &&
-			(isWordIn(text, toks[i-1], cue.ageIs...) || i+1 < len(toks) && isWordIn(text, toks[i+1], cue.ageYearsAfter...)) {
+			(cue.ageIs.has(text, toks[i-1]) || i+1 < len(toks) && cue.ageYearsAfter.has(text, toks[i+1])) {
 			c.e.addAge(c.st, toks, i, i+1, a, false, false)
 			return i + 1
 		}
@@ -87,7 +87,7 @@ var detAgeUnits = detector{
 		// "a 58-year-old", "our 97-year-old": a description of someone, as
 		// in a case presentation.
 		if i > 0 && toks[i].gap <= gapSpace && end > i+2 {
-			if isWordIn(text, toks[i-1], c.e.b.cue.caseArticle...) {
+			if c.e.b.cue.caseArticle.has(text, toks[i-1]) {
 				casey = true
 			}
 		}
@@ -108,7 +108,7 @@ var detAgeOrdinal = detector{
 		if n <= 0 || n > 3 || suffix != "th" && suffix != "st" && suffix != "nd" && suffix != "rd" {
 			return 0
 		}
-		if !c.cue(1, c.e.b.cue.ordinalAgeBefore) && !(c.i+1 < len(c.toks) && c.e.isBirthday(c.text[c.toks[c.i+1].start:c.toks[c.i+1].end])) {
+		if !c.cue(1, &c.e.b.cue.ordinalAgeBefore) && !(c.i+1 < len(c.toks) && c.e.isBirthday(c.text[c.toks[c.i+1].start:c.toks[c.i+1].end])) {
 			return 0
 		}
 		if a := atoi(c.w[:n]); a >= 13 {

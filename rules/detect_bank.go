@@ -20,7 +20,7 @@ var detRouting = detector{
 			return 0
 		}
 		g := readGroups(c.text, int(c.t.start), "-")
-		if g.glue || !(g.shape(9) && c.labelled(c.e.b.cue.routing) || g.shape(4, 4, 1)) || !abaCheck(g.digits()) {
+		if g.glue || !(g.shape(9) && c.labelled(&c.e.b.cue.routing) || g.shape(4, 4, 1)) || !abaCheck(g.digits()) {
 			return 0
 		}
 		j := tokenAt(c.toks, g.end-1) + 1
@@ -53,7 +53,7 @@ var detBankAccount = detector{
 	on:     kRun,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shBank)
-		if r < 0 || c.run.n != 1 || c.run.g[0] < 8 || c.run.g[0] > 17 || !c.labelled(c.e.b.cue.bank) {
+		if r < 0 || c.run.n != 1 || c.run.g[0] < 8 || c.run.g[0] > 17 || !c.labelled(&c.e.b.cue.bank) {
 			return 0
 		}
 		if c.run.end < len(c.text) && (isAlpha(c.text[c.run.end]) || c.text[c.run.end] == '_') {

@@ -34,11 +34,11 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 	}
 	cls := &e.b.cls
 	for i := k; i < len(toks) && i < k+careReach; i++ {
-		if !isWordIn(text, toks[i], e.b.cue.your...) {
+		if !e.b.cue.your.has(text, toks[i]) {
 			continue
 		}
 		for j := i + 1; j < len(toks) && j <= i+3; j++ {
-			if e.classOf(toks, j)&cls.drug != 0 || isWordIn(text, toks[j], e.b.cue.careNoun...) || j == i+1 && brandLike(toks[j]) {
+			if e.classOf(toks, j)&cls.drug != 0 || e.b.cue.careNoun.has(text, toks[j]) || j == i+1 && brandLike(toks[j]) {
 				st.addTokens(r, 0, j+1)
 				return
 			}
@@ -64,12 +64,12 @@ func (e *Engine) addressEnd(text string, toks []token) int {
 	switch {
 	case t.flags&tMention != 0:
 		return handleEnd(text, toks, k)
-	case isWordIn(text, t, e.b.cue.addressTitle...) && k+1 < len(toks) && toks[k+1].flags&tUpper != 0:
+	case e.b.cue.addressTitle.has(text, t) && k+1 < len(toks) && toks[k+1].flags&tUpper != 0:
 		return k + 2
 	case t.flags&tUpper != 0 && e.classOf(toks, k)&(e.b.cls.first|e.b.cls.firstCommon) != 0 && k+1 < len(toks):
 		if end := int(t.end); end < len(text) && (text[end] == ',' || text[end] == '!' || text[end] == ':') ||
 			strings.HasPrefix(text[end:], " —") || strings.HasPrefix(text[end:], " -") ||
-			isWordIn(text, toks[k+1], e.b.cue.your...) {
+			e.b.cue.your.has(text, toks[k+1]) {
 			return k + 1
 		}
 	}

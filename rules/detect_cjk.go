@@ -51,7 +51,7 @@ func (e *Engine) detectCJK(text string, st *scanState) {
 		sawCJK = true
 		w := text[t.start:t.end]
 		if hasEnc && e.enabled[enc] {
-			for _, p := range e.b.cue.cjkPatient {
+			for _, p := range e.b.cue.cjkPatient.words {
 				if k := strings.Index(w, p); k >= 0 {
 					st.add(enc, toks, i, i+1, int(t.start)+k, int(t.start)+k+len(p))
 					break

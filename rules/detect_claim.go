@@ -28,12 +28,9 @@ func (e *Engine) detectProductClaim(text string, st *scanState) {
 	}
 	toks := st.toks
 	target := func(k int) bool {
-		return e.classOf(toks, k)&e.b.cls.disease != 0 || isWordIn(text, toks[k], e.b.cue.healthTarget...)
+		return e.classOf(toks, k)&e.b.cls.disease != 0 || e.b.cue.healthTarget.has(text, toks[k])
 	}
-	for i := range toks {
-		if !isWordIn(text, toks[i], e.b.cue.efficacyVerb...) {
-			continue
-		}
+	for i := e.b.cue.efficacyVerb.find(text, toks, 0); i < len(toks); i = e.b.cue.efficacyVerb.find(text, toks, i+1) {
 		// The target before or after the claim word, in its sentence.
 		lo, hi := i, i
 		for j := i - 1; j >= 0 && j >= i-claimReach && toks[j+1].gap != gapHard; j-- {

@@ -28,21 +28,18 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	toks := st.toks
 	cue := &e.b.cue
 	// Most posts hold no word of contact: look for one before the care.
-	first := -1
-	for i := range toks {
-		if isWordIn(text, toks[i], cue.contactAct...) && !e.contactExcluded(text, toks, i) {
-			first = i
-			break
-		}
+	first := cue.contactAct.find(text, toks, 0)
+	for first < len(toks) && e.contactExcluded(text, toks, first) {
+		first = cue.contactAct.find(text, toks, first+1)
 	}
-	if first < 0 {
+	if first == len(toks) {
 		return
 	}
 	// Where the post speaks of someone's care: its patient nouns, words of
 	// past care and the hits of the context rules.
 	var care []int32
 	for i := range toks {
-		if e.classOf(toks, i)&e.b.cls.patientNoun != 0 || isWordIn(text, toks[i], cue.pastCare...) {
+		if e.classOf(toks, i)&e.b.cls.patientNoun != 0 || cue.pastCare.has(text, toks[i]) {
 			care = append(care, int32(i))
 		}
 	}
@@ -54,8 +51,8 @@ func (e *Engine) detectPatientContact(text string, st *scanState) {
 	if len(care) == 0 {
 		return
 	}
-	for i := first; i < len(toks); i++ {
-		if !isWordIn(text, toks[i], cue.contactAct...) || e.contactExcluded(text, toks, i) {
+	for i := first; i < len(toks); i = cue.contactAct.find(text, toks, i+1) {
+		if e.contactExcluded(text, toks, i) {
 			continue
 		}
 		for _, c := range care {
@@ -80,7 +77,7 @@ func (e *Engine) contactExcluded(text string, toks []token, i int) bool {
 // forbids it ("never friend", "don't follow", "policy on", "no patients").
 func (e *Engine) denied(text string, toks []token, i int) bool {
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
-		if isWordIn(text, toks[k], e.b.cue.contactNot...) {
+		if e.b.cue.contactNot.has(text, toks[k]) {
 			return true
 		}
 	}

@@ -40,10 +40,10 @@ func (e *Engine) detectCredentialClaim(text string, st *scanState) {
 func (e *Engine) claimAt(text string, toks []token, i int) bool {
 	t := toks[i]
 	cue := &e.b.cue
-	if isWordIn(text, t, cue.credential...) {
+	if cue.credential.has(text, t) {
 		return t.flags&tAllCaps != 0 || t.flags&tUpper != 0 && t.end-t.start > 2
 	}
-	if isWordIn(text, t, cue.claimWord...) {
+	if cue.claimWord.has(text, t) {
 		return true
 	}
 	if isWordIn(text, t, "dr") && t.flags&tUpper != 0 {
@@ -52,13 +52,13 @@ func (e *Engine) claimAt(text string, toks []token, i int) bool {
 	// "as a|an [board certified] radiologist": a title after an article
 	// that follows a lead-in.
 	w := text[t.start:t.end]
-	title := isWordIn(text, t, cue.claimTitle...) || len(w) > 5 && (hasSuffixFold(w, "ist") || hasSuffixFold(w, "ian"))
+	title := cue.claimTitle.has(text, t) || len(w) > 5 && (hasSuffixFold(w, "ist") || hasSuffixFold(w, "ian"))
 	if !title {
 		return false
 	}
 	for k := i - 1; k >= 1 && k >= i-3; k-- {
 		if isWordIn(text, toks[k], "a", "an", "un", "una") {
-			return isWordIn(text, toks[k-1], cue.claimLead...)
+			return cue.claimLead.has(text, toks[k-1])
 		}
 	}
 	return false

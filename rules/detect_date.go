@@ -24,7 +24,7 @@ var detDateNumeric = detector{
 			h := c.add(r, c.i, c.j, c.start, c.run.end)
 			// A date of birth, admission, discharge or death is the
 			// patient's own: Safe Harbor's first date element.
-			h.strong = strong || c.cue(4, c.e.b.cue.dateEvent)
+			h.strong = strong || c.cue(4, &c.e.b.cue.dateEvent)
 			if h.strong {
 				h.sev = Block
 			}
@@ -54,7 +54,7 @@ var detDateDayMonth = detector{
 		if k < len(toks) && c.classOf(k)&c.e.b.cls.month != 0 && toks[k].gap <= gapSpace && atoi(c.w) >= 1 && atoi(c.w) <= 31 && c.e.monthOK(text, toks, k) {
 			end := c.e.dateYear(text, toks, k+1)
 			h := c.add(rDate, i, end, int(c.t.start), int(toks[end-1].end))
-			if c.cue(4, c.e.b.cue.dayMonthEvent) {
+			if c.cue(4, &c.e.b.cue.dayMonthEvent) {
 				h.strong, h.sev = true, Block
 			}
 			return end
@@ -96,7 +96,7 @@ var detDateMonth = detector{
 		h := c.add(rDate, i, end, int(t.start), int(toks[end-1].end))
 		// A birth date with a year before 1900 is history, not a patient's.
 		old := end > k+1 && atoi(text[toks[end-1].start:toks[end-1].end]) < 1900 && toks[end-1].end-toks[end-1].start == 4
-		if c.cue(2, c.e.b.cue.birth) && !old {
+		if c.cue(2, &c.e.b.cue.birth) && !old {
 			h.strong, h.sev = true, Block
 		}
 		return end

@@ -34,18 +34,18 @@ func (e *Engine) detectOwnFamily(text string, st *scanState) {
 		}
 		quoted = quoted != oddQuotes(text[from:toks[i].start])
 		from = int(toks[i].end)
-		if quoted || !isWordIn(text, toks[i], cue.familyLead...) {
+		if quoted || !cue.familyLead.has(text, toks[i]) {
 			continue
 		}
-		if i > 0 && isWordIn(text, toks[i-1], cue.familyLink...) {
+		if i > 0 && cue.familyLink.has(text, toks[i-1]) {
 			continue // "the teacher of my son"
 		}
 		j := i + 1
-		if j < len(toks) && toks[j].gap != gapHard && isWordIn(text, toks[j], cue.familySkip...) {
+		if j < len(toks) && toks[j].gap != gapHard && cue.familySkip.has(text, toks[j]) {
 			j++
 		}
 		if j >= len(toks) || toks[j].gap == gapHard || toks[j].flags&tPossessive != 0 ||
-			!isWordIn(text, toks[j], cue.relative...) {
+			!cue.relative.has(text, toks[j]) {
 			continue
 		}
 		for k := range toks {

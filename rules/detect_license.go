@@ -46,7 +46,7 @@ var detPassport = detector{
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shLicense)
 		w := c.w
-		if r < 0 || len(w) != 9 || !(allDigits(w) || w[0] >= 'A' && w[0] <= 'Z' && allDigits(w[1:])) || !c.labelled(c.e.b.cue.passport) {
+		if r < 0 || len(w) != 9 || !(allDigits(w) || w[0] >= 'A' && w[0] <= 'Z' && allDigits(w[1:])) || !c.labelled(&c.e.b.cue.passport) {
 			return 0
 		}
 		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
@@ -77,7 +77,7 @@ var detDriverLicence = detector{
 		} else if !dlShape(w) {
 			return 0
 		}
-		if !c.labelled(c.e.b.cue.licence) {
+		if !c.labelled(&c.e.b.cue.licence) {
 			return 0
 		}
 		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))

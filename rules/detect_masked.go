@@ -50,7 +50,7 @@ func (e *Engine) detectMasked(text string, st *scanState) {
 // fitsMasked reports whether w, with each '*' standing for one letter,
 // spells a word of the masked_word cue list.
 func (e *Engine) fitsMasked(w string) bool {
-	for _, x := range e.b.cue.masked {
+	for _, x := range e.b.cue.masked.words {
 		if len(x) != len(w) {
 			continue
 		}

@@ -182,7 +182,7 @@ func (e *Engine) detectMAC(text string, st *scanState) {
 			continue
 		}
 		j := tokenAt(toks, end-1) + 1
-		if !letters && sep != ':' && !cueBefore(text, toks, i, 5, e.b.cue.mac) {
+		if !letters && sep != ':' && !cueBefore(text, toks, i, 5, &e.b.cue.mac) {
 			continue
 		}
 		h := st.add(r, toks, i, j, int(t.start), end)
@@ -212,9 +212,9 @@ func hexGroups(text string, p, groups, size int, sep byte) (int, bool) {
 }
 
 // cueBefore reports whether one of the n tokens before token i is one of words.
-func cueBefore(text string, toks []token, i, n int, words []string) bool {
+func cueBefore(text string, toks []token, i, n int, words *cueList) bool {
 	for k := i - 1; k >= 0 && k >= i-n; k-- {
-		if isWordIn(text, toks[k], words...) {
+		if words.has(text, toks[k]) {
 			return true
 		}
 	}

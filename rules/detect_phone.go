@@ -14,7 +14,7 @@ var detPhone = detector{
 			return 0
 		}
 		r := c.e.ruleOf(shPhone)
-		if c.cue(3, c.e.b.cue.fax) || c.cue(8, c.e.b.cue.faxVerb) {
+		if c.cue(3, &c.e.b.cue.fax) || c.cue(8, &c.e.b.cue.faxVerb) {
 			r = c.e.ruleOf(shFax)
 		}
 		if r >= 0 {

@@ -46,8 +46,8 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		cue := false
 		switch {
 		case isWordIn(text, *prev, "of"):
-			cue = i >= 2 && isWordIn(text, toks[i-2], cues.compass...)
-		case isWordIn(text, *prev, cues.placeCue...):
+			cue = i >= 2 && cues.compass.has(text, toks[i-2])
+		case cues.placeCue.has(text, *prev):
 			cue = prev.flags&tUpper == 0 || prev.flags&tAllCaps != 0 && toks[i].flags&tAllCaps != 0
 		}
 		end := i + 1
@@ -55,8 +55,8 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 			end++ // "Moose Jaw", "Thunder Bay"
 		}
 		if !cue && end < len(toks) && toks[end].gap <= gapSpace &&
-			isWordIn(text, toks[end], cues.placeSite...) &&
-			isWordIn(text, *prev, cues.placeSiteBefore...) {
+			cues.placeSite.has(text, toks[end]) &&
+			cues.placeSiteBefore.has(text, *prev) {
 			cue = true
 		}
 		if !cue {

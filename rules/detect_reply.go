@@ -34,21 +34,21 @@ func (e *Engine) detectReplyAdvice(text string, st *scanState) {
 	cls := &e.b.cls
 	for i := k; i < len(toks); i++ {
 		t := &toks[i]
-		verb := e.classOf(toks, i)&cls.medChange != 0 || isWordIn(text, *t, e.b.cue.adviceVerb...)
+		verb := e.classOf(toks, i)&cls.medChange != 0 || e.b.cue.adviceVerb.has(text, *t)
 		if !verb {
 			continue
 		}
 		// The imperative: the verb opens the reply or a sentence, or
 		// follows a lead-in ("just", "then", "please") that follows no
 		// subject ("I just take", "she then stopped" tell, not advise).
-		lead := i > k && t.gap <= gapSoft && isWordIn(text, toks[i-1], e.b.cue.adviceLead...) &&
-			(i-1 == k || toks[i-1].gap == gapHard || !isWordIn(text, toks[i-2], e.b.cue.adviceSubject...))
+		lead := i > k && t.gap <= gapSoft && e.b.cue.adviceLead.has(text, toks[i-1]) &&
+			(i-1 == k || toks[i-1].gap == gapHard || !e.b.cue.adviceSubject.has(text, toks[i-2]))
 		if !(i == k || t.gap == gapHard || lead) {
 			continue
 		}
 		for j := i + 1; j < len(toks) && j <= i+replyReach && toks[j].gap != gapHard; j++ {
 			med := e.classOf(toks, j)&(cls.drug|cls.medAny) != 0
-			dose := toks[j].flags&tDigit != 0 && j+1 < len(toks) && isWordIn(text, toks[j+1], e.b.cue.doseUnit...)
+			dose := toks[j].flags&tDigit != 0 && j+1 < len(toks) && e.b.cue.doseUnit.has(text, toks[j+1])
 			if med || dose {
 				end := j + 1
 				if dose {

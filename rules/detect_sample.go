@@ -92,8 +92,8 @@ func sampleNumber(s string) bool {
 // sentence; a specimen ("blood sample", "lab sample") is not one.
 func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 	for k := t0 - 1; k >= 0 && k >= t0-sampleReach; k-- {
-		if isWordIn(text, toks[k], e.b.cue.sample...) {
-			return k == 0 || !isWordIn(text, toks[k-1], e.b.cue.specimen...)
+		if e.b.cue.sample.has(text, toks[k]) {
+			return k == 0 || !e.b.cue.specimen.has(text, toks[k-1])
 		}
 		if toks[k].gap == gapHard {
 			return false
@@ -108,10 +108,10 @@ func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 // member ID", "my husband's ITIN"); "my patient's MRN" is not.
 func (e *Engine) ownBefore(text string, toks []token, t0 int) bool {
 	for k := t0 - 1; k >= 0 && k >= t0-ownReach; k-- {
-		if isWordIn(text, toks[k], e.b.cue.own...) {
+		if e.b.cue.own.has(text, toks[k]) {
 			return true
 		}
-		if toks[k+1].gap == gapHard && k+1 < t0 || !isWordIn(text, toks[k], e.b.cue.ownIDWord...) {
+		if toks[k+1].gap == gapHard && k+1 < t0 || !e.b.cue.ownIDWord.has(text, toks[k]) {
 			return false
 		}
 	}

@@ -17,7 +17,7 @@ var detSSNNamed = detector{
 	cues:   []string{"ssn_cue"},
 	on:     kRun,
 	token: func(c *tokCtx) int {
-		if !c.run.ssnShape() || c.run.isSSN() || !c.cue(3, c.e.b.cue.ssn) {
+		if !c.run.ssnShape() || c.run.isSSN() || !c.cue(3, &c.e.b.cue.ssn) {
 			return 0
 		}
 		if r := c.e.ruleOf(shSSN); r >= 0 {
@@ -38,8 +38,8 @@ var detSSN = detector{
 	cues:   []string{"ssn_cue", "not_ssn"},
 	on:     kRun,
 	token: func(c *tokCtx) int {
-		named := c.run.n == 1 && c.run.g[0] == 9 && c.cue(3, c.e.b.cue.ssn)
-		if !named && !(c.run.isSSN() && !c.run.plus && !c.run.area && !c.run.glued(c.text) && !c.cue(2, c.e.b.cue.notSSN)) {
+		named := c.run.n == 1 && c.run.g[0] == 9 && c.cue(3, &c.e.b.cue.ssn)
+		if !named && !(c.run.isSSN() && !c.run.plus && !c.run.area && !c.run.glued(c.text) && !c.cue(2, &c.e.b.cue.notSSN)) {
 			return 0
 		}
 		if r := c.e.ruleOf(shSSN); r >= 0 {
@@ -62,9 +62,9 @@ var detITIN = detector{
 		run := &c.run
 		var group int
 		switch {
-		case run.ssnShape() && run.v[0] >= 900 && !run.plus && !run.area && !run.glued(c.text) && !c.cue(2, c.e.b.cue.notSSN):
+		case run.ssnShape() && run.v[0] >= 900 && !run.plus && !run.area && !run.glued(c.text) && !c.cue(2, &c.e.b.cue.notSSN):
 			group = run.v[1]
-		case run.n == 1 && run.g[0] == 9 && c.w[0] == '9' && c.labelled(c.e.b.cue.itin):
+		case run.n == 1 && run.g[0] == 9 && c.w[0] == '9' && c.labelled(&c.e.b.cue.itin):
 			group = atoi(c.w[3:5])
 		default:
 			return 0

@@ -12,7 +12,7 @@ var detVIN = detector{
 	on:     kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shVIN)
-		if r < 0 || len(c.w) != 17 || !isVIN(c.w, c.cue(3, c.e.b.cue.vin)) {
+		if r < 0 || len(c.w) != 17 || !isVIN(c.w, c.cue(3, &c.e.b.cue.vin)) {
 			return 0
 		}
 		c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
@@ -30,7 +30,7 @@ var detPlate = detector{
 	on:     kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shVIN)
-		if r < 0 || len(c.w) < 5 || len(c.w) > 8 || c.t.flags&tAllCaps == 0 || countDigits(c.w) < 2 || !c.cue(14, c.e.b.cue.plate) {
+		if r < 0 || len(c.w) < 5 || len(c.w) > 8 || c.t.flags&tAllCaps == 0 || countDigits(c.w) < 2 || !c.cue(14, &c.e.b.cue.plate) {
 			return 0
 		}
 		c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))

@@ -14,7 +14,7 @@ var detZip = detector{
 		if !(run.n == 1 && (run.g[0] == 5 || run.g[0] == 9) || run.n == 2 && run.g[0] == 5 && run.g[1] == 4) {
 			return 0
 		}
-		if c.classOf(c.i-1)&(c.e.b.cls.state|c.e.b.cls.stateAbbr) == 0 && !c.cue(2, c.e.b.cue.zip) {
+		if c.classOf(c.i-1)&(c.e.b.cls.state|c.e.b.cls.stateAbbr) == 0 && !c.cue(2, &c.e.b.cue.zip) {
 			return 0
 		}
 		if r := c.e.ruleOf(shZip); r >= 0 {

@@ -102,9 +102,9 @@ type tokCtx struct {
 }
 
 // cue reports whether one of the n tokens before token i is one of words.
-func (c *tokCtx) cue(n int, words []string) bool {
+func (c *tokCtx) cue(n int, words *cueList) bool {
 	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
-		if isWordIn(c.text, c.toks[k], words...) {
+		if words.has(c.text, c.toks[k]) {
 			return true
 		}
 	}
@@ -115,12 +115,12 @@ func (c *tokCtx) cue(n int, words []string) bool {
 // cue: a cue word right before it, or before it and a few of the words
 // of the cue list label_filler ("number", "no", "is", "#" between them):
 // "routing number: 121000358", "passport no. A12345678", "DL is 123456".
-func (c *tokCtx) labelled(cue []string) bool {
+func (c *tokCtx) labelled(cue *cueList) bool {
 	for k := c.i - 1; k >= 0 && k >= c.i-4; k-- {
-		if isWordIn(c.text, c.toks[k], cue...) {
+		if cue.has(c.text, c.toks[k]) {
 			return true
 		}
-		if !isWordIn(c.text, c.toks[k], c.e.b.cue.labelFiller...) {
+		if !c.e.b.cue.labelFiller.has(c.text, c.toks[k]) {
 			return false
 		}
 	}
@@ -265,21 +265,21 @@ func kindIndex(k tokKind) int {
 
 // builtinCues are the cue lists the detectors read, by name.
 type builtinCues struct {
-	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter []string
-	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore        []string
-	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     []string
-	fractionAfter, fractionBefore, cjkPatient                                     []string
-	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              []string
-	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        []string
-	efficacyVerb, healthTarget                                                    []string
-	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord []string
-	careNoun, addressTitle, your                                                  []string
-	contactAct, pastCare, contactNot                                              []string
-	familyLead, familySkip, relative, familyLink                                  []string
+	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter cueList
+	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore        cueList
+	placeCue, compass, placeSite, placeSiteBefore, familyNoun                     cueList
+	fractionAfter, fractionBefore, cjkPatient                                     cueList
+	notSSN, itin, routing, bank, passport, licence, mac, labelFiller              cueList
+	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit        cueList
+	efficacyVerb, healthTarget                                                    cueList
+	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord cueList
+	careNoun, addressTitle, your                                                  cueList
+	contactAct, pastCare, contactNot                                              cueList
+	familyLead, familySkip, relative, familyLink                                  cueList
 }
 
 // slot returns the field of the cue list name, or nil.
-func (c *builtinCues) slot(name string) *[]string {
+func (c *builtinCues) slot(name string) *cueList {
 	switch name {
 	case "ssn_cue":
 		return &c.ssn
@@ -527,7 +527,7 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 			if !ok || p == nil {
 				return &Error{Msg: who + " needs cue list " + strconv.Quote(name) + ", which no pack declares"}
 			}
-			*p = words
+			*p = newCueList(words)
 			usedCues[name] = true
 		}
 		if d.token != nil {

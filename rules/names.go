@@ -164,7 +164,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		// "the Kowalczyk family": a family name.
 		if cap(i) && plain(i) && !stop(i) && (toks[i].lex < 0 || c&(cls.surname|cls.surnameCommon|cls.first) != 0) &&
 			i > 0 && toks[i].gap <= gapSpace && next < len(toks) && toks[next].gap <= gapSpace &&
-			isWordIn(text, toks[i-1], "the") && isWordIn(text, toks[next], e.b.cue.familyNoun...) {
+			isWordIn(text, toks[i-1], "the") && e.b.cue.familyNoun.has(text, toks[next]) {
 			add(i, i+1, "", false, patReport)
 			continue
 		}
@@ -193,12 +193,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
-				if credentialAfter(text, toks, end, e.b.cue.credential) {
+				if credentialAfter(text, toks, end, &e.b.cue.credential) {
 					// "Rebecca Stahl, PT, DPT": a colleague, reported quietly;
 					// the credentials are not read again ("PT, DPT" is not
 					// "patient, D.P.T.").
 					add(i, end, Info, false, patColleague)
-					for end++; credentialAfter(text, toks, end, e.b.cue.credential); end++ {
+					for end++; credentialAfter(text, toks, end, &e.b.cue.credential); end++ {
 					}
 					i = end - 1
 					continue
@@ -220,9 +220,9 @@ func (e *Engine) detectNames(text string, st *scanState) {
 // credentialAfter reports whether the name ending before token end is
 // followed by ", RN", ", PharmD", ", PT, DPT": a professional credential
 // written in capitals, which makes it a colleague's name.
-func credentialAfter(text string, toks []token, end int, creds []string) bool {
+func credentialAfter(text string, toks []token, end int, creds *cueList) bool {
 	return end < len(toks) && toks[end].gap <= gapSoft && text[toks[end-1].end:toks[end].start] == ", " &&
-		toks[end].flags&tUpper != 0 && isWordIn(text, toks[end], creds...)
+		toks[end].flags&tUpper != 0 && creds.has(text, toks[end])
 }
 
 // handleEnd returns the index of the token after the @handle that starts
@@ -241,7 +241,7 @@ func handleEnd(text string, toks []token, i int) int {
 func (e *Engine) orgHandle(handle string) bool {
 	var buf [64]byte
 	low := appendLower(buf[:0], handle)
-	for _, w := range e.b.cue.orgHandle {
+	for _, w := range e.b.cue.orgHandle.words {
 		if strings.Contains(string(low), w) {
 			return true
 		}

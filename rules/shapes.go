@@ -109,7 +109,7 @@ func (e *Engine) dateYear(text string, toks []token, k int) int {
 func (e *Engine) addAge(st *scanState, toks []token, t0, t1, age int, casey, sex bool) {
 	rAge, rAge90, rSex := e.ruleOf(shAge), e.ruleOf(shAge90), e.ruleOf(shSex)
 	start, end := int(toks[t0].start), int(toks[t1-1].end)
-	if t0 > 0 && toks[t0].gap <= gapSpace && isWordIn(st.text, toks[t0-1], e.b.cue.own...) {
+	if t0 > 0 && toks[t0].gap <= gapSpace && e.b.cue.own.has(st.text, toks[t0-1]) {
 		// "my 8yo": the writer's own child, not a case; but "my 91-year-old
 		// stroke patient" is one.
 		casey = false
@@ -409,7 +409,7 @@ func fractionContext(text string, start, end int, cues *builtinCues) bool {
 		after = after[:24]
 	}
 	after = strings.ToLower(strings.TrimLeft(after, " "))
-	for _, w := range cues.fractionAfter {
+	for _, w := range cues.fractionAfter.words {
 		if strings.HasPrefix(after, w) && (len(after) == len(w) || !isAlpha(after[len(w)])) {
 			return true
 		}
@@ -419,7 +419,7 @@ func fractionContext(text string, start, end int, cues *builtinCues) bool {
 		before = before[len(before)-24:]
 	}
 	before = strings.ToLower(strings.TrimRight(before, " "))
-	for _, w := range cues.fractionBefore {
+	for _, w := range cues.fractionBefore.words {
 		if strings.HasSuffix(before, w) && (len(before) == len(w) || !isAlpha(before[len(before)-len(w)-1])) {
 			return true
 		}
@@ -452,7 +452,7 @@ func (e *Engine) streetBefore(text string, toks []token, i int) int {
 	}
 	// A preposition or a number before, or the start of a sentence after
 	// "on"/"at": require some sign that this is a place.
-	if k >= 0 && toks[first].gap <= gapSpace && isWordIn(text, toks[k], e.b.cue.streetBefore...) {
+	if k >= 0 && toks[first].gap <= gapSpace && e.b.cue.streetBefore.has(text, toks[k]) {
 		return first
 	}
 	return -1
@@ -603,7 +603,7 @@ func (e *Engine) placeContext(text string, toks []token, h *hit) bool {
 // isBirthday reports whether w is a word of the cue list birthday, in any case.
 func (e *Engine) isBirthday(w string) bool {
 	lw := strings.ToLower(w)
-	for _, b := range e.b.cue.birthday {
+	for _, b := range e.b.cue.birthday.words {
 		if lw == b {
 			return true
 		}

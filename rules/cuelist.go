@@ -1,0 +1,84 @@
+package rules
+
+// cueList is a compiled cue list: its words and a prefilter that rules out
+// most tokens before any string compare.
+//
+// The detectors ask "is this token one of the list's words?" of nearly
+// every token of a post, and the longer lists hold some fifty words, so a
+// plain loop of compares was a third of the time spent on prose. Most
+// tokens share neither the length nor the first and last letters of any
+// word of a list: first[n] and last[n] hold one bit for each first and last
+// byte (folded by foldBit) of the list's words of n bytes, so one test of
+// each mask settles those tokens. The filter only ever says "maybe": a token
+// it lets through is compared as before, so the answers are unchanged.
+type cueList struct {
+	words []string // the words, lower-cased, as the pack lists them
+	// first[n] and last[n] have bit foldBit(c) set for the first and the
+	// last byte c of every word of n bytes; words of cueMaxLen bytes or
+	// more share the last entry.
+	first, last [cueMaxLen + 1]uint32
+}
+
+// cueMaxLen is the word length from which the words of a cue list share
+// one prefilter entry (few cue words are that long).
+const cueMaxLen = 15
+
+// newCueList compiles words into a cueList.
+func newCueList(words []string) cueList {
+	l := cueList{words: words}
+	for _, w := range words {
+		if w == "" {
+			continue // an empty token never reaches the filter
+		}
+		n := min(len(w), cueMaxLen)
+		l.first[n] |= foldBit(w[0])
+		l.last[n] |= foldBit(w[len(w)-1])
+	}
+	return l
+}
+
+// foldBit returns the prefilter bit of byte c. It keeps the low five bits,
+// which an ASCII letter shares with its other case, so a byte and its
+// lower-case form (as equalLowerASCII folds it) have the same bit; other
+// bytes merely share bits, which costs a compare, never a match.
+func foldBit(c byte) uint32 {
+	return 1 << (c & 31)
+}
+
+// has reports whether token t is one of the list's words, ignoring ASCII
+// case; it answers as isWordIn(text, t, l.words...) does.
+func (l *cueList) has(text string, t token) bool {
+	w := text[t.start:t.end]
+	return l.may(w) && l.match(w)
+}
+
+// find returns the index of the first token at or after from that is one
+// of the list's words, or len(toks) if none is. It is has in a loop, for
+// the detectors that look for a cue word among all of a post's tokens: the
+// prefilter is inlined in the loop, so the many tokens it rules out cost
+// no call.
+func (l *cueList) find(text string, toks []token, from int) int {
+	for i := from; i < len(toks); i++ {
+		if w := text[toks[i].start:toks[i].end]; l.may(w) && l.match(w) {
+			return i
+		}
+	}
+	return len(toks)
+}
+
+// may reports whether w can be one of the list's words: false if no word
+// of its length has its first and last bytes.
+func (l *cueList) may(w string) bool {
+	n := len(w)
+	return n == 0 || n >= cueMaxLen || l.first[n]&foldBit(w[0]) != 0 && l.last[n]&foldBit(w[n-1]) != 0
+}
+
+// match reports whether w is one of the list's words, ignoring ASCII case.
+func (l *cueList) match(w string) bool {
+	for _, x := range l.words {
+		if len(w) == len(x) && equalLowerASCII(x, w) {
+			return true
+		}
+	}
+	return false
+}
