@@ -448,7 +448,7 @@ type builtinClasses struct {
 	title, clinician, patientNoun, relation, month    classSet
 	weekday, state, stateAbbr, streetSuffix, locative classSet
 	nameStop, dateCue, unitNoun, ageWord, sexWord     classSet
-	notPlace, officeTitle, encVerb                    classSet
+	notPlace, officeTitle, encVerb, occupation        classSet
 	drug, medAny, medChange, disease                  classSet
 }
 

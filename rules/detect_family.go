@@ -2,7 +2,7 @@ package rules
 
 // detOwnFamily finds a post that opens about the author's own family or pet
 // ("My dad (83) got his pacemaker last month", "my 4yo nephew told me",
-// "Mi hija de 5 años"): the person in it is a relative, not someone the
+// "Mi hija de 5 años", "Happy birthday mom!"): the person in it is a relative, not someone the
 // author cared for. Weighing then keeps the learned model from making the
 // post a patient's story on its own, and a hit alone (an age, a date)
 // from making it about a patient. A relative named later ("he asked about
@@ -14,8 +14,8 @@ var detOwnFamily = detector{
 	name:    "own_family",
 	doc:     `A post that opens about one's own relative or pet: "My husband, 45, needed a filling and asked me to hold his hand".`,
 	shapes:  []string{"own_family"},
-	classes: []string{"patient_noun"},
-	cues:    []string{"family_lead", "family_skip", "relative", "family_link"},
+	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting"},
+	classes: []string{"patient_noun", "occupation"},
 	pass:    (*Engine).detectOwnFamily,
 }
 
@@ -25,7 +25,6 @@ func (e *Engine) detectOwnFamily(text string, st *scanState) {
 		return
 	}
 	toks := st.toks
-	cue := &e.b.cue
 	quoted := false // inside a quotation the first sentence has opened
 	from := 0       // where the text not yet checked for quotes starts
 	for i := 0; i < len(toks); i++ {
@@ -34,28 +33,53 @@ func (e *Engine) detectOwnFamily(text string, st *scanState) {
 		}
 		quoted = quoted != oddQuotes(text[from:toks[i].start])
 		from = int(toks[i].end)
-		if quoted || !cue.familyLead.has(text, toks[i]) {
+		if quoted {
 			continue
 		}
-		if i > 0 && cue.familyLink.has(text, toks[i-1]) {
-			continue // "the teacher of my son"
-		}
-		j := i + 1
-		if j < len(toks) && toks[j].gap != gapHard && cue.familySkip.has(text, toks[j]) {
-			j++
-		}
-		if j >= len(toks) || toks[j].gap == gapHard || toks[j].flags&tPossessive != 0 ||
-			!cue.relative.has(text, toks[j]) {
-			continue
-		}
-		for k := range toks {
-			if e.classOf(toks, k)&e.b.cls.patientNoun != 0 {
-				return
+		if i0, j, ok := e.familyAt(text, toks, i); ok {
+			for k := range toks {
+				if e.classOf(toks, k)&e.b.cls.patientNoun != 0 {
+					return
+				}
 			}
+			st.addTokens(r, i0, j+1)
+			return
 		}
-		st.addTokens(r, i, j+1)
-		return
 	}
+}
+
+// familyAt reports whether token i starts the author's own relative: "my"
+// and a relative (i0 = i), or a relative greeted at the end of the
+// sentence ("Happy birthday mom!", "love you dad"; i0 = i-1). j is the
+// relative's token.
+func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool) {
+	cue := &e.b.cue
+	if i > 0 && cue.relative.has(text, toks[i]) && cue.familyGreeting.has(text, toks[i-1]) &&
+		(i+1 == len(toks) || toks[i+1].gap == gapHard) {
+		return i - 1, i, true
+	}
+	if !cue.familyLead.has(text, toks[i]) {
+		return 0, 0, false
+	}
+	if i > 0 && cue.familyLink.has(text, toks[i-1]) {
+		return 0, 0, false // "the teacher of my son"
+	}
+	// "my own kid", "my 94-year-old great-grandma": up to four words of
+	// age and kind between "my" and the relative.
+	j = i + 1
+	for n := 0; n < 4 && j < len(toks) && toks[j].gap != gapHard &&
+		(cue.familySkip.has(text, toks[j]) || toks[j].flags&(tDigit|tLetter) == tDigit); n++ {
+		j++
+	}
+	if j >= len(toks) || toks[j].gap == gapHard || !cue.relative.has(text, withoutPossessive(text, toks[j])) {
+		return 0, 0, false
+	}
+	// "my grandma's 100th birthday" is about her; "my kid's soccer coach"
+	// is about the coach.
+	if toks[j].flags&tPossessive != 0 && e.linksTo(text, toks, j+1) {
+		return 0, 0, false
+	}
+	return i, j, true
 }
 
 // oddQuotes reports whether s holds an odd number of quotation marks
@@ -74,4 +98,30 @@ func oddQuotes(s string) bool {
 		}
 	}
 	return n%2 == 1
+}
+
+// linksTo reports whether one of the three words from token k names
+// another person ("soccer coach", "teacher", "friend"): a relative's
+// possessive then introduces that person.
+func (e *Engine) linksTo(text string, toks []token, k int) bool {
+	for n := k; n < len(toks) && n < k+3 && (n == k || toks[n].gap != gapHard); n++ {
+		if e.b.cue.familyLinkNoun.has(text, toks[n]) || e.classOf(toks, n)&e.b.cls.occupation != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutPossessive returns t without its possessive "'s" or "’s", if it
+// has one ("grandma's" reads as "grandma").
+func withoutPossessive(text string, t token) token {
+	if t.flags&tPossessive != 0 {
+		if text[t.end-2] == '\'' {
+			t.end -= 2
+		} else {
+			t.end -= 4 // ’s
+		}
+		t.flags &^= tPossessive
+	}
+	return t
 }

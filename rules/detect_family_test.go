@@ -19,11 +19,19 @@ func TestOwnFamily(t *testing.T) {
 		{"my own kid got his braces on today 😬", "my own kid"},
 		{"Mi hija de 5 años se hizo su primera radiografía hoy.", "Mi hija"},
 		{"Gait training day with my stubborn dad after his knee replacement.", "my stubborn dad"},
+		{"my 94-year-old great-grandma just beat me at Scrabble.", "my 94-year-old great-grandma"},
+		{"my grandma's 100th birthday party was today!", "my grandma's"},
+		{"My husband's LDL came back 190 and he is shocked.", "My husband's"},
+		{"Happy birthday mom!", "birthday mom"},
+		{"love you dad", "you dad"},
+		// A relative greeted, but not at the end of the sentence.
+		{"Happy birthday to the mom in bed 4 who delivered today.", ""},
 		// Later than the first sentence: background, not the subject.
 		{"Long night on 5 West. Went home and called my dad.", ""},
 		// A link to someone else, possessive or with "of"/"de".
 		{"Small town: my kid's soccer coach came in on a psych hold.", ""},
 		{"Hoy atendí a la maestra de mi hijo en la farmacia.", ""},
+		{"my son's teacher came in for her refill today.", ""},
 		// Inside a quotation: the patient speaking.
 		{"Teen refused transport because 'my mom will kill me' lol.", ""},
 		{`He said "my wife made me come in" and sat down.`, ""},

@@ -275,7 +275,7 @@ type builtinCues struct {
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord cueList
 	careNoun, addressTitle, your                                                  cueList
 	contactAct, pastCare, contactNot                                              cueList
-	familyLead, familySkip, relative, familyLink                                  cueList
+	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting  cueList
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -397,6 +397,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.relative
 	case "family_link":
 		return &c.familyLink
+	case "family_link_noun":
+		return &c.familyLinkNoun
+	case "family_greeting":
+		return &c.familyGreeting
 	}
 	return nil
 }
@@ -420,6 +424,8 @@ func (c *builtinClasses) slot(name string) *classSet {
 		return &c.patientNoun
 	case "relation":
 		return &c.relation
+	case "occupation":
+		return &c.occupation
 	case "month":
 		return &c.month
 	case "weekday":

@@ -72,12 +72,15 @@ var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 0.954/0.790, boundaries from 0.967/0.793 to 0.970/0.805, disclosure from
 // 0.975/0.845 to 0.977/0.830; benign flagged stayed 6.3%. The stronger
 // penalty spreads the weights more evenly, so they compress worse: 27
-// levels instead of 31 keep the module under its size budget.
+// levels instead of 31 keep the module under its size budget. With
+// own_family keeping posts about one's relatives out of the story, the
+// story's floor went from 0.4 to 0.3 (77 writers: privacy 0.890/0.867 ->
+// 0.882/0.881, benign flagged 5.8% -> 5.9%).
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
+	{"story", "privacy", 0.3}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
