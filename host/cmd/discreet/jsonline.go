@@ -7,6 +7,11 @@ import (
 	"unicode/utf8"
 )
 
+// nullID is the id of a line without one. It is shared: callers only read
+// the ids decodeLine returns, and a fresh []byte("null") per line was one of
+// the few allocations left on the jsonl path.
+var nullID = []byte("null")
+
 // decodeLine reads the two fields a jsonl line needs: "id" (any JSON value,
 // returned compacted; "null" when absent) and "text" (a string). One pass
 // over the line both checks it (accepting what json.Valid accepts) and
@@ -17,7 +22,7 @@ import (
 // for encoding/json's answer and error message. msg is the error answer for
 // a bad line.
 func decodeLine(line []byte) (id []byte, text string, msg string) {
-	id = []byte("null")
+	id = nullID
 	i := skipWS(line, 0)
 	if i >= len(line) || line[i] != '{' {
 		return decodeLineSlow(line)
@@ -132,7 +137,7 @@ func needsLook(x uint64) bool {
 // decodeLineSlow is decodeLine with encoding/json, for the rare line the
 // fast walk does not decide.
 func decodeLineSlow(line []byte) (id []byte, text string, msg string) {
-	id = []byte("null")
+	id = nullID
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
 		return id, "", "not a JSON object: " + err.Error()
@@ -152,13 +157,25 @@ func decodeLineSlow(line []byte) (id []byte, text string, msg string) {
 
 // compactJSON returns a valid JSON value without insignificant white space.
 func compactJSON(raw []byte) []byte {
-	if bytes.ContainsAny(raw, " \t\r\n") {
+	if hasWS(raw) {
 		var b bytes.Buffer
 		if json.Compact(&b, raw) == nil {
 			return b.Bytes()
 		}
 	}
 	return raw
+}
+
+// hasWS reports whether b holds JSON white space; it is
+// bytes.ContainsAny(b, " \t\r\n") without building a set per call, for
+// the short ids of every line.
+func hasWS(b []byte) bool {
+	for _, c := range b {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // skipWS returns the index of the first byte at or after i that is not

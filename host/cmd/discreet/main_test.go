@@ -344,6 +344,41 @@ func TestJSONL(t *testing.T) {
 	}
 }
 
+// TestJSONLManyBatches scans enough lines of varied length for many batches,
+// so the writer hands batches back to the reader to be filled again: every
+// answer must still come in input order with its own id and findings, and
+// --min-severity must drop the findings below it and not count them.
+func TestJSONLManyBatches(t *testing.T) {
+	var in strings.Builder
+	var want []string
+	for i := range 5000 {
+		text := strings.Repeat("filler ", i%97)
+		sev := []string{"INFO", "WARN", "ok"}[i%3]
+		fmt.Fprintf(&in, "{\"id\":%d,\"text\":\"%s%s\"}\n", i, text, sev)
+		if i%50 == 0 {
+			in.WriteString("\n") // a blank line: no answer
+		}
+		n := 0
+		if sev == "WARN" {
+			n = 1
+		}
+		want = append(want, fmt.Sprintf("%d/%d", i, n))
+	}
+	r := runCmd(t, in.String(), "scan", "--format", "jsonl", "--engine", "marker", "--min-severity", "warn")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1 (the highest finding at warn or above is a warning); stderr %q", r.code, r.stderr)
+	}
+	var got []string
+	for _, o := range jsonlLines(t, r.stdout) {
+		var fs []rules.Finding
+		json.Unmarshal(o["findings"], &fs)
+		got = append(got, fmt.Sprintf("%s/%d", o["id"], len(fs)))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("id/findings per answer (-want +got):\n%s", diff)
+	}
+}
+
 func TestJSONLTooLongLine(t *testing.T) {
 	in := `{"id":1,"text":"` + strings.Repeat("x", maxLine) + `"}` + "\n" + `{"id":2,"text":"WARN"}` + "\n"
 	r := runCmd(t, in, "scan", "--format", "jsonl", "--engine", "marker")

@@ -134,24 +134,57 @@ func useColor(w io.Writer) bool {
 	return ok && cli.IsTerminal(f)
 }
 
-// lineBatch is a run of jsonl lines on their way through the scanners:
-// the reader sends a batch when it holds batchLines lines or batchBytes
-// bytes, or when no more input is waiting, so a caller feeding one line at
-// a time still gets each answer at once.
+// lineBatch is a run of jsonl lines on their way through the scanners and
+// back, with its answers: the reader sends a batch when it holds batchLines
+// lines or batchBytes bytes, or when no more input is waiting, so a caller
+// feeding one line at a time still gets each answer at once. The lines sit
+// one after another in buf and the answers in out, so a batch costs a few
+// allocations rather than several per line, and the writer hands a written
+// batch back to the reader (see batchPool) to be filled again.
 type lineBatch struct {
-	ns    []int    // line numbers, from 1
-	lines [][]byte // nil when too long
-	done  chan []lineAnswer
+	buf   []byte    // the lines' bytes, without newlines
+	lines []lineRef // where each line is in buf
+	out   []byte    // the answers, one JSON line each, in input order
+	top   rules.Severity
+	done  chan struct{} // receives once out and top are set
 }
+
+// lineRef is one input line of a batch: its number and buf[start:end];
+// start < 0 marks a line longer than maxLine (skipped).
+type lineRef struct{ n, start, end int }
 
 const (
 	batchLines = 256
 	batchBytes = 256 << 10
 )
 
-type lineAnswer struct {
-	out []byte
-	top rules.Severity
+// batchPool keeps the batches the writer is done with for the reader to
+// fill again, so their buffers (grown to a batch's size once) are reused
+// rather than allocated and collected for every few hundred lines. It
+// holds at most as many batches as can be in flight.
+type batchPool chan *lineBatch
+
+// get returns an emptied batch, a reused one when there is one.
+func (p batchPool) get() *lineBatch {
+	select {
+	case b := <-p:
+		b.buf, b.lines, b.out, b.top = b.buf[:0], b.lines[:0], b.out[:0], ""
+		return b
+	default:
+		return &lineBatch{buf: make([]byte, 0, 64<<10), done: make(chan struct{}, 1)}
+	}
+}
+
+// put hands a written batch back; it is dropped when the pool is full or
+// when a very long line grew its buffers, so as not to keep them.
+func (p batchPool) put(b *lineBatch) {
+	if cap(b.buf) > 4*batchBytes || cap(b.out) > 16*batchBytes {
+		return
+	}
+	select {
+	case p <- b:
+	default:
+	}
 }
 
 // scanLines streams jsonl: workers scan batches of lines in parallel and the
@@ -160,14 +193,12 @@ type lineAnswer struct {
 func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.Writer, min rules.Severity, workers int) int {
 	jobs := make(chan *lineBatch)
 	order := make(chan *lineBatch, 4*workers)
+	pool := make(batchPool, cap(order)+workers+2)
 	for range workers {
 		go func() {
 			for b := range jobs {
-				as := make([]lineAnswer, len(b.lines))
-				for i, line := range b.lines {
-					as[i] = scanLine(ctx, eng, b.ns[i], line, min)
-				}
-				b.done <- as
+				b.scan(ctx, eng, min)
+				b.done <- struct{}{}
 			}
 		}()
 	}
@@ -176,12 +207,11 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 		defer close(order)
 		defer close(jobs)
 		br := bufio.NewReaderSize(in, 64<<10)
-		b, size := &lineBatch{}, 0
+		b := pool.get()
 		send := func() bool {
 			if len(b.lines) == 0 {
 				return true
 			}
-			b.done = make(chan []lineAnswer, 1)
 			select {
 			case order <- b:
 			case <-ctx.Done():
@@ -189,18 +219,20 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 				return false
 			}
 			jobs <- b
-			b, size = &lineBatch{}, 0
+			b = pool.get()
 			return true
 		}
 		for n := 1; ; n++ {
-			line, err := readLine(br)
-			if len(bytes.TrimSpace(line)) > 0 || errors.Is(err, errTooLong) {
-				if errors.Is(err, errTooLong) {
-					line = nil
-				}
-				b.ns = append(b.ns, n)
-				b.lines = append(b.lines, line)
-				size += len(line)
+			start := len(b.buf)
+			var err error
+			b.buf, err = appendLine(b.buf, br)
+			switch {
+			case errors.Is(err, errTooLong):
+				b.lines = append(b.lines, lineRef{n: n, start: -1})
+			case len(bytes.TrimSpace(b.buf[start:])) > 0:
+				b.lines = append(b.lines, lineRef{n: n, start: start, end: len(b.buf)})
+			default:
+				b.buf = b.buf[:start] // a blank line gets no answer
 			}
 			if err != nil && !errors.Is(err, errTooLong) {
 				if send() && !errors.Is(err, io.EOF) {
@@ -208,24 +240,24 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 				}
 				return
 			}
-			if (len(b.lines) >= batchLines || size >= batchBytes || br.Buffered() == 0) && !send() {
+			if (len(b.lines) >= batchLines || len(b.buf) >= batchBytes || br.Buffered() == 0) && !send() {
 				return
 			}
 		}
 	}()
 
-	w := bufio.NewWriter(stdout)
+	w := bufio.NewWriterSize(stdout, 64<<10)
 	top := rules.Severity("")
 	writeFailed := false
 	for b := range order {
-		for _, a := range <-b.done {
-			if a.top.Rank() > top.Rank() {
-				top = a.top
-			}
-			if !writeFailed {
-				w.Write(a.out)
-			}
+		<-b.done
+		if b.top.Rank() > top.Rank() {
+			top = b.top
 		}
+		if !writeFailed {
+			w.Write(b.out)
+		}
+		pool.put(b)
 		// Flush whenever no further answer is ready, so a caller feeding
 		// one line at a time gets each answer at once.
 		if !writeFailed && len(order) == 0 {
@@ -247,18 +279,19 @@ func scanLines(ctx context.Context, eng engine, in io.Reader, stdout, stderr io.
 
 var errTooLong = errors.New("line too long")
 
-// readLine reads one line (without its newline). A line longer than maxLine
-// is skipped and reported as errTooLong; io.EOF comes with the last line.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
+// appendLine appends the next line (without its newline) to dst. A line
+// longer than maxLine is skipped (dst comes back as it was) and reported as
+// errTooLong; io.EOF comes with the last line.
+func appendLine(dst []byte, br *bufio.Reader) ([]byte, error) {
+	start := len(dst)
 	tooLong := false
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if !tooLong {
-			if len(line)+len(chunk) > maxLine+1 {
-				tooLong, line = true, nil
+			if len(dst)-start+len(chunk) > maxLine+1 {
+				tooLong, dst = true, dst[:start]
 			} else {
-				line = append(line, chunk...)
+				dst = append(dst, chunk...)
 			}
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -270,39 +303,63 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 			} else if errors.Is(err, io.EOF) {
 				err = errTooLong // the next read gives EOF again
 			}
-			return nil, err
+			return dst, err
 		}
-		return bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")), err
+		line := bytes.TrimSuffix(bytes.TrimSuffix(dst[start:], []byte("\n")), []byte("\r"))
+		return dst[:start+len(line)], err
 	}
 }
 
-// scanLine answers one jsonl line.
-func scanLine(ctx context.Context, eng engine, n int, line []byte, min rules.Severity) lineAnswer {
-	if line == nil {
-		return lineAnswer{out: lineJSON([]byte("null"), nil, "line "+strconv.Itoa(n)+": longer than "+strconv.Itoa(maxLine)+" bytes")}
-	}
-	id, text, msg := decodeLine(line)
-	if msg == "" {
-		res, err := eng.Scan(ctx, text)
-		if err == nil {
-			fs := filterFindings(res.Findings, min)
-			return lineAnswer{out: lineJSON(id, fs, ""), top: topSeverity(fs)}
+// scan answers every line of the batch into b.out and sets b.top.
+func (b *lineBatch) scan(ctx context.Context, eng engine, min rules.Severity) {
+	for _, l := range b.lines {
+		if l.start < 0 {
+			b.out = appendLineJSON(b.out, nullID, nil, min, "line "+strconv.Itoa(l.n)+": longer than "+strconv.Itoa(maxLine)+" bytes")
+			continue
 		}
-		msg = err.Error()
+		id, text, msg := decodeLine(b.buf[l.start:l.end])
+		if msg == "" {
+			res, err := eng.Scan(ctx, text)
+			if err == nil {
+				b.out = appendLineJSON(b.out, id, res.Findings, min, "")
+				if top := topSeverityFrom(res.Findings, min); top.Rank() > b.top.Rank() {
+					b.top = top
+				}
+				continue
+			}
+			msg = err.Error()
+		}
+		b.out = appendLineJSON(b.out, id, nil, min, "line "+strconv.Itoa(l.n)+": "+msg)
 	}
-	return lineAnswer{out: lineJSON(id, nil, "line "+strconv.Itoa(n)+": "+msg)}
 }
 
-// lineJSON writes {"id":...,"findings":[...]} and "error" when msg is set.
-func lineJSON(id []byte, fs []rules.Finding, msg string) []byte {
-	b := make([]byte, 0, 64+len(id)+400*len(fs)) // one allocation for most lines
+// topSeverityFrom is topSeverity(filterFindings(fs, min)) without the copy.
+func topSeverityFrom(fs []rules.Finding, min rules.Severity) rules.Severity {
+	var top rules.Severity
+	for i := range fs {
+		if r := fs[i].Severity.Rank(); r >= min.Rank() && r > top.Rank() {
+			top = fs[i].Severity
+		}
+	}
+	return top
+}
+
+// appendLineJSON appends {"id":...,"findings":[...]} and a newline, with
+// "error" when msg is set; only the findings at min or above are written
+// (filtering here spares a copy of the findings per line).
+func appendLineJSON(b []byte, id []byte, fs []rules.Finding, min rules.Severity, msg string) []byte {
 	b = append(b, `{"id":`...)
 	b = append(b, id...)
 	b = append(b, `,"findings":[`...)
+	first := true
 	for i := range fs {
-		if i > 0 {
+		if fs[i].Severity.Rank() < min.Rank() {
+			continue
+		}
+		if !first {
 			b = append(b, ',')
 		}
+		first = false
 		b = rules.AppendFindingJSON(b, &fs[i])
 	}
 	b = append(b, ']')
