@@ -14,7 +14,7 @@ var detOwnFamily = detector{
 	name:    "own_family",
 	doc:     `A post that opens about one's own relative or pet: "My husband, 45, needed a filling and asked me to hold his hand".`,
 	shapes:  []string{"own_family"},
-	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting"},
+	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "patience_before"},
 	classes: []string{"patient_noun", "occupation"},
 	pass:    (*Engine).detectOwnFamily,
 }
@@ -37,10 +37,8 @@ func (e *Engine) detectOwnFamily(text string, st *scanState) {
 			continue
 		}
 		if i0, j, ok := e.familyAt(text, toks, i); ok {
-			for k := range toks {
-				if e.classOf(toks, k)&e.b.cls.patientNoun != 0 {
-					return
-				}
+			if e.namesPatient(text, toks) {
+				return
 			}
 			st.addTokens(r, i0, j+1)
 			return
@@ -124,4 +122,20 @@ func withoutPossessive(text string, t token) token {
 		t.flags &^= tPossessive
 	}
 	return t
+}
+
+// namesPatient reports whether the post speaks of a patient ("my
+// patient", "a pt", "the client"), not of patience ("be patient with
+// your denture people") or a physical therapist ("her own PT").
+func (e *Engine) namesPatient(text string, toks []token) bool {
+	for k := range toks {
+		if e.classOf(toks, k)&e.b.cls.patientNoun == 0 || toks[k].flags&tAllCaps != 0 {
+			continue
+		}
+		if k > 0 && e.b.cue.patienceBefore.has(text, toks[k-1]) || k+1 < len(toks) && isWordIn(text, toks[k+1], "with") {
+			continue // the adjective
+		}
+		return true
+	}
+	return false
 }

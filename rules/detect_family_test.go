@@ -37,6 +37,9 @@ func TestOwnFamily(t *testing.T) {
 		{`He said "my wife made me come in" and sat down.`, ""},
 		// A post that names a patient is about the patient.
 		{"My husband says my patient in bed 4 is lucky to have me.", ""},
+		// Patience and a physical therapist are not a patient.
+		{"My mom got her dentures at 71. Be patient with your denture people.", "My mom"},
+		{"My grandma (92!) told her own PT he was too skinny to help her up.", "My grandma"},
 		// Not a relative.
 		{"My partner and I ran a code at 3am.", ""},
 	} {
