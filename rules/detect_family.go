@@ -72,6 +72,11 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 	if j >= len(toks) || toks[j].gap == gapHard || !cue.relative.has(text, withoutPossessive(text, toks[j])) {
 		return 0, 0, false
 	}
+	// "my cousin @bethanyg_87": a public reply to a relative, which may
+	// well carry someone's care ("your mom's dig level came back high").
+	if j+1 < len(toks) && toks[j+1].flags&tMention != 0 {
+		return 0, 0, false
+	}
 	// "my grandma's 100th birthday" is about her; "my kid's soccer coach"
 	// is about the coach.
 	if toks[j].flags&tPossessive != 0 && e.linksTo(text, toks, j+1) {

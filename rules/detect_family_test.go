@@ -37,6 +37,8 @@ func TestOwnFamily(t *testing.T) {
 		{`He said "my wife made me come in" and sat down.`, ""},
 		// A post that names a patient is about the patient.
 		{"My husband says my patient in bed 4 is lucky to have me.", ""},
+		// A public reply to a relative.
+		{"Reply to my cousin @bethanyg_87: yes your mom's dig level came back high.", ""},
 		// Patience and a physical therapist are not a patient.
 		{"My mom got her dentures at 71. Be patient with your denture people.", "My mom"},
 		{"My grandma (92!) told her own PT he was too skinny to help her up.", "My grandma"},
