@@ -55,7 +55,7 @@ type Settings struct {
 }
 
 var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.05, Runs: 5, Levels: 27}
+	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.05, Runs: 5, Levels: 25}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -71,16 +71,22 @@ var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 0.889/0.686 to 0.898/0.694, misinformation from 0.949/0.784 to
 // 0.954/0.790, boundaries from 0.967/0.793 to 0.970/0.805, disclosure from
 // 0.975/0.845 to 0.977/0.830; benign flagged stayed 6.3%. The stronger
-// penalty spreads the weights more evenly, so they compress worse: 27
-// levels instead of 31 keep the module under its size budget. With
+// penalty spreads the weights more evenly, so they compress worse: 25
+// levels instead of 31 keep the module under its size budget (27 left
+// 1.4 KB of it with 81 writers; at 25, CV privacy 0.885/0.885 against
+// 0.883/0.888, conduct 0.907/0.685 against 0.897/0.691, benign 5.4%
+// against 5.6%). With
 // own_family keeping posts about one's relatives out of the story, the
 // story's floor went from 0.4 to 0.3 (77 writers: privacy 0.890/0.867 ->
-// 0.882/0.881, benign flagged 5.8% -> 5.9%).
+// 0.882/0.881, benign flagged 5.8% -> 5.9%), then to 0.2 (81 writers:
+// 0.890/0.875 -> 0.883/0.888, benign 5.5% -> 5.6%; 0.1 gave 0.878/0.894,
+// 5.8%), since the first runs flag far fewer benign posts (2.8-3.7%)
+// than the 6% the issue allows and miss more privacy posts (0.85-0.86).
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.3}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
+	{"story", "privacy", 0.2}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
