@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -427,5 +428,37 @@ func TestHandles(t *testing.T) {
 		if diff := cmp.Diff(tc.want, names); diff != "" {
 			t.Errorf("%q: names (-want +got):\n%s", tc.text, diff)
 		}
+	}
+}
+
+// TestHealthNewsRarelyFlagged checks the detection issue's bar for
+// ordinary health-news posts (testdata/news, never trained on): at most 2%
+// flagged at warn or above.
+func TestHealthNewsRarelyFlagged(t *testing.T) {
+	data, err := os.ReadFile("testdata/news/news.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mustEngine(t, "")
+	n, flagged := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var p struct{ ID, Text string }
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		for _, f := range e.Scan(p.Text).Findings {
+			if f.Severity != Info {
+				flagged++
+				t.Logf("%s: %s %s", p.ID, f.Rule, f.Severity)
+				break
+			}
+		}
+	}
+	if n < 300 {
+		t.Fatalf("read %d posts, want 300", n)
+	}
+	if flagged*50 > n {
+		t.Errorf("%d of %d health-news posts flagged at warn or above, over 2%%", flagged, n)
 	}
 }
