@@ -52,8 +52,9 @@ func (e *Engine) detectOwnFamily(text string, st *scanState) {
 // relative's token.
 func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool) {
 	cue := &e.b.cue
-	if i > 0 && cue.relative.has(text, toks[i]) && cue.familyGreeting.has(text, toks[i-1]) &&
-		(i+1 == len(toks) || toks[i+1].gap == gapHard) {
+	// The cheap test first: most tokens do not end a sentence.
+	if i > 0 && (i+1 == len(toks) || toks[i+1].gap == gapHard) &&
+		cue.relative.has(text, toks[i]) && cue.familyGreeting.has(text, toks[i-1]) {
 		return i - 1, i, true
 	}
 	if !cue.familyLead.has(text, toks[i]) {
