@@ -1,20 +1,21 @@
 package rules
 
-// detOwnFamily finds a post that opens about the author's own family or pet
-// ("My dad (83) got his pacemaker last month", "my 4yo nephew told me",
-// "Mi hija de 5 años", "Happy birthday mom!"): the person in it is a relative, not someone the
-// author cared for. Weighing then keeps the learned model from making the
-// post a patient's story on its own, and a hit alone (an age, a date)
-// from making it about a patient. A relative named later ("he asked about
-// my kids", "going home to call my dad"), inside a quotation ("'my mom
-// will kill me'"), as a link to someone else ("my kid's soccer coach",
-// "la maestra de mi hijo"), or in a post that names a patient ("my
-// patient", "a client") does not count.
+// detOwnFamily finds a post that opens about the author's own family or
+// pet ("My dad (83) got his pacemaker last month", "my 4yo nephew told
+// me", "Mi hija de 5 años", "Happy birthday mom!"): the person in it is a
+// relative, not someone the author cared for. Weighing then keeps the
+// learned model from making the post a patient's story on its own, and a
+// hit alone (an age, a date) from making it about a patient. A relative
+// named later ("he asked about my kids", "going home to call my dad"),
+// inside a quotation ("'my mom will kill me'"), as a link to someone else
+// ("my kid's soccer coach", "la maestra de mi hijo"), addressed by @handle
+// ("my cousin @bethanyg_87: your mom's level came back high"), or in a
+// post that names a patient ("my patient", "a client") does not count.
 var detOwnFamily = detector{
 	name:    "own_family",
 	doc:     `A post that opens about one's own relative or pet: "My husband, 45, needed a filling and asked me to hold his hand".`,
 	shapes:  []string{"own_family"},
-	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "patience_before"},
+	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "patience_before", "patience_after"},
 	classes: []string{"patient_noun", "occupation"},
 	pass:    (*Engine).detectOwnFamily,
 }
@@ -138,7 +139,7 @@ func (e *Engine) namesPatient(text string, toks []token) bool {
 		if e.classOf(toks, k)&e.b.cls.patientNoun == 0 || toks[k].flags&tAllCaps != 0 {
 			continue
 		}
-		if k > 0 && e.b.cue.patienceBefore.has(text, toks[k-1]) || k+1 < len(toks) && isWordIn(text, toks[k+1], "with") {
+		if k > 0 && e.b.cue.patienceBefore.has(text, toks[k-1]) || k+1 < len(toks) && e.b.cue.patienceAfter.has(text, toks[k+1]) {
 			continue // the adjective
 		}
 		return true

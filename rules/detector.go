@@ -265,17 +265,17 @@ func kindIndex(k tokKind) int {
 
 // builtinCues are the cue lists the detectors read, by name.
 type builtinCues struct {
-	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                cueList
-	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                       cueList
-	placeCue, compass, placeSite, placeSiteBefore, familyNoun                                    cueList
-	fractionAfter, fractionBefore, cjkPatient                                                    cueList
-	notSSN, itin, routing, bank, passport, licence, mac, labelFiller                             cueList
-	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                       cueList
-	efficacyVerb, healthTarget                                                                   cueList
-	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord                cueList
-	careNoun, addressTitle, your                                                                 cueList
-	contactAct, pastCare, contactNot                                                             cueList
-	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, patienceBefore cueList
+	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                               cueList
+	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                      cueList
+	placeCue, compass, placeSite, placeSiteBefore, familyNoun                                                   cueList
+	fractionAfter, fractionBefore, cjkPatient                                                                   cueList
+	notSSN, itin, routing, bank, passport, licence, mac, labelFiller                                            cueList
+	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
+	efficacyVerb, healthTarget                                                                                  cueList
+	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord                               cueList
+	careNoun, addressTitle, your                                                                                cueList
+	contactAct, pastCare, contactNot                                                                            cueList
+	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, patienceBefore, patienceAfter cueList
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -403,6 +403,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.familyGreeting
 	case "patience_before":
 		return &c.patienceBefore
+	case "patience_after":
+		return &c.patienceAfter
 	}
 	return nil
 }
