@@ -25,7 +25,7 @@ phen = ["the patient is never called a patient (a neighbour cared for at work, a
         "sponsored content without disclosure: PR boxes, discount codes, affiliate links, hosted trips, 'my friends at', speaker fees"]
 emph = ["privacy", "privacy", "boundaries", "conduct", "misinformation", "disclosure", "privacy", "boundaries", "conduct", "misinformation"]
 out = []
-for i in range(96):
+for i in range(104):
     n = i + 1
     r = roles[i % 10]
     pl = [platforms[(i * 3) % 8], platforms[(i * 3 + 1) % 8], platforms[(i * 5 + 2) % 8]]
@@ -41,4 +41,7 @@ for i in range(96):
     counts[e] += 14
     out.append({"writer": f"w{n:02d}", "role": r, "platforms": pl, "styles": st, "emphasis": e,
                 "counts": counts, "phenomena": [phen[k] for k in ph]})
-json.dump(out, open("slices.json", "w"), indent=1)
+# Keep entries already handed to writers (w18 was edited by hand); append new ones.
+old = json.load(open("slices.json"))
+have = {x["writer"] for x in old}
+json.dump(old + [x for x in out if x["writer"] not in have], open("slices.json", "w"), indent=1)
