@@ -78,6 +78,11 @@ type model struct {
 	// a direct identifier (a name, an account number): with one, less
 	// evidence makes it a patient's story.
 	warnIdent [modelOutputs]int32
+	// shortWarn is the story's warn threshold for a post of fewer than
+	// ModelVetoFeatures features: at least ShortStoryLogits above the base
+	// rate, since two or three words ("ok", "omg same") say too little to
+	// make a patient's story of.
+	shortWarn int32
 	// Settings records how the model was trained (trainer flags, data).
 	Settings string
 }
@@ -131,6 +136,7 @@ func decodeModel(data string) (*model, error) {
 		m.warnIdent[o] = int32(le32(p[20:]))
 		p = p[24:]
 	}
+	m.shortWarn = max(m.warn[outStory], m.bias[outStory]+int32(math.Ceil(ShortStoryLogits/m.scale)))
 	nw := (1 << m.bits) * modelOutputs
 	if len(p) != nw {
 		return nil, bad("weights: " + strconv.Itoa(len(p)) + " bytes, want " + strconv.Itoa(nw))
@@ -471,6 +477,13 @@ const modelMaxTokens = 12_000
 // overrule the rules: a post of a few words says too little for its score
 // to be evidence against them.
 const ModelVetoFeatures = 40
+
+// ShortStoryLogits is how far above the base rate the story's score must
+// be for the model alone to make a post of fewer than ModelVetoFeatures
+// features a patient's story. The story's own warn floor sits closer to the
+// base rate (0.2 logits), where a reply of two words leaning the story's
+// way ("ok", "lol") crossed it once the model trained on 93 writers.
+const ShortStoryLogits = 1.0
 
 // isqrt is the integer square root of x (the largest r with r*r <= x).
 func isqrt(x uint64) uint64 {

@@ -145,8 +145,12 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	if li < 0 || !e.enabled[li] {
 		return
 	}
+	warn := m.warn[outStory]
+	if pc.ms.few {
+		warn = m.shortWarn
+	}
 	switch z := pc.ms.score[outStory]; {
-	case !pc.patient && !pc.silenced && !pc.ownFamily && (z >= m.warn[outStory] || pc.ident && z >= m.warnIdent[outStory]):
+	case !pc.patient && !pc.silenced && !pc.ownFamily && (z >= warn || pc.ident && z >= m.warnIdent[outStory]):
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
 	case pc.ms.few:

@@ -52,10 +52,11 @@ type Settings struct {
 	VetoLoss  float64 // share of a category's positives a veto may unflag
 	MinLogit  float64 // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
 	Levels    int     // quantisation steps from zero to the largest stored weight (at most 127)
+	MinPosts  int     // a weight bucket whose features occur in fewer training posts stays zero
 }
 
-var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.05, Runs: 5, Levels: 25}
+var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
+	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 25, MinPosts: 3}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -82,6 +83,16 @@ var defaults = Settings{Bits: 17, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 0.890/0.875 -> 0.883/0.888, benign 5.5% -> 5.6%; 0.1 gave 0.878/0.894,
 // 5.8%), since the first runs flag far fewer benign posts (2.8-3.7%)
 // than the 6% the issue allows and miss more privacy posts (0.85-0.86).
+// At 93 writers (fifth session), MinPosts 3 keeps a weight bucket seen
+// in fewer than three training posts at zero: those weights learned single
+// posts, and zeros compress, so the model took 104 KB less of the module.
+// That room bought 2^18 buckets instead of 2^17 (fewer words sharing a
+// weight), and MinLogit 1.5 brought the benign posts flagged back down.
+// CV, 93 writers, against bits 17, MinPosts 1, MinLogit 1.05: privacy
+// 0.885/0.912 (0.888/0.894), boundaries 0.971/0.819 (0.970/0.815),
+// conduct 0.911/0.728 (0.903/0.713), misinformation 0.969/0.810
+// (0.963/0.795), disclosure 0.978/0.869 (0.978/0.827), benign 5.5% (5.3%).
+// MinPosts 2 sat between; bits 18 at MinLogit 1.25 flagged 6.1% of benign.
 var outputs = []struct {
 	name, category string
 	floor          float64
@@ -115,6 +126,7 @@ func main() {
 	cvOut := flag.String("cv-out", "", "with -cv: write each scored post's verdicts to this file (JSON lines)")
 	s := defaults
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
+	flag.IntVar(&s.MinPosts, "min-posts", s.MinPosts, "training posts a weight bucket's features must occur in to be learned")
 	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
 	flag.IntVar(&s.Runs, "runs", s.Runs, "runs averaged, each over its own order of the posts")
@@ -124,6 +136,7 @@ func main() {
 	flag.Float64Var(&s.VetoLoss, "veto-loss", s.VetoLoss, "share of a category's positives a veto may unflag")
 	flag.Float64Var(&s.MinLogit, "min-logit", s.MinLogit, "the lowest warn threshold, in log-odds above the base rate")
 	flag.Float64Var(&s.Added, "added", s.Added, "precision of the posts the model adds")
+	flag.Float64Var(&s.Precision, "precision", s.Precision, "precision of a category, rules and model together, that the warn thresholds aim at")
 	floors := flag.String("floors", "", "comma-separated floor per output (story,boundaries,conduct,misinformation,disclosure), overriding the table")
 	flag.Parse()
 	if *floors != "" {
@@ -378,12 +391,40 @@ func fitOnce(train []*post, s Settings) *weights {
 	nb := 1 << s.Bits
 	mask := uint32(nb - 1)
 	kinds := kindSet(s.Kinds)
+	// buckets[i] are the weight buckets post i updates; nfeat[i] is its
+	// number of features, rare ones included, since the engine divides by
+	// that number too.
 	buckets := make([][]int, len(train))
+	nfeat := make([]int, len(train))
 	for i, p := range train {
 		for _, f := range p.feats {
 			if kinds.has(f) {
 				buckets[i] = append(buckets[i], int(f&mask))
 			}
+		}
+		nfeat[i] = len(buckets[i])
+	}
+	if s.MinPosts > 1 {
+		// A bucket seen in only one or two posts learns those posts, not a
+		// pattern: it stays zero, which also keeps the stored model small.
+		posts := make([]int32, nb)
+		last := make([]int32, nb)
+		for i, bs := range buckets {
+			for _, b := range bs {
+				if last[b] != int32(i+1) {
+					last[b] = int32(i + 1)
+					posts[b]++
+				}
+			}
+		}
+		for i, bs := range buckets {
+			kept := bs[:0]
+			for _, b := range bs {
+				if int(posts[b]) >= s.MinPosts {
+					kept = append(kept, b)
+				}
+			}
+			buckets[i] = kept
 		}
 	}
 	m := &weights{s: s, w: make([]float64, nb*no), bias: make([]float64, no)}
@@ -422,7 +463,7 @@ func fitOnce(train []*post, s Settings) *weights {
 				for _, b := range buckets[i] {
 					z += m.w[b*no+o]
 				}
-				xs := 1 / math.Sqrt(float64(max(len(buckets[i]), rules.ModelMinFeatures)))
+				xs := 1 / math.Sqrt(float64(max(nfeat[i], rules.ModelMinFeatures)))
 				z = m.bias[o] + z*xs
 				y := 0.0
 				if p.y[o] {
@@ -789,8 +830,8 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
 	b.WriteString("DSCM4\n")
-	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d train=%d dev=%d",
-		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.trainN, q.devN)
+	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d train=%d dev=%d",
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
 	b.WriteString(settings)
 	b.WriteByte(byte(q.s.Bits))
