@@ -5,7 +5,9 @@ package rules
 // 4111 1111 1111 1111", "sample: 900-70-0000", "the CMS sample looks like
 // 1EG4-TE5-MK73"), a well-known test number, one whose digits end in a run
 // of zeros ("ZXA000000000"), and the author's own or family's ("my ITIN
-// 912-78-4410", "my husband's ITIN", "my OWN insurance member ID ..."):
+// 912-78-4410", "my husband's ITIN", "my OWN insurance member ID ...",
+// "mine is serial PX4-7781", "plate 8TRW223, that's mine", a plate in a
+// sentence about "my car"):
 // teaching posts show identifier shapes this way, and one's own number is
 // no patient's. It is reported at info, never raised by the post's
 // context, and does not count as a direct identifier.
@@ -13,8 +15,8 @@ var detSample = detector{
 	name: "sample",
 	doc:  `An identifier written as an example: "an ITIN always starts with 9 (sample: 900-70-0000)".`,
 	// The rules whose findings it marks (and phone and device numbers).
-	rules: []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn"},
-	cues:  []string{"sample_cue", "specimen_word", "own", "own_id_word"},
+	rules: []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle"},
+	cues:  []string{"sample_cue", "specimen_word", "own", "own_id_word", "own_after", "own_vehicle"},
 	pass:  (*Engine).markSamples,
 }
 
@@ -36,10 +38,12 @@ func (e *Engine) markSamples(text string, st *scanState) {
 	toks := st.toks
 	for i := range st.hits {
 		h := &st.hits[i]
-		if id := e.identOf(e.rules[h.rule], h); !personalNumber(id) && id != IDPhone && id != IDDevice {
+		id := e.identOf(e.rules[h.rule], h)
+		if !personalNumber(id) && id != IDPhone && id != IDDevice && id != IDVehicle {
 			continue
 		}
-		if !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) {
+		if !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) &&
+			!e.ownAfter(text, toks, int(h.t1)) && !(id == IDVehicle && e.ownVehicleBefore(text, toks, int(h.t0))) {
 			continue
 		}
 		h.sev, h.kind, h.fixed = Info, patExample, true
@@ -112,6 +116,33 @@ func (e *Engine) ownBefore(text string, toks []token, t0 int) bool {
 			return true
 		}
 		if toks[k+1].gap == gapHard && k+1 < t0 || !e.b.cue.ownIDWord.has(text, toks[k]) {
+			return false
+		}
+	}
+	return false
+}
+
+// ownAfter reports whether the identifier ending before token t1 is
+// claimed by the author right after it: "mine" within ownAfterReach tokens
+// ("Plate 8TRW223 if anyone sees it, that's mine").
+func (e *Engine) ownAfter(text string, toks []token, t1 int) bool {
+	for k := t1; k < len(toks) && k < t1+ownAfterReach; k++ {
+		if e.b.cue.ownAfter.has(text, toks[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownVehicleBefore reports whether the sentence of the plate or VIN at
+// token t0 speaks of the author's own vehicle before it ("my car got
+// broken into in the clinic lot ... a silver Civic, plate 4TRW981").
+func (e *Engine) ownVehicleBefore(text string, toks []token, t0 int) bool {
+	for k := t0 - 1; k > 0 && k >= t0-ownVehicleReach; k-- {
+		if e.b.cue.ownVehicle.has(text, toks[k]) && e.b.cue.own.has(text, toks[k-1]) {
+			return true
+		}
+		if toks[k].gap == gapHard {
 			return false
 		}
 	}

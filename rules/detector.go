@@ -71,6 +71,10 @@ const (
 	sampleReach = 8
 	// ownReach is how many tokens before an identifier "my" may be.
 	ownReach = 6
+	// ownAfterReach is how many tokens after an identifier "mine" may be.
+	ownAfterReach = 16
+	// ownVehicleReach is how many tokens before a plate "my car" may be.
+	ownVehicleReach = 30
 	// contactReach is how many tokens apart the contact and the care may be.
 	contactReach = 15
 )
@@ -273,7 +277,7 @@ type builtinCues struct {
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
 	efficacyVerb, healthTarget                                                                                  cueList
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord                               cueList
-	careNoun, addressTitle, your                                                                                cueList
+	careNoun, addressTitle, your, ownAfter, ownVehicle                                                          cueList
 	contactAct, pastCare, contactNot                                                                            cueList
 	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, patienceBefore, patienceAfter cueList
 }
@@ -377,6 +381,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.masked
 	case "own_id_word":
 		return &c.ownIDWord
+	case "own_after":
+		return &c.ownAfter
+	case "own_vehicle":
+		return &c.ownVehicle
 	case "care_noun":
 		return &c.careNoun
 	case "address_title":

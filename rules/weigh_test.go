@@ -212,6 +212,11 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"My husband's ITIN is 912-78-4410, eleven weeks after the W-7 🎉", IDSSN, Info},
 		{"my OWN insurance member ID BCX9920144 gets rejected at my own hospital every January", IDHealthPlan, Info},
 		{"My patient's SSN 512-44-7788 was on the label.", IDSSN, Block},
+		{"Someone keyed my car at the Mercy garage. Plate 8TRW223 if anyone saw it, the dented silver Corolla, that's mine.", IDVehicle, Info},
+		{"My truck got towed from the staff lot overnight, grey F-150, plate 6KLM442, call me if you saw it.", IDVehicle, Info},
+		{"Firmware update broke alarms on half our pumps. Mine is serial PX4-7781-0032 and support is useless.", IDDevice, Info},
+		{"My patient Joe Smith's plate 4TRW981 was in the news after the crash.", IDVehicle, Block},
+		{"Pt in bed 3 came in after a crash, his plate 4TRW981 was all over the news, my car was parked next to it.", IDVehicle, Block},
 	} {
 		got := Severity("") // the identifier's finding; with no type, any privacy finding
 		for _, f := range e.Scan(c.text).Findings {

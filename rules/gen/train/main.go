@@ -93,11 +93,16 @@ var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // conduct 0.911/0.728 (0.903/0.713), misinformation 0.969/0.810
 // (0.963/0.795), disclosure 0.978/0.869 (0.978/0.827), benign 5.5% (5.3%).
 // MinPosts 2 sat between; bits 18 at MinLogit 1.25 flagged 6.1% of benign.
+// The first runs of the fifth session (w95-w99, w102) then read privacy
+// precision 0.87 and flagged 7.2% of benign posts with the story's floor
+// at 0.2, against recall 0.90: the story's floor went back to 0.4 (CV, 93
+// writers: privacy 0.885/0.912 -> 0.901/0.887, benign 5.5% -> 4.7%; 0.6
+// gave 0.921/0.847, 3.9%).
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.2}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
