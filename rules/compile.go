@@ -438,7 +438,9 @@ type base struct {
 	// ruleIdentFeat is each rule's identifier feature (0 for none), so a
 	// hit that keeps its rule's identifier needs no map look-up.
 	ruleIdentFeat []uint32
-	learned       [modelOutputs]int32
+	// gloss gives the model the English gloss of a Spanish word (gloss.go).
+	gloss   glossTable
+	learned [modelOutputs]int32
 }
 
 // builtinClasses are the class bits the Go detectors use, set by
@@ -595,6 +597,10 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	}
 	b.m.classUse = nil
 	b.wireModel()
+	var err error
+	if b.gloss, err = newGlossTable("gloss_es.txt", dataFiles["gloss_es.txt"]); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 

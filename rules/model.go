@@ -378,6 +378,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			}
 			fs.tok0, fs.tok1 = int32(i), int32(i+1)
 			fs.add(featID(h, featWord), s)
+			if f := e.b.gloss.find(h); f != 0 {
+				fs.add(f, s)
+			}
 			fs.tok0 = -1
 		}
 		if t.flags&tMention != 0 {
