@@ -17,6 +17,9 @@ type glossTable struct {
 	keys  []uint64 // 0 marks an empty slot
 	feats []uint32
 	mask  uint64
+	// seen has a bit set for each word's hash (bits 40-51): most words
+	// are no glossed word, and one test of a bit in L1 says so.
+	seen [64]uint64
 }
 
 // newGlossTable reads "word gloss" lines (blank lines and "# " comments
@@ -48,17 +51,18 @@ func newGlossTable(name, data string) (glossTable, error) {
 			k = (k + 1) & g.mask
 		}
 		g.keys[k], g.feats[k] = h, featID(hashWord(glosses[i]), featWord)
+		g.seen[h>>46&63] |= 1 << (h >> 40 & 63)
 	}
 	return g, nil
 }
 
 // find returns the feature of the gloss of the word hashed h, or 0.
 func (g *glossTable) find(h uint64) uint32 {
-	if len(g.keys) == 0 {
-		return 0
-	}
 	if h == 0 {
 		h = 1
+	}
+	if g.seen[h>>46&63]&(1<<(h>>40&63)) == 0 {
+		return 0 // also when the table is empty
 	}
 	for k := h & g.mask; ; k = (k + 1) & g.mask {
 		switch g.keys[k] {
