@@ -79,3 +79,50 @@ var detITIN = detector{
 		return c.j
 	},
 }
+
+// detSSNContext finds an SSN-shaped number that no cue word labels but the
+// sentence around it places in a record: "Name, DOB, 666.20.4417", "912-44-0871
+// staring at me, DOB and all", "social is 666203318", "Walt K 666209931
+// pureed/nectar thick" after a face sheet. 3-2-4 digits in a range the SSA
+// never issues (000, 666, 9xx) or nine digits in any range count when "SSN"
+// or "social" is within the sentence (a few words either side) or a record
+// word (ssn_context: "DOB", "MRN", "registration", "face sheet", "chart",
+// "field") is; nine digits whose label says they are something else (a
+// claim, an order, a member ID: not_ssn, ssn_other_label) and the numbers printed
+// as samples (one digit repeated, 123-45-6789, group 00, serial 0000) do not.
+// Writers of invented posts, like training slides, use the unissued ranges;
+// a real SSN in an issued range is found by detSSN without any cue.
+var detSSNContext = detector{
+	name:   "ssn_context",
+	doc:    `An SSN-shaped number in a record's words: "Name, DOB, 666.20.4417", "her SSN should be 666-48-2291", "DOB 3/14/57, 900221487".`,
+	shapes: []string{"ssn"},
+	cues:   []string{"ssn_cue", "ssn_context", "not_ssn", "ssn_other_label"},
+	on:     kRun,
+	token: func(c *tokCtx) int {
+		run := &c.run
+		nine := run.n == 1 && run.g[0] == 9
+		if !(run.ssnShape() && !run.isSSN() || nine) || run.plus || run.area || run.glued(c.text) {
+			return 0
+		}
+		var a, g, s int
+		if nine {
+			a, g, s = atoi(c.w[:3]), atoi(c.w[3:5]), atoi(c.w[5:])
+		} else {
+			a, g, s = run.v[0], run.v[1], run.v[2]
+		}
+		if g == 0 || s == 0 || sameDigits(c.w) && nine || a == 123 && g == 45 && s == 6789 || a == g/10*111 && g == g%10*11 && s == g%10*1111 {
+			return 0 // a sample
+		}
+		cues := &c.e.b.cue
+		if c.cue(2, &cues.notSSN) || c.cue(2, &cues.ssnOther) {
+			return 0 // labelled as something else
+		}
+		if !c.nearInSentence(ssnContextReach, &cues.ssn) && !c.nearInSentence(ssnContextReach, &cues.ssnContext) {
+			return 0
+		}
+		if r := c.e.ruleOf(shSSN); r >= 0 {
+			c.add(r, c.i, c.j, c.start, run.end)
+		}
+		return c.j
+	},
+}

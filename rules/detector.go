@@ -40,7 +40,7 @@ type detector struct {
 var detectors = []*detector{
 	// Digit runs ("555-201-7788", "3/4/2024", "1428"): the first that
 	// claims a run wins.
-	&detSSNNamed, &detCard, &detIMEI, &detNPI, &detRouting, &detSSN, &detITIN, &detPhone, &detIP,
+	&detSSNNamed, &detCard, &detIMEI, &detNPI, &detRouting, &detSSNContext, &detSSN, &detITIN, &detPhone, &detIP,
 	&detPassport, &detDriverLicence, &detBankAccount, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
 	&detAgeBracket, &detAgeComma, &detAgeIs, &detAgeUnits,
 	// Tokens of a number and letters ("95th", "45yo", "11D2030122").
@@ -77,6 +77,9 @@ const (
 	ownVehicleReach = 30
 	// contactReach is how many tokens apart the contact and the care may be.
 	contactReach = 15
+	// ssnContextReach is how many tokens either side of an SSN-shaped
+	// number its record words may be, within its sentence.
+	ssnContextReach = 10
 )
 
 // tokKind says which token detectors a token is tried with.
@@ -108,6 +111,28 @@ type tokCtx struct {
 // cue reports whether one of the n tokens before token i is one of words.
 func (c *tokCtx) cue(n int, words *cueList) bool {
 	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
+		if words.has(c.text, c.toks[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearInSentence reports whether one of words is within n tokens of the
+// run at tokens i..j-1, on either side, without crossing a sentence's end.
+func (c *tokCtx) nearInSentence(n int, words *cueList) bool {
+	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
+		if words.has(c.text, c.toks[k]) {
+			return true
+		}
+		if c.toks[k].gap == gapHard {
+			break
+		}
+	}
+	for k := c.j; k < len(c.toks) && k < c.j+n; k++ {
+		if c.toks[k].gap == gapHard {
+			break
+		}
 		if words.has(c.text, c.toks[k]) {
 			return true
 		}
@@ -273,7 +298,7 @@ type builtinCues struct {
 	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                      cueList
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                   cueList
-	notSSN, itin, routing, bank, passport, licence, mac, labelFiller                                            cueList
+	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                      cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
 	efficacyVerb, healthTarget                                                                                  cueList
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord                               cueList
@@ -333,6 +358,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.fractionBefore
 	case "cjk_patient":
 		return &c.cjkPatient
+	case "ssn_context":
+		return &c.ssnContext
+	case "ssn_other_label":
+		return &c.ssnOther
 	case "not_ssn":
 		return &c.notSSN
 	case "itin_cue":

@@ -120,9 +120,14 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			continue
 		case c&cls.clinician != 0 && toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 			(anyName(next) || toks[i].flags&tUpper != 0 && toks[next].lex < 0):
-			// "Dr. Maria Lopez", "nurse Amy": a colleague, reported quietly.
+			// "Dr. Maria Lopez", "nurse Amy": a colleague, reported quietly,
+			// and the credentials after the name are not read again ("Dr.
+			// Kwame Asante, PT, DPT" is no patient named D.P.T.).
 			end := extend(next, false)
 			add(next, end, Info, false, patColleague)
+			for credentialAfter(text, toks, end, &e.b.cue.credential) {
+				end++
+			}
 			i = end - 1
 			continue
 		case c&cls.patientNoun != 0 && toks[next].gap <= gapSoft:
@@ -207,6 +212,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				strong := end+1 < len(toks) && text[toks[end-1].end] == ',' && toks[end].flags&tLetter == 0 && isAge(atoi(text[toks[end].start:toks[end].end]))
 				add(i, end, "", strong, patReport)
 				i = end - 1
+				continue
+			}
+			if toks[next].gap <= gapSpace && cap(next) && stop(next) {
+				// "Dalton County", "Grace Hospital": a first name that starts
+				// the name of a place or an organisation is no one's.
+				i = next
 				continue
 			}
 			if toks[i].flags&tAllCaps == 0 {

@@ -103,6 +103,8 @@ func TestCredentialMakesColleague(t *testing.T) {
 		"Huge thanks to Rebecca Stahl, PT, DPT, who corrected my notes with so much patience.": Info,
 		"Happy birthday to our lead tech Ramona, 18 years keeping this pharmacy sane.":         Info,
 		"Rebecca Stahl was my patient on 4 North, discharged today after a long stay.":         Block,
+		"Congrats to Dr. Kwame Asante, PT, DPT on earning his board certification!":            Info,
+		"Dalton County Health Department confirmed 3 measles cases linked to a daycare.":       "",
 	} {
 		var got Severity
 		for _, f := range e.Scan(text).Findings {
