@@ -98,19 +98,20 @@ var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // at 0.2, against recall 0.90: the story's floor went back to 0.4 (CV, 93
 // writers: privacy 0.885/0.912 -> 0.901/0.887, benign 5.5% -> 4.7%; 0.6
 // gave 0.921/0.847, 3.9%).
-// Sixth session (102 writers and three benign-only sets): the story's
-// floor went to 0.3 and conduct's to 0.6, since privacy recall was the
-// one first-run bar not met (0.855 at precision 0.931) and CV had
-// precision to spare: privacy 0.907/0.886 -> 0.897/0.898, benign 4.3% ->
-// 4.7% (story 0.3); conduct 0.5 gave 0.911/0.730 -> 0.892/0.763 at 4.9%.
-// Lowering the others' floors too (boundaries and misinformation 0.7,
-// disclosure 0.5) gained recall already above its bar for 0.3 points of
-// benign posts, the bar with the least room: not kept.
+// Sixth session (102 writers and three benign-only sets): with the story's
+// floor at 0.3 and conduct's at 0.6, CV read privacy 0.907/0.886 ->
+// 0.898/0.898 and benign 4.3% -> 4.9%, but on the session's first five
+// fresh sets (1,000 posts, never trained on) recall was already 0.90 and
+// precision the bar at risk: 0.865/0.907 and 6.2% benign flagged, against
+// 0.875/0.903 and 6.0% at 0.4 and 0.7, so the floors stayed. Lowering the
+// others' floors (boundaries and misinformation 0.7, disclosure 0.5)
+// gained recall already above its bar for 0.3 points of benign posts in
+// CV: not kept either.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.3}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.6},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
