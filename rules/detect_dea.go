@@ -1,18 +1,25 @@
 package rules
 
 // detDEA finds a DEA registration number: two letters and seven digits
-// whose last is the check digit (isDEA).
+// whose last is the check digit (isDEA). Labelled as a DEA number ("DEA
+// BF4829317", "his DEA is AP4417283"), two capitals and seven digits are
+// one even when the check fails: a mistyped or forged number still names
+// a prescriber.
 var detDEA = detector{
 	name:   "dea",
-	doc:    `A DEA number with its check digit: "AB1234563".`,
+	doc:    `A DEA number with its check digit: "AB1234563"; after "DEA", any two capitals and seven digits.`,
 	shapes: []string{"license"},
+	cues:   []string{"dea_cue", "label_filler"},
 	on:     kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shLicense)
-		if r < 0 || len(c.w) != 9 || !isDEA(c.w) {
+		w := c.w
+		if r < 0 || len(w) != 9 || !isDEA(w) && !(isUpper(w[0]) && isUpper(w[1]) && allDigits(w[2:]) && c.labelled(&c.e.b.cue.dea)) {
 			return 0
 		}
 		c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
 		return c.i + 1
 	},
 }
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }

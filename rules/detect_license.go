@@ -9,11 +9,14 @@ package rules
 
 // detNPI finds a National Provider Identifier: ten digits starting 1 or 2
 // (or 4-3-3 with dashes or spaces) whose Luhn check over "80840" and the
-// number holds (the CMS rule), and not one digit repeated.
+// number holds (the CMS rule), and not one digit repeated. Labelled as an
+// NPI ("NPI 1487306655", "NPI # 1487306655"), the number is one even when
+// the check fails: a mistyped NPI still points at its prescriber.
 var detNPI = detector{
 	name:   "npi",
-	doc:    `A National Provider Identifier with its check digit: "NPI 1245319599", "1234-567-893".`,
+	doc:    `A National Provider Identifier with its check digit: "NPI 1245319599", "1234-567-893"; after "NPI", any ten such digits.`,
 	shapes: []string{"license"},
+	cues:   []string{"npi_cue", "label_filler"},
 	on:     kRun,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shLicense)
@@ -25,7 +28,7 @@ var detNPI = detector{
 			return 0
 		}
 		d := g.digits()
-		if !luhn("80840"+d) || sameDigits(d[:9]) {
+		if sameDigits(d[:9]) || !luhn("80840"+d) && !c.labelled(&c.e.b.cue.npi) {
 			return 0
 		}
 		j := tokenAt(c.toks, g.end-1) + 1
@@ -35,18 +38,20 @@ var detNPI = detector{
 	},
 }
 
-// detPassport finds a US passport number after "passport": nine digits, or
-// a capital and eight digits (the next-generation book).
+// detPassport finds a passport number after "passport": a US book's nine
+// digits or capital and eight digits, or another country's six to ten
+// capitals and digits with at least five digits ("passport AB482019",
+// "passport 19FR48823").
 var detPassport = detector{
 	name:   "passport",
-	doc:    `A passport number after "passport": "passport 912803456", "passport no. A12345678".`,
+	doc:    `A passport number after "passport": "passport 912803456", "passport no. A12345678", "passport AB482019".`,
 	shapes: []string{"license"},
 	cues:   []string{"passport_cue", "label_filler"},
-	on:     kRun | kAlnum,
+	on:     kRun | kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shLicense)
 		w := c.w
-		if r < 0 || len(w) != 9 || !(allDigits(w) || w[0] >= 'A' && w[0] <= 'Z' && allDigits(w[1:])) || !c.labelled(&c.e.b.cue.passport) {
+		if r < 0 || !passportShape(w) || allDigits(w) && c.run.n != 1 || !c.labelled(&c.e.b.cue.passport) {
 			return 0
 		}
 		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
@@ -55,12 +60,75 @@ var detPassport = detector{
 	},
 }
 
+// detProfLicence finds a professional licence number after its cue
+// ("license #PT-028817", "License #TX-PT-448120", "licencia número
+// TR-20931"): one or more prefixes of one to four capitals, each joined by
+// '-', then five to ten digits. It is tried at the digits, which come
+// after the prefix.
+var detProfLicence = detector{
+	name:   "prof_licence",
+	doc:    `A professional licence number after its cue: "PT License #PT-028817", "License #TX-PT-448120".`,
+	shapes: []string{"license"},
+	cues:   []string{"licence_cue", "label_filler"},
+	on:     kRun,
+	token: func(c *tokCtx) int {
+		r := c.e.ruleOf(shLicense)
+		if r < 0 || c.run.n != 1 || len(c.w) < 5 || len(c.w) > 10 || c.run.glued(c.text) {
+			return 0
+		}
+		k := c.i
+		for k > 0 && k > c.i-3 && c.text[c.toks[k-1].end:c.toks[k].start] == "-" && licencePrefix(c.text[c.toks[k-1].start:c.toks[k-1].end]) {
+			k--
+		}
+		if k == c.i || !c.labelledAt(k, &c.e.b.cue.licence) {
+			return 0
+		}
+		h := c.add(r, k, c.i+1, int(c.toks[k].start), int(c.t.end))
+		h.msg = "A professional licence number."
+		return c.i + 1
+	},
+}
+
+// licencePrefix reports whether w is one to four capitals: a licence
+// number's prefix ("PT", "TX").
+func licencePrefix(w string) bool {
+	if len(w) > 4 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	return len(w) > 0
+}
+
+// passportShape reports whether w is written as a passport number: six to
+// ten capitals and digits, at least five of them digits.
+func passportShape(w string) bool {
+	if len(w) < 6 || len(w) > 10 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c < 'A' || c > 'Z':
+			return false
+		}
+	}
+	return digits >= 5
+}
+
 // detDriverLicence finds a driver's licence number after its cue words
 // ("driver's license", "DL", "permit"): six to fourteen or sixteen digits,
-// or one of the states' letter-and-digit formats (dlShape).
+// one of the states' letter-and-digit formats (dlShape), or a capital and
+// digits followed by dashed digit groups as a card prints it
+// ("licencia D442-1180-9932", Florida's "D123-456-78-901-0").
 var detDriverLicence = detector{
 	name:   "driver_licence",
-	doc:    `A driver's licence number after its cue: "driver's license D1234567", "DL# 123456789".`,
+	doc:    `A driver's licence number after its cue: "driver's license D1234567", "DL# 123456789", "licencia D442-1180-9932".`,
 	shapes: []string{"license"},
 	cues:   []string{"licence_cue", "label_filler"},
 	on:     kRun | kDigitFirst | kAlnum,
@@ -69,6 +137,14 @@ var detDriverLicence = detector{
 		w := c.w
 		if r < 0 {
 			return 0
+		}
+		if j, end := dlDashed(c.text, c.toks, c.i); j > 0 {
+			if !c.labelled(&c.e.b.cue.licence) {
+				return 0
+			}
+			h := c.add(r, c.i, j, int(c.t.start), end)
+			h.msg = "A driver's licence number."
+			return j
 		}
 		if allDigits(w) {
 			if c.run.n != 1 || !(len(w) >= 6 && len(w) <= 14 || len(w) == 16) {
@@ -84,6 +160,36 @@ var detDriverLicence = detector{
 		h.msg = "A driver's licence number."
 		return c.i + 1
 	},
+}
+
+// dlDashed matches a driver's licence number written in dashed groups at
+// token i: one or two capitals and one to five digits, then two to four
+// groups of one to six digits, each after one '-', eight to sixteen digits
+// in all ("D442-778-10093", "D4410-22871-06"). It returns the index of the
+// token after it and its end, or 0.
+func dlDashed(text string, toks []token, i int) (int, int) {
+	w := text[toks[i].start:toks[i].end]
+	n := 0
+	for n < len(w) && n < 2 && w[n] >= 'A' && w[n] <= 'Z' {
+		n++
+	}
+	if n == 0 || len(w)-n < 1 || len(w)-n > 5 || !allDigits(w[n:]) {
+		return 0, 0
+	}
+	digits, groups, k := len(w)-n, 0, i+1
+	for ; k < len(toks) && groups < 4; k++ {
+		g := text[toks[k].start:toks[k].end]
+		if text[toks[k-1].end:toks[k].start] != "-" || len(g) > 6 || !allDigits(g) {
+			break
+		}
+		digits += len(g)
+		groups++
+	}
+	end := int(toks[k-1].end)
+	if groups < 2 || digits < 8 || digits > 16 || end < len(text) && (isAlnum(text[end]) || text[end] == '-' && end+1 < len(text) && isAlnum(text[end+1])) {
+		return 0, 0
+	}
+	return k, end
 }
 
 // dlShape reports whether w is written as a US state writes a driver's

@@ -89,7 +89,8 @@ var detITIN = detector{
 // word (ssn_context: "DOB", "MRN", "registration", "face sheet", "chart",
 // "field") is; nine digits whose label says they are something else (a
 // claim, an order, a member ID: not_ssn, ssn_other_label) and the numbers printed
-// as samples (one digit repeated, 123-45-6789, group 00, serial 0000) do not.
+// as samples (one digit repeated, 123-45-6789, group 00, serial 0000, the
+// last six digits counting up or down as in 000-12-3456) do not.
 // Writers of invented posts, like training slides, use the unissued ranges;
 // a real SSN in an issued range is found by detSSN without any cue.
 var detSSNContext = detector{
@@ -110,7 +111,7 @@ var detSSNContext = detector{
 		} else {
 			a, g, s = run.v[0], run.v[1], run.v[2]
 		}
-		if g == 0 || s == 0 || sameDigits(c.w) && nine || a == 123 && g == 45 && s == 6789 || a == g/10*111 && g == g%10*11 && s == g%10*1111 {
+		if g == 0 || s == 0 || sameDigits(c.w) && nine || a == 123 && g == 45 && s == 6789 || a == g/10*111 && g == g%10*11 && s == g%10*1111 || counting(g*10000+s) {
 			return 0 // a sample
 		}
 		cues := &c.e.b.cue
@@ -125,4 +126,19 @@ var detSSNContext = detector{
 		}
 		return c.j
 	},
+}
+
+// counting reports whether the six digits of n count up or down by one
+// ("123456", "654321"): a number typed as a sample.
+func counting(n int) bool {
+	up, down := true, true
+	prev := n % 10
+	for k := 1; k < 6; k++ {
+		n /= 10
+		d := n % 10
+		up = up && d == prev-1
+		down = down && d == prev+1
+		prev = d
+	}
+	return up || down
 }

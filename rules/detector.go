@@ -41,7 +41,7 @@ var detectors = []*detector{
 	// Digit runs ("555-201-7788", "3/4/2024", "1428"): the first that
 	// claims a run wins.
 	&detSSNNamed, &detCard, &detIMEI, &detNPI, &detRouting, &detSSNContext, &detSSN, &detITIN, &detPhone, &detIP,
-	&detPassport, &detDriverLicence, &detBankAccount, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
+	&detProfLicence, &detPassport, &detDriverLicence, &detBankAccount, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
 	&detAgeBracket, &detAgeComma, &detAgeIs, &detAgeUnits,
 	// Tokens of a number and letters ("95th", "45yo", "11D2030122").
 	&detAgeOrdinal, &detAgeSuffix, &detCLIA,
@@ -144,8 +144,12 @@ func (c *tokCtx) nearInSentence(n int, words *cueList) bool {
 // cue: a cue word right before it, or before it and a few of the words
 // of the cue list label_filler ("number", "no", "is", "#" between them):
 // "routing number: 121000358", "passport no. A12345678", "DL is 123456".
-func (c *tokCtx) labelled(cue *cueList) bool {
-	for k := c.i - 1; k >= 0 && k >= c.i-4; k-- {
+func (c *tokCtx) labelled(cue *cueList) bool { return c.labelledAt(c.i, cue) }
+
+// labelledAt is labelled for the identifier that starts at token i (a
+// licence number whose letter prefix comes before the token at hand).
+func (c *tokCtx) labelledAt(i int, cue *cueList) bool {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
 		if cue.has(c.text, c.toks[k]) {
 			return true
 		}
@@ -299,6 +303,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                   cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                      cueList
+	dea, npi                                                                                                    cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
 	efficacyVerb, healthTarget                                                                                  cueList
 	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord                               cueList
@@ -364,6 +369,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.ssnOther
 	case "not_ssn":
 		return &c.notSSN
+	case "dea_cue":
+		return &c.dea
+	case "npi_cue":
+		return &c.npi
 	case "itin_cue":
 		return &c.itin
 	case "routing_cue":

@@ -138,6 +138,31 @@ var presidioCases = []struct {
 	{"Vaccine lot |123-45-6789 recalled", ""},
 	{"Copay is |$1250.00 now", ""},
 	{"Class of |2019-2020", ""},
+	// SSN-shaped numbers in ranges the SSA never issues (000, 666, 9xx):
+	// named or among a record's details they are SSNs; bare, labelled as
+	// something else or a placeholder, they are not.
+	{"Name, DOB, |666.20.4417, everything", IDSSN},
+	{"keyed the SSN as 900-41-7763 instead of |900-47-1763", IDSSN},
+	{"pt Devon R. |666224871 dob 7/2/91", IDSSN},
+	{"Name: Delroy Pettiford\nDOB 03/14/1957\n|666307215\nmember ID WQH582014467", IDSSN},
+	{"social is 666203318 not |666203381", IDSSN},
+	{"|912 44 1087 in the phone field", ""},
+	{"Order |912-44-1087 shipped", IDOther},
+	{"training charts use numbers like |000-12-3456", ""},
+	{"the training chart shows |900123456 as the number", ""},
+	// Licence numbers after their cue in the shapes Presidio's US-only
+	// recognizers leave out.
+	{"forgot her passport |AB482019 on our desk", IDLicense},
+	{"passport no. |X4471920 plus her Rx history", IDLicense},
+	{"passport |19FR48823 on the intake form", IDLicense},
+	{"passport |AB1234 photo", ""},
+	{"his DEA is |AP4417283", IDLicense},
+	{"|BW4417298 on the pad", ""},
+	{"NPI |1487306655 on the fax", IDLicense},
+	{"|1487306655 steps this year", ""},
+	{"licencia |D442-1180-9932", IDLicense},
+	{"Room 4 door code |D442-778-10093", ""},
+	{"licencia número |TR-20931", IDLicense},
 }
 
 func TestPresidioCases(t *testing.T) {

@@ -219,6 +219,14 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"Firmware update broke alarms on half our pumps. Mine is serial PX4-7781-0032 and support is useless.", IDDevice, Info},
 		{"My patient Joe Smith's plate 4TRW981 was in the news after the crash.", IDVehicle, Block},
 		{"Pt in bed 3 came in after a crash, his plate 4TRW981 was all over the news, my car was parked next to it.", IDVehicle, Block},
+		// SSNs in a range never issued: a placeholder in a teaching post is
+		// not flagged at all; a number on a face sheet is.
+		{"registration volunteer tip: training charts use dummy numbers like 000-12-3456.", IDSSN, ""},
+		{"The bank really said 'confirm your full social' and I almost read 900123456 out loud (not my real one)", IDSSN, ""},
+		{"who leaves a face sheet on the hallway printer?? 912-44-0871 staring at me, DOB and all.", IDSSN, Block},
+		// A licence found by its cue alone outside a patient's story stays info.
+		{"reminder: my NPI is 1487306655, look it up on NPPES", IDLicense, Info},
+		{"Dr. Hal Farrow's DEA BF4829317 is on every script from that clinic", IDLicense, Info},
 	} {
 		got := Severity("") // the identifier's finding; with no type, any privacy finding
 		for _, f := range e.Scan(c.text).Findings {
