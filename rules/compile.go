@@ -69,14 +69,14 @@ func newCrule(r *Rule, idx int) *crule {
 
 // celem is a compiled phrase element.
 type celem struct {
-	kind      pelemKind
 	words     []int32 // lexicon entries (peWord)
 	classes   classSet
+	kind      pelemKind
 	optional  bool
 	hashtag   bool
 	mention   bool
-	lower     bool // only a token written without capitals
-	minDigits int
+	lower     bool  // only a token written without capitals
+	minDigits uint8 // peValue: at most 20
 }
 
 type patKind uint8
@@ -102,6 +102,18 @@ type lexicon struct {
 	starts   [][]startRef // patterns to try at each occurrence of the word
 	pairs    [][]pairID   // patterns to try only when the next word is w2
 	pairMask []uint64     // per word, bit w2%64 set for each of its pairs: a quick "no"
+	// Until matcher.finish, the start and pair lists are kept as one list
+	// each, in the order they were added; finish then lays each out per
+	// word in one array (thousands of small slices cost an allocation and
+	// a copy or two each).
+	startsTodo []wordStart
+	pairsTodo  []wordPair
+}
+
+type wordStart struct{ w, p int32 } // pattern p starts at word w
+type wordPair struct {
+	w int32
+	p pairID
 }
 
 // startRef is a pattern in a word's start list, with what rules most tries
@@ -132,21 +144,17 @@ func newLexicon(sizeHint int) *lexicon {
 	l.table.init(n)
 	l.table.keys = make([]string, 0, sizeHint)
 	l.classes = make([]classSet, 0, sizeHint)
-	l.starts = make([][]startRef, 0, sizeHint)
-	l.pairs = make([][]pairID, 0, sizeHint)
 	return l
 }
 
 func (l *lexicon) intern(w string) int32 {
 	h := hashWord(w)
-	if id, _ := l.table.find(h, []byte(w)); id >= 0 {
+	if id := l.table.findKey(h, w); id >= 0 {
 		return id
 	}
 	id := int32(len(l.classes))
 	l.table.insert(h, w, id)
 	l.classes = append(l.classes, 0)
-	l.starts = append(l.starts, nil)
-	l.pairs = append(l.pairs, nil)
 	return id
 }
 
@@ -166,51 +174,111 @@ type matcher struct {
 }
 
 func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patKind) error {
-	for _, variant := range ph.expand() {
-		cp := cpattern{rule: rule, kind: kind}
-		for _, e := range variant.elems {
-			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: e.minDigits}
-			for _, w := range e.words {
-				ce.words = append(ce.words, m.lex.intern(w))
-			}
-			for _, name := range e.classNames {
-				bit, ok := classIDs[name]
-				if !ok {
-					return &Error{Msg: "unknown class {" + name + "}"}
-				}
-				if m.classUse != nil {
-					m.classUse[name] = true
-				}
-				ce.classes |= 1 << uint(bit)
-			}
-			cp.elems = append(cp.elems, ce)
+	// The variants phrase.expand would list: the phrase with its first
+	// element required, then, while that element is optional, the rest.
+	for elems := ph.elems; ; elems = elems[1:] {
+		if err := m.addVariant(classIDs, elems, rule, kind); err != nil {
+			return err
 		}
-		id := int32(len(m.patterns))
-		m.patterns = append(m.patterns, cp)
-		first := cp.elems[0]
-		if first.kind == peNum {
-			m.numStarts = append(m.numStarts, id)
+		if !elems[0].optional || len(elems) < 2 {
+			break
 		}
-		second := celem{optional: true}
-		if len(cp.elems) > 1 {
-			second = cp.elems[1]
-		}
-		for _, w := range first.words {
-			if !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention && !first.lower && !second.lower {
-				for _, w2 := range second.words {
-					m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention})
-				}
-				continue
-			}
-			m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
-		}
-		for b := 0; b < 64; b++ {
-			if first.classes&(1<<uint(b)) != 0 {
-				m.classStarts[b] = append(m.classStarts[b], id)
-			}
+		if k := elems[1].kind; k != peWord && k != peClass && k != peNum {
+			break
 		}
 	}
 	return nil
+}
+
+// addVariant adds the pattern of the phrase elements pes, the first one
+// required.
+func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, kind patKind) error {
+	nw := 0
+	for k := range pes {
+		nw += len(pes[k].words)
+	}
+	elems := m.newElems(len(pes))
+	words := m.newWords(nw)
+	for k := range pes {
+		e := &pes[k]
+		ce := celem{kind: e.kind, optional: e.optional && k > 0, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: uint8(e.minDigits)}
+		if len(e.words) > 0 {
+			ce.words = words[:len(e.words):len(e.words)]
+			words = words[len(e.words):]
+			for i, w := range e.words {
+				ce.words[i] = m.lex.intern(w)
+			}
+		}
+		for _, name := range e.classNames {
+			bit, ok := classIDs[name]
+			if !ok {
+				return &Error{Msg: "unknown class {" + name + "}"}
+			}
+			if m.classUse != nil {
+				m.classUse[name] = true
+			}
+			ce.classes |= 1 << uint(bit)
+		}
+		elems[k] = ce
+	}
+	id := int32(len(m.patterns))
+	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
+	first := &elems[0]
+	if first.kind == peNum {
+		m.numStarts = append(m.numStarts, id)
+	}
+	second := &celem{optional: true}
+	if len(elems) > 1 {
+		second = &elems[1]
+	}
+	pair := !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention && !first.lower && !second.lower
+	for _, w := range first.words {
+		if pair {
+			for _, w2 := range second.words {
+				m.lex.pairsTodo = append(m.lex.pairsTodo, wordPair{w, pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention}})
+			}
+			continue
+		}
+		m.lex.startsTodo = append(m.lex.startsTodo, wordStart{w, id})
+	}
+	for b := 0; b < 64; b++ {
+		if first.classes&(1<<uint(b)) != 0 {
+			m.classStarts[b] = append(m.classStarts[b], id)
+		}
+	}
+	return nil
+}
+
+// newElems returns n elements from the matcher's arena: patterns would
+// otherwise cost an allocation each, and their word lists another.
+func (m *matcher) newElems(n int) []celem {
+	if cap(m.elemArena)-len(m.elemArena) < n {
+		m.elemArena = make([]celem, 0, max(n, min(4096, 2*cap(m.elemArena)), 16))
+	}
+	k := len(m.elemArena)
+	m.elemArena = m.elemArena[:k+n]
+	return m.elemArena[k : k+n : k+n]
+}
+
+// newWords returns room for n lexicon entries from the matcher's arena.
+func (m *matcher) newWords(n int) []int32 {
+	if cap(m.wordArena)-len(m.wordArena) < n {
+		m.wordArena = make([]int32, 0, max(n, min(8192, 2*cap(m.wordArena)), 32))
+	}
+	k := len(m.wordArena)
+	m.wordArena = m.wordArena[:k+n]
+	return m.wordArena[k : k+n : k+n]
+}
+
+// reserve makes room in the arenas for elems elements and words entries,
+// when their number is known in advance.
+func (m *matcher) reserve(elems, words int) {
+	if cap(m.elemArena)-len(m.elemArena) < elems {
+		m.elemArena = make([]celem, 0, elems)
+	}
+	if cap(m.wordArena)-len(m.wordArena) < words {
+		m.wordArena = make([]int32, 0, words)
+	}
 }
 
 // wordTable is an open-addressing hash table from lower-case words to
@@ -275,6 +343,24 @@ func (t *wordTable) place(h uint64, s wordSlot) {
 		k = (k + 1) & t.mask
 	}
 	t.slots[k] = s
+}
+
+// findKey returns the entry of the lower-case word w with hash h, or -1.
+// It compares a slot's first eight bytes before its key.
+func (t *wordTable) findKey(h uint64, w string) int32 {
+	if len(t.slots) == 0 {
+		return -1
+	}
+	tag, first := slotTag(h, len(w)), keyWord(w)
+	for k := h & t.mask; ; k = (k + 1) & t.mask {
+		s := &t.slots[k]
+		if s.id < 0 {
+			return -1
+		}
+		if s.tag == tag && s.word == first && t.keys[s.id] == w {
+			return s.id
+		}
+	}
 }
 
 // find returns the entry of the lower-case word w with hash h and its
@@ -343,32 +429,22 @@ func (m *matcher) addWords(name string, rule int32, kind patKind) {
 	if n == 0 {
 		return
 	}
-	// Elements and their one-word lists come from arenas: thousands of
-	// place names would otherwise cost two allocations a word.
-	if cap(m.elemArena)-len(m.elemArena) < n {
-		m.elemArena = make([]celem, 0, 4096)
-	}
-	if cap(m.wordArena)-len(m.wordArena) < n {
-		m.wordArena = make([]int32, 0, 8192)
-	}
-	elems := m.elemArena[len(m.elemArena) : len(m.elemArena)+n : len(m.elemArena)+n]
-	m.elemArena = m.elemArena[:len(m.elemArena)+n]
+	elems := m.newElems(n)
+	words := m.newWords(n)
 	for i, t := range m.scratch {
 		w := name[t.start:t.end]
 		if t.flags&tNonASCII != 0 || hasUpper(w) {
 			w = lowerWord(nil, w)
 		}
-		k := len(m.wordArena)
-		m.wordArena = append(m.wordArena, m.lex.intern(w))
-		elems[i] = celem{kind: peWord, words: m.wordArena[k : k+1 : k+1]}
+		words[i] = m.lex.intern(w)
+		elems[i] = celem{kind: peWord, words: words[i : i+1 : i+1]}
 	}
 	id := int32(len(m.patterns))
 	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
-	w := elems[0].words[0]
-	if len(elems) > 1 {
-		m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: elems[1].words[0], p: id, rule: rule})
+	if n > 1 {
+		m.lex.pairsTodo = append(m.lex.pairsTodo, wordPair{words[0], pairID{w2: words[1], p: id, rule: rule}})
 	} else {
-		m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
+		m.lex.startsTodo = append(m.lex.startsTodo, wordStart{words[0], id})
 	}
 }
 
@@ -384,30 +460,87 @@ func (m *matcher) ref(id int32) startRef {
 	return r
 }
 
-// finish sorts what the scan searches: each element's words and each
-// word's pairs.
+// finish lays out each word's start and pair lists and sorts what the scan
+// searches: each element's words and each word's pairs.
 func (m *matcher) finish() {
+	l := m.lex
 	// A word's classes travel in its table slot, so the scan has them with
 	// the look-up.
-	for i := range m.lex.table.slots {
-		if s := &m.lex.table.slots[i]; s.id >= 0 {
-			s.cls = m.lex.classes[s.id]
+	for i := range l.table.slots {
+		if s := &l.table.slots[i]; s.id >= 0 {
+			s.cls = l.classes[s.id]
 		}
 	}
+	n := len(l.classes)
+	count := make([]int32, n)
+	for _, s := range l.startsTodo {
+		count[s.w]++
+	}
+	l.starts = make([][]startRef, n)
+	refs := make([]startRef, len(l.startsTodo))
+	for w, c := range count {
+		if c > 0 {
+			l.starts[w], refs = refs[:0:c], refs[c:]
+		}
+		count[w] = 0
+	}
+	for _, s := range l.startsTodo {
+		l.starts[s.w] = append(l.starts[s.w], m.ref(s.p))
+	}
+	for _, s := range l.pairsTodo {
+		count[s.w]++
+	}
+	l.pairs = make([][]pairID, n)
+	pairs := make([]pairID, len(l.pairsTodo))
+	for w, c := range count {
+		if c > 0 {
+			l.pairs[w], pairs = pairs[:0:c], pairs[c:]
+		}
+	}
+	for _, s := range l.pairsTodo {
+		l.pairs[s.w] = append(l.pairs[s.w], s.p)
+	}
+	l.startsTodo, l.pairsTodo = nil, nil
 	for i := range m.patterns {
 		for j := range m.patterns[i].elems {
 			if w := m.patterns[i].elems[j].words; len(w) > 1 {
-				sort.Sort(int32s(w))
+				sortInt32s(w)
 			}
 		}
 	}
-	m.lex.pairMask = make([]uint64, len(m.lex.pairs))
-	for i, ps := range m.lex.pairs {
+	l.pairMask = make([]uint64, n)
+	for i, ps := range l.pairs {
 		if len(ps) > 1 {
-			sort.Sort(pairIDs(ps))
+			sortPairs(ps)
 		}
 		for _, p := range ps {
-			m.lex.pairMask[i] |= 1 << uint(p.w2&63)
+			l.pairMask[i] |= 1 << uint(p.w2&63)
+		}
+	}
+}
+
+// sortInt32s and sortPairs sort short lists in place, and hand long ones to
+// package sort (whose interface costs an allocation a call).
+func sortInt32s(s []int32) {
+	if len(s) > 12 {
+		sort.Sort(int32s(s))
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func sortPairs(s []pairID) {
+	if len(s) > 12 {
+		sort.Sort(pairIDs(s))
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && pairIDs(s).Less(j, j-1); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
 }
@@ -484,7 +617,13 @@ func compileBase() (*base, error) {
 // detector needs.
 func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	b := &base{byID: map[string]int32{}, classIDs: map[string]int{}, shapes: map[string]int32{}}
-	b.m.lex = newLexicon(1 << 16)
+	// Room for about every word: an entry a line of the word tables (a
+	// place name's words are mostly known already) and some for the packs'.
+	n := 4096
+	for _, data := range dataFiles {
+		n += strings.Count(data, "\n")
+	}
+	b.m.lex = newLexicon(n)
 	b.m.classUse = map[string]bool{}
 	cues := map[string][]string{}
 	for _, p := range packs {
@@ -566,7 +705,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	for id, c := range b.m.lex.classes {
 		for ; c != 0; c &= c - 1 { // each set bit, lowest first
 			for _, p := range b.m.classStarts[bits.TrailingZeros64(uint64(c))] {
-				b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.ref(p))
+				b.m.lex.startsTodo = append(b.m.lex.startsTodo, wordStart{int32(id), p})
 			}
 		}
 	}

@@ -171,22 +171,6 @@ func parsePhrase(src string) (*phrase, error) {
 	return p, nil
 }
 
-// expand returns the phrase itself, or when its first element is optional,
-// also the phrase without it, until the first element is required.
-func (p *phrase) expand() []*phrase {
-	if !p.elems[0].optional {
-		return []*phrase{p}
-	}
-	with := &phrase{elems: append([]pelem(nil), p.elems...)}
-	with.elems[0].optional = false
-	out := []*phrase{with}
-	rest := &phrase{elems: p.elems[1:]}
-	if len(rest.elems) > 0 && (rest.elems[0].kind == peWord || rest.elems[0].kind == peClass || rest.elems[0].kind == peNum) {
-		out = append(out, rest.expand()...)
-	}
-	return out
-}
-
 func isClassName(s string) bool {
 	if s == "" || len(s) > 40 {
 		return false

@@ -319,7 +319,7 @@ func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, ove
 		t := &toks[ti]
 		if ce.kind == peValue {
 			if t.gap <= gapSoft {
-				if end := matchValue(text, toks, ti, ce.minDigits); end > ti {
+				if end := matchValue(text, toks, ti, int(ce.minDigits)); end > ti {
 					if r := e.matchFrom(text, toks, elems[1:], end, over); r >= 0 {
 						return r
 					}
