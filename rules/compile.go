@@ -97,17 +97,31 @@ type cpattern struct {
 // lexicon maps lower-case words to entries that carry their classes and the
 // patterns they start.
 type lexicon struct {
-	table    wordTable // lower-case word -> entry
-	classes  []classSet
-	starts   [][]startRef // patterns to try at each occurrence of the word
-	pairs    [][]pairID   // patterns to try only when the next word is w2
-	pairMask []uint64     // per word, bit w2%64 set for each of its pairs: a quick "no"
+	table   wordTable // lower-case word -> entry
+	classes []classSet
+	// The patterns to try at each occurrence of word w are
+	// starts[startAt[w]:startAt[w+1]] (startsOf), and those to try only
+	// when the next word is some w2 pairs[pairAt[w]:pairAt[w+1]] (pairsOf),
+	// by w2: one array each rather than a slice a word, which cost the
+	// module's start-up an allocation a list and a slice header a word.
+	starts          []startRef
+	pairs           []pairID
+	startAt, pairAt []int32
+	pairMask        []uint64 // per word, bit w2%64 set for each of its pairs: a quick "no"
 	// Until matcher.finish, the start and pair lists are kept as one list
-	// each, in the order they were added; finish then lays each out per
-	// word in one array (thousands of small slices cost an allocation and
-	// a copy or two each).
+	// each, in the order they were added.
 	startsTodo []wordStart
 	pairsTodo  []wordPair
+}
+
+// startsOf returns the start list of word id.
+func (l *lexicon) startsOf(id int32) []startRef {
+	return l.starts[l.startAt[id]:l.startAt[id+1]]
+}
+
+// pairsOf returns the pair list of word id.
+func (l *lexicon) pairsOf(id int32) []pairID {
+	return l.pairs[l.pairAt[id]:l.pairAt[id+1]]
 }
 
 type wordStart struct{ w, p int32 } // pattern p starts at word w
@@ -472,33 +486,26 @@ func (m *matcher) finish() {
 		}
 	}
 	n := len(l.classes)
-	count := make([]int32, n)
+	next := make([]int32, n) // where each word's next entry goes
+	l.startAt = make([]int32, n+1)
 	for _, s := range l.startsTodo {
-		count[s.w]++
+		l.startAt[s.w+1]++
 	}
-	l.starts = make([][]startRef, n)
-	refs := make([]startRef, len(l.startsTodo))
-	for w, c := range count {
-		if c > 0 {
-			l.starts[w], refs = refs[:0:c], refs[c:]
-		}
-		count[w] = 0
-	}
+	offsets(l.startAt, next)
+	l.starts = make([]startRef, len(l.startsTodo))
 	for _, s := range l.startsTodo {
-		l.starts[s.w] = append(l.starts[s.w], m.ref(s.p))
+		l.starts[next[s.w]] = m.ref(s.p)
+		next[s.w]++
 	}
+	l.pairAt = make([]int32, n+1)
 	for _, s := range l.pairsTodo {
-		count[s.w]++
+		l.pairAt[s.w+1]++
 	}
-	l.pairs = make([][]pairID, n)
-	pairs := make([]pairID, len(l.pairsTodo))
-	for w, c := range count {
-		if c > 0 {
-			l.pairs[w], pairs = pairs[:0:c], pairs[c:]
-		}
-	}
+	offsets(l.pairAt, next)
+	l.pairs = make([]pairID, len(l.pairsTodo))
 	for _, s := range l.pairsTodo {
-		l.pairs[s.w] = append(l.pairs[s.w], s.p)
+		l.pairs[next[s.w]] = s.p
+		next[s.w]++
 	}
 	l.startsTodo, l.pairsTodo = nil, nil
 	for i := range m.patterns {
@@ -509,13 +516,24 @@ func (m *matcher) finish() {
 		}
 	}
 	l.pairMask = make([]uint64, n)
-	for i, ps := range l.pairs {
+	for i := range l.pairMask {
+		ps := l.pairsOf(int32(i))
 		if len(ps) > 1 {
 			sortPairs(ps)
 		}
 		for _, p := range ps {
 			l.pairMask[i] |= 1 << uint(p.w2&63)
 		}
+	}
+}
+
+// offsets turns at, each word's number of entries (shifted by one), into
+// where each word's entries start in one array, the end last, and copies
+// the starts into next.
+func offsets(at, next []int32) {
+	for w := range next {
+		at[w+1] += at[w]
+		next[w] = at[w]
 	}
 }
 
@@ -596,6 +614,12 @@ func loadBase() (*base, error) {
 	return baseVal, baseErr
 }
 
+// placeFiles are the place-name tables, with their pattern kinds.
+var placeFiles = []struct {
+	file string
+	kind patKind
+}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}}
+
 // dataClasses are the classes filled from the generated word tables.
 var dataClasses = []struct{ class, file string }{
 	{"firstname", "first_names.txt"},
@@ -634,29 +658,41 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			cues[k] = words
 		}
 	}
-	addClass := func(name string, words []string) error {
+	classBit := func(name string) (classSet, error) {
 		bit, ok := b.classIDs[name]
 		if !ok {
 			bit = len(b.classIDs)
 			if bit >= 64 {
-				return &Error{Msg: "too many word classes (limit 64)"}
+				return 0, &Error{Msg: "too many word classes (limit 64)"}
 			}
 			b.classIDs[name] = bit
 		}
+		return 1 << uint(bit), nil
+	}
+	addWord := func(w string, c classSet) {
+		w = normWord(w)
+		if !isPlainWord(w) {
+			return // multi-word entries cannot be a class member
+		}
+		id := b.m.lex.intern(w)
+		b.m.lex.classes[id] |= c
+	}
+	addClass := func(name string, words []string) error {
+		c, err := classBit(name)
+		if err != nil {
+			return err
+		}
 		for _, w := range words {
-			w = normWord(w)
-			if !isPlainWord(w) {
-				continue // multi-word entries cannot be a class member
-			}
-			id := b.m.lex.intern(w)
-			b.m.lex.classes[id] |= 1 << uint(bit)
+			addWord(w, c)
 		}
 		return nil
 	}
 	for _, dc := range dataClasses {
-		if err := addClass(dc.class, readWordList(dc.file)); err != nil {
+		c, err := classBit(dc.class)
+		if err != nil {
 			return nil, err
 		}
+		eachWord(dc.file, func(w string) { addWord(w, c) })
 	}
 	for _, p := range packs {
 		names := make([]string, 0, len(p.classes))
@@ -670,6 +706,28 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			}
 		}
 	}
+	// Room for every pattern at once: one a phrase (some make two or
+	// three) and, with a place rule, one a place name, of a word a line
+	// and one a space, hyphen or period, give or take the words of the
+	// front-coded prefixes (the appends' copies were a tenth of the
+	// module's start-up).
+	n, nr, places, placeWords := 0, 0, 0, 0
+	for _, p := range packs {
+		nr += len(p.rules)
+		for _, r := range p.rules {
+			n += len(r.Phrase) + len(r.Unless)
+			if r.Shape == "place" && places == 0 {
+				for _, f := range placeFiles {
+					places += strings.Count(dataFiles[f.file], "\n")
+					for _, sep := range []string{" ", "-", "."} {
+						placeWords += strings.Count(dataFiles[f.file], sep)
+					}
+				}
+			}
+		}
+	}
+	b.m.patterns = make([]cpattern, 0, n+n/2+places)
+	b.rules = make([]*crule, 0, nr)
 	for _, p := range packs {
 		for _, r := range p.rules {
 			cr := newCrule(r, len(b.rules))
@@ -710,16 +768,10 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 		}
 	}
 	if geo, ok := b.shapes["place"]; ok {
-		for _, f := range []struct {
-			file string
-			kind patKind
-		}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}} {
-			// One pattern a place: room for all of them at once (the
-			// appends' copies were a tenth of the module's start-up).
-			b.m.patterns = slices.Grow(b.m.patterns, strings.Count(dataFiles[f.file], "\n"))
-			for _, name := range readWordList(f.file) {
-				b.m.addWords(name, geo, f.kind)
-			}
+		b.m.patterns = slices.Grow(b.m.patterns, places)
+		b.m.reserve(places+placeWords, places+placeWords)
+		for _, f := range placeFiles {
+			eachWord(f.file, func(name string) { b.m.addWords(name, geo, f.kind) })
 		}
 	}
 	b.m.finish()
