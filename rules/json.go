@@ -38,14 +38,20 @@ type jval struct {
 }
 
 type jparser struct {
-	data  []byte
+	data  string // strings in the input are sliced out of it, not copied
 	pos   int
 	depth int
 }
 
 // parseJSON parses one JSON value that fills data (whitespace aside).
 func parseJSON(data []byte) (*jval, error) {
-	if !utf8.Valid(data) {
+	return parseJSONString(string(data))
+}
+
+// parseJSONString is parseJSON for a string, which the values' strings then
+// share (an embedded pack's strings cost no copies).
+func parseJSONString(data string) (*jval, error) {
+	if !utf8.ValidString(data) {
 		return nil, &Error{Msg: "input is not valid UTF-8"}
 	}
 	p := &jparser{data: data}
@@ -86,7 +92,7 @@ func (p *jparser) ws() {
 }
 
 func (p *jparser) lit(s string) bool {
-	if len(p.data)-p.pos >= len(s) && string(p.data[p.pos:p.pos+len(s)]) == s {
+	if len(p.data)-p.pos >= len(s) && p.data[p.pos:p.pos+len(s)] == s {
 		p.pos += len(s)
 		return true
 	}
@@ -261,7 +267,7 @@ func (p *jparser) number() (*jval, error) {
 			return nil, p.fail("bad number")
 		}
 	}
-	lit := string(p.data[start:p.pos])
+	lit := p.data[start:p.pos]
 	f, err := strconv.ParseFloat(lit, 64)
 	if err != nil {
 		return nil, p.fail("bad number " + lit)
@@ -276,7 +282,7 @@ func (p *jparser) string() (string, error) {
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
-			s := string(p.data[start:p.pos])
+			s := p.data[start:p.pos]
 			p.pos++
 			return s, nil
 		}
@@ -349,7 +355,8 @@ func (p *jparser) hex4() (rune, bool) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range p.data[p.pos : p.pos+4] {
+	for i := p.pos; i < p.pos+4; i++ {
+		c := p.data[i]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -96,7 +96,7 @@ func loadPacks() ([]*pack, error) {
 	var packs []*pack
 	seen := map[string]bool{}
 	for _, f := range packFiles {
-		p, err := decodePack([]byte(f.data))
+		p, err := decodePack(f.data)
 		if err != nil {
 			return nil, &Error{Msg: "rule pack " + f.name + ": " + err.Error()}
 		}
@@ -111,8 +111,8 @@ func loadPacks() ([]*pack, error) {
 	return packs, nil
 }
 
-func decodePack(data []byte) (*pack, error) {
-	v, err := parseJSON(data)
+func decodePack(data string) (*pack, error) {
+	v, err := parseJSONString(data)
 	if err != nil {
 		return nil, err
 	}

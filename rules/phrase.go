@@ -194,7 +194,8 @@ func isPlainWord(w string) bool {
 	if fast {
 		return true
 	}
-	toks := tokenize(w, nil)
+	var buf [4]token // room for the usual one token, on the stack
+	toks := tokenize(w, buf[:0])
 	return len(toks) == 1 && toks[0].start == 0 && int(toks[0].end) == len(w)
 }
 
@@ -222,5 +223,13 @@ func lowerWord(dst []byte, w string) string {
 	if ascii && !upper {
 		return w
 	}
-	return string(appendLower(dst[:0], w))
+	if dst == nil {
+		var buf [64]byte // most words fit: one allocation, not two
+		dst = buf[:0]
+	}
+	low := appendLower(dst[:0], w)
+	if string(low) == w {
+		return w // other letters, in lower case already ("josé")
+	}
+	return string(low)
 }
