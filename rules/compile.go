@@ -728,6 +728,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	}
 	b.m.patterns = make([]cpattern, 0, n+n/2+places)
 	b.rules = make([]*crule, 0, nr)
+	var pp phraseParser // its phrases live until the next: add keeps none
 	for _, p := range packs {
 		for _, r := range p.rules {
 			cr := newCrule(r, len(b.rules))
@@ -738,7 +739,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 				b.shapes[r.Shape] = cr.idx
 			}
 			for _, src := range r.Phrase {
-				ph, err := parsePhrase(src)
+				ph, err := pp.parse(src)
 				if err == nil {
 					err = b.m.add(b.classIDs, ph, cr.idx, patReport)
 				}
@@ -747,7 +748,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 				}
 			}
 			for _, src := range r.Unless {
-				ph, err := parsePhrase(src)
+				ph, err := pp.parse(src)
 				if err == nil {
 					err = b.m.add(b.classIDs, ph, cr.idx, patUnless)
 				}
