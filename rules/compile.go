@@ -163,13 +163,31 @@ func newLexicon(sizeHint int) *lexicon {
 
 func (l *lexicon) intern(w string) int32 {
 	h := hashWord(w)
-	if id := l.table.findKey(h, w); id >= 0 {
+	id := int32(-1)
+	if lowerAlnum(w) {
+		// The scan's look-up, which settles a short word by its slot
+		// alone, without reading its key.
+		id, _ = l.table.findASCII(h, keyWord(w), w)
+	} else {
+		id = l.table.findKey(h, w)
+	}
+	if id >= 0 {
 		return id
 	}
-	id := int32(len(l.classes))
+	id = int32(len(l.classes))
 	l.table.insert(h, w, id)
 	l.classes = append(l.classes, 0)
 	return id
+}
+
+// lowerAlnum reports whether w is lower-case ASCII letters and digits.
+func lowerAlnum(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c-'a' < 26 || c-'0' < 10) {
+			return false
+		}
+	}
+	return true
 }
 
 // matcher is a set of phrase patterns over one lexicon.
@@ -770,6 +788,9 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	}
 	if geo, ok := b.shapes["place"]; ok {
 		b.m.patterns = slices.Grow(b.m.patterns, places)
+		// A place name is a start or a pair: room for either.
+		b.m.lex.startsTodo = slices.Grow(b.m.lex.startsTodo, places)
+		b.m.lex.pairsTodo = slices.Grow(b.m.lex.pairsTodo, places)
 		b.m.reserve(places+placeWords, places+placeWords)
 		for _, f := range placeFiles {
 			eachWord(f.file, func(name string) { b.m.addWords(name, geo, f.kind) })
