@@ -41,6 +41,22 @@ type jparser struct {
 	data  string // strings in the input are sliced out of it, not copied
 	pos   int
 	depth int
+	// The values come from slabs, and the arrays' and objects' members
+	// gather on stacks until the closing bracket, then get a slice of
+	// their exact size: a pack's thousands of values and lists would
+	// otherwise cost an allocation each and a few for each list.
+	slab []jval
+	vals []*jval
+	keys []string
+}
+
+// val returns a new value set to v.
+func (p *jparser) val(v jval) *jval {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]jval, 0, min(256, 2*cap(p.slab)+8))
+	}
+	p.slab = append(p.slab, v)
+	return &p.slab[len(p.slab)-1]
 }
 
 // parseJSON parses one JSON value that fills data (whitespace aside).
@@ -114,13 +130,13 @@ func (p *jparser) value() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &jval{kind: jStr, str: s, off: off}, nil
+		return p.val(jval{kind: jStr, str: s, off: off}), nil
 	case c == 't' && p.lit("true"):
-		return &jval{kind: jBool, b: true, off: off}, nil
+		return p.val(jval{kind: jBool, b: true, off: off}), nil
 	case c == 'f' && p.lit("false"):
-		return &jval{kind: jBool, off: off}, nil
+		return p.val(jval{kind: jBool, off: off}), nil
 	case c == 'n' && p.lit("null"):
-		return &jval{kind: jNull, off: off}, nil
+		return p.val(jval{kind: jNull, off: off}), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	}
@@ -139,9 +155,10 @@ func (p *jparser) object() (*jval, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	v := &jval{kind: jObj, off: p.pos}
-	var seen map[string]bool // the keys, once there are many
-	p.pos++                  // {
+	v := p.val(jval{kind: jObj, off: p.pos})
+	kb, vb := len(p.keys), len(p.vals) // this object's members on the stacks
+	var seen map[string]bool           // the keys, once there are many
+	p.pos++                            // {
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -159,16 +176,17 @@ func (p *jparser) object() (*jval, error) {
 		}
 		// A short object is searched; a long one gets a set, so that a
 		// hostile policy of 30,000 keys costs milliseconds, not seconds.
-		if len(v.keys) < 16 {
-			for _, prev := range v.keys {
+		keys := p.keys[kb:]
+		if len(keys) < 16 {
+			for _, prev := range keys {
 				if prev == k {
 					return nil, p.fail("duplicate field " + strconv.Quote(k))
 				}
 			}
 		} else {
 			if seen == nil {
-				seen = make(map[string]bool, 2*len(v.keys))
-				for _, s := range v.keys {
+				seen = make(map[string]bool, 2*len(keys))
+				for _, s := range keys {
 					seen[s] = true
 				}
 			}
@@ -187,8 +205,8 @@ func (p *jparser) object() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.keys = append(v.keys, k)
-		v.vals = append(v.vals, val)
+		p.keys = append(p.keys, k)
+		p.vals = append(p.vals, val)
 		p.ws()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -197,6 +215,9 @@ func (p *jparser) object() (*jval, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == '}' {
 			p.pos++
 			p.depth--
+			v.keys = append([]string(nil), p.keys[kb:]...)
+			v.vals = append([]*jval(nil), p.vals[vb:]...)
+			p.keys, p.vals = p.keys[:kb], p.vals[:vb]
 			return v, nil
 		}
 		return nil, p.fail("expected ',' or '}' in object")
@@ -207,8 +228,9 @@ func (p *jparser) array() (*jval, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	v := &jval{kind: jArr, off: p.pos}
-	p.pos++ // [
+	v := p.val(jval{kind: jArr, off: p.pos})
+	vb := len(p.vals) // this array's elements on the stack
+	p.pos++           // [
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
@@ -221,7 +243,7 @@ func (p *jparser) array() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.arr = append(v.arr, el)
+		p.vals = append(p.vals, el)
 		p.ws()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -230,6 +252,8 @@ func (p *jparser) array() (*jval, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == ']' {
 			p.pos++
 			p.depth--
+			v.arr = append([]*jval(nil), p.vals[vb:]...)
+			p.vals = p.vals[:vb]
 			return v, nil
 		}
 		return nil, p.fail("expected ',' or ']' in array")
@@ -272,7 +296,7 @@ func (p *jparser) number() (*jval, error) {
 	if err != nil {
 		return nil, p.fail("bad number " + lit)
 	}
-	return &jval{kind: jNum, num: f, str: lit, off: start}, nil
+	return p.val(jval{kind: jNum, num: f, str: lit, off: start}), nil
 }
 
 func (p *jparser) string() (string, error) {

@@ -229,6 +229,9 @@ func isPlainWord(w string) bool {
 
 // normWord lower-cases a word the way the scanner lower-cases tokens.
 func normWord(w string) string {
+	if lowerAlnum(w) {
+		return w // the usual case, with nothing to trim or fold
+	}
 	w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	return lowerWord(nil, w)
 }
