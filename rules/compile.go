@@ -69,14 +69,14 @@ func newCrule(r *Rule, idx int) *crule {
 
 // celem is a compiled phrase element.
 type celem struct {
-	kind      pelemKind
 	words     []int32 // lexicon entries (peWord)
 	classes   classSet
+	kind      pelemKind
 	optional  bool
 	hashtag   bool
 	mention   bool
-	lower     bool // only a token written without capitals
-	minDigits int
+	lower     bool  // only a token written without capitals
+	minDigits uint8 // peValue: at most 20
 }
 
 type patKind uint8
@@ -97,11 +97,37 @@ type cpattern struct {
 // lexicon maps lower-case words to entries that carry their classes and the
 // patterns they start.
 type lexicon struct {
-	table    wordTable // lower-case word -> entry
-	classes  []classSet
-	starts   [][]startRef // patterns to try at each occurrence of the word
-	pairs    [][]pairID   // patterns to try only when the next word is w2
-	pairMask []uint64     // per word, bit w2%64 set for each of its pairs: a quick "no"
+	table   wordTable // lower-case word -> entry
+	classes []classSet
+	// The patterns to try at each occurrence of word w are
+	// starts[startAt[w]:startAt[w+1]] (startsOf), and those to try only
+	// when the next word is some w2 pairs[pairAt[w]:pairAt[w+1]] (pairsOf),
+	// by w2: one array each rather than a slice a word, which cost the
+	// module's start-up an allocation a list and a slice header a word.
+	starts          []startRef
+	pairs           []pairID
+	startAt, pairAt []int32
+	pairMask        []uint64 // per word, bit w2%64 set for each of its pairs: a quick "no"
+	// Until matcher.finish, the start and pair lists are kept as one list
+	// each, in the order they were added.
+	startsTodo []wordStart
+	pairsTodo  []wordPair
+}
+
+// startsOf returns the start list of word id.
+func (l *lexicon) startsOf(id int32) []startRef {
+	return l.starts[l.startAt[id]:l.startAt[id+1]]
+}
+
+// pairsOf returns the pair list of word id.
+func (l *lexicon) pairsOf(id int32) []pairID {
+	return l.pairs[l.pairAt[id]:l.pairAt[id+1]]
+}
+
+type wordStart struct{ w, p int32 } // pattern p starts at word w
+type wordPair struct {
+	w int32
+	p pairID
 }
 
 // startRef is a pattern in a word's start list, with what rules most tries
@@ -132,22 +158,36 @@ func newLexicon(sizeHint int) *lexicon {
 	l.table.init(n)
 	l.table.keys = make([]string, 0, sizeHint)
 	l.classes = make([]classSet, 0, sizeHint)
-	l.starts = make([][]startRef, 0, sizeHint)
-	l.pairs = make([][]pairID, 0, sizeHint)
 	return l
 }
 
 func (l *lexicon) intern(w string) int32 {
 	h := hashWord(w)
-	if id, _ := l.table.find(h, []byte(w)); id >= 0 {
+	id := int32(-1)
+	if lowerAlnum(w) {
+		// The scan's look-up, which settles a short word by its slot
+		// alone, without reading its key.
+		id, _ = l.table.findASCII(h, keyWord(w), w)
+	} else {
+		id = l.table.findKey(h, w)
+	}
+	if id >= 0 {
 		return id
 	}
-	id := int32(len(l.classes))
+	id = int32(len(l.classes))
 	l.table.insert(h, w, id)
 	l.classes = append(l.classes, 0)
-	l.starts = append(l.starts, nil)
-	l.pairs = append(l.pairs, nil)
 	return id
+}
+
+// lowerAlnum reports whether w is lower-case ASCII letters and digits.
+func lowerAlnum(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c-'a' < 26 || c-'0' < 10) {
+			return false
+		}
+	}
+	return true
 }
 
 // matcher is a set of phrase patterns over one lexicon.
@@ -166,51 +206,111 @@ type matcher struct {
 }
 
 func (m *matcher) add(classIDs map[string]int, ph *phrase, rule int32, kind patKind) error {
-	for _, variant := range ph.expand() {
-		cp := cpattern{rule: rule, kind: kind}
-		for _, e := range variant.elems {
-			ce := celem{kind: e.kind, optional: e.optional, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: e.minDigits}
-			for _, w := range e.words {
-				ce.words = append(ce.words, m.lex.intern(w))
-			}
-			for _, name := range e.classNames {
-				bit, ok := classIDs[name]
-				if !ok {
-					return &Error{Msg: "unknown class {" + name + "}"}
-				}
-				if m.classUse != nil {
-					m.classUse[name] = true
-				}
-				ce.classes |= 1 << uint(bit)
-			}
-			cp.elems = append(cp.elems, ce)
+	// The variants phrase.expand would list: the phrase with its first
+	// element required, then, while that element is optional, the rest.
+	for elems := ph.elems; ; elems = elems[1:] {
+		if err := m.addVariant(classIDs, elems, rule, kind); err != nil {
+			return err
 		}
-		id := int32(len(m.patterns))
-		m.patterns = append(m.patterns, cp)
-		first := cp.elems[0]
-		if first.kind == peNum {
-			m.numStarts = append(m.numStarts, id)
+		if !elems[0].optional || len(elems) < 2 {
+			break
 		}
-		second := celem{optional: true}
-		if len(cp.elems) > 1 {
-			second = cp.elems[1]
-		}
-		for _, w := range first.words {
-			if !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention && !first.lower && !second.lower {
-				for _, w2 := range second.words {
-					m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention})
-				}
-				continue
-			}
-			m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
-		}
-		for b := 0; b < 64; b++ {
-			if first.classes&(1<<uint(b)) != 0 {
-				m.classStarts[b] = append(m.classStarts[b], id)
-			}
+		if k := elems[1].kind; k != peWord && k != peClass && k != peNum {
+			break
 		}
 	}
 	return nil
+}
+
+// addVariant adds the pattern of the phrase elements pes, the first one
+// required.
+func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, kind patKind) error {
+	nw := 0
+	for k := range pes {
+		nw += len(pes[k].words)
+	}
+	elems := m.newElems(len(pes))
+	words := m.newWords(nw)
+	for k := range pes {
+		e := &pes[k]
+		ce := celem{kind: e.kind, optional: e.optional && k > 0, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: uint8(e.minDigits)}
+		if len(e.words) > 0 {
+			ce.words = words[:len(e.words):len(e.words)]
+			words = words[len(e.words):]
+			for i, w := range e.words {
+				ce.words[i] = m.lex.intern(w)
+			}
+		}
+		for _, name := range e.classNames {
+			bit, ok := classIDs[name]
+			if !ok {
+				return &Error{Msg: "unknown class {" + name + "}"}
+			}
+			if m.classUse != nil {
+				m.classUse[name] = true
+			}
+			ce.classes |= 1 << uint(bit)
+		}
+		elems[k] = ce
+	}
+	id := int32(len(m.patterns))
+	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
+	first := &elems[0]
+	if first.kind == peNum {
+		m.numStarts = append(m.numStarts, id)
+	}
+	second := &celem{optional: true}
+	if len(elems) > 1 {
+		second = &elems[1]
+	}
+	pair := !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention && !first.lower && !second.lower
+	for _, w := range first.words {
+		if pair {
+			for _, w2 := range second.words {
+				m.lex.pairsTodo = append(m.lex.pairsTodo, wordPair{w, pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention}})
+			}
+			continue
+		}
+		m.lex.startsTodo = append(m.lex.startsTodo, wordStart{w, id})
+	}
+	for b := 0; b < 64; b++ {
+		if first.classes&(1<<uint(b)) != 0 {
+			m.classStarts[b] = append(m.classStarts[b], id)
+		}
+	}
+	return nil
+}
+
+// newElems returns n elements from the matcher's arena: patterns would
+// otherwise cost an allocation each, and their word lists another.
+func (m *matcher) newElems(n int) []celem {
+	if cap(m.elemArena)-len(m.elemArena) < n {
+		m.elemArena = make([]celem, 0, max(n, min(4096, 2*cap(m.elemArena)), 16))
+	}
+	k := len(m.elemArena)
+	m.elemArena = m.elemArena[:k+n]
+	return m.elemArena[k : k+n : k+n]
+}
+
+// newWords returns room for n lexicon entries from the matcher's arena.
+func (m *matcher) newWords(n int) []int32 {
+	if cap(m.wordArena)-len(m.wordArena) < n {
+		m.wordArena = make([]int32, 0, max(n, min(8192, 2*cap(m.wordArena)), 32))
+	}
+	k := len(m.wordArena)
+	m.wordArena = m.wordArena[:k+n]
+	return m.wordArena[k : k+n : k+n]
+}
+
+// reserve makes room in the arenas for elems elements and words entries,
+// when their number is known in advance.
+func (m *matcher) reserve(elems, words int) {
+	if cap(m.elemArena)-len(m.elemArena) < elems {
+		m.elemArena = make([]celem, 0, elems)
+	}
+	if cap(m.wordArena)-len(m.wordArena) < words {
+		m.wordArena = make([]int32, 0, words)
+	}
 }
 
 // wordTable is an open-addressing hash table from lower-case words to
@@ -275,6 +375,24 @@ func (t *wordTable) place(h uint64, s wordSlot) {
 		k = (k + 1) & t.mask
 	}
 	t.slots[k] = s
+}
+
+// findKey returns the entry of the lower-case word w with hash h, or -1.
+// It compares a slot's first eight bytes before its key.
+func (t *wordTable) findKey(h uint64, w string) int32 {
+	if len(t.slots) == 0 {
+		return -1
+	}
+	tag, first := slotTag(h, len(w)), keyWord(w)
+	for k := h & t.mask; ; k = (k + 1) & t.mask {
+		s := &t.slots[k]
+		if s.id < 0 {
+			return -1
+		}
+		if s.tag == tag && s.word == first && t.keys[s.id] == w {
+			return s.id
+		}
+	}
 }
 
 // find returns the entry of the lower-case word w with hash h and its
@@ -343,32 +461,22 @@ func (m *matcher) addWords(name string, rule int32, kind patKind) {
 	if n == 0 {
 		return
 	}
-	// Elements and their one-word lists come from arenas: thousands of
-	// place names would otherwise cost two allocations a word.
-	if cap(m.elemArena)-len(m.elemArena) < n {
-		m.elemArena = make([]celem, 0, 4096)
-	}
-	if cap(m.wordArena)-len(m.wordArena) < n {
-		m.wordArena = make([]int32, 0, 8192)
-	}
-	elems := m.elemArena[len(m.elemArena) : len(m.elemArena)+n : len(m.elemArena)+n]
-	m.elemArena = m.elemArena[:len(m.elemArena)+n]
+	elems := m.newElems(n)
+	words := m.newWords(n)
 	for i, t := range m.scratch {
 		w := name[t.start:t.end]
 		if t.flags&tNonASCII != 0 || hasUpper(w) {
 			w = lowerWord(nil, w)
 		}
-		k := len(m.wordArena)
-		m.wordArena = append(m.wordArena, m.lex.intern(w))
-		elems[i] = celem{kind: peWord, words: m.wordArena[k : k+1 : k+1]}
+		words[i] = m.lex.intern(w)
+		elems[i] = celem{kind: peWord, words: words[i : i+1 : i+1]}
 	}
 	id := int32(len(m.patterns))
 	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
-	w := elems[0].words[0]
-	if len(elems) > 1 {
-		m.lex.pairs[w] = append(m.lex.pairs[w], pairID{w2: elems[1].words[0], p: id, rule: rule})
+	if n > 1 {
+		m.lex.pairsTodo = append(m.lex.pairsTodo, wordPair{words[0], pairID{w2: words[1], p: id, rule: rule}})
 	} else {
-		m.lex.starts[w] = append(m.lex.starts[w], m.ref(id))
+		m.lex.startsTodo = append(m.lex.startsTodo, wordStart{words[0], id})
 	}
 }
 
@@ -384,30 +492,91 @@ func (m *matcher) ref(id int32) startRef {
 	return r
 }
 
-// finish sorts what the scan searches: each element's words and each
-// word's pairs.
+// finish lays out each word's start and pair lists and sorts what the scan
+// searches: each element's words and each word's pairs.
 func (m *matcher) finish() {
+	l := m.lex
 	// A word's classes travel in its table slot, so the scan has them with
 	// the look-up.
-	for i := range m.lex.table.slots {
-		if s := &m.lex.table.slots[i]; s.id >= 0 {
-			s.cls = m.lex.classes[s.id]
+	for i := range l.table.slots {
+		if s := &l.table.slots[i]; s.id >= 0 {
+			s.cls = l.classes[s.id]
 		}
 	}
+	n := len(l.classes)
+	next := make([]int32, n) // where each word's next entry goes
+	l.startAt = make([]int32, n+1)
+	for _, s := range l.startsTodo {
+		l.startAt[s.w+1]++
+	}
+	offsets(l.startAt, next)
+	l.starts = make([]startRef, len(l.startsTodo))
+	for _, s := range l.startsTodo {
+		l.starts[next[s.w]] = m.ref(s.p)
+		next[s.w]++
+	}
+	l.pairAt = make([]int32, n+1)
+	for _, s := range l.pairsTodo {
+		l.pairAt[s.w+1]++
+	}
+	offsets(l.pairAt, next)
+	l.pairs = make([]pairID, len(l.pairsTodo))
+	for _, s := range l.pairsTodo {
+		l.pairs[next[s.w]] = s.p
+		next[s.w]++
+	}
+	l.startsTodo, l.pairsTodo = nil, nil
 	for i := range m.patterns {
 		for j := range m.patterns[i].elems {
 			if w := m.patterns[i].elems[j].words; len(w) > 1 {
-				sort.Sort(int32s(w))
+				sortInt32s(w)
 			}
 		}
 	}
-	m.lex.pairMask = make([]uint64, len(m.lex.pairs))
-	for i, ps := range m.lex.pairs {
+	l.pairMask = make([]uint64, n)
+	for i := range l.pairMask {
+		ps := l.pairsOf(int32(i))
 		if len(ps) > 1 {
-			sort.Sort(pairIDs(ps))
+			sortPairs(ps)
 		}
 		for _, p := range ps {
-			m.lex.pairMask[i] |= 1 << uint(p.w2&63)
+			l.pairMask[i] |= 1 << uint(p.w2&63)
+		}
+	}
+}
+
+// offsets turns at, each word's number of entries (shifted by one), into
+// where each word's entries start in one array, the end last, and copies
+// the starts into next.
+func offsets(at, next []int32) {
+	for w := range next {
+		at[w+1] += at[w]
+		next[w] = at[w]
+	}
+}
+
+// sortInt32s and sortPairs sort short lists in place, and hand long ones to
+// package sort (whose interface costs an allocation a call).
+func sortInt32s(s []int32) {
+	if len(s) > 12 {
+		sort.Sort(int32s(s))
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func sortPairs(s []pairID) {
+	if len(s) > 12 {
+		sort.Sort(pairIDs(s))
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && pairIDs(s).Less(j, j-1); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
 }
@@ -465,6 +634,12 @@ func loadBase() (*base, error) {
 	return baseVal, baseErr
 }
 
+// placeFiles are the place-name tables, with their pattern kinds.
+var placeFiles = []struct {
+	file string
+	kind patKind
+}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}}
+
 // dataClasses are the classes filled from the generated word tables.
 var dataClasses = []struct{ class, file string }{
 	{"firstname", "first_names.txt"},
@@ -486,7 +661,13 @@ func compileBase() (*base, error) {
 // detector needs.
 func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	b := &base{byID: map[string]int32{}, classIDs: map[string]int{}, shapes: map[string]int32{}}
-	b.m.lex = newLexicon(1 << 16)
+	// Room for about every word: an entry a line of the word tables (a
+	// place name's words are mostly known already) and some for the packs'.
+	n := 4096
+	for _, data := range dataFiles {
+		n += strings.Count(data, "\n")
+	}
+	b.m.lex = newLexicon(n)
 	b.m.classUse = map[string]bool{}
 	cues := map[string][]string{}
 	for _, p := range packs {
@@ -497,29 +678,41 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			cues[k] = words
 		}
 	}
-	addClass := func(name string, words []string) error {
+	classBit := func(name string) (classSet, error) {
 		bit, ok := b.classIDs[name]
 		if !ok {
 			bit = len(b.classIDs)
 			if bit >= 64 {
-				return &Error{Msg: "too many word classes (limit 64)"}
+				return 0, &Error{Msg: "too many word classes (limit 64)"}
 			}
 			b.classIDs[name] = bit
 		}
+		return 1 << uint(bit), nil
+	}
+	addWord := func(w string, c classSet) {
+		w = normWord(w)
+		if !isPlainWord(w) {
+			return // multi-word entries cannot be a class member
+		}
+		id := b.m.lex.intern(w)
+		b.m.lex.classes[id] |= c
+	}
+	addClass := func(name string, words []string) error {
+		c, err := classBit(name)
+		if err != nil {
+			return err
+		}
 		for _, w := range words {
-			w = normWord(w)
-			if !isPlainWord(w) {
-				continue // multi-word entries cannot be a class member
-			}
-			id := b.m.lex.intern(w)
-			b.m.lex.classes[id] |= 1 << uint(bit)
+			addWord(w, c)
 		}
 		return nil
 	}
 	for _, dc := range dataClasses {
-		if err := addClass(dc.class, readWordList(dc.file)); err != nil {
+		c, err := classBit(dc.class)
+		if err != nil {
 			return nil, err
 		}
+		eachWord(dc.file, func(w string) { addWord(w, c) })
 	}
 	for _, p := range packs {
 		names := make([]string, 0, len(p.classes))
@@ -533,6 +726,29 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			}
 		}
 	}
+	// Room for every pattern at once: one a phrase (some make two or
+	// three) and, with a place rule, one a place name, of a word a line
+	// and one a space, hyphen or period, give or take the words of the
+	// front-coded prefixes (the appends' copies were a tenth of the
+	// module's start-up).
+	n, nr, places, placeWords := 0, 0, 0, 0
+	for _, p := range packs {
+		nr += len(p.rules)
+		for _, r := range p.rules {
+			n += len(r.Phrase) + len(r.Unless)
+			if r.Shape == "place" && places == 0 {
+				for _, f := range placeFiles {
+					places += strings.Count(dataFiles[f.file], "\n")
+					for _, sep := range []string{" ", "-", "."} {
+						placeWords += strings.Count(dataFiles[f.file], sep)
+					}
+				}
+			}
+		}
+	}
+	b.m.patterns = make([]cpattern, 0, n+n/2+places)
+	b.rules = make([]*crule, 0, nr)
+	var pp phraseParser // its phrases live until the next: add keeps none
 	for _, p := range packs {
 		for _, r := range p.rules {
 			cr := newCrule(r, len(b.rules))
@@ -543,7 +759,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 				b.shapes[r.Shape] = cr.idx
 			}
 			for _, src := range r.Phrase {
-				ph, err := parsePhrase(src)
+				ph, err := pp.parse(src)
 				if err == nil {
 					err = b.m.add(b.classIDs, ph, cr.idx, patReport)
 				}
@@ -552,7 +768,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 				}
 			}
 			for _, src := range r.Unless {
-				ph, err := parsePhrase(src)
+				ph, err := pp.parse(src)
 				if err == nil {
 					err = b.m.add(b.classIDs, ph, cr.idx, patUnless)
 				}
@@ -568,21 +784,18 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	for id, c := range b.m.lex.classes {
 		for ; c != 0; c &= c - 1 { // each set bit, lowest first
 			for _, p := range b.m.classStarts[bits.TrailingZeros64(uint64(c))] {
-				b.m.lex.starts[id] = append(b.m.lex.starts[id], b.m.ref(p))
+				b.m.lex.startsTodo = append(b.m.lex.startsTodo, wordStart{int32(id), p})
 			}
 		}
 	}
 	if geo, ok := b.shapes["place"]; ok {
-		for _, f := range []struct {
-			file string
-			kind patKind
-		}{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}} {
-			// One pattern a place: room for all of them at once (the
-			// appends' copies were a tenth of the module's start-up).
-			b.m.patterns = slices.Grow(b.m.patterns, strings.Count(dataFiles[f.file], "\n"))
-			for _, name := range readWordList(f.file) {
-				b.m.addWords(name, geo, f.kind)
-			}
+		b.m.patterns = slices.Grow(b.m.patterns, places)
+		// A place name is a start or a pair: room for either.
+		b.m.lex.startsTodo = slices.Grow(b.m.lex.startsTodo, places)
+		b.m.lex.pairsTodo = slices.Grow(b.m.lex.pairsTodo, places)
+		b.m.reserve(places+placeWords, places+placeWords)
+		for _, f := range placeFiles {
+			eachWord(f.file, func(name string) { b.m.addWords(name, geo, f.kind) })
 		}
 	}
 	b.m.finish()

@@ -38,14 +38,36 @@ type jval struct {
 }
 
 type jparser struct {
-	data  []byte
+	data  string // strings in the input are sliced out of it, not copied
 	pos   int
 	depth int
+	// The values come from slabs, and the arrays' and objects' members
+	// gather on stacks until the closing bracket, then get a slice of
+	// their exact size: a pack's thousands of values and lists would
+	// otherwise cost an allocation each and a few for each list.
+	slab []jval
+	vals []*jval
+	keys []string
+}
+
+// val returns a new value set to v.
+func (p *jparser) val(v jval) *jval {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]jval, 0, min(256, 2*cap(p.slab)+8))
+	}
+	p.slab = append(p.slab, v)
+	return &p.slab[len(p.slab)-1]
 }
 
 // parseJSON parses one JSON value that fills data (whitespace aside).
 func parseJSON(data []byte) (*jval, error) {
-	if !utf8.Valid(data) {
+	return parseJSONString(string(data))
+}
+
+// parseJSONString is parseJSON for a string, which the values' strings then
+// share (an embedded pack's strings cost no copies).
+func parseJSONString(data string) (*jval, error) {
+	if !utf8.ValidString(data) {
 		return nil, &Error{Msg: "input is not valid UTF-8"}
 	}
 	p := &jparser{data: data}
@@ -86,7 +108,7 @@ func (p *jparser) ws() {
 }
 
 func (p *jparser) lit(s string) bool {
-	if len(p.data)-p.pos >= len(s) && string(p.data[p.pos:p.pos+len(s)]) == s {
+	if len(p.data)-p.pos >= len(s) && p.data[p.pos:p.pos+len(s)] == s {
 		p.pos += len(s)
 		return true
 	}
@@ -108,13 +130,13 @@ func (p *jparser) value() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &jval{kind: jStr, str: s, off: off}, nil
+		return p.val(jval{kind: jStr, str: s, off: off}), nil
 	case c == 't' && p.lit("true"):
-		return &jval{kind: jBool, b: true, off: off}, nil
+		return p.val(jval{kind: jBool, b: true, off: off}), nil
 	case c == 'f' && p.lit("false"):
-		return &jval{kind: jBool, off: off}, nil
+		return p.val(jval{kind: jBool, off: off}), nil
 	case c == 'n' && p.lit("null"):
-		return &jval{kind: jNull, off: off}, nil
+		return p.val(jval{kind: jNull, off: off}), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	}
@@ -133,9 +155,10 @@ func (p *jparser) object() (*jval, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	v := &jval{kind: jObj, off: p.pos}
-	var seen map[string]bool // the keys, once there are many
-	p.pos++                  // {
+	v := p.val(jval{kind: jObj, off: p.pos})
+	kb, vb := len(p.keys), len(p.vals) // this object's members on the stacks
+	var seen map[string]bool           // the keys, once there are many
+	p.pos++                            // {
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -153,16 +176,17 @@ func (p *jparser) object() (*jval, error) {
 		}
 		// A short object is searched; a long one gets a set, so that a
 		// hostile policy of 30,000 keys costs milliseconds, not seconds.
-		if len(v.keys) < 16 {
-			for _, prev := range v.keys {
+		keys := p.keys[kb:]
+		if len(keys) < 16 {
+			for _, prev := range keys {
 				if prev == k {
 					return nil, p.fail("duplicate field " + strconv.Quote(k))
 				}
 			}
 		} else {
 			if seen == nil {
-				seen = make(map[string]bool, 2*len(v.keys))
-				for _, s := range v.keys {
+				seen = make(map[string]bool, 2*len(keys))
+				for _, s := range keys {
 					seen[s] = true
 				}
 			}
@@ -181,8 +205,8 @@ func (p *jparser) object() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.keys = append(v.keys, k)
-		v.vals = append(v.vals, val)
+		p.keys = append(p.keys, k)
+		p.vals = append(p.vals, val)
 		p.ws()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -191,6 +215,9 @@ func (p *jparser) object() (*jval, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == '}' {
 			p.pos++
 			p.depth--
+			v.keys = append([]string(nil), p.keys[kb:]...)
+			v.vals = append([]*jval(nil), p.vals[vb:]...)
+			p.keys, p.vals = p.keys[:kb], p.vals[:vb]
 			return v, nil
 		}
 		return nil, p.fail("expected ',' or '}' in object")
@@ -201,8 +228,9 @@ func (p *jparser) array() (*jval, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	v := &jval{kind: jArr, off: p.pos}
-	p.pos++ // [
+	v := p.val(jval{kind: jArr, off: p.pos})
+	vb := len(p.vals) // this array's elements on the stack
+	p.pos++           // [
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
@@ -215,7 +243,7 @@ func (p *jparser) array() (*jval, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.arr = append(v.arr, el)
+		p.vals = append(p.vals, el)
 		p.ws()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -224,6 +252,8 @@ func (p *jparser) array() (*jval, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == ']' {
 			p.pos++
 			p.depth--
+			v.arr = append([]*jval(nil), p.vals[vb:]...)
+			p.vals = p.vals[:vb]
 			return v, nil
 		}
 		return nil, p.fail("expected ',' or ']' in array")
@@ -261,12 +291,12 @@ func (p *jparser) number() (*jval, error) {
 			return nil, p.fail("bad number")
 		}
 	}
-	lit := string(p.data[start:p.pos])
+	lit := p.data[start:p.pos]
 	f, err := strconv.ParseFloat(lit, 64)
 	if err != nil {
 		return nil, p.fail("bad number " + lit)
 	}
-	return &jval{kind: jNum, num: f, str: lit, off: start}, nil
+	return p.val(jval{kind: jNum, num: f, str: lit, off: start}), nil
 }
 
 func (p *jparser) string() (string, error) {
@@ -276,7 +306,7 @@ func (p *jparser) string() (string, error) {
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
-			s := string(p.data[start:p.pos])
+			s := p.data[start:p.pos]
 			p.pos++
 			return s, nil
 		}
@@ -349,7 +379,8 @@ func (p *jparser) hex4() (rune, bool) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range p.data[p.pos : p.pos+4] {
+	for i := p.pos; i < p.pos+4; i++ {
+		c := p.data[i]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -96,7 +96,7 @@ func loadPacks() ([]*pack, error) {
 	var packs []*pack
 	seen := map[string]bool{}
 	for _, f := range packFiles {
-		p, err := decodePack([]byte(f.data))
+		p, err := decodePack(f.data)
 		if err != nil {
 			return nil, &Error{Msg: "rule pack " + f.name + ": " + err.Error()}
 		}
@@ -111,8 +111,8 @@ func loadPacks() ([]*pack, error) {
 	return packs, nil
 }
 
-func decodePack(data []byte) (*pack, error) {
-	v, err := parseJSON(data)
+func decodePack(data string) (*pack, error) {
+	v, err := parseJSONString(data)
 	if err != nil {
 		return nil, err
 	}
@@ -213,17 +213,25 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// readWordList returns the entries of an embedded data/*.txt table. The
+// readWordList returns the entries of an embedded data/*.txt table.
+func readWordList(name string) []string {
+	var out []string
+	eachWord(name, func(w string) { out = append(out, w) })
+	return out
+}
+
+// eachWord calls f with each entry of an embedded data/*.txt table. The
 // tables are front-coded: each line is a digit, the number of leading bytes
 // shared with the previous entry, then the rest of the entry.
-func readWordList(name string) []string {
+func eachWord(name string, f func(string)) {
 	data := dataFiles[name]
-	// Decode every entry into one buffer, then slice one string: two
-	// allocations instead of one per entry, which matters to the module's
-	// start-up time.
-	buf := make([]byte, 0, 2*len(data))
-	var ends []int
-	prev := 0 // start of the previous entry in buf
+	// Decode every entry into one buffer and hand out slices of it: one
+	// allocation instead of one per entry, which matters to the module's
+	// start-up time. A strings.Builder's String does not copy, and what
+	// it has written does not change.
+	var buf strings.Builder
+	buf.Grow(2 * len(data))
+	prev := "" // the previous entry
 	for len(data) > 0 {
 		line := data
 		if i := strings.IndexByte(data, '\n'); i >= 0 {
@@ -235,25 +243,13 @@ func readWordList(name string) []string {
 			continue
 		}
 		k := int(line[0] - '0')
-		prevLen := 0
-		if len(ends) > 0 {
-			prevLen = ends[len(ends)-1] - prev
-		}
-		if k < 0 || k > 9 || k > prevLen {
+		if k < 0 || k > 9 || k > len(prev) {
 			continue // not front-coded: a corrupt table loses this entry only
 		}
-		start := len(buf)
-		buf = append(buf, buf[prev:prev+k]...)
-		buf = append(buf, line[1:]...)
-		ends = append(ends, len(buf))
-		prev = start
+		start := buf.Len()
+		buf.WriteString(prev[:k])
+		buf.WriteString(line[1:])
+		prev = buf.String()[start:]
+		f(prev)
 	}
-	all := string(buf)
-	out := make([]string, len(ends))
-	start := 0
-	for i, e := range ends {
-		out[i] = all[start:e]
-		start = e
-	}
-	return out
 }

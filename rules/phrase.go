@@ -57,15 +57,34 @@ const (
 
 // parsePhrase parses a phrase pattern; the error says what is wrong.
 func parsePhrase(src string) (*phrase, error) {
-	var fields []string
-	for _, f := range strings.Fields(src) {
+	var pp phraseParser
+	return pp.parse(src)
+}
+
+// phraseParser parses phrases into buffers it keeps for the next: the
+// packs' thousand phrases would otherwise cost a dozen allocations each.
+// A phrase it returns is valid until its next parse.
+type phraseParser struct {
+	ph             phrase
+	fields         []string
+	words, classes []string // the elements' words and classNames
+}
+
+func isHyphen(r rune) bool { return r == '-' }
+
+func (pp *phraseParser) parse(src string) (*phrase, error) {
+	fields := pp.fields[:0]
+	for f := range strings.FieldsSeq(src) {
 		// "drive-by" is two words, as the scanner sees it.
 		if strings.Contains(f, "-") && !strings.ContainsAny(f, "|[({") {
-			fields = append(fields, strings.FieldsFunc(f, func(r rune) bool { return r == '-' })...)
+			for g := range strings.FieldsFuncSeq(f, isHyphen) {
+				fields = append(fields, g)
+			}
 			continue
 		}
 		fields = append(fields, f)
 	}
+	pp.fields = fields
 	if len(fields) == 0 {
 		return nil, &Error{Msg: "phrase is empty"}
 	}
@@ -75,7 +94,9 @@ func parsePhrase(src string) (*phrase, error) {
 	if len(src) > maxPhraseBytes {
 		return nil, &Error{Msg: "phrase is longer than " + strconv.Itoa(maxPhraseBytes) + " bytes"}
 	}
-	p := &phrase{}
+	p := &pp.ph
+	p.elems = p.elems[:0]
+	pp.words, pp.classes = pp.words[:0], pp.classes[:0]
 	for _, f := range fields {
 		var e pelem
 		if strings.HasPrefix(f, "[") && strings.HasSuffix(f, "]") && len(f) > 2 {
@@ -103,7 +124,8 @@ func parsePhrase(src string) (*phrase, error) {
 				return nil, &Error{Msg: "\"=\" takes plain words only: " + strconv.Quote(f)}
 			}
 		}
-		for _, alt := range strings.Split(f, "|") {
+		w0, c0 := len(pp.words), len(pp.classes)
+		for alt := range strings.SplitSeq(f, "|") {
 			if strings.HasPrefix(alt, "{") && strings.HasSuffix(alt, "}") {
 				name := alt[1 : len(alt)-1]
 				wild := pelemKind(255)
@@ -135,14 +157,20 @@ func parsePhrase(src string) (*phrase, error) {
 				if !isClassName(name) {
 					return nil, &Error{Msg: "bad class name " + strconv.Quote(alt)}
 				}
-				e.classNames = append(e.classNames, name)
+				pp.classes = append(pp.classes, name)
 				continue
 			}
 			w := normWord(alt)
 			if w == "" || !isPlainWord(w) {
 				return nil, &Error{Msg: "bad word " + strconv.Quote(alt) + " in phrase " + strconv.Quote(src) + ": use letters and digits (hyphens and periods split words)"}
 			}
-			e.words = append(e.words, w)
+			pp.words = append(pp.words, w)
+		}
+		if n := len(pp.words); n > w0 {
+			e.words = pp.words[w0:n:n]
+		}
+		if n := len(pp.classes); n > c0 {
+			e.classNames = pp.classes[c0:n:n]
 		}
 		if e.kind == peWord && len(e.words) == 0 {
 			e.kind = peClass
@@ -171,22 +199,6 @@ func parsePhrase(src string) (*phrase, error) {
 	return p, nil
 }
 
-// expand returns the phrase itself, or when its first element is optional,
-// also the phrase without it, until the first element is required.
-func (p *phrase) expand() []*phrase {
-	if !p.elems[0].optional {
-		return []*phrase{p}
-	}
-	with := &phrase{elems: append([]pelem(nil), p.elems...)}
-	with.elems[0].optional = false
-	out := []*phrase{with}
-	rest := &phrase{elems: p.elems[1:]}
-	if len(rest.elems) > 0 && (rest.elems[0].kind == peWord || rest.elems[0].kind == peClass || rest.elems[0].kind == peNum) {
-		out = append(out, rest.expand()...)
-	}
-	return out
-}
-
 func isClassName(s string) bool {
 	if s == "" || len(s) > 40 {
 		return false
@@ -210,12 +222,16 @@ func isPlainWord(w string) bool {
 	if fast {
 		return true
 	}
-	toks := tokenize(w, nil)
+	var buf [4]token // room for the usual one token, on the stack
+	toks := tokenize(w, buf[:0])
 	return len(toks) == 1 && toks[0].start == 0 && int(toks[0].end) == len(w)
 }
 
 // normWord lower-cases a word the way the scanner lower-cases tokens.
 func normWord(w string) string {
+	if lowerAlnum(w) {
+		return w // the usual case, with nothing to trim or fold
+	}
 	w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	return lowerWord(nil, w)
 }
@@ -238,5 +254,13 @@ func lowerWord(dst []byte, w string) string {
 	if ascii && !upper {
 		return w
 	}
-	return string(appendLower(dst[:0], w))
+	if dst == nil {
+		var buf [64]byte // most words fit: one allocation, not two
+		dst = buf[:0]
+	}
+	low := appendLower(dst[:0], w)
+	if string(low) == w {
+		return w // other letters, in lower case already ("josé")
+	}
+	return string(low)
 }

@@ -187,8 +187,9 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 			id = t.lex2
 		}
 		if id >= 0 {
-			for k := range lex.starts[id] {
-				ref := &lex.starts[id][k]
+			starts := lex.startsOf(id)
+			for k := range starts {
+				ref := &starts[k]
 				if !e.enabled[ref.rule] {
 					continue
 				}
@@ -209,7 +210,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				}
 				e.matchPattern(text, st, &m.patterns[ref.p], i, skip, over)
 			}
-			if ps := lex.pairs[id]; len(ps) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
+			if ps := lex.pairsOf(id); len(ps) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
 				next := st.toks[i+1].lex
 				if over {
 					next = st.toks[i+1].lex2
@@ -319,7 +320,7 @@ func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, ove
 		t := &toks[ti]
 		if ce.kind == peValue {
 			if t.gap <= gapSoft {
-				if end := matchValue(text, toks, ti, ce.minDigits); end > ti {
+				if end := matchValue(text, toks, ti, int(ce.minDigits)); end > ti {
 					if r := e.matchFrom(text, toks, elems[1:], end, over); r >= 0 {
 						return r
 					}
