@@ -283,23 +283,21 @@ func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, k
 
 // newElems returns n elements from the matcher's arena: patterns would
 // otherwise cost an allocation each, and their word lists another.
-func (m *matcher) newElems(n int) []celem {
-	if cap(m.elemArena)-len(m.elemArena) < n {
-		m.elemArena = make([]celem, 0, max(n, min(4096, 2*cap(m.elemArena)), 16))
-	}
-	k := len(m.elemArena)
-	m.elemArena = m.elemArena[:k+n]
-	return m.elemArena[k : k+n : k+n]
-}
+func (m *matcher) newElems(n int) []celem { return take(&m.elemArena, n, 4096, 16) }
 
 // newWords returns room for n lexicon entries from the matcher's arena.
-func (m *matcher) newWords(n int) []int32 {
-	if cap(m.wordArena)-len(m.wordArena) < n {
-		m.wordArena = make([]int32, 0, max(n, min(8192, 2*cap(m.wordArena)), 32))
+func (m *matcher) newWords(n int) []int32 { return take(&m.wordArena, n, 8192, 32) }
+
+// take returns n items from the arena *a, starting a new chunk (twice the
+// last, between least and most items, or n) when the current one is full;
+// the slice it returns cannot grow into the next caller's items.
+func take[T any](a *[]T, n, most, least int) []T {
+	if cap(*a)-len(*a) < n {
+		*a = make([]T, 0, max(n, min(most, 2*cap(*a)), least))
 	}
-	k := len(m.wordArena)
-	m.wordArena = m.wordArena[:k+n]
-	return m.wordArena[k : k+n : k+n]
+	k := len(*a)
+	*a = (*a)[:k+n]
+	return (*a)[k : k+n : k+n]
 }
 
 // reserve makes room in the arenas for elems elements and words entries,
