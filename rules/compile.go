@@ -729,11 +729,11 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	// and one a space, hyphen or period, give or take the words of the
 	// front-coded prefixes (the appends' copies were a tenth of the
 	// module's start-up).
-	n, nr, places, placeWords := 0, 0, 0, 0
+	phrases, nr, places, placeWords := 0, 0, 0, 0
 	for _, p := range packs {
 		nr += len(p.rules)
 		for _, r := range p.rules {
-			n += len(r.Phrase) + len(r.Unless)
+			phrases += len(r.Phrase) + len(r.Unless)
 			if r.Shape == "place" && places == 0 {
 				for _, f := range placeFiles {
 					places += strings.Count(dataFiles[f.file], "\n")
@@ -744,7 +744,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			}
 		}
 	}
-	b.m.patterns = make([]cpattern, 0, n+n/2+places)
+	b.m.patterns = make([]cpattern, 0, phrases+phrases/2+places)
 	b.rules = make([]*crule, 0, nr)
 	var pp phraseParser // its phrases live until the next: add keeps none
 	for _, p := range packs {

@@ -21,5 +21,3 @@ var detDEA = detector{
 		return c.i + 1
 	},
 }
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }

@@ -96,7 +96,7 @@ func licencePrefix(w string) bool {
 		return false
 	}
 	for i := 0; i < len(w); i++ {
-		if w[i] < 'A' || w[i] > 'Z' {
+		if !isUpper(w[i]) {
 			return false
 		}
 	}
@@ -114,7 +114,7 @@ func passportShape(w string) bool {
 		switch c := w[i]; {
 		case c >= '0' && c <= '9':
 			digits++
-		case c < 'A' || c > 'Z':
+		case !isUpper(c):
 			return false
 		}
 	}
@@ -170,7 +170,7 @@ var detDriverLicence = detector{
 func dlDashed(text string, toks []token, i int) (int, int) {
 	w := text[toks[i].start:toks[i].end]
 	n := 0
-	for n < len(w) && n < 2 && w[n] >= 'A' && w[n] <= 'Z' {
+	for n < len(w) && n < 2 && isUpper(w[n]) {
 		n++
 	}
 	if n == 0 || len(w)-n < 1 || len(w)-n > 5 || !allDigits(w[n:]) {

@@ -111,8 +111,8 @@ var detSSNContext = detector{
 		} else {
 			a, g, s = run.v[0], run.v[1], run.v[2]
 		}
-		if g == 0 || s == 0 || sameDigits(c.w) && nine || a == 123 && g == 45 && s == 6789 || a == g/10*111 && g == g%10*11 && s == g%10*1111 || counting(g*10000+s) {
-			return 0 // a sample
+		if g == 0 || s == 0 || oneDigit(a, g, s) || counting(g*10000+s) {
+			return 0 // a sample (counting covers 123-45-6789)
 		}
 		cues := &c.e.b.cue
 		if c.cue(2, &cues.notSSN) || c.cue(2, &cues.ssnOther) {

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // A gloss lets the learned model read a word it has few examples of with
 // the weights of a word it knows well: the labelled corpus is mostly
@@ -32,7 +35,7 @@ func newGlossTable(name, data string) (glossTable, error) {
 		}
 		f := strings.Fields(line)
 		if len(f) != 2 {
-			return glossTable{}, &Error{Msg: "data/" + name + ": line " + itoa(n+1) + ": want a word and its gloss"}
+			return glossTable{}, &Error{Msg: "data/" + name + ": line " + strconv.Itoa(n+1) + ": want a word and its gloss"}
 		}
 		words, glosses = append(words, normWord(f[0])), append(glosses, normWord(f[1]))
 	}
@@ -70,19 +73,6 @@ func (g *glossTable) find(h uint64) uint32 {
 			return g.feats[k]
 		case 0:
 			return 0
-		}
-	}
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
 		}
 	}
 }

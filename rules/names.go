@@ -125,10 +125,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			// Kwame Asante, PT, DPT" is no patient named D.P.T.).
 			end := extend(next, false)
 			add(next, end, Info, false, patColleague)
-			for credentialAfter(text, toks, end, &e.b.cue.credential) {
-				end++
-			}
-			i = end - 1
+			i = credentialsEnd(text, toks, end, &e.b.cue.credential) - 1
 			continue
 		case c&cls.patientNoun != 0 && toks[next].gap <= gapSoft:
 			// "pt Ana Ruiz", "my patient, JD,", "patient 张伟", "pt john smith".
@@ -198,14 +195,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
-				if credentialAfter(text, toks, end, &e.b.cue.credential) {
+				if k := credentialsEnd(text, toks, end, &e.b.cue.credential); k > end {
 					// "Rebecca Stahl, PT, DPT": a colleague, reported quietly;
 					// the credentials are not read again ("PT, DPT" is not
 					// "patient, D.P.T.").
 					add(i, end, Info, false, patColleague)
-					for end++; credentialAfter(text, toks, end, &e.b.cue.credential); end++ {
-					}
-					i = end - 1
+					i = k - 1
 					continue
 				}
 				// "Keisha Warren, 27,": a name with an age is a case.
@@ -234,6 +229,16 @@ func (e *Engine) detectNames(text string, st *scanState) {
 func credentialAfter(text string, toks []token, end int, creds *cueList) bool {
 	return end < len(toks) && toks[end].gap <= gapSoft && text[toks[end-1].end:toks[end].start] == ", " &&
 		toks[end].flags&tUpper != 0 && creds.has(text, toks[end])
+}
+
+// credentialsEnd returns the index of the token after the credentials
+// that follow the name ending before token end (", PT, DPT"), or end when
+// none does.
+func credentialsEnd(text string, toks []token, end int, creds *cueList) int {
+	for credentialAfter(text, toks, end, creds) {
+		end++
+	}
+	return end
 }
 
 // handleEnd returns the index of the token after the @handle that starts

@@ -349,7 +349,7 @@ func (r *digitRun) isSSN() bool {
 	if a == 0 || a == 666 || a >= 900 || r.v[1] == 0 || r.v[2] == 0 {
 		return false
 	}
-	if a == r.v[1]/10*111 && r.v[1] == r.v[1]%10*11 && r.v[2] == r.v[1]%10*1111 {
+	if oneDigit(a, r.v[1], r.v[2]) {
 		return false // 111-11-1111
 	}
 	switch {
@@ -357,6 +357,12 @@ func (r *digitRun) isSSN() bool {
 		return false
 	}
 	return true
+}
+
+// oneDigit reports whether an SSN's area a, group g and serial s are one
+// digit repeated ("111-11-1111").
+func oneDigit(a, g, s int) bool {
+	return a == g/10*111 && g == g%10*11 && s == g%10*1111
 }
 
 // glued reports whether a letter follows the run ("123-45-6789abc").
@@ -584,6 +590,7 @@ func isEmailLocal(c byte) bool {
 
 func isAlnum(c byte) bool { return isAlpha(c) || c >= '0' && c <= '9' }
 func isAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // placeContext decides whether a place-name match stands as a place: a
 // capitalised name, or one after "in", "from", "near"..., or before a state.
