@@ -213,13 +213,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// readWordList returns the entries of an embedded data/*.txt table.
-func readWordList(name string) []string {
-	var out []string
-	eachWord(name, func(w string) { out = append(out, w) })
-	return out
-}
-
 // eachWord calls f with each entry of an embedded data/*.txt table. The
 // tables are front-coded: each line is a digit, the number of leading bytes
 // shared with the previous entry, then the rest of the entry.

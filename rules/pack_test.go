@@ -9,6 +9,14 @@ import (
 	"testing"
 )
 
+// readWordList returns the entries of an embedded data/*.txt table, as the
+// compiler reads them one by one (eachWord).
+func readWordList(name string) []string {
+	var out []string
+	eachWord(name, func(w string) { out = append(out, w) })
+	return out
+}
+
 // TestWordTables checks the front-coded tables decode to sorted, unique,
 // lower-case entries that include well-known names and places.
 func TestWordTables(t *testing.T) {
