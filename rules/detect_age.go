@@ -129,7 +129,7 @@ var detAgeSuffix = detector{
 	on:      kDigitFirst,
 	token: func(c *tokCtx) int {
 		n, suffix := leadingNumber(c.w)
-		if n <= 0 || n > 3 {
+		if n <= 0 || n > 3 || inCode(c.text, int(c.t.start), int(c.t.end)) {
 			return 0
 		}
 		text, toks, i := c.text, c.toks, c.i
@@ -215,4 +215,23 @@ var detAgeWord = detector{
 		}
 		return 0
 	},
+}
+
+// inCode reports whether text[s:e] is a group of a code written with
+// dashes or colons, two separators or more ("3C-52-82-1A-9F-07",
+// "00:1B:9F:..."): "9F" there is a byte of a MAC address, not a nine-year-old
+// girl.
+func inCode(text string, s, e int) bool {
+	seps := 0
+	for i := s - 1; i >= 0 && (isAlnum(text[i]) || text[i] == '-' || text[i] == ':'); i-- {
+		if text[i] == '-' || text[i] == ':' {
+			seps++
+		}
+	}
+	for i := e; i < len(text) && (isAlnum(text[i]) || text[i] == '-' || text[i] == ':'); i++ {
+		if text[i] == '-' || text[i] == ':' {
+			seps++
+		}
+	}
+	return seps >= 2
 }

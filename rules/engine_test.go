@@ -48,6 +48,11 @@ func TestScanTable(t *testing.T) {
 			},
 		},
 		{
+			name: "a MAC address's groups are no age and sex",
+			text: "The sensor's MAC is 3C-52-82-1A-9F-07 if anyone from the vendor lurks here.",
+			want: []got{{"privacy.device", "info", "device", "3C-52-82-1A-9F-07"}},
+		},
+		{
 			name: "clinic phone in a benign post stays info",
 			text: "Flu shots at our clinic this week! Call (555) 201-7788 to book.",
 			want: []got{{"privacy.phone", "info", "phone", "(555) 201-7788"}},

@@ -601,7 +601,9 @@ func (e *Engine) placeContext(text string, toks []token, h *hit) bool {
 	locative := t0 > 0 && toks[t0].gap <= gapSpace && toks[t0-1].lex >= 0 && toks[t0-1].cls&cls.locative != 0
 	state := t1 < len(toks) && toks[t1].gap == gapSoft && toks[t1].lex >= 0 && toks[t1].cls&(cls.state|cls.stateAbbr) != 0 &&
 		(toks[t1].flags&tUpper != 0)
-	if h.kind == patPlace {
+	// A place that is also a word of not_place ("Ayer", Spanish for
+	// yesterday) needs the context of a place that is a common word.
+	if h.kind == patPlace && (t1-t0 != 1 || toks[t0].cls&cls.notPlace == 0) {
 		return capital || locative
 	}
 	return capital && (locative || state)

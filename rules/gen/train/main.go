@@ -56,7 +56,7 @@ type Settings struct {
 }
 
 var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 25, MinPosts: 3}
+	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 25, MinPosts: 4}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -107,11 +107,23 @@ var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // others' floors (boundaries and misinformation 0.7, disclosure 0.5)
 // gained recall already above its bar for 0.3 points of benign posts in
 // CV: not kept either.
+// Seventh session (116 writers): the session's first six fresh sets
+// (w112-w117, 1,200 posts) read privacy 0.885/0.891 but flagged 6.6% of
+// their benign posts, a fifth of them as conduct, with conduct's precision
+// 0.865 against its bar of 0.85. Conduct's floor 0.7 -> 0.8: CV conduct
+// 0.912/0.746 -> 0.925/0.727, benign 4.1% -> 3.9%; 0.9 gave 0.937/0.685.
+// The story's floor at 0.5 gave privacy 0.921/0.867 against 0.910/0.890:
+// it stayed. With 116 writers MinPosts 3 left the module 15 KB over its
+// size budget (1,515,278 bytes gzipped); MinPosts 4 takes it to 1,429,604
+// at CV privacy 0.910/0.890 (0.909/0.890), boundaries 0.974/0.835
+// (0.973/0.829), conduct 0.922/0.732 (0.925/0.727), misinformation
+// 0.962/0.849 (0.966/0.843), disclosure 0.970/0.904 (0.976/0.891), benign
+// 4.1% (3.9%).
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.7},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.8},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
