@@ -93,11 +93,13 @@ func sampleNumber(s string) bool {
 
 // sampleWordBefore reports whether a sample word ("sample", "e.g.",
 // "demo") stands in the sampleReach tokens before token t0, in its
-// sentence; a specimen ("blood sample", "lab sample") is not one.
+// sentence; a specimen ("blood sample", "lab sample") is not one, but a
+// lab's mannequin is ("sim lab mannequin").
 func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 	for k := t0 - 1; k >= 0 && k >= t0-sampleReach; k-- {
 		if e.b.cue.sample.has(text, toks[k]) {
-			return k == 0 || !e.b.cue.specimen.has(text, toks[k-1])
+			return k == 0 || !isWordIn(text, toks[k], "sample", "samples", "muestra", "muestras") ||
+				!e.b.cue.specimen.has(text, toks[k-1])
 		}
 		if toks[k].gap == gapHard {
 			return false

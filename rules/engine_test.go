@@ -53,6 +53,16 @@ func TestScanTable(t *testing.T) {
 			want: []got{{"privacy.device", "info", "device", "3C-52-82-1A-9F-07"}},
 		},
 		{
+			name: "a simulation's mannequin is no patient, even in a lab",
+			text: "Sim lab mannequin Stan has SSN 900-12-3456 printed on his wristband. He coded twice today.",
+			want: []got{
+				{"privacy.name", "info", "name", "Stan"},
+				{"privacy.ssn", "info", "ssn", "900-12-3456"},
+				{"privacy.photo", "info", "photo", "his wristband"},
+			},
+			noLearned: true,
+		},
+		{
 			name: "clinic phone in a benign post stays info",
 			text: "Flu shots at our clinic this week! Call (555) 201-7788 to book.",
 			want: []got{{"privacy.phone", "info", "phone", "(555) 201-7788"}},
