@@ -306,7 +306,7 @@ type builtinCues struct {
 	dea, npi                                                                                                    cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
 	efficacyVerb, healthTarget                                                                                  cueList
-	claimTitle, claimWord, claimLead, sample, specimen, praise, masked, ownIDWord                               cueList
+	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                   cueList
 	careNoun, addressTitle, your, ownAfter, ownVehicle                                                          cueList
 	contactAct, pastCare, contactNot                                                                            cueList
 	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, patienceBefore, patienceAfter cueList
@@ -411,6 +411,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.claimLead
 	case "sample_cue":
 		return &c.sample
+	case "sample_post":
+		return &c.samplePost
 	case "specimen_word":
 		return &c.specimen
 	case "praise":

@@ -63,6 +63,12 @@ func TestScanTable(t *testing.T) {
 			noLearned: true,
 		},
 		{
+			name: "a quoted scam text's number is no one's",
+			text: "PSA: scam texts pretending to be our billing office ask patients to 'verify SSN 000-12-3456'. We will never text you for that.",
+			want: []got{{"privacy.ssn", "info", "ssn", "000-12-3456"}},
+			noLearned: true,
+		},
+		{
 			name: "clinic phone in a benign post stays info",
 			text: "Flu shots at our clinic this week! Call (555) 201-7788 to book.",
 			want: []got{{"privacy.phone", "info", "phone", "(555) 201-7788"}},
