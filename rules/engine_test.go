@@ -63,9 +63,9 @@ func TestScanTable(t *testing.T) {
 			noLearned: true,
 		},
 		{
-			name: "a quoted scam text's number is no one's",
-			text: "PSA: scam texts pretending to be our billing office ask patients to 'verify SSN 000-12-3456'. We will never text you for that.",
-			want: []got{{"privacy.ssn", "info", "ssn", "000-12-3456"}},
+			name:      "a quoted scam text's number is no one's",
+			text:      "PSA: scam texts pretending to be our billing office ask patients to 'verify SSN 000-12-3456'. We will never text you for that.",
+			want:      []got{{"privacy.ssn", "info", "ssn", "000-12-3456"}},
 			noLearned: true,
 		},
 		{
