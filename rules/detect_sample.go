@@ -37,14 +37,20 @@ const patExample patKind = 21
 
 func (e *Engine) markSamples(text string, st *scanState) {
 	toks := st.toks
-	post := e.samplePost(text, toks)
+	post := -1 // whether the post says its numbers are no one's, read at its first number
 	for i := range st.hits {
 		h := &st.hits[i]
 		id := e.identOf(e.rules[h.rule], h)
 		if !personalNumber(id) && id != IDPhone && id != IDDevice && id != IDVehicle {
 			continue
 		}
-		if !post && !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) &&
+		if post < 0 {
+			post = 0
+			if e.samplePost(text, toks) {
+				post = 1
+			}
+		}
+		if post == 0 && !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) &&
 			!e.ownAfter(text, toks, int(h.t1)) && !(id == IDVehicle && e.ownVehicleBefore(text, toks, int(h.t0))) {
 			continue
 		}
