@@ -17,6 +17,12 @@ type cueList struct {
 	// last byte c of every word of n bytes; words of cueMaxLen bytes or
 	// more share the last entry.
 	first, last [cueMaxLen + 1]uint32
+	// byLen holds the words again, shortest first, and at[n] where those of
+	// n bytes start (at[cueMaxLen] where the longer ones start): a token
+	// the prefilter lets through is compared with the words of its length
+	// only.
+	byLen []string
+	at    [cueMaxLen + 2]uint16
 }
 
 // cueMaxLen is the word length from which the words of a cue list share
@@ -33,6 +39,20 @@ func newCueList(words []string) cueList {
 		n := min(len(w), cueMaxLen)
 		l.first[n] |= foldBit(w[0])
 		l.last[n] |= foldBit(w[len(w)-1])
+	}
+	var count [cueMaxLen + 2]uint16
+	for _, w := range words {
+		count[min(len(w), cueMaxLen)+1]++
+	}
+	for n := 1; n < len(l.at); n++ {
+		l.at[n] = l.at[n-1] + count[n]
+	}
+	l.byLen = make([]string, len(words))
+	next := l.at
+	for _, w := range words {
+		n := min(len(w), cueMaxLen)
+		l.byLen[next[n]] = w
+		next[n]++
 	}
 	return l
 }
@@ -75,7 +95,8 @@ func (l *cueList) may(w string) bool {
 
 // match reports whether w is one of the list's words, ignoring ASCII case.
 func (l *cueList) match(w string) bool {
-	for _, x := range l.words {
+	n := min(len(w), cueMaxLen)
+	for _, x := range l.byLen[l.at[n]:l.at[n+1]] {
 		if len(w) == len(x) && equalLowerASCII(x, w) {
 			return true
 		}
