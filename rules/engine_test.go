@@ -69,6 +69,24 @@ func TestScanTable(t *testing.T) {
 			noLearned: true,
 		},
 		{
+			name: "permission with the details left out lowers the story to info",
+			text: "Shared with her permission, details left out on purpose: a patient told me today that our calm voices got her through her first MRI.",
+			want: []got{
+				{"privacy.story", "info", "", "a patient told"},
+				{"privacy.quasi.time", "info", "", "today"},
+			},
+			noLearned: true,
+		},
+		{
+			name: "details changed alone is no pass",
+			text: "Details changed: a patient told me today that our calm voices got her through her first MRI.",
+			want: []got{
+				{"privacy.story", "warn", "", "a patient told"},
+				{"privacy.quasi.time", "info", "", "today"},
+			},
+			noLearned: true,
+		},
+		{
 			name: "clinic phone in a benign post stays info",
 			text: "Flu shots at our clinic this week! Call (555) 201-7788 to book.",
 			want: []got{{"privacy.phone", "info", "phone", "(555) 201-7788"}},

@@ -72,7 +72,8 @@ func (e *Engine) readContext(st *scanState) postContext {
 	// then a case-style age or name alone does not make the post about a
 	// patient either.
 	ctxSilenced := e.b.ctxRule >= 0 && st.silenced[e.b.ctxRule]
-	name, number := false, false // a person's name; a number that belongs to one person
+	name, number := false, false    // a person's name; a number that belongs to one person
+	asked, withheld := false, false // the patient's permission; the details left out
 	for i := range st.hits {
 		if r := e.rules[st.hits[i].rule]; !st.silenced[st.hits[i].rule] {
 			pc.announcement = pc.announcement || r.Announcement
@@ -100,6 +101,11 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r.Permission {
 			pc.permission = true
 		}
+		if h.rule == e.b.ids.permission {
+			asked = true
+		} else if h.rule == e.b.ids.withheld {
+			withheld = true
+		}
 		if r.Encounter {
 			pc.encounter = true
 		}
@@ -118,6 +124,12 @@ func (e *Engine) readContext(st *scanState) postContext {
 			name = name || id == IDName
 			number = number || personalNumber(id)
 		}
+	}
+	// Shared with the patient's permission and with the details left out,
+	// a story is one step lower still: the teaching and gratitude posts
+	// the writers' sets hold of this kind are benign (22 of 23).
+	if asked && withheld {
+		pc.lowered = true
 	}
 	// A post that opens about one's own relative, and names no patient,
 	// is about the relative.
