@@ -2,7 +2,6 @@ package rules
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -607,17 +606,57 @@ func (e *Engine) sortDrafts(fs []draft) {
 		}
 	}
 	if !sorted {
-		sort.Sort(byKey(fs))
+		sortByKey(fs)
 	}
 }
 
-// byKey sorts drafts by key (sort.Sort rather than slices.SortFunc: each
-// generic instantiation costs the module kilobytes).
-type byKey []draft
-
-func (s byKey) Len() int           { return len(s) }
-func (s byKey) Less(i, j int) bool { return s[i].key < s[j].key }
-func (s byKey) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+// sortByKey sorts drafts by key: a quicksort with the median of three as
+// pivot down to runs of twelve, then one insertion sort. It compares keys
+// directly: in the module, sort.Sort's three interface calls per step were
+// a twentieth of a long post's scan, and slices.SortFunc would add a
+// generic instantiation to a module near its size budget.
+func sortByKey(s []draft) {
+	for len(s) > 12 {
+		m, h := len(s)/2, len(s)-1
+		if s[m].key < s[0].key {
+			s[m], s[0] = s[0], s[m]
+		}
+		if s[h].key < s[0].key {
+			s[h], s[0] = s[0], s[h]
+		}
+		if s[h].key < s[m].key {
+			s[h], s[m] = s[m], s[h]
+		}
+		pivot := s[m].key
+		i, j := 0, h
+		for i <= j {
+			for s[i].key < pivot {
+				i++
+			}
+			for s[j].key > pivot {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		// Recurse into the shorter side, loop on the longer.
+		if j+1 < len(s)-i {
+			sortByKey(s[:j+1])
+			s = s[i:]
+		} else {
+			sortByKey(s[i:])
+			s = s[:j+1]
+		}
+	}
+	for i := 1; i < len(s); i++ {
+		for k := i; k > 0 && s[k].key < s[k-1].key; k-- {
+			s[k], s[k-1] = s[k-1], s[k]
+		}
+	}
+}
 
 // setUTF16 returns the UTF-16 offsets of the drafts' spans in u16 (start
 // and end of draft i at 2i and 2i+1). One pass over the text, eight ASCII

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -236,6 +239,27 @@ func TestSampleIdentifiers(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%q: %q at %q, want %q", c.text, c.id, got, c.want)
+		}
+	}
+}
+
+// TestSortByKey checks the drafts' sort against the standard library's on
+// random keys, with ties, of every length up to 300.
+func TestSortByKey(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n <= 300; n++ {
+		ds := make([]draft, n)
+		for i := range ds {
+			ds[i].key = rng.Uint64N(uint64(n/2 + 1)) // ties on purpose
+			ds[i].rule = int32(i)
+		}
+		want := slices.Clone(ds)
+		slices.SortStableFunc(want, func(a, b draft) int { return cmp.Compare(a.key, b.key) })
+		sortByKey(ds)
+		for i := range ds {
+			if ds[i].key != want[i].key {
+				t.Fatalf("n=%d: key %d at %d, want %d", n, ds[i].key, i, want[i].key)
+			}
 		}
 	}
 }
