@@ -71,8 +71,12 @@ func (e *Engine) samplePost(text string, toks []token) bool {
 		if l.may(w) && l.match(w) {
 			return true
 		}
-		if i+1 < len(toks) && toks[i+1].gap <= gapSpace && (isWordIn(text, toks[i], "made") && isWordIn(text, toks[i+1], "up") ||
-			isWordIn(text, toks[i], "test") && isWordIn(text, toks[i+1], "patient", "patients", "environment", "record", "records", "database")) {
+		// "made up", "test patient": four letters, m or t, first.
+		if len(w) != 4 || w[0]|0x20 != 'm' && w[0]|0x20 != 't' || i+1 == len(toks) || toks[i+1].gap > gapSpace {
+			continue
+		}
+		if equalLowerASCII("made", w) && isWordIn(text, toks[i+1], "up") ||
+			equalLowerASCII("test", w) && isWordIn(text, toks[i+1], "patient", "patients", "environment", "record", "records", "database") {
 			return true
 		}
 	}
