@@ -99,29 +99,43 @@ type cpattern struct {
 type lexicon struct {
 	table   wordTable // lower-case word -> entry
 	classes []classSet
-	// The patterns to try at each occurrence of word w are
-	// starts[startAt[w]:startAt[w+1]] (startsOf), and those to try only
-	// when the next word is some w2 pairs[pairAt[w]:pairAt[w+1]] (pairsOf),
-	// by w2: one array each rather than a slice a word, which cost the
-	// module's start-up an allocation a list and a slice header a word.
-	starts          []startRef
-	pairs           []pairID
-	startAt, pairAt []int32
-	pairMask        []uint64 // per word, bit w2%64 set for each of its pairs: a quick "no"
+	// The patterns to try at each occurrence of word w are its start
+	// list (startsOf), and those to try only when the next word is some w2
+	// its pair list (pairsOf), by w2: one array each rather than a slice a
+	// word, which cost the module's start-up an allocation a list and a
+	// slice header a word. lead[w] says where both lists are.
+	starts []startRef
+	pairs  []pairID
+	lead   []wordLead
 	// Until matcher.finish, the start and pair lists are kept as one list
 	// each, in the order they were added.
 	startsTodo []wordStart
 	pairsTodo  []wordPair
 }
 
+// wordLead locates a word's start and pair lists. Its fields share 16
+// bytes, so that the scan reads one cache line a word for all of them
+// (three arrays of offsets and masks cost three).
+type wordLead struct {
+	start, pair   int32  // where the lists begin in starts and pairs
+	nStart, nPair uint16 // and their lengths
+	pairMask      uint32 // bit w2%32 set for each of its pairs: a quick "no"
+}
+
+// maxLead bounds the patterns one word may start (or pair): a wordLead
+// counts them in 16 bits.
+const maxLead = 1<<16 - 1
+
 // startsOf returns the start list of word id.
 func (l *lexicon) startsOf(id int32) []startRef {
-	return l.starts[l.startAt[id]:l.startAt[id+1]]
+	ld := &l.lead[id]
+	return l.starts[ld.start : ld.start+int32(ld.nStart)]
 }
 
 // pairsOf returns the pair list of word id.
 func (l *lexicon) pairsOf(id int32) []pairID {
-	return l.pairs[l.pairAt[id]:l.pairAt[id+1]]
+	ld := &l.lead[id]
+	return l.pairs[ld.pair : ld.pair+int32(ld.nPair)]
 }
 
 type wordStart struct{ w, p int32 } // pattern p starts at word w
@@ -137,7 +151,12 @@ type wordPair struct {
 type startRef struct {
 	p, rule int32
 	second  *celem // required second element to check first, or nil
-	first   *celem // the first element, for its hashtag and mention marks
+	// alt, when second is nil, is the element after an optional second
+	// one: the next token must fit the one or the other ("the [very]
+	// sick"), which rules out most tries before the pattern is read.
+	alt *celem
+	// The first element's marks: a hashtag, a mention, lower case only.
+	hashtag, mention, lower bool
 }
 
 // pairID indexes a pattern by its second word: most phrases start with a
@@ -147,6 +166,9 @@ type startRef struct {
 type pairID struct {
 	w2, p, rule      int32
 	hashtag, mention bool
+	// third is the pattern's third element when it is required and fits
+	// one token: most pairs that fit ("the patient") fail on it.
+	third *celem
 }
 
 func newLexicon(sizeHint int) *lexicon {
@@ -264,10 +286,14 @@ func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, k
 		second = &elems[1]
 	}
 	pair := !second.optional && second.kind == peWord && second.classes == 0 && !second.hashtag && !second.mention && !first.lower && !second.lower
+	var third *celem
+	if len(elems) > 2 && oneToken(&elems[2]) && !elems[2].optional {
+		third = &elems[2]
+	}
 	for _, w := range first.words {
 		if pair {
 			for _, w2 := range second.words {
-				m.lex.pairsTodo = append(m.lex.pairsTodo, wordPair{w, pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention}})
+				m.lex.pairsTodo = append(m.lex.pairsTodo, wordPair{w, pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention, third: third}})
 			}
 			continue
 		}
@@ -481,18 +507,32 @@ func (m *matcher) addWords(name string, rule int32, kind patKind) {
 // ref makes the start-list entry of pattern id.
 func (m *matcher) ref(id int32) startRef {
 	cp := &m.patterns[id]
-	r := startRef{p: id, rule: cp.rule, first: &cp.elems[0]}
+	first := &cp.elems[0]
+	r := startRef{p: id, rule: cp.rule, hashtag: first.hashtag, mention: first.mention, lower: first.lower}
 	if len(cp.elems) > 1 {
-		if ce := &cp.elems[1]; !ce.optional && (ce.kind == peWord || ce.kind == peClass) {
+		if ce := &cp.elems[1]; oneToken(ce) && !ce.optional {
 			r.second = ce
+		} else if oneToken(ce) && len(cp.elems) > 2 && oneToken(&cp.elems[2]) && !cp.elems[2].optional {
+			r.alt = &cp.elems[2]
 		}
 	}
 	return r
 }
 
+// oneToken reports whether ce matches exactly one token when present (a
+// word, a class, any word, a number or a capital), so that elemMatch alone
+// decides whether a token fits it.
+func oneToken(ce *celem) bool {
+	switch ce.kind {
+	case peWord, peClass, peAny, peNum, peCap:
+		return true
+	}
+	return false
+}
+
 // finish lays out each word's start and pair lists and sorts what the scan
 // searches: each element's words and each word's pairs.
-func (m *matcher) finish() {
+func (m *matcher) finish() error {
 	l := m.lex
 	// A word's classes travel in its table slot, so the scan has them with
 	// the look-up.
@@ -503,21 +543,40 @@ func (m *matcher) finish() {
 	}
 	n := len(l.classes)
 	next := make([]int32, n) // where each word's next entry goes
-	l.startAt = make([]int32, n+1)
+	at := make([]int32, n+1)
 	for _, s := range l.startsTodo {
-		l.startAt[s.w+1]++
+		at[s.w+1]++
 	}
-	offsets(l.startAt, next)
+	l.lead = make([]wordLead, n)
+	for w := range l.lead {
+		if at[w+1] > maxLead {
+			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[w] + "\""}
+		}
+		l.lead[w].nStart = uint16(at[w+1])
+	}
+	offsets(at, next)
+	for w := range l.lead {
+		l.lead[w].start = at[w]
+	}
 	l.starts = make([]startRef, len(l.startsTodo))
 	for _, s := range l.startsTodo {
 		l.starts[next[s.w]] = m.ref(s.p)
 		next[s.w]++
 	}
-	l.pairAt = make([]int32, n+1)
+	clear(at)
 	for _, s := range l.pairsTodo {
-		l.pairAt[s.w+1]++
+		at[s.w+1]++
 	}
-	offsets(l.pairAt, next)
+	for w := range l.lead {
+		if at[w+1] > maxLead {
+			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[w] + "\""}
+		}
+		l.lead[w].nPair = uint16(at[w+1])
+	}
+	offsets(at, next)
+	for w := range l.lead {
+		l.lead[w].pair = at[w]
+	}
 	l.pairs = make([]pairID, len(l.pairsTodo))
 	for _, s := range l.pairsTodo {
 		l.pairs[next[s.w]] = s.p
@@ -531,16 +590,16 @@ func (m *matcher) finish() {
 			}
 		}
 	}
-	l.pairMask = make([]uint64, n)
-	for i := range l.pairMask {
+	for i := range l.lead {
 		ps := l.pairsOf(int32(i))
 		if len(ps) > 1 {
 			sortPairs(ps)
 		}
 		for _, p := range ps {
-			l.pairMask[i] |= 1 << uint(p.w2&63)
+			l.lead[i].pairMask |= 1 << uint(p.w2&31)
 		}
 	}
+	return nil
 }
 
 // offsets turns at, each word's number of entries (shifted by one), into
@@ -796,7 +855,9 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			eachWord(f.file, func(name string) { b.m.addWords(name, geo, f.kind) })
 		}
 	}
-	b.m.finish()
+	if err := b.m.finish(); err != nil {
+		return nil, err
+	}
 	b.ctxRule = b.id("privacy.patient_context")
 	b.ids = ruleIDs{
 		undisclosed: b.id("disclosure.undisclosed"), credentialHedge: b.id("conduct.credential_hedge"),
@@ -1016,7 +1077,9 @@ func compile(p *Policy) (*Engine, error) {
 		}
 	}
 	if e.over != nil {
-		e.over.finish()
+		if err := e.over.finish(); err != nil {
+			return nil, err
+		}
 	}
 	if rf, ok := b.shapes["record_format"]; ok {
 		for i, f := range p.RecordFormats {

@@ -152,7 +152,7 @@ func (e *Engine) detectMAC(text string, st *scanState) {
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
 		n := int(t.end - t.start)
-		if n != 2 && n != 4 || int(t.end) >= len(text) || !isHex(text[t.start]) || !isHex(text[t.end-1]) ||
+		if t.flags&tSepAfter == 0 || n != 2 && n != 4 || !isHex(text[t.start]) || !isHex(text[t.end-1]) ||
 			t.start > 0 && (text[t.start-1] == ':' || text[t.start-1] == '-' || text[t.start-1] == '.') {
 			continue // most words: not two or four hex digits
 		}

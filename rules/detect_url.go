@@ -29,8 +29,8 @@ func (e *Engine) detectURLs(text string, st *scanState) {
 	toks := st.toks
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
-		// Every URL shape has a '.' or ':' right after its first word.
-		if int(t.end) >= len(text) || text[t.end] != '.' && text[t.end] != ':' {
+		// Every URL shape has a '.' or ':' right after its first word (tSepAfter).
+		if t.flags&tSepAfter == 0 || text[t.end] == '-' {
 			continue
 		}
 		w := text[t.start:t.end]

@@ -171,11 +171,13 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			continue
 		}
 		// "J.R., 34": initials with an age.
-		if n := initialsAt(text, toks, i); toks[i].end-toks[i].start == 1 && n > 0 && i+n+1 < len(toks) && toks[i+n].gap == gapSoft && toks[i+n].flags&tLetter == 0 && text[toks[i+n-1].end] == '.' {
-			if a := atoi(text[toks[i+n].start:toks[i+n].end]); a > 0 && a < 120 {
-				add(i, i+n, Block, true, patReport)
-				i += n - 1
-				continue
+		if toks[i].end-toks[i].start == 1 { // one letter: read initials only then
+			if n := initialsAt(text, toks, i); n > 0 && i+n+1 < len(toks) && toks[i+n].gap == gapSoft && toks[i+n].flags&tLetter == 0 && text[toks[i+n-1].end] == '.' {
+				if a := atoi(text[toks[i+n].start:toks[i+n].end]); a > 0 && a < 120 {
+					add(i, i+n, Block, true, patReport)
+					i += n - 1
+					continue
+				}
 			}
 		}
 		// "Deb came to us", "Walt Brennan was my patient": an unknown

@@ -186,13 +186,14 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 			id = t.lex2
 		}
 		if id >= 0 {
-			starts := lex.startsOf(id)
+			ld := &lex.lead[id]
+			starts := lex.starts[ld.start : ld.start+int32(ld.nStart)]
 			for k := range starts {
 				ref := &starts[k]
 				if !e.enabled[ref.rule] {
 					continue
 				}
-				if f := t.flags; ref.first.hashtag && f&tHashtag == 0 || ref.first.mention && f&tMention == 0 || ref.first.lower && f&(tUpper|tAllCaps) != 0 {
+				if f := t.flags; ref.hashtag && f&tHashtag == 0 || ref.mention && f&tMention == 0 || ref.lower && f&(tUpper|tAllCaps) != 0 {
 					continue
 				}
 				if ref.second != nil {
@@ -202,6 +203,15 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 					if n := &st.toks[i+1]; n.gap > gapJoin || !e.elemMatch(ref.second, n, over) {
 						continue
 					}
+				} else if ref.alt != nil {
+					// An optional second element, then a required one: the
+					// next token fits one of them.
+					if i+1 >= len(st.toks) {
+						continue
+					}
+					if n := &st.toks[i+1]; n.gap > gapJoin || !e.elemMatch(&m.patterns[ref.p].elems[1], n, over) && !e.elemMatch(ref.alt, n, over) {
+						continue
+					}
 				}
 				skip := 1
 				if ref.second != nil {
@@ -209,16 +219,20 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				}
 				e.matchPattern(text, st, &m.patterns[ref.p], i, skip, over)
 			}
-			if ps := lex.pairsOf(id); len(ps) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
+			if ld.nPair > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
 				next := st.toks[i+1].lex
 				if over {
 					next = st.toks[i+1].lex2
 				}
-				if next >= 0 && lex.pairMask[id]&(1<<uint(next&63)) != 0 {
+				if next >= 0 && ld.pairMask&(1<<uint(next&31)) != 0 {
+					ps := lex.pairs[ld.pair : ld.pair+int32(ld.nPair)]
 					k := searchPairs(ps, next)
 					for ; k < len(ps) && ps[k].w2 == next; k++ {
 						pp := &ps[k]
 						if !e.enabled[pp.rule] || pp.hashtag && t.flags&tHashtag == 0 || pp.mention && t.flags&tMention == 0 {
+							continue
+						}
+						if pp.third != nil && (i+2 >= len(st.toks) || st.toks[i+2].gap > gapJoin || !e.elemMatch(pp.third, &st.toks[i+2], over)) {
 							continue
 						}
 						// Both words fit: match from the third element.

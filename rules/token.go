@@ -32,9 +32,13 @@ const (
 	tMention // preceded directly by '@'
 	tHan     // CJK, Hangul or kana: no case, no spaces between words
 	tPossessive
-	tFold    // has a curly apostrophe: look up the folded lower-case form
-	tAllowed // part of a match the policy's allow list dropped: the model skips it
+	tFold     // has a curly apostrophe: look up the folded lower-case form
+	tAllowed  // part of a match the policy's allow list dropped: the model skips it
+	tSepAfter // followed directly by '.', ':' or '-' (as the words of URLs and MAC addresses are)
 )
+
+// sepAfter is tSepAfter for the bytes that set it.
+var sepAfter = [256]tokFlags{'.': tSepAfter, ':': tSepAfter, '-': tSepAfter}
 
 // gapKind classifies the text between two tokens, from most to least joining.
 type gapKind uint8
@@ -162,6 +166,9 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) (_ []token,
 			flags |= tAllCaps // two or more letters, all upper case
 		}
 		flags |= markBefore(text, start)
+		if e < n {
+			flags |= sepAfter[text[e]]
+		}
 		if len(toks) == cap(toks) {
 			toks = append(toks, token{})[:len(toks)]
 		}
@@ -303,6 +310,9 @@ func slowToken(text string, toks []token, i int, gap gapKind, tab, tab2 *wordTab
 	}
 	if e := i; e-start > 2 && (text[e-2] == '\'' && text[e-1] == 's' || text[e-1] == 's' && e-start > 4 && text[e-4:e-1] == "\u2019") {
 		flags |= tPossessive
+	}
+	if i < n {
+		flags |= sepAfter[text[i]]
 	}
 	t := token{start: int32(start), end: int32(i), flags: flags, gap: gap, lex: -1, lex2: -1}
 	if flags&(tNonASCII|tFold) == 0 {

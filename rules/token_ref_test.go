@@ -146,6 +146,9 @@ func tokenizeRef(text string, toks []token) []token {
 		if e := int(t.end); e-int(t.start) > 2 && (text[e-2] == '\'' && text[e-1] == 's' || text[e-1] == 's' && e-int(t.start) > 4 && text[e-4:e-1] == "\u2019") {
 			t.flags |= tPossessive
 		}
+		if e := int(t.end); e < len(text) && (text[e] == '.' || text[e] == ':' || text[e] == '-') {
+			t.flags |= tSepAfter
+		}
 		gap = gapNone
 	}
 	return toks
