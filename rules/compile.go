@@ -218,8 +218,11 @@ type matcher struct {
 	patterns []cpattern
 	// classStarts lists, per class bit, the patterns starting with that class.
 	classStarts [64][]int32
-	// numStarts lists the patterns starting with {num}.
+	// numStarts lists the patterns starting with {num}, but for those
+	// whose second element is a plain word list: numPairs holds them by
+	// that word, as a word's pair list does ("{num} shots", "{num} yo").
 	numStarts []int32
+	numPairs  []pairID
 	scratch   []token
 	elemArena []celem
 	wordArena []int32
@@ -278,9 +281,6 @@ func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, k
 	id := int32(len(m.patterns))
 	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
 	first := &elems[0]
-	if first.kind == peNum {
-		m.numStarts = append(m.numStarts, id)
-	}
 	second := &celem{optional: true}
 	if len(elems) > 1 {
 		second = &elems[1]
@@ -289,6 +289,16 @@ func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, k
 	var third *celem
 	if len(elems) > 2 && oneToken(&elems[2]) && !elems[2].optional {
 		third = &elems[2]
+	}
+	if first.kind == peNum {
+		if !pair {
+			m.numStarts = append(m.numStarts, id)
+		}
+		for _, w2 := range second.words {
+			if pair {
+				m.numPairs = append(m.numPairs, pairID{w2: w2, p: id, rule: rule, hashtag: first.hashtag, mention: first.mention, third: third})
+			}
+		}
 	}
 	for _, w := range first.words {
 		if pair {
@@ -589,6 +599,9 @@ func (m *matcher) finish() error {
 				sortInt32s(w)
 			}
 		}
+	}
+	if len(m.numPairs) > 1 {
+		sortPairs(m.numPairs)
 	}
 	for i := range l.lead {
 		ps := l.pairsOf(int32(i))

@@ -225,25 +225,16 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 					next = st.toks[i+1].lex2
 				}
 				if next >= 0 && ld.pairMask&(1<<uint(next&31)) != 0 {
-					ps := lex.pairs[ld.pair : ld.pair+int32(ld.nPair)]
-					k := searchPairs(ps, next)
-					for ; k < len(ps) && ps[k].w2 == next; k++ {
-						pp := &ps[k]
-						if !e.enabled[pp.rule] || pp.hashtag && t.flags&tHashtag == 0 || pp.mention && t.flags&tMention == 0 {
-							continue
-						}
-						if pp.third != nil && (i+2 >= len(st.toks) || st.toks[i+2].gap > gapJoin || !e.elemMatch(pp.third, &st.toks[i+2], over)) {
-							continue
-						}
-						// Both words fit: match from the third element.
-						e.matchPattern(text, st, &m.patterns[pp.p], i, 2, over)
-					}
+					e.matchPairs(text, st, m, lex.pairs[ld.pair:ld.pair+int32(ld.nPair)], i, over)
 				}
 			}
 		}
-		if len(m.numStarts) > 0 && t.flags&tDigit != 0 && t.flags&tLetter == 0 {
+		if t.flags&(tDigit|tLetter) == tDigit {
 			for _, p := range m.numStarts {
 				e.tryPattern(text, st, m, p, i, over)
+			}
+			if len(m.numPairs) > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
+				e.matchPairs(text, st, m, m.numPairs, i, over)
 			}
 		}
 		if over && t.lex >= 0 {
@@ -257,6 +248,30 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				}
 			}
 		}
+	}
+}
+
+// matchPairs tries the patterns of the pair list ps whose second word is
+// token i+1 (which follows token i closely enough).
+func (e *Engine) matchPairs(text string, st *scanState, m *matcher, ps []pairID, i int, over bool) {
+	next := st.toks[i+1].lex
+	if over {
+		next = st.toks[i+1].lex2
+	}
+	if next < 0 {
+		return
+	}
+	t := &st.toks[i]
+	for k := searchPairs(ps, next); k < len(ps) && ps[k].w2 == next; k++ {
+		pp := &ps[k]
+		if !e.enabled[pp.rule] || pp.hashtag && t.flags&tHashtag == 0 || pp.mention && t.flags&tMention == 0 {
+			continue
+		}
+		if pp.third != nil && (i+2 >= len(st.toks) || st.toks[i+2].gap > gapJoin || !e.elemMatch(pp.third, &st.toks[i+2], over)) {
+			continue
+		}
+		// Both words fit: match from the third element.
+		e.matchPattern(text, st, &m.patterns[pp.p], i, 2, over)
 	}
 }
 
