@@ -64,14 +64,22 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 	if i > 0 && cue.familyLink.has(text, toks[i-1]) {
 		return 0, 0, false // "the teacher of my son"
 	}
-	// "my own kid", "my 94-year-old great-grandma": up to four words of
-	// age and kind between "my" and the relative.
+	// "my own kid", "my 94-year-old great-grandma", "my 92yo grandpa": up
+	// to four words of age and kind between "my" and the relative.
 	j = i + 1
 	for n := 0; n < 4 && j < len(toks) && toks[j].gap != gapHard &&
-		(cue.familySkip.has(text, toks[j]) || toks[j].flags&(tDigit|tLetter) == tDigit); n++ {
+		(cue.familySkip.has(text, toks[j]) || toks[j].flags&(tDigit|tLetter) == tDigit || isAgeWord(text[toks[j].start:toks[j].end])); n++ {
 		j++
 	}
-	if j >= len(toks) || toks[j].gap == gapHard || !cue.relative.has(text, withoutPossessive(text, toks[j])) {
+	if j < len(toks) && toks[j].gap != gapHard && !cue.relative.has(text, withoutPossessive(text, toks[j])) {
+		// "my 6 yo asked", "my 12-month-old", "my 4yo": an age standing
+		// for one's child.
+		if k, ok := e.ageAsChild(text, toks, i+1, j); ok {
+			return i, k, true
+		}
+		return 0, 0, false
+	}
+	if j >= len(toks) || toks[j].gap == gapHard {
 		return 0, 0, false
 	}
 	// "my cousin @bethanyg_87": a public reply to a relative, which may
@@ -85,6 +93,56 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 		return 0, 0, false
 	}
 	return i, j, true
+}
+
+// ageAsChild reports whether the words [from, j) after "my", with token j,
+// are an age that stands for a child ("6 yo", "12-month-old", "4yo") and
+// returns the age's last token. The age must not go on to name someone
+// else ("my 85 year old patient", "my 6 yo's teacher").
+func (e *Engine) ageAsChild(text string, toks []token, from, j int) (int, bool) {
+	last := -1
+	switch {
+	case j-from >= 1 && isAgeWord(text[toks[j-1].start:toks[j-1].end]):
+		last = j - 1 // "4yo"
+	case j-from >= 2 && toks[j-2].flags&(tDigit|tLetter) == tDigit && isWordIn(text, toks[j-1], "yo", "old") ||
+		j-from >= 3 && toks[j-3].flags&(tDigit|tLetter) == tDigit && isWordIn(text, toks[j-2], "year", "month", "week") && isWordIn(text, toks[j-1], "old"):
+		last = j - 1 // "6 yo", "12-month-old"
+	default:
+		return 0, false
+	}
+	// A child's age: "my 97yo on 6 North" is a patient.
+	for k := from; k <= last; k++ {
+		if toks[k].flags&tDigit != 0 {
+			w := text[toks[k].start:toks[k].end]
+			n := 0
+			for n < len(w) && w[n] >= '0' && w[n] <= '9' {
+				n++
+			}
+			if atoi(w[:n]) >= 18 {
+				return 0, false
+			}
+			break
+		}
+	}
+	if n := last + 1; n < len(toks) && toks[n].gap != gapHard &&
+		(e.classOf(toks, n)&(e.b.cls.patientNoun|e.b.cls.occupation) != 0 || e.b.cue.familyLinkNoun.has(text, toks[n]) || toks[last].flags&tPossessive != 0) {
+		return 0, false
+	}
+	return last, true
+}
+
+// isAgeWord reports whether w is an age written as one word: one or two
+// digits, then "yo", "yr" or "mo" ("4yo", "18mo").
+func isAgeWord(w string) bool {
+	k := 0
+	for k < len(w) && w[k] >= '0' && w[k] <= '9' {
+		k++
+	}
+	if k == 0 || k > 2 {
+		return false
+	}
+	rest := w[k:]
+	return len(rest) == 2 && (equalLowerASCII("yo", rest) || equalLowerASCII("mo", rest) || equalLowerASCII("yr", rest))
 }
 
 // oddQuotes reports whether s holds an odd number of quotation marks

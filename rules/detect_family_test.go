@@ -42,6 +42,17 @@ func TestOwnFamily(t *testing.T) {
 		// Patience and a physical therapist are not a patient.
 		{"My mom got her dentures at 71. Be patient with your denture people.", "My mom"},
 		{"My grandma (92!) told her own PT he was too skinny to help her up.", "My grandma"},
+		{"Cute little update from my own kitchen: my 92yo grandpa asked for my oats recipe.", "my 92yo grandpa"},
+		// A child's age standing for the child.
+		{"Things my own 6 yo asked during her ER visit: 'is the IV the wifi?'", "my own 6 yo"},
+		{"Took my 12-month-old for her MMR and varicella today.", "my 12-month-old"},
+		{"my 4yo woke up at 2am with that seal-bark cough.", "my 4yo"},
+		// An adult's age is a patient's ("my 97yo on 6 North"), and an
+		// age may go on to name someone else.
+		{"My 97yo on 6 North keeps calling me 'young lady'.", ""},
+		{"A man yelled at my 19yo tech today over a copay.", ""},
+		{"my 6 yo's teacher called today.", ""},
+		{"my 8 year old neighbor fell off her bike.", ""},
 		// Not a relative.
 		{"My partner and I ran a code at 3am.", ""},
 	} {
