@@ -1,5 +1,7 @@
 package rules
 
+import "unicode/utf8"
+
 // cueList is a compiled cue list: its words and a prefilter that rules out
 // most tokens before any string compare.
 //
@@ -23,6 +25,12 @@ type cueList struct {
 	// only.
 	byLen []string
 	at    [cueMaxLen + 2]uint16
+	// set holds hashWord of each word made of ASCII letters and digits
+	// only (0 marks an empty slot): the tokenizer has hashed every such
+	// token already, so a plain token is ruled out with one probe and
+	// compared only on a hit.
+	set     []uint64
+	setMask uint64
 }
 
 // cueMaxLen is the word length from which the words of a cue list share
@@ -54,7 +62,54 @@ func newCueList(words []string) cueList {
 		l.byLen[next[n]] = w
 		next[n]++
 	}
+	size := 8
+	for size < 4*len(words) {
+		size <<= 1
+	}
+	l.set, l.setMask = make([]uint64, size), uint64(size-1)
+	for _, w := range words {
+		if !plainWord(w) {
+			continue // only a token with an apostrophe or other letters can be it
+		}
+		h := hashWord(w)
+		if h == 0 {
+			l.set = nil // cannot be marked: fall back to compares
+			break
+		}
+		k := h & l.setMask
+		for l.set[k] != 0 && l.set[k] != h {
+			k = (k + 1) & l.setMask
+		}
+		l.set[k] = h
+	}
 	return l
+}
+
+// plainWord reports whether w is made of ASCII letters and digits only, as
+// the tokens whose hash the tokenizer keeps are.
+func plainWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf || asciiClass[w[i]]&cWord == 0 {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// lacks reports whether the set rules out token t: a plain token (ASCII
+// letters and digits, hashed by the tokenizer) whose hash it does not hold.
+func (l *cueList) lacks(t *token) bool {
+	if t.hash == 0 || t.flags&(tNonASCII|tFold) != 0 || l.set == nil {
+		return false
+	}
+	for k := t.hash & l.setMask; ; k = (k + 1) & l.setMask {
+		switch l.set[k] {
+		case t.hash:
+			return false
+		case 0:
+			return true
+		}
+	}
 }
 
 // foldBit returns the prefilter bit of byte c. It keeps the low five bits,
@@ -68,6 +123,9 @@ func foldBit(c byte) uint32 {
 // has reports whether token t is one of the list's words, ignoring ASCII
 // case; it answers as isWordIn(text, t, l.words...) does.
 func (l *cueList) has(text string, t token) bool {
+	if l.lacks(&t) {
+		return false
+	}
 	w := text[t.start:t.end]
 	return l.may(w) && l.match(w)
 }
@@ -79,6 +137,9 @@ func (l *cueList) has(text string, t token) bool {
 // no call.
 func (l *cueList) find(text string, toks []token, from int) int {
 	for i := from; i < len(toks); i++ {
+		if l.lacks(&toks[i]) {
+			continue
+		}
 		if w := text[toks[i].start:toks[i].end]; l.may(w) && l.match(w) {
 			return i
 		}

@@ -225,7 +225,18 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 					next = st.toks[i+1].lex2
 				}
 				if next >= 0 && ld.pairMask&(1<<uint(next&31)) != 0 {
-					e.matchPairs(text, st, m, lex.pairs[ld.pair:ld.pair+int32(ld.nPair)], i, over)
+					// matchPairs, by hand: this is the scan's busiest loop.
+					ps := lex.pairs[ld.pair : ld.pair+int32(ld.nPair)]
+					for k := searchPairs(ps, next); k < len(ps) && ps[k].w2 == next; k++ {
+						pp := &ps[k]
+						if !e.enabled[pp.rule] || pp.hashtag && t.flags&tHashtag == 0 || pp.mention && t.flags&tMention == 0 {
+							continue
+						}
+						if pp.third != nil && (i+2 >= len(st.toks) || st.toks[i+2].gap > gapJoin || !e.elemMatch(pp.third, &st.toks[i+2], over)) {
+							continue
+						}
+						e.matchPattern(text, st, &m.patterns[pp.p], i, 2, over)
+					}
 				}
 			}
 		}
