@@ -33,10 +33,11 @@ var detDateNumeric = detector{
 	},
 }
 
-// detDateDayMonth finds a day before a month: "3 March", "3rd of March 2024".
+// detDateDayMonth finds a day before a month: "3 March", "3rd of March 2024",
+// and in Spanish "3 de marzo de 2024".
 var detDateDayMonth = detector{
 	name:    "date_day_month",
-	doc:     `A day and a month: "3 March", "3 of March, 2024".`,
+	doc:     `A day and a month: "3 March", "3 of March, 2024", "3 de marzo de 2024".`,
 	shapes:  []string{"date"},
 	classes: []string{"month"},
 	cues:    []string{"day_month_event"},
@@ -48,11 +49,26 @@ var detDateDayMonth = detector{
 		}
 		text, toks, i := c.text, c.toks, c.i
 		k := i + 1
-		if k < len(toks) && strings.EqualFold(text[toks[k].start:toks[k].end], "of") {
-			k++
+		es := false // Spanish: "3 de marzo de 2024"
+		if k < len(toks) {
+			switch w := text[toks[k].start:toks[k].end]; {
+			case strings.EqualFold(w, "of"):
+				k++
+			case strings.EqualFold(w, "de"):
+				k, es = k+1, true
+			}
 		}
-		if k < len(toks) && c.classOf(k)&c.e.b.cls.month != 0 && toks[k].gap <= gapSpace && atoi(c.w) >= 1 && atoi(c.w) <= 31 && c.e.monthOK(text, toks, k) {
+		if k < len(toks) && c.classOf(k)&c.e.b.cls.month != 0 && toks[k].gap <= gapSpace && atoi(c.w) >= 1 && atoi(c.w) <= 31 &&
+			(es && toks[k].end-toks[k].start >= 4 || !es && c.e.monthOK(text, toks, k)) {
 			end := c.e.dateYear(text, toks, k+1)
+			if es && end == k+1 && k+2 < len(toks) && toks[k+1].gap <= gapSpace {
+				// "de 2024", "del 2024"
+				if w := text[toks[k+1].start:toks[k+1].end]; strings.EqualFold(w, "de") || strings.EqualFold(w, "del") {
+					if y := c.e.dateYear(text, toks, k+2); y > k+2 {
+						end = y
+					}
+				}
+			}
 			h := c.add(rDate, i, end, int(c.t.start), int(toks[end-1].end))
 			if c.cue(4, &c.e.b.cue.dayMonthEvent) {
 				h.strong, h.sev = true, Block

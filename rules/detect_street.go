@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // Street addresses: a number and capitalised words ending in a street
 // suffix ("1428 Elm Street"), or a street name without a number after a
 // preposition ("on Main St").
@@ -45,4 +47,55 @@ var detStreetName = detector{
 		}
 		return 0
 	},
+}
+
+// detStreetPrefix finds a street or neighbourhood named after its kind, as
+// Spanish writes it: "Calle Morelos", "Av. Insurgentes 1200", "Colonia
+// Roma", "Calle 5". The kind is capitalised and the name follows it,
+// capitalised or a number, so "en la calle" and "paseo con mi perro" pass.
+var detStreetPrefix = detector{
+	name:    "street_prefix",
+	doc:     `A street named after its kind, in Spanish: "Calle Morelos", "Av. Insurgentes 1200".`,
+	shapes:  []string{"street"},
+	classes: []string{"street_prefix", "name_stop"},
+	on:      kWord,
+	token: func(c *tokCtx) int {
+		t, toks, text := c.t, c.toks, c.text
+		rStreet := c.e.ruleOf(shStreet)
+		if rStreet < 0 || t.lex < 0 || t.cls&c.e.b.cls.streetPrefix == 0 || t.flags&tUpper == 0 || t.flags&tAllCaps != 0 {
+			return 0
+		}
+		end := c.i + 1
+		for k := c.i + 1; k < len(toks) && k <= c.i+6 && toks[k].gap <= gapJoin; k++ {
+			tk := &toks[k]
+			w := text[tk.start:tk.end]
+			if tk.flags&tDigit != 0 && tk.flags&tLetter == 0 {
+				if len(w) <= 5 {
+					end = k + 1 // "Calle 5", "Insurgentes 1200"
+				}
+				break
+			}
+			if tk.flags&tUpper != 0 && (tk.lex < 0 || tk.cls&c.e.b.cls.nameStop == 0) {
+				end = k + 1
+				continue
+			}
+			if !isSpanishLink(w) { // "Avenida de la Reforma"
+				break
+			}
+		}
+		if end == c.i+1 {
+			return 0
+		}
+		c.add(rStreet, c.i, end, int(t.start), int(toks[end-1].end))
+		return end
+	},
+}
+
+// isSpanishLink reports the small words inside Spanish place names.
+func isSpanishLink(w string) bool {
+	switch strings.ToLower(w) {
+	case "de", "del", "la", "las", "los", "el", "y":
+		return true
+	}
+	return false
 }

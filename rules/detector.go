@@ -48,7 +48,7 @@ var detectors = []*detector{
 	// Letters and digits ("1HGCM82633A004352", "AB1234563", "1EG4-TE5-MK73").
 	&detVIN, &detPlate, &detDEA, &detMBI,
 	// Words of a class ("Main St", "March 3", "aged 92").
-	&detStreetName, &detDateMonth, &detAgeWord,
+	&detStreetName, &detStreetPrefix, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
 	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact, &detOwnFamily,
@@ -243,9 +243,9 @@ func (e *Engine) runDetectors(text string, st *scanState) {
 	c := &st.tc // in the scan state: token detectors take its address
 	toks := st.toks
 	// Words without a digit matter to the token pass only if they are a
-	// month, a street suffix or an age cue: the rest are skipped after one
+	// month, a street suffix or prefix or an age cue: the rest are skipped after one
 	// check.
-	cueClasses := e.b.cls.month | e.b.cls.streetSuffix | e.b.cls.ageWord
+	cueClasses := e.b.cls.month | e.b.cls.streetSuffix | e.b.cls.streetPrefix | e.b.cls.ageWord
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
 		if t.flags&tDigit == 0 && (t.lex < 0 || t.cls&cueClasses == 0) {
@@ -488,6 +488,8 @@ func (c *builtinClasses) slot(name string) *classSet {
 		return &c.stateAbbr
 	case "street_suffix":
 		return &c.streetSuffix
+	case "street_prefix":
+		return &c.streetPrefix
 	case "locative":
 		return &c.locative
 	case "name_stop":

@@ -49,7 +49,7 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM4\n"
+const modelMagic = "DSCM5\n"
 
 // model is a decoded model file.
 type model struct {
@@ -78,6 +78,12 @@ type model struct {
 	// a direct identifier (a name, an account number): with one, less
 	// evidence makes it a patient's story.
 	warnIdent [modelOutputs]int32
+	// sentence is how far a sentence's own score (its features' weights
+	// divided by the root of their number, at least ModelMinFeatures) is
+	// lowered before it may stand for the post's, or math.MaxInt32 when
+	// only the post's score counts: one contemptuous sentence in a long
+	// patient story must not be averaged away by the rest.
+	sentence [modelOutputs]int32
 	// shortWarn is the story's warn threshold for a post of fewer than
 	// ModelVetoFeatures features: at least ShortStoryLogits above the base
 	// rate, since two or three words ("ok", "omg same") say too little to
@@ -93,15 +99,15 @@ type ModelInfo struct {
 	Bytes    int    // size of the model file
 	Settings string // how it was trained
 	// Thresholds are each output's warn/block/veto/veto2/warnIdent
-	// thresholds as logits.
+	// thresholds and sentence margin as logits.
 	Thresholds string
 }
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM4\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM5\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
-//	bias, warn, block, veto, veto2 and warnIdent (int32 LE each), then 2^bits*outputs int8
+//	bias, warn, block, veto, veto2, warnIdent and sentence (int32 LE each), then 2^bits*outputs int8
 //	weights, each plus 64 (mod 256).
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
@@ -124,7 +130,7 @@ func decodeModel(data string) (*model, error) {
 	}
 	m.scale = math.Float64frombits(le64(p[2:10]))
 	p = p[10:]
-	if len(p) < 24*modelOutputs {
+	if len(p) < modelHeader*modelOutputs {
 		return nil, bad("truncated thresholds")
 	}
 	for o := 0; o < modelOutputs; o++ {
@@ -134,7 +140,11 @@ func decodeModel(data string) (*model, error) {
 		m.veto[o] = int32(le32(p[12:]))
 		m.veto2[o] = int32(le32(p[16:]))
 		m.warnIdent[o] = int32(le32(p[20:]))
-		p = p[24:]
+		m.sentence[o] = int32(le32(p[24:]))
+		if m.sentence[o] < 0 {
+			return nil, bad("negative sentence margin")
+		}
+		p = p[modelHeader:]
 	}
 	m.shortWarn = max(m.warn[outStory], m.bias[outStory]+int32(math.Ceil(ShortStoryLogits/m.scale)))
 	nw := (1 << m.bits) * modelOutputs
@@ -145,6 +155,9 @@ func decodeModel(data string) (*model, error) {
 	m.w = p
 	return m, nil
 }
+
+// modelHeader is the bytes of thresholds per output in a model file.
+const modelHeader = 28
 
 func le32(s string) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
@@ -246,6 +259,8 @@ type featScratch struct {
 	n     int    // features added
 	score [modelOutputs]int32
 	sums  []int32 // positive score per sentence and output
+	net   []int32 // score per sentence and output
+	count []int32 // features per sentence
 	ids   []uint32
 	sent  []int32 // sentence of ids[i]
 	sents []sentence
@@ -295,9 +310,12 @@ func (fs *featScratch) add(f uint32, s int32) {
 		b := int(f&m.mask) * modelOutputs
 		w := m.w[b : b+modelOutputs]
 		sum := fs.sums[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
+		net := fs.net[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
+		fs.count[s]++
 		for o := 0; o < modelOutputs; o++ {
 			x := int32(int8(w[o] - 64))
 			fs.score[o] += x
+			net[o] += x
 			if x > 0 {
 				sum[o] += x
 				if x > fs.top[o] && fs.tok0 >= 0 {
@@ -318,13 +336,15 @@ func (fs *featScratch) reset(m *model, keep bool) {
 	fs.score = [modelOutputs]int32{}
 	fs.top = [modelOutputs]int32{}
 	fs.tok0 = -1
-	fs.ids, fs.sent, fs.sents, fs.sums = fs.ids[:0], fs.sent[:0], fs.sents[:0], fs.sums[:0]
+	fs.ids, fs.sent, fs.sents, fs.sums, fs.net, fs.count = fs.ids[:0], fs.sent[:0], fs.sents[:0], fs.sums[:0], fs.net[:0], fs.count[:0]
 }
 
 // newSentence starts a sentence at token t.
 func (fs *featScratch) newSentence(t int32) {
 	fs.sents = append(fs.sents, sentence{t0: t})
 	fs.sums = append(fs.sums, 0, 0, 0, 0, 0)
+	fs.net = append(fs.net, 0, 0, 0, 0, 0)
+	fs.count = append(fs.count, 0)
 }
 
 // features extracts the model's input from a scanned post, the tokens and
@@ -456,6 +476,20 @@ func (m *model) scores(fs *featScratch) modelScores {
 	root := isqrt(uint64(max(fs.n, ModelMinFeatures)) << 16) // in 1/256ths
 	for o := 0; o < modelOutputs; o++ {
 		ms.score[o] = m.bias[o] + int32(int64(fs.score[o])*256/int64(root))
+	}
+	if n > 1 {
+		// A sentence's own score, less the margin, may stand for the post's.
+		for k := 0; k < n; k++ {
+			r := int64(isqrt(uint64(max(fs.count[k], ModelMinFeatures)) << 16))
+			for o := 0; o < modelOutputs; o++ {
+				if mg := m.sentence[o]; mg != math.MaxInt32 {
+					v := m.bias[o] + int32(int64(fs.net[k*modelOutputs+o])*256/r) - mg
+					ms.score[o] = max(ms.score[o], v)
+				}
+			}
+		}
+	}
+	for o := 0; o < modelOutputs; o++ {
 		best, bs := int32(0), int32(-1)
 		for k := 0; k < n; k++ {
 			if v := fs.sums[k*modelOutputs+o]; v > bs {
@@ -579,7 +613,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 	for o := 0; o < modelOutputs; o++ {
 		b = append(b, modelOutputNames[o]...)
 		b = append(b, ' ')
-		for k, v := range [5]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o], m.warnIdent[o]} {
+		for k, v := range [6]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o], m.warnIdent[o], m.sentence[o]} {
 			if k > 0 {
 				b = append(b, '/')
 			}
@@ -594,7 +628,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 		}
 		b = append(b, "  "...)
 	}
-	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + 24*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
+	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + modelHeader*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
 }
 
 // sentenceHit is a hit of rule over sentence k of the post.

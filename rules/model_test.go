@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,73 @@ func TestShortRepliesPass(t *testing.T) {
 				t.Errorf("%q: %s %s", text, f.Severity, f.Rule)
 			}
 		}
+	}
+}
+
+// TestSentenceScoreStandsForPost checks the score MODEL.md describes: an
+// output's score is the larger of the post's (its features' weights over
+// the root of their number) and each sentence's own, less the output's
+// margin, computed here from the features alone. In a long post one
+// contemptuous or advising sentence must not be averaged away, and in the
+// texts below at least one sentence decides an output.
+func TestSentenceScoreStandsForPost(t *testing.T) {
+	e := mustEngine(t, "")
+	m := e.model
+	if m == nil {
+		t.Skip("no model embedded")
+	}
+	filler := "We had a long week on the unit and the new schedule finally came out. The coffee machine on the third floor is fixed, which is the real headline. Our educator ran a great skills fair on central lines and chest tubes. Thanks to everyone who covered shifts during the storm. "
+	decided := 0
+	for _, text := range []string{
+		filler + "Honestly the whale in bed 4 can starve for all I care, lazy junkies like him never learn.",
+		filler + "@maria_k just double your lisinopril tonight and skip the metformin, you will be fine.",
+		filler + "Vaccines cause autism and the flu shot gives you the flu, do your own research.",
+		filler + "Use my code NURSE20 for 20% off the compression socks I wear every shift!",
+		"Short one. Another sentence here.",
+		filler,
+	} {
+		ids, sents := e.ModelFeatures(text)
+		nsent := 0
+		for _, s := range sents {
+			nsent = max(nsent, int(s)+1)
+		}
+		var post [modelOutputs]int64
+		sent := make([][modelOutputs]int64, nsent)
+		count := make([]int, nsent)
+		for j, f := range ids {
+			b := int(f&m.mask) * modelOutputs
+			count[sents[j]]++
+			for o := 0; o < modelOutputs; o++ {
+				x := int64(int8(m.w[b+o] - 64))
+				post[o] += x
+				sent[sents[j]][o] += x
+			}
+		}
+		root := int64(isqrt(uint64(max(len(ids), ModelMinFeatures)) << 16))
+		st := e.pool.Get().(*scanState)
+		e.prepare(text, st)
+		e.features(text, st, m, false)
+		got := m.scores(&st.feat)
+		st.text = ""
+		e.pool.Put(st)
+		for o := 0; o < modelOutputs; o++ {
+			want := m.bias[o] + int32(post[o]*256/root)
+			whole := want
+			if m.sentence[o] != math.MaxInt32 && nsent > 1 {
+				for k := 0; k < nsent; k++ {
+					r := int64(isqrt(uint64(max(count[k], ModelMinFeatures)) << 16))
+					want = max(want, m.bias[o]+int32(sent[k][o]*256/r)-m.sentence[o])
+				}
+			}
+			if got.score[o] != want {
+				t.Errorf("%s on %.40q: score %d, want %d", modelOutputNames[o], text, got.score[o], want)
+			}
+			if want > whole {
+				decided++
+			}
+		}
+	}
+	if decided == 0 {
+		t.Error("no sentence decided any output: sentence scoring is off or has no effect")
 	}
 }

@@ -39,24 +39,25 @@ import (
 
 // Settings are the training settings; they are recorded in the model file.
 type Settings struct {
-	Bits      uint    // log2 of the weight buckets
-	Epochs    int     // passes over the training split
-	Rate      float64 // AdaGrad learning rate
-	L2        float64 // L2 penalty per update
-	Seed      uint64  // orders the passes
-	Runs      int     // runs averaged, each with its own order
-	Kinds     string  // feature kinds used, comma-separated
-	Precision float64 // precision of a category, rules and model together
-	Added     float64 // precision of the posts the model adds to a category
-	BlockPrec float64 // share of block labels among the model's block findings on dev
-	VetoLoss  float64 // share of a category's positives a veto may unflag
-	MinLogit  float64 // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
-	Levels    int     // quantisation steps from zero to the largest stored weight (at most 127)
-	MinPosts  int     // a weight bucket whose features occur in fewer training posts stays zero
+	Bits      uint       // log2 of the weight buckets
+	Epochs    int        // passes over the training split
+	Rate      float64    // AdaGrad learning rate
+	L2        float64    // L2 penalty per update
+	Seed      uint64     // orders the passes
+	Runs      int        // runs averaged, each with its own order
+	Kinds     string     // feature kinds used, comma-separated
+	Precision float64    // precision of a category, rules and model together
+	Added     float64    // precision of the posts the model adds to a category
+	BlockPrec float64    // share of block labels among the model's block findings on dev
+	VetoLoss  float64    // share of a category's positives a veto may unflag
+	MinLogit  float64    // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
+	Levels    int        // quantisation steps from zero to the largest stored weight (at most 127)
+	MinPosts  int        // a weight bucket whose features occur in fewer training posts stays zero
+	Sentence  [5]float64 // per output, logits a sentence's own score is lowered by before it may stand for the post's (negative: the post's score only)
 }
 
 var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 25, MinPosts: 4}
+	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 25, MinPosts: 4}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -133,6 +134,7 @@ type post struct {
 	Labels map[string]string `json:"labels"`
 	file   string
 	feats  []uint32
+	sents  []int32 // the sentence of each feature
 	y      []bool
 	known  []bool  // y[o] is known (a rule's example speaks for one output only)
 	rules  []bool  // the rules alone flag the output's category at warn or above
@@ -152,6 +154,7 @@ func main() {
 	cvOut := flag.String("cv-out", "", "with -cv: write each scored post's verdicts to this file (JSON lines)")
 	s := defaults
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
+	sentence := flag.String("sentence", "", "logits a sentence's own score is lowered by before it may stand for the post's, one value or one per output (negative: the post's score only)")
 	flag.IntVar(&s.MinPosts, "min-posts", s.MinPosts, "training posts a weight bucket's features must occur in to be learned")
 	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
@@ -176,6 +179,19 @@ func main() {
 				log.Fatalf("-floors: %q is not a non-negative number", f)
 			}
 			outputs[o].floor = v
+		}
+	}
+	if *sentence != "" {
+		fs := strings.Split(*sentence, ",")
+		if len(fs) != 1 && len(fs) != len(outputs) {
+			log.Fatalf("-sentence: want 1 or %d values, got %d", len(outputs), len(fs))
+		}
+		for o := range outputs {
+			v, err := strconv.ParseFloat(strings.TrimSpace(fs[min(o, len(fs)-1)]), 64)
+			if err != nil {
+				log.Fatalf("-sentence: %q is not a number", fs[min(o, len(fs)-1)])
+			}
+			s.Sentence[o] = v
 		}
 	}
 	if *cv {
@@ -204,7 +220,8 @@ func run(dir string, s Settings, report, compare, diag bool, misses string) erro
 	if diag {
 		oof, scored := outOfFold(train, s)
 		for o, out := range outputs {
-			fmt.Printf("%-15s out-of-fold average precision %.3f, recall at precision 0.85 %.3f (model alone, %d posts)\n", out.name, avgPrecision(scored, oof, o), recallAt(scored, oof, o, 0.85), len(scored))
+			single, multi := recallSplit(scored, oof, o, 0.85)
+			fmt.Printf("%-15s out-of-fold average precision %.3f, recall at precision 0.85 %.3f (single-label %.3f, multi-label %.3f; model alone, %d posts)\n", out.name, avgPrecision(scored, oof, o), recallAt(scored, oof, o, 0.85), single, multi, len(scored))
 			if out.name == misses {
 				listMisses(scored, oof, o)
 			}
@@ -277,7 +294,7 @@ func Load(dir string) (train, dev []*post, err error) {
 		base := filepath.Base(f)
 		for _, p := range ps {
 			p.file = base
-			p.feats, _ = e.ModelFeatures(p.Text)
+			p.feats, p.sents = e.ModelFeatures(p.Text)
 			p.benign = len(p.Labels) == 0
 			res := e.Scan(p.Text)
 			p.ctx = e.PatientContext(p.Text)
@@ -320,7 +337,7 @@ func examplePosts(e *rules.Engine) []*post {
 			continue
 		}
 		p := &post{ID: ex.Rule, Text: ex.Text, file: "examples", weight: ExampleWeight}
-		p.feats, _ = e.ModelFeatures(ex.Text)
+		p.feats, p.sents = e.ModelFeatures(ex.Text)
 		p.y = make([]bool, len(outputs))
 		p.known = make([]bool, len(outputs))
 		p.y[o], p.known[o] = ex.Flag, true
@@ -686,6 +703,36 @@ func (m *weights) logits(p *post) []float64 {
 	for o := range z {
 		z[o] = m.bias[o] + z[o]/math.Sqrt(float64(max(n, rules.ModelMinFeatures)))
 	}
+	if len(p.sents) == len(p.feats) && len(p.feats) > 0 {
+		// A sentence's own score, less the margin, may stand for the
+		// post's (rules/model.go, scores).
+		ns := 0
+		for _, s := range p.sents {
+			ns = max(ns, int(s)+1)
+		}
+		if ns > 1 {
+			sum := make([]float64, ns*no)
+			cnt := make([]int, ns)
+			for j, f := range p.feats {
+				if k.has(f) {
+					s := int(p.sents[j])
+					cnt[s]++
+					b := int(f&mask) * no
+					for o := 0; o < no; o++ {
+						sum[s*no+o] += m.w[b+o]
+					}
+				}
+			}
+			for s := 0; s < ns; s++ {
+				root := math.Sqrt(float64(max(cnt[s], rules.ModelMinFeatures)))
+				for o := 0; o < no; o++ {
+					if mg := m.s.Sentence[o]; mg >= 0 {
+						z[o] = max(z[o], m.bias[o]+sum[s*no+o]/root-mg)
+					}
+				}
+			}
+		}
+	}
 	return z
 }
 
@@ -855,16 +902,20 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 // encode writes the model file read by rules.decodeModel.
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
-	b.WriteString("DSCM4\n")
-	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d train=%d dev=%d",
-		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.trainN, q.devN)
+	b.WriteString("DSCM5\n")
+	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d train=%d dev=%d",
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
 	b.WriteString(settings)
 	b.WriteByte(byte(q.s.Bits))
 	b.WriteByte(byte(len(outputs)))
 	b.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(q.scale)))
 	for o := range outputs {
-		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o]} {
+		sentence := int32(math.MaxInt32)
+		if q.s.Sentence[o] >= 0 {
+			sentence = int32(math.Round(q.s.Sentence[o] / q.scale))
+		}
+		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o], sentence} {
 			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
 		}
 	}
@@ -1077,4 +1128,39 @@ func recallAt(ps []*post, logits [][]float64, o int, p float64) float64 {
 		}
 	}
 	return best
+}
+
+// recallSplit is output o's recall at the lowest threshold keeping
+// precision p, over the positives labelled with o alone and over those
+// labelled with other categories too.
+func recallSplit(ps []*post, logits [][]float64, o int, p float64) (single, multi float64) {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return logits[idx[a]][o] > logits[idx[b]][o] })
+	cut, tp := math.Inf(1), 0
+	for k, i := range idx {
+		if ps[i].y[o] {
+			tp++
+		}
+		if float64(tp) >= p*float64(k+1) {
+			cut = logits[i][o]
+		}
+	}
+	var n, hit [2]int
+	for i, x := range ps {
+		if !x.y[o] {
+			continue
+		}
+		m := 0
+		if len(x.Labels) > 1 {
+			m = 1
+		}
+		n[m]++
+		if logits[i][o] >= cut {
+			hit[m]++
+		}
+	}
+	return ratio(hit[0], n[0]), ratio(hit[1], n[1])
 }
