@@ -40,13 +40,13 @@ type detector struct {
 var detectors = []*detector{
 	// Digit runs ("555-201-7788", "3/4/2024", "1428"): the first that
 	// claims a run wins.
-	&detSSNNamed, &detCard, &detIMEI, &detNPI, &detRouting, &detSSNContext, &detSSN, &detITIN, &detPhone, &detIP,
+	&detSSNNamed, &detCard, &detIMEI, &detNPI, &detRouting, &detNHS, &detSSNContext, &detSSN, &detITIN, &detPhone, &detIP,
 	&detProfLicence, &detPassport, &detDriverLicence, &detBankAccount, &detDateNumeric, &detZip, &detStreetNumber, &detDateDayMonth,
 	&detAgeBracket, &detAgeComma, &detAgeIs, &detAgeUnits,
 	// Tokens of a number and letters ("95th", "45yo", "11D2030122").
 	&detAgeOrdinal, &detAgeSuffix, &detCLIA,
 	// Letters and digits ("1HGCM82633A004352", "AB1234563", "1EG4-TE5-MK73").
-	&detVIN, &detPlate, &detDEA, &detMBI,
+	&detIBAN, &detVIN, &detPlate, &detDEA, &detMBI,
 	// Words of a class ("Main St", "March 3", "aged 92").
 	&detStreetName, &detStreetPrefix, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
@@ -303,7 +303,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                   cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                      cueList
-	dea, npi                                                                                                    cueList
+	dea, npi, nhs                                                                                               cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
 	efficacyVerb, healthTarget                                                                                  cueList
 	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                   cueList
@@ -373,6 +373,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.dea
 	case "npi_cue":
 		return &c.npi
+	case "nhs_cue":
+		return &c.nhs
 	case "itin_cue":
 		return &c.itin
 	case "routing_cue":

@@ -7,7 +7,7 @@ import (
 
 // presidioCases are identifier cases in the style of Microsoft Presidio's
 // US recognizers (presidio-analyzer/tests/test_us_*.py, test_credit_card*,
-// test_ip*, test_mac*, test_dea*, test_aba*): most are their test strings,
+// test_ip*, test_mac*, test_dea*, test_aba*, test_iban*, test_uk_nhs*): most are their test strings,
 // bare or with the context words their recognizers read, plus sentences a
 // clinician might paste. want is the identifier type a finding must have
 // over the value (the text after "|" in text, or all of it); "" means no
@@ -33,6 +33,17 @@ var presidioCases = []struct {
 	{"078-05-0000", ""},
 	{"078 00 1123", ""},
 	{"693-09.4444", ""},
+	// IBAN_CODE (iban_recognizer.py): the check (mod 97) decides, no cue.
+	{"GB82 WEST 1234 5698 7654 32", IDAccount},
+	{"GB82WEST12345698765432", IDAccount},
+	{"refund to |DE89 3704 0044 0532 0130 00 today", IDAccount},
+	{"FR14 2004 1010 0505 0001 3M02 606", IDAccount},
+	{"GB82 WEST 1234 5698 7654 33", ""},
+	// UK_NHS (uk_nhs_recognizer.py): the mod-11 check, after its cue.
+	{"NHS number |401-023-2137", IDHealthPlan},
+	{"her NHS no |221 395 1837", IDHealthPlan},
+	{"NHS |0032698674", IDHealthPlan},
+	{"NHS number |401-023-2138", IDPhone}, // fails the check: read as the phone number it is shaped like
 	// US_ITIN (us_itin_recognizer.py)
 	{"911-70-1234", IDSSN},
 	{"my taxpayer id |911701234", IDSSN},

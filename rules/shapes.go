@@ -442,8 +442,9 @@ func (e *Engine) streetBefore(text string, toks []token, i int) int {
 	if w == "dr" || w == "drive" && i+1 < len(toks) && toks[i+1].flags&tUpper != 0 {
 		return -1
 	}
-	if i+1 < len(toks) && toks[i+1].gap <= gapJoin && toks[i+1].flags&tUpper != 0 {
-		return -1 // "St. Mary's", "Way Forward"
+	if n := i + 1; n < len(toks) && toks[n].gap <= gapJoin && toks[n].flags&tUpper != 0 &&
+		(toks[n].flags&tAllCaps == 0 || toks[i].flags&tAllCaps != 0) {
+		return -1 // "St. Mary's", "Way Forward"; but "the Maple Ave CVS"
 	}
 	k := i - 1
 	for ; k >= 0 && k >= i-3; k-- {
@@ -591,6 +592,7 @@ func isEmailLocal(c byte) bool {
 func isAlnum(c byte) bool { return isAlpha(c) || c >= '0' && c <= '9' }
 func isAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // placeContext decides whether a place-name match stands as a place: a
 // capitalised name, or one after "in", "from", "near"..., or before a state.
