@@ -105,9 +105,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		}
 		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
 		switch {
-		case c&cls.title != 0 && toks[next].gap <= gapJoin && (cap(next) && plain(next) || initials(next)) && !stop(next):
-			// "Mr. Okafor": any capitalised word after a courtesy title. In
-			// a clinician's post such a name is nearly always a patient's.
+		case c&cls.title != 0 && toks[next].gap <= gapJoin && (cap(next) && plain(next) || initials(next)) && !stop(next) &&
+			(toks[i].flags&tAllCaps == 0 || toks[next].flags&tAllCaps != 0):
+			// "Mr. Okafor", "Ms. Oyelaran": any capitalised word after a
+			// courtesy title. In a clinician's post such a name is nearly
+			// always a patient's. A title in capitals before a word that
+			// is not is an abbreviation ("MS Walk", "MR Imaging").
 			end := extend(next, false)
 			add(i, end, "", true, patReport)
 			i = end - 1
