@@ -442,9 +442,13 @@ func (e *Engine) streetBefore(text string, toks []token, i int) int {
 	if w == "dr" || w == "drive" && i+1 < len(toks) && toks[i+1].flags&tUpper != 0 {
 		return -1
 	}
+	// "St. Mary's", "Way Forward" are no streets; "the Maple Ave CVS" is,
+	// and so is "on Birch Ave. Thank you": after a suffix that is no title,
+	// a period ends the sentence.
 	if n := i + 1; n < len(toks) && toks[n].gap <= gapJoin && toks[n].flags&tUpper != 0 &&
-		(toks[n].flags&tAllCaps == 0 || toks[i].flags&tAllCaps != 0) {
-		return -1 // "St. Mary's", "Way Forward"; but "the Maple Ave CVS"
+		(toks[n].flags&tAllCaps == 0 || toks[i].flags&tAllCaps != 0) &&
+		(w == "st" || text[toks[i].end] != '.') {
+		return -1
 	}
 	k := i - 1
 	for ; k >= 0 && k >= i-3; k-- {
