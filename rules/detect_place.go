@@ -11,7 +11,7 @@ var detPlaceContext = detector{
 	shapes: []string{"place"},
 	classes: []string{"firstname", "firstname_common", "surname_common", "month", "weekday", "title", "clinician",
 		"patient_noun", "relation", "unit_noun", "name_stop", "not_place", "state", "state_abbr", "street_suffix"},
-	cues: []string{"place_cue", "compass", "place_site", "place_site_before"},
+	cues: []string{"place_cue", "compass", "place_site", "place_site_before", "place_prefix"},
 	pass: (*Engine).detectPlacesByContext,
 }
 
@@ -38,8 +38,21 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		}
 		return t.lex < 0 || t.cls&excl == 0
 	}
-	for i := 1; i < len(toks); i++ {
-		if !candidate(i) || toks[i].gap > gapSpace {
+	for i := 0; i < len(toks); i++ {
+		// "San Isidro", "Villa Esperanza", "Puerto Escondido": a Spanish
+		// town is named after its kind, before any word in capitals.
+		if n := i + 1; n < len(toks) && toks[i].flags&tUpper != 0 && toks[i].flags&tAllCaps == 0 && cues.placePrefix.has(text, toks[i]) &&
+			toks[n].gap <= gapSpace && toks[n].flags&tUpper != 0 && toks[n].flags&(tDigit|tHan|tHashtag|tMention) == 0 && !isWordIn(text, toks[n], "claus") {
+			end := n + 1
+			if end < len(toks) && toks[end].gap <= gapSpace && candidate(end) {
+				end++
+			}
+			h := st.add(r, toks, i, end, int(toks[i].start), int(toks[end-1].end))
+			h.kind = patReport
+			i = end - 1
+			continue
+		}
+		if i == 0 || !candidate(i) || toks[i].gap > gapSpace {
 			continue
 		}
 		prev := &toks[i-1]

@@ -300,7 +300,7 @@ func kindIndex(k tokKind) int {
 type builtinCues struct {
 	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                               cueList
 	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                      cueList
-	placeCue, compass, placeSite, placeSiteBefore, familyNoun                                                   cueList
+	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                      cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                   cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                      cueList
 	dea, npi, nhs                                                                                               cueList
@@ -355,6 +355,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.placeSite
 	case "place_site_before":
 		return &c.placeSiteBefore
+	case "place_prefix":
+		return &c.placePrefix
 	case "family_noun":
 		return &c.familyNoun
 	case "fraction_after":

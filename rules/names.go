@@ -29,7 +29,7 @@ var detNames = detector{
 	shapes: []string{"name"},
 	classes: []string{"firstname", "firstname_common", "surname", "surname_common", "title", "office_title", "clinician",
 		"patient_noun", "relation", "name_stop", "enc_verb"},
-	cues: []string{"family_noun", "org_handle", "credential"},
+	cues: []string{"family_noun", "org_handle", "credential", "place_prefix"},
 	pass: (*Engine).detectNames,
 }
 
@@ -102,6 +102,11 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		next := i + 1
 		if next >= len(toks) {
 			break
+		}
+		if toks[i].flags&tUpper != 0 && toks[i].flags&tAllCaps == 0 && cap(next) && toks[next].gap <= gapSpace &&
+			e.b.cue.placePrefix.has(text, toks[i]) {
+			i = next // "San Isidro", "Villa Esperanza": a town (place_context)
+			continue
 		}
 		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
 		switch {
