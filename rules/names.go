@@ -28,7 +28,7 @@ var detNames = detector{
 	doc:    `A person's name: "Mr. Okafor", "pt Ana Ruiz", "his wife Linda", "Maria Lopez".`,
 	shapes: []string{"name"},
 	classes: []string{"firstname", "firstname_common", "surname", "surname_common", "title", "office_title", "clinician",
-		"patient_noun", "relation", "name_stop", "enc_verb"},
+		"patient_noun", "relation", "name_stop", "enc_verb", "sex_word"},
 	cues: []string{"family_noun", "org_handle", "credential", "place_prefix"},
 	pass: (*Engine).detectNames,
 }
@@ -168,6 +168,28 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			// "his wife Linda", "her son Marcus Hill".
 			end := extend(next, false)
 			add(next, end, "", false, patReport)
+			i = end - 1
+			continue
+		}
+		// "a guy named Okonkwo", "a pt named T. Barnes": whoever a person
+		// is named, after "named" or "called".
+		if i > 0 && c&cls.sexWord != 0 && isWordIn(text, toks[next], "named", "called", "llamado", "llamada") && next+1 < len(toks) {
+			j := next + 1
+			if toks[j].gap <= gapSpace && cap(j) && plain(j) && !stop(j) && toks[j].flags&tAllCaps == 0 &&
+				(toks[j].lex < 0 || anyName(j) || initials(j)) {
+				end := extend(j, false)
+				add(j, end, "", true, patReport)
+				i = end - 1
+				continue
+			}
+		}
+		// "Name: Oyelaran, Grace", "Member: R. Delacroix": a form's field.
+		if gap := text[toks[i].end:toks[next].start]; (gap == ": " || gap == ":") &&
+			(toks[next].end-toks[next].start >= 2 || next+1 < len(toks) && text[toks[next].end] == '.') &&
+			isWordIn(text, toks[i], "name", "nombre", "member", "insured", "subscriber", "beneficiary", "guarantor", "pt", "patient", "paciente") &&
+			cap(next) && plain(next) && !stop(next) && toks[next].flags&tAllCaps == 0 && (toks[next].lex < 0 || anyName(next) || initials(next)) {
+			end := extend(next, false)
+			add(next, end, Block, true, patReport)
 			i = end - 1
 			continue
 		}
