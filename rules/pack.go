@@ -59,6 +59,11 @@ type Rule struct {
 	Tied bool
 	// Announcement marks the post as an event announcement.
 	Announcement bool
+	// News marks the post as a news report: its facts are attributed to
+	// the police, officials or a statement ("a 34-year-old man was flown to
+	// County General, police said"). Unless the author says the person was
+	// their patient, the people in it are the news's, not a patient's story.
+	News bool
 	// Criticism marks a post that criticises a term or a post it quotes
 	// ("let's retire 'frequent flyer'"): conduct and boundaries hits
 	// inside quotation marks are then not reported.
@@ -155,6 +160,7 @@ func decodePack(data string) (*pack, error) {
 		g.str("quasi", &r.Quasi)
 		g.boolean("tied", &r.Tied)
 		g.boolean("announcement", &r.Announcement)
+		g.boolean("news", &r.News)
 		g.boolean("criticism", &r.Criticism)
 		g.boolean("silent", &r.Silent)
 		g.boolean("sure", &r.Sure)

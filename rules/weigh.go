@@ -30,6 +30,9 @@ type postContext struct {
 	permission, encounter, lowered, announcement bool
 	// criticism: the post criticises a term or a post it quotes.
 	criticism bool
+	// news: the post reports news attributed to a source (a rule marked
+	// news); only a patient-context phrase makes it about a patient.
+	news bool
 	// ownFamily: the post opens about the author's own relative or pet
 	// (detOwnFamily).
 	ownFamily bool
@@ -78,6 +81,7 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if r := e.rules[st.hits[i].rule]; !st.silenced[st.hits[i].rule] {
 			pc.announcement = pc.announcement || r.Announcement
 			pc.criticism = pc.criticism || r.Criticism
+			pc.news = pc.news || r.News
 		}
 	}
 	for i := range st.hits {
@@ -133,7 +137,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 	}
 	// A post that opens about one's own relative, and names no patient,
 	// is about the relative.
-	pc.patient = ctxRank > 0 && !pc.ownFamily
+	// A news report is about a patient only when a patient-context phrase
+	// says so ("my patient from the crash").
+	pc.patient = ctxRank > 0 && !pc.ownFamily && !(pc.news && ctxRank < 2)
 	pc.explicit = ctxRank == 2
 	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
@@ -162,7 +168,7 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 		warn = m.shortWarn
 	}
 	switch z := pc.ms.score[outStory]; {
-	case !pc.patient && !pc.silenced && !pc.ownFamily && (z >= warn || pc.ident && z >= m.warnIdent[outStory]):
+	case !pc.patient && !pc.silenced && !pc.ownFamily && !pc.news && (z >= warn || pc.ident && z >= m.warnIdent[outStory]):
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
 	case pc.ms.few:
@@ -257,6 +263,16 @@ type escalation struct {
 }
 
 var escalations = []escalation{
+	{
+		name: "news_names",
+		doc:  "In a news report that is about no patient, the people named are the news's: their names are information only.",
+		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
+			if pc.news && !pc.patient && r.Identifier == IDName && h.kind != patExample {
+				return Info
+			}
+			return sev
+		},
+	},
 	{
 		name: "patient_severity",
 		doc:  "In a post about a patient, an identifier (or a rule that is no quasi-identifier) takes its patient_severity, unless its detector fixed its severity.",

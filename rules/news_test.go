@@ -1,0 +1,35 @@
+package rules
+
+import "testing"
+
+// TestNewsReportIsNoPatientStory checks the news_report context: a report
+// whose facts are attributed to the police or officials tells the news's
+// story, not a patient's, unless the author says the person was theirs.
+func TestNewsReportIsNoPatientStory(t *testing.T) {
+	e := mustEngine(t, "")
+	privacyAt := func(text string) Severity {
+		var top Severity
+		for _, f := range e.Scan(text).Findings {
+			if f.Category == Privacy && f.Severity.Rank() > top.Rank() {
+				top = f.Severity
+			}
+		}
+		return top
+	}
+	for _, text := range []string{
+		"A 34-year-old Dayton man was flown to Miami Valley Hospital in critical condition after his pickup struck a utility pole Saturday night, police said.",
+		"Fire officials say a 63-year-old woman and her 8-year-old grandson were treated for smoke inhalation after a kitchen fire in Ridley Township early Sunday.",
+		"Según la policía, un hombre de 40 años fue trasladado anoche al Hospital del Valle tras un choque en la carretera 12.",
+	} {
+		if got := privacyAt(text); got.Rank() >= Warn.Rank() {
+			t.Errorf("news report flagged as privacy %s: %q", got, text)
+		}
+	}
+	for _, text := range []string{
+		"My patient tonight was the 34-year-old Dayton man from the pole crash on Route 48, police said he was speeding. Still intubated in bed 12.",
+	} {
+		if got := privacyAt(text); got.Rank() < Warn.Rank() {
+			t.Errorf("patient story in a news frame not flagged (got %q): %q", got, text)
+		}
+	}
+}
