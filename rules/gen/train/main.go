@@ -490,7 +490,6 @@ func fitOnce(train []*post, s Settings) *weights {
 	}
 	g2 := make([]float64, nb*no)
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x5deece66d))
-	multiW, _ := strconv.ParseFloat(os.Getenv("DISCREET_MULTI"), 64)
 	order := make([]int, len(train))
 	for i := range order {
 		order[i] = i
@@ -516,17 +515,6 @@ func fitOnce(train []*post, s Settings) *weights {
 				g := 1/(1+math.Exp(-z)) - y
 				if p.weight > 0 {
 					g *= p.weight
-				}
-				if multiW > 0 && p.y[o] {
-					n := 0
-					for _, y := range p.y {
-						if y {
-							n++
-						}
-					}
-					if n >= 2 {
-						g *= multiW
-					}
 				}
 				for _, b := range buckets[i] {
 					k := b*no + o
