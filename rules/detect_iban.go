@@ -22,8 +22,8 @@ var detIBAN = detector{
 		if len(w) < 4 || !isUpper(w[0]) || !isUpper(w[1]) || !isDigit(w[2]) || !isDigit(w[3]) {
 			return 0
 		}
-		end, n := ibanAt(c.text, c.toks, c.i)
-		if n == 0 {
+		end, ok := ibanAt(c.text, c.toks, c.i)
+		if !ok {
 			return 0
 		}
 		h := c.add(r, c.i, end, int(c.t.start), int(c.toks[end-1].end))
@@ -32,32 +32,30 @@ var detIBAN = detector{
 	},
 }
 
-// ibanAt reads an IBAN from token i: the tokens [i, end) and the number of
-// its characters, or n == 0 when none starts there or its check fails.
+// ibanAt reads an IBAN from token i: the tokens [i, end), and ok when one
+// starts there and passes its check.
 // Groups after the first are joined only across one space and only while
 // each before them has four characters, as IBANs print.
-func ibanAt(text string, toks []token, i int) (end, n int) {
+func ibanAt(text string, toks []token, i int) (end int, ok bool) {
 	var buf [34]byte
+	n := 0
 	end = i
 	for k := i; k < len(toks); k++ {
 		t := toks[k]
 		w := text[t.start:t.end]
 		if k > i {
 			prev := toks[k-1]
-			if prev.end-toks[k-1].start != 4 || t.start != prev.end+1 || text[prev.end] != ' ' {
-				break
-			}
-			if len(w) > 4 {
+			if prev.end-prev.start != 4 || t.start != prev.end+1 || text[prev.end] != ' ' || len(w) > 4 {
 				break
 			}
 		}
 		if n+len(w) > len(buf) {
-			return 0, 0
+			return 0, false
 		}
 		for j := 0; j < len(w); j++ {
 			ch := w[j]
 			if !isDigit(ch) && !isUpper(ch) {
-				return 0, 0
+				return 0, false
 			}
 			buf[n] = ch
 			n++
@@ -68,21 +66,15 @@ func ibanAt(text string, toks []token, i int) (end, n int) {
 		}
 	}
 	if end < len(toks) && toks[end].start == toks[end-1].end && isAlnum(text[toks[end].start]) {
-		return 0, 0
+		return 0, false
 	}
-	if n < 15 || !ibanValid(buf[:n]) {
-		return 0, 0
-	}
-	return end, n
+	return end, ibanValid(string(buf[:n]))
 }
 
 // ibanValid applies the ISO 13616 check: the first four characters moved to
 // the end, letters read as 10-35, the number mod 97 is 1.
-func ibanValid(s []byte) bool {
-	if len(s) < 15 || len(s) > 34 || !isDigit(s[2]) || !isDigit(s[3]) {
-		return false
-	}
-	if sameBytes(s[4:]) {
+func ibanValid(s string) bool {
+	if len(s) < 15 || len(s) > 34 || !isDigit(s[2]) || !isDigit(s[3]) || sameDigits(s[4:]) {
 		return false
 	}
 	rem := 0
@@ -95,14 +87,4 @@ func ibanValid(s []byte) bool {
 		}
 	}
 	return rem == 1
-}
-
-// sameBytes reports whether every byte of s is the same.
-func sameBytes(s []byte) bool {
-	for _, c := range s {
-		if c != s[0] {
-			return false
-		}
-	}
-	return true
 }

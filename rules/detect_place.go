@@ -41,9 +41,8 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 	for i := 0; i < len(toks); i++ {
 		// "San Isidro", "Villa Esperanza", "Puerto Escondido": a Spanish
 		// town is named after its kind, before any word in capitals.
-		if n := i + 1; n < len(toks) && toks[i].flags&tUpper != 0 && toks[i].flags&tAllCaps == 0 && cues.placePrefix.has(text, toks[i]) &&
-			toks[n].gap <= gapSpace && toks[n].flags&tUpper != 0 && toks[n].flags&(tDigit|tHan|tHashtag|tMention) == 0 && !isWordIn(text, toks[n], "claus") {
-			end := n + 1
+		if e.townByKind(text, toks, i) {
+			end := i + 2
 			if end < len(toks) && toks[end].gap <= gapSpace && candidate(end) {
 				end++
 			}
@@ -79,4 +78,14 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		h.kind = patReport
 		i = end - 1
 	}
+}
+
+// townByKind reports whether tokens i and i+1 name a Spanish town after its
+// kind ("San Isidro", "Villa Esperanza"): a place_prefix word in capitals,
+// then a capitalised word. detectPlacesByContext reports it as a place and
+// detectNames leaves it alone.
+func (e *Engine) townByKind(text string, toks []token, i int) bool {
+	n := i + 1
+	return n < len(toks) && toks[i].flags&tUpper != 0 && toks[i].flags&tAllCaps == 0 && e.b.cue.placePrefix.has(text, toks[i]) &&
+		toks[n].gap <= gapSpace && toks[n].flags&tUpper != 0 && toks[n].flags&(tDigit|tHan|tHashtag|tMention) == 0 && !isWordIn(text, toks[n], "claus")
 }

@@ -103,8 +103,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		if next >= len(toks) {
 			break
 		}
-		if toks[i].flags&tUpper != 0 && toks[i].flags&tAllCaps == 0 && cap(next) && toks[next].gap <= gapSpace &&
-			e.b.cue.placePrefix.has(text, toks[i]) {
+		if e.townByKind(text, toks, i) {
 			i = next // "San Isidro", "Villa Esperanza": a town (place_context)
 			continue
 		}
