@@ -49,7 +49,7 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM5\n"
+const modelMagic = "DSCM6\n"
 
 // model is a decoded model file.
 type model struct {
@@ -57,13 +57,9 @@ type model struct {
 	mask  uint32 // buckets - 1
 	scale float64
 	// w holds the quantised weights as bytes, bucket-major:
-	// w[b*modelOutputs+o], each an int8 stored plus 64, so that a zero
-	// weight is '@' and small ones are printable: model_data.go holds them
-	// in a plain string literal (one source byte for most weights), and the
-	// module's data has no runs of zero bytes (a wasm data segment ends at
-	// each, and thousands of segments compressed badly). It is read in
-	// place from the embedded string.
-	w     string
+	// w[b*modelOutputs+o], each an int8 stored plus 64 (a zero weight is
+	// '@'). It is expanded once from the file's sparse form.
+	w     []byte
 	bias  [modelOutputs]int32
 	warn  [modelOutputs]int32 // score at or above which an output fires
 	block [modelOutputs]int32 // score at or above which its finding blocks
@@ -91,6 +87,8 @@ type model struct {
 	shortWarn int32
 	// Settings records how the model was trained (trainer flags, data).
 	Settings string
+	// size is the model file's length in bytes.
+	size int
 }
 
 // ModelInfo describes the engine's learned model.
@@ -105,10 +103,17 @@ type ModelInfo struct {
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM5\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM6\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
-//	bias, warn, block, veto, veto2, warnIdent and sentence (int32 LE each), then 2^bits*outputs int8
-//	weights, each plus 64 (mod 256).
+//	bias, warn, block, veto, veto2, warnIdent and sentence (int32 LE each),
+//	then a bitmap of 2^bits bits (bucket k is bit k&7 of byte k>>3) marking
+//	the buckets that hold a non-zero weight, then, for each marked bucket in
+//	order, its outputs' int8 weights, each plus 64 (mod 256).
+//
+// Seven buckets in ten hold no weight (rare features are left at zero), so
+// the sparse form takes 60 KB off the gzipped module against storing every
+// bucket; the values are stored plus 64 so that the module's data has no
+// long runs of zero bytes (a wasm data segment ends at each).
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
 	if len(data) < len(modelMagic) || data[:len(modelMagic)] != modelMagic {
@@ -119,7 +124,7 @@ func decodeModel(data string) (*model, error) {
 	if k <= 0 || uint64(len(p)-k) < n {
 		return nil, bad("truncated settings")
 	}
-	m := &model{Settings: p[k : k+int(n)]}
+	m := &model{Settings: p[k : k+int(n)], size: len(data)}
 	p = p[k+int(n):]
 	if len(p) < 10 {
 		return nil, bad("truncated header")
@@ -147,12 +152,30 @@ func decodeModel(data string) (*model, error) {
 		p = p[modelHeader:]
 	}
 	m.shortWarn = max(m.warn[outStory], m.bias[outStory]+int32(math.Ceil(ShortStoryLogits/m.scale)))
-	nw := (1 << m.bits) * modelOutputs
-	if len(p) != nw {
-		return nil, bad("weights: " + strconv.Itoa(len(p)) + " bytes, want " + strconv.Itoa(nw))
+	nb := 1 << m.bits
+	if len(p) < nb/8 {
+		return nil, bad("truncated bucket bitmap")
+	}
+	bitmap, vals := p[:nb/8], p[nb/8:]
+	m.w = make([]byte, nb*modelOutputs)
+	m.w[0] = 64
+	for n := 1; n < len(m.w); n *= 2 {
+		copy(m.w[n:], m.w[:n])
+	}
+	for i := 0; i < len(bitmap); i++ {
+		for x := bitmap[i]; x != 0; x &= x - 1 {
+			k := i<<3 + bits.TrailingZeros8(x)
+			if len(vals) < modelOutputs {
+				return nil, bad("weights end early at bucket " + strconv.Itoa(k))
+			}
+			copy(m.w[k*modelOutputs:k*modelOutputs+modelOutputs], vals[:modelOutputs])
+			vals = vals[modelOutputs:]
+		}
+	}
+	if len(vals) != 0 {
+		return nil, bad("weights: " + strconv.Itoa(len(vals)) + " bytes past the last bucket")
 	}
 	m.mask = 1<<m.bits - 1
-	m.w = p
 	return m, nil
 }
 
@@ -628,7 +651,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 		}
 		b = append(b, "  "...)
 	}
-	return ModelInfo{Buckets: 1 << m.bits, Bytes: len(m.w) + modelHeader*modelOutputs + len(m.Settings), Settings: m.Settings, Thresholds: string(b)}
+	return ModelInfo{Buckets: 1 << m.bits, Bytes: m.size, Settings: m.Settings, Thresholds: string(b)}
 }
 
 // sentenceHit is a hit of rule over sentence k of the post.

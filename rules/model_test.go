@@ -14,9 +14,16 @@ func TestDecodeModelRejectsDamage(t *testing.T) {
 		t.Skip("no model embedded")
 	}
 	good := modelData
-	if _, err := decodeModel(good); err != nil {
+	m, err := decodeModel(good)
+	if err != nil {
 		t.Fatalf("the embedded model: %v", err)
 	}
+	_, k := uvarint(good[len(modelMagic):])
+	bitmap := len(modelMagic) + k + len(m.Settings) + 10 + modelHeader*modelOutputs
+	// A bucket marked that holds no weights: every later bucket's
+	// weights shift by one bucket, and the last runs off the end.
+	empty := strings.IndexByte(good[bitmap:bitmap+1<<m.bits/8], 0) + bitmap
+	marked := good[:empty] + "\x01" + good[empty+1:]
 	for name, data := range map[string]string{
 		"empty":            "",
 		"bad magic":        "DSCM9\n" + good[6:],
@@ -25,6 +32,8 @@ func TestDecodeModelRejectsDamage(t *testing.T) {
 		"cut in header":    good[:len(good)-len(good)/2],
 		"one byte short":   good[:len(good)-1],
 		"one byte long":    good + "\x00",
+		"cut in bitmap":    good[:bitmap+100],
+		"bucket marked":    marked,
 	} {
 		if _, err := decodeModel(data); err == nil {
 			t.Errorf("%s: decoded without error", name)
@@ -152,5 +161,18 @@ func TestSentenceScoreStandsForPost(t *testing.T) {
 	}
 	if decided == 0 {
 		t.Error("no sentence decided any output: sentence scoring is off or has no effect")
+	}
+}
+
+// BenchmarkDecodeModel measures expanding the embedded model's sparse
+// weights, which every engine pays once when it loads.
+func BenchmarkDecodeModel(b *testing.B) {
+	if modelData == "" {
+		b.Skip("no model embedded")
+	}
+	for b.Loop() {
+		if _, err := decodeModel(modelData); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -902,7 +903,7 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 // encode writes the model file read by rules.decodeModel.
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
-	b.WriteString("DSCM5\n")
+	b.WriteString("DSCM6\n")
 	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d train=%d dev=%d",
 		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
@@ -919,9 +920,23 @@ func (q *quantised) encode() []byte {
 			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
 		}
 	}
-	for _, w := range q.w {
-		b.WriteByte(byte(w) + 64) // a zero weight is '@' (model.go)
+	// Sparse weights (model.go): a bitmap of the buckets that hold any
+	// non-zero weight, then those buckets' weights, each plus 64.
+	no := len(outputs)
+	nb := len(q.w) / no
+	bitmap := make([]byte, (nb+7)/8)
+	var vals []byte
+	for k := 0; k < nb; k++ {
+		ws := q.w[k*no : k*no+no]
+		if slices.ContainsFunc(ws, func(w int8) bool { return w != 0 }) {
+			bitmap[k>>3] |= 1 << (k & 7)
+			for _, w := range ws {
+				vals = append(vals, byte(w)+64)
+			}
+		}
 	}
+	b.Write(bitmap)
+	b.Write(vals)
 	return b.Bytes()
 }
 
