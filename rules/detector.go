@@ -51,7 +51,7 @@ var detectors = []*detector{
 	&detStreetName, &detStreetPrefix, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
-	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact, &detOwnFamily,
+	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact, &detOwnFamily, &detNewsHeadline,
 	// Last: marks the identifiers above that are written as examples.
 	&detSample,
 }
@@ -204,13 +204,14 @@ const (
 	shCareAddress
 	shPatientContact
 	shOwnFamily
+	shNewsHeadline
 	numShapes
 )
 
 // shapeNames are the shapes a pack rule can name in "shape", by shapeID.
 var shapeNames = []string{"phone", "fax", "ssn", "date", "ip", "zip", "street", "email", "url", "vin",
 	"mbi", "license", "age", "age90", "sex", "masked", "name", "place", "facility", "record_format", "story",
-	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address", "patient_contact", "own_family"}
+	"card", "bank", "device", "learned", "reply_advice", "product_claim", "credential_claim", "colleague_accusation", "care_address", "patient_contact", "own_family", "news_headline"}
 
 // engineShapes are the shapes the engine itself reads outside any detector:
 // the place tables, the policy's facilities and record formats, the story,
@@ -220,6 +221,10 @@ var engineShapes = []string{"place", "facility", "record_format", "story", "lear
 // engineClasses are the classes read outside the detectors: weighing keeps
 // a place name only in a place context (placeContext).
 var engineClasses = []string{"locative", "state", "state_abbr"}
+
+// engineCues are the cue lists read outside the detectors: weighing asks
+// whether a news report has the author's own voice in it (firstPerson).
+var engineCues = []string{"first_person"}
 
 // ruleOf returns the enabled rule of a shape, or -1.
 func (e *Engine) ruleOf(s shapeID) int32 { return e.shapeRule[s] }
@@ -310,11 +315,18 @@ type builtinCues struct {
 	careNoun, addressTitle, your, ownAfter, ownVehicle                                                          cueList
 	contactAct, pastCare, contactNot                                                                            cueList
 	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, patienceBefore, patienceAfter cueList
+	firstPerson, newsPerson, possessive                                                                         cueList
 }
 
 // slot returns the field of the cue list name, or nil.
 func (c *builtinCues) slot(name string) *cueList {
 	switch name {
+	case "first_person":
+		return &c.firstPerson
+	case "news_person":
+		return &c.newsPerson
+	case "possessive":
+		return &c.possessive
 	case "ssn_cue":
 		return &c.ssn
 	case "fax_cue":
@@ -561,6 +573,15 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 		if err := needClass("the engine", c); err != nil {
 			return err
 		}
+	}
+	for _, name := range engineCues {
+		words, ok := cues[name]
+		p := b.cue.slot(name)
+		if !ok || p == nil {
+			return &Error{Msg: "the engine needs cue list " + strconv.Quote(name) + ", which no pack declares"}
+		}
+		*p = newCueList(words)
+		usedCues[name] = true
 	}
 	for i := range b.tokenDets {
 		b.tokenDets[i] = nil

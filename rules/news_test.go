@@ -20,6 +20,10 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 		"A 34-year-old Dayton man was flown to Miami Valley Hospital in critical condition after his pickup struck a utility pole Saturday night, police said.",
 		"Fire officials say a 63-year-old woman and her 8-year-old grandson were treated for smoke inhalation after a kitchen fire in Ridley Township early Sunday.",
 		"Según la policía, un hombre de 40 años fue trasladado anoche al Hospital del Valle tras un choque en la carretera 12.",
+		// An encounter phrase ("woman died") in a report with no word
+		// of the author's own is the news's, not a patient's.
+		"The Harlan County coroner says a 36-year-old Pine Knot woman died of hypothermia after her car slid off Route 421 during Tuesday's ice storm.",
+		"Heartwarming, per the Tribune: a 9-year-old boy was rushed to Northwood Hospital after a dog bite on Maple Street last Tuesday and is home now.",
 	} {
 		if got := privacyAt(text); got.Rank() >= Warn.Rank() {
 			t.Errorf("news report flagged as privacy %s: %q", got, text)
@@ -27,6 +31,7 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 	}
 	for _, text := range []string{
 		"My patient tonight was the 34-year-old Dayton man from the pole crash on Route 48, police said he was speeding. Still intubated in bed 12.",
+		"Police said the 36-year-old woman who died after the Route 421 crash was the lady we coded in our ER at 3am. Her husband Mark was there the whole time.",
 	} {
 		if got := privacyAt(text); got.Rank() < Warn.Rank() {
 			t.Errorf("patient story in a news frame not flagged (got %q): %q", got, text)

@@ -146,11 +146,31 @@ func (e *Engine) readContext(st *scanState) postContext {
 	// is about the relative.
 	// A news report is about a patient only when a patient-context phrase
 	// says so ("my patient from the crash").
+	//
+	// A report told with no word of the author's own ("I", "my", "we",
+	// "nuestro") is about no patient of theirs even when it says who
+	// "died" or "was flown" to a hospital: those encounter phrases are
+	// the news's own. A clinician who brings their patient into the news
+	// says so ("my patient from the crash").
+	if pc.news && ctxRank == 2 && !e.hasFirstPerson(st) {
+		ctxRank = 0
+	}
 	pc.patient = ctxRank > 0 && !pc.ownFamily && !(pc.news && ctxRank < 2)
 	pc.explicit = ctxRank == 2
 	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
 	return pc
+}
+
+// hasFirstPerson reports whether the post has a word of the first person
+// (cue list first_person), outside an @handle.
+func (e *Engine) hasFirstPerson(st *scanState) bool {
+	for i := range st.toks {
+		if st.toks[i].flags&tMention == 0 && e.b.cue.firstPerson.has(st.text, st.toks[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // readModel runs the learned model over the post's features: a story

@@ -656,13 +656,14 @@ func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
 type fold struct{ in, out []*post }
 
 // writerFolds splits the training posts into Folds folds by writer. Only
-// the writers' sets are held out: the rules were tuned on the older sets,
-// so there the rules look better than they are; those always train.
+// the writers' sets are held out (the clinicians' sets w*, the benign-only
+// sets b* and the health-news sets n*): the rules were tuned on the older
+// sets, so there the rules look better than they are; those always train.
 func writerFolds(train []*post) [Folds]fold {
 	var files []string
 	seen := map[string]bool{}
 	for _, p := range train {
-		if strings.HasPrefix(p.file, "w") && !seen[p.file] {
+		if heldOutSet(p.file) && !seen[p.file] {
 			seen[p.file] = true
 			files = append(files, p.file)
 		}
@@ -683,6 +684,12 @@ func writerFolds(train []*post) [Folds]fold {
 		}
 	}
 	return folds
+}
+
+// heldOutSet reports whether a training file is a writer's set that
+// cross-validation holds out: w01, b03, n02 (posts/*.jsonl).
+func heldOutSet(file string) bool {
+	return len(file) > 1 && strings.ContainsRune("wbn", rune(file[0])) && file[1] >= '0' && file[1] <= '9'
 }
 
 // logits are a post's unquantised scores, one per output.
