@@ -144,18 +144,20 @@ func (e *Engine) readContext(st *scanState) postContext {
 	}
 	// A post that opens about one's own relative, and names no patient,
 	// is about the relative.
-	// A news report is about a patient only when a patient-context phrase
-	// says so ("my patient from the crash").
 	//
-	// A report told with no word of the author's own ("I", "my", "we",
-	// "nuestro") is about no patient of theirs even when it says who
-	// "died" or "was flown" to a hospital: those encounter phrases are
-	// the news's own. A clinician who brings their patient into the news
-	// says so ("my patient from the crash").
-	if pc.news && ctxRank == 2 && !e.hasFirstPerson(st) {
+	// A news report told with no word of the author's own ("I", "my",
+	// "we", "nuestro") is about no patient of theirs, even where it says
+	// who "died" or "was flown" to a hospital: those encounter phrases
+	// are the news's own. With one, the author may be bringing their own
+	// patient into the news ("my patient from the crash", "our unit had
+	// that country singer"), and the post is read like any other.
+	if pc.news && e.hasFirstPerson(st) {
+		pc.news = false
+	}
+	if pc.news {
 		ctxRank = 0
 	}
-	pc.patient = ctxRank > 0 && !pc.ownFamily && !(pc.news && ctxRank < 2)
+	pc.patient = ctxRank > 0 && !pc.ownFamily
 	pc.explicit = ctxRank == 2
 	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
