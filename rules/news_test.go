@@ -38,3 +38,21 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanishFunctionWordsAreNoNames checks that Spanish function words
+// that are also names somewhere ("Si", "Tu", "Esta", "Nada") are not read
+// as a patient's name: "un paciente si..." is "a patient if...".
+func TestSpanishFunctionWordsAreNoNames(t *testing.T) {
+	e := mustEngine(t, "")
+	for _, text := range []string{
+		"Le pregunté a la mamá de un paciente si estaba soltera, y me dijo que no.",
+		"¿Ustedes le dicen el resultado al paciente si se los pide en ventanilla? Aquí la regla es que solo el médico.",
+		"Esta semana un paciente me dijo que nada le ayudaba. Tu trabajo importa, compañera.",
+	} {
+		for _, f := range e.Scan(text).Findings {
+			if f.Rule == "privacy.name" {
+				t.Errorf("%q read as a name in %q", text[f.Start:f.End], text)
+			}
+		}
+	}
+}

@@ -624,8 +624,14 @@ func Train(train, dev []*post, s Settings) ([]byte, error) {
 	chooseWarnIdent(q, scored, oof)
 	// A score at which the model alone would call a post a patient story
 	// never undoes a context the rules found: the story vetoes stay below
-	// the story's warn threshold.
+	// the story's warn threshold. Likewise for the other outputs: a score
+	// at which the model would report the category itself never drops a
+	// rule's finding of it (the rule's own message and fix would give way
+	// to the learned rule's).
 	q.veto[0], q.veto2[0] = min(q.veto[0], q.warn[0]), min(q.veto2[0], q.warn[0])
+	for o := 1; o < len(outputs); o++ {
+		q.veto[o] = min(q.veto[o], q.warn[o])
+	}
 	return q.encode(), nil
 }
 
