@@ -36,7 +36,7 @@ func (e *Engine) detectNewsHeadline(text string, st *scanState) {
 		if a := atoi(text[t.start:t.end]); a <= 0 || a >= 120 {
 			continue
 		}
-		// The person: a kind, not a name, a patient or one's relative.
+		// The person: a kind of person, not a name or a patient.
 		p := &toks[i-1]
 		if e.classOf(toks, i-1)&(cls.sexWord|cls.occupation) == 0 && !e.b.cue.newsPerson.has(text, *p) ||
 			e.classOf(toks, i-1)&cls.patientNoun != 0 {
