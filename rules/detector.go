@@ -558,6 +558,16 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 		}
 		return nil
 	}
+	needCue := func(who, name string) error {
+		words, ok := cues[name]
+		p := b.cue.slot(name)
+		if !ok || p == nil {
+			return &Error{Msg: who + " needs cue list " + strconv.Quote(name) + ", which no pack declares"}
+		}
+		*p = newCueList(words)
+		usedCues[name] = true
+		return nil
+	}
 	needShape := func(who, name string) error {
 		if _, ok := b.shapes[name]; !ok {
 			return &Error{Msg: who + " needs a rule with \"shape\": " + strconv.Quote(name) + ", which no pack declares"}
@@ -575,13 +585,9 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 		}
 	}
 	for _, name := range engineCues {
-		words, ok := cues[name]
-		p := b.cue.slot(name)
-		if !ok || p == nil {
-			return &Error{Msg: "the engine needs cue list " + strconv.Quote(name) + ", which no pack declares"}
+		if err := needCue("the engine", name); err != nil {
+			return err
 		}
-		*p = newCueList(words)
-		usedCues[name] = true
 	}
 	for i := range b.tokenDets {
 		b.tokenDets[i] = nil
@@ -607,13 +613,9 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 			}
 		}
 		for _, name := range d.cues {
-			words, ok := cues[name]
-			p := b.cue.slot(name)
-			if !ok || p == nil {
-				return &Error{Msg: who + " needs cue list " + strconv.Quote(name) + ", which no pack declares"}
+			if err := needCue(who, name); err != nil {
+				return err
 			}
-			*p = newCueList(words)
-			usedCues[name] = true
 		}
 		if d.token != nil {
 			for k := 0; k < 4; k++ {

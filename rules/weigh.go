@@ -31,7 +31,8 @@ type postContext struct {
 	// criticism: the post criticises a term or a post it quotes.
 	criticism bool
 	// news: the post reports news attributed to a source (a rule marked
-	// news); only a patient-context phrase makes it about a patient.
+	// news) in no word of the author's own; it is then about no patient
+	// (readContext), and the model does not make it one (readModel).
 	news bool
 	// ownFamily: the post opens about the author's own relative or pet
 	// (detOwnFamily).
@@ -167,8 +168,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 // hasFirstPerson reports whether the post has a word of the first person
 // (cue list first_person), outside an @handle.
 func (e *Engine) hasFirstPerson(st *scanState) bool {
-	for i := range st.toks {
-		if st.toks[i].flags&tMention == 0 && e.b.cue.firstPerson.has(st.text, st.toks[i]) {
+	l := &e.b.cue.firstPerson
+	for i := l.find(st.text, st.toks, 0); i < len(st.toks); i = l.find(st.text, st.toks, i+1) {
+		if st.toks[i].flags&tMention == 0 {
 			return true
 		}
 	}
@@ -294,9 +296,9 @@ type escalation struct {
 var escalations = []escalation{
 	{
 		name: "news_names",
-		doc:  "In a news report that is about no patient, the people named are the news's: their names are information only.",
+		doc:  "In a news report (which is about no patient), the people named are the news's: their names are information only.",
 		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
-			if pc.news && !pc.patient && r.Identifier == IDName && h.kind != patExample {
+			if pc.news && r.Identifier == IDName && h.kind != patExample {
 				return Info
 			}
 			return sev

@@ -83,15 +83,15 @@ func CrossValidate(train []*post, s Settings, out string) error {
 	}
 	for _, vs := range verdicts {
 		for _, v := range vs {
+			if w != nil {
+				if err := w.Encode(v); err != nil {
+					return err
+				}
+			}
 			if k := strings.IndexByte("bn", v.ID[0]); k >= 0 {
 				apart[k].n++
 				if len(v.Flagged) > 0 {
 					apart[k].flagged++
-				}
-				if w != nil {
-					if err := w.Encode(v); err != nil {
-						return err
-					}
 				}
 				continue
 			}
@@ -115,11 +115,6 @@ func CrossValidate(train []*post, s Settings, out string) error {
 				benign++
 				if len(v.Flagged) > 0 {
 					flagged++
-				}
-			}
-			if w != nil {
-				if err := w.Encode(v); err != nil {
-					return err
 				}
 			}
 		}
