@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/discreet-health/discreet/rules/internal/huffman"
 )
 
 // The learned model judges what phrase lists cannot: whether a post tells a
@@ -49,7 +51,7 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM6\n"
+const modelMagic = "DSCM7\n"
 
 // model is a decoded model file.
 type model struct {
@@ -103,17 +105,18 @@ type ModelInfo struct {
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM6\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM7\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
 //	bias, warn, block, veto, veto2, warnIdent and sentence (int32 LE each),
 //	then a bitmap of 2^bits bits (bucket k is bit k&7 of byte k>>3) marking
 //	the buckets that hold a non-zero weight, then, for each marked bucket in
-//	order, its outputs' int8 weights, each plus 64 (mod 256).
+//	order, its outputs' int8 weights, each plus 64 (mod 256), Huffman-coded
+//	with one code per output (rules/internal/huffman).
 //
 // Seven buckets in ten hold no weight (rare features are left at zero), so
-// the sparse form takes 60 KB off the gzipped module against storing every
-// bucket; the values are stored plus 64 so that the module's data has no
-// long runs of zero bytes (a wasm data segment ends at each).
+// the sparse form took 60 KB off the gzipped module against storing every
+// bucket, and coding the weights another 37 KB against leaving their bytes
+// to gzip. A zero weight is stored as '@' (64) in the expanded table.
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
 	if len(data) < len(modelMagic) || data[:len(modelMagic)] != modelMagic {
@@ -156,7 +159,18 @@ func decodeModel(data string) (*model, error) {
 	if len(p) < nb/8 {
 		return nil, bad("truncated bucket bitmap")
 	}
-	bitmap, vals := p[:nb/8], p[nb/8:]
+	bitmap := p[:nb/8]
+	marked := 0
+	for i := 0; i < len(bitmap); i++ {
+		marked += bits.OnesCount8(bitmap[i])
+	}
+	vals, rest, err := huffman.Decode(p[nb/8:], marked*modelOutputs, modelOutputs)
+	if err != nil {
+		return nil, bad("weights: " + err.Error())
+	}
+	if len(rest) != 0 {
+		return nil, bad("weights: " + strconv.Itoa(len(rest)) + " bytes past the coded stream")
+	}
 	m.w = make([]byte, nb*modelOutputs)
 	m.w[0] = 64
 	for n := 1; n < len(m.w); n *= 2 {
@@ -165,15 +179,9 @@ func decodeModel(data string) (*model, error) {
 	for i := 0; i < len(bitmap); i++ {
 		for x := bitmap[i]; x != 0; x &= x - 1 {
 			k := i<<3 + bits.TrailingZeros8(x)
-			if len(vals) < modelOutputs {
-				return nil, bad("weights end early at bucket " + strconv.Itoa(k))
-			}
 			copy(m.w[k*modelOutputs:k*modelOutputs+modelOutputs], vals[:modelOutputs])
 			vals = vals[modelOutputs:]
 		}
-	}
-	if len(vals) != 0 {
-		return nil, bad("weights: " + strconv.Itoa(len(vals)) + " bytes past the last bucket")
 	}
 	m.mask = 1<<m.bits - 1
 	return m, nil

@@ -36,6 +36,7 @@ import (
 	"strings"
 
 	"github.com/discreet-health/discreet/rules"
+	"github.com/discreet-health/discreet/rules/internal/huffman"
 )
 
 // Settings are the training settings; they are recorded in the model file.
@@ -916,7 +917,7 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 // encode writes the model file read by rules.decodeModel.
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
-	b.WriteString("DSCM6\n")
+	b.WriteString("DSCM7\n")
 	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d train=%d dev=%d",
 		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
@@ -934,7 +935,8 @@ func (q *quantised) encode() []byte {
 		}
 	}
 	// Sparse weights (model.go): a bitmap of the buckets that hold any
-	// non-zero weight, then those buckets' weights, each plus 64.
+	// non-zero weight, then those buckets' weights, each plus 64,
+	// Huffman-coded with one code per output.
 	no := len(outputs)
 	nb := len(q.w) / no
 	bitmap := make([]byte, (nb+7)/8)
@@ -949,7 +951,7 @@ func (q *quantised) encode() []byte {
 		}
 	}
 	b.Write(bitmap)
-	b.Write(vals)
+	b.Write(huffman.Encode(vals, no))
 	return b.Bytes()
 }
 
