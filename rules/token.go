@@ -79,8 +79,8 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) (_ []token,
 		if wordClass[c] == 0 {
 			if c < utf8.RuneSelf {
 				g := gapKind(asciiGap[c])
-				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 {
-					// "Mr.", "St.", "pt.", "J.": an abbreviation, not a sentence end.
+				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 && abbreviation(text, i, &toks[len(toks)-1]) {
+					// "Mr.", "St.", "pt. was", "J.": an abbreviation, not a sentence end.
 					g = gapJoin
 				} else if c == '.' && gap == gapNone && len(toks) > 0 && i == int(toks[len(toks)-1].end) && i+1 < n && wordClass[text[i+1]] != 0 {
 					// "jess.whitaker22", "example.org", "2.5": a dot inside a
@@ -376,6 +376,28 @@ var asciiClass, asciiGap = func() (cls, gap [128]uint8) {
 	}
 	return
 }()
+
+// abbreviation reports whether the dot at text[i], right after t, a word of
+// three bytes or fewer, ends an abbreviation rather than a sentence: an
+// initial ("J."), a capitalised short word ("Mr.", "Dr.", "St.", "Rm.") or
+// a short word that the next word carries on in lower case or digits
+// ("pt. was", "approx. 3"). "in the ED. Another", "lol. Vaccines" and "to
+// bed. My" end sentences: a post's sentences are what the model weighs one
+// by one, and what a phrase may not run across.
+func abbreviation(text string, i int, t *token) bool {
+	if t.end-t.start == 1 || t.flags&tUpper != 0 && t.flags&tAllCaps == 0 {
+		return true
+	}
+	j := i + 1
+	for j < len(text) && text[j] == ' ' {
+		j++
+	}
+	if j >= len(text) {
+		return false
+	}
+	c := text[j]
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}
 
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))

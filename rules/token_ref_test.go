@@ -24,8 +24,8 @@ func tokenizeRef(text string, toks []token) []token {
 		if c < utf8.RuneSelf {
 			if asciiClass[c]&cWord == 0 {
 				g := gapKind(asciiGap[c])
-				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 {
-					// "Mr.", "St.", "pt.", "J.": an abbreviation, not a sentence end.
+				if c == '.' && len(toks) > 0 && gap <= gapSpace && i == int(toks[len(toks)-1].end) && toks[len(toks)-1].end-toks[len(toks)-1].start <= 3 && refAbbreviation(text[toks[len(toks)-1].start:i], strings.TrimLeft(text[i+1:], " ")) {
+					// "Mr.", "St.", "pt. was", "J.": an abbreviation, not a sentence end.
 					g = gapJoin
 				} else if c == '.' && gap == gapNone && len(toks) > 0 && i == int(toks[len(toks)-1].end) && i+1 < n && text[i+1] < utf8.RuneSelf && asciiClass[text[i+1]]&cWord != 0 {
 					// "jess.whitaker22": a dot between word characters joins.
@@ -229,4 +229,14 @@ func TestSetUTF16(t *testing.T) {
 			t.Errorf("setUTF16(%q) (-want +got):\n%s", text, diff)
 		}
 	}
+}
+
+// refAbbreviation is abbreviation spelled out: word is the short word before
+// the dot, next the text after it and its spaces.
+func refAbbreviation(word, next string) bool {
+	r, _ := utf8.DecodeRuneInString(word)
+	if len(word) == 1 || unicode.IsUpper(r) && strings.ToUpper(word) != word {
+		return true
+	}
+	return next != "" && (next[0] >= 'a' && next[0] <= 'z' || next[0] >= '0' && next[0] <= '9')
 }

@@ -4,6 +4,7 @@
 // extension-page -> service worker -> offscreen scanner round trip.
 // Results go to #out and to window.benchResult. Figures, not assertions.
 import { fetchModule, loadScanner } from '../src/scanner.js';
+import { WARM_UP_POST } from '../src/engine.js';
 
 const median = (/** @type {number[]} */ xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 const round = (/** @type {number} */ x) => Math.round(x * 1000) / 1000;
@@ -23,6 +24,7 @@ async function run() {
   // downloads, then instantiated and initialised), and its parts measured
   // one after the other.
   const loads = [], streams = [], fetches = [], compiles = [], inits = [];
+  let warm = { warm_up_scan: 0, first_scan_after_warm_up: 0 };
   let scanner;
   for (let i = 0; i < 8; i++) {
     let t0 = performance.now();
@@ -31,6 +33,12 @@ async function run() {
     const s = await loadScanner(streamed); // instantiate + _initialize
     const t2 = performance.now();
     loads.push(t2 - t0); streams.push(t1 - t0); inits.push(t2 - t1);
+    if (i === 0) {
+      s.scanCompact(WARM_UP_POST);
+      const t3 = performance.now();
+      s.scanCallOnly(new TextEncoder().encode(text));
+      warm = { warm_up_scan: round(t3 - t2), first_scan_after_warm_up: round(performance.now() - t3) };
+    }
     if (scanner) s.close(); else scanner = s;
     t0 = performance.now();
     const bytes = await (await fetch('/scanner.wasm', { cache: 'no-store' })).arrayBuffer();
@@ -45,7 +53,14 @@ async function run() {
   const scans = [], calls = [];
   let findings = 0, answerBytes = 0;
   const bytes = new TextEncoder().encode(text);
-  for (let i = 0; i < 10; i++) scanner.scan(text); // warm up: let V8 tier up the module
+  // V8 compiles WebAssembly lazily, each function on its first call, then
+  // optimises the hot ones in the background: the extension scans a fixed
+  // post as part of each load (engine.js) to pay the first cost before a
+  // clinician's first keystroke. Timed on the first module loaded (later
+  // loads of the same bytes may reuse its compiled code), then enough scans
+  // run for V8 to tier the module up before the steady-state figures, which
+  // are what typing meets.
+  for (let i = 0; i < 300; i++) scanner.scan(text);
   for (let i = 0; i < 40; i++) {
     let t0 = performance.now();
     for (let k = 0; k < batch; k++) answerBytes = scanner.scanCallOnly(bytes);
@@ -68,6 +83,7 @@ async function run() {
       bytes: (await (await fetch('/scanner.wasm')).arrayBuffer()).byteLength },
     scan_3000_in_module_ms: { median: round(median(calls)), p90: round(p90(calls)), runs: calls.length * batch, findings,
       answer_bytes: answerBytes, note: 'the exported discreet_scan call alone (text copied in, answer left unread)' },
+    first_scans_ms: { ...warm, note: 'on the first module loaded: the scan of engine.js\'s fixed post that each load ends with (V8 compiling the functions a scan calls), then the first scan of the 3,000-character post' },
     scan_3000_with_client_ms: { median: round(median(scans)), p90: round(p90(scans)), runs: scans.length * batch,
       note: 'scanner.scan(): UTF-8 encoding, the call, and decoding and parsing the JSON answer' },
     extension_page_round_trip_ms: { median: median(rtts), p90: p90(rtts), runs: rtts.length },

@@ -9,6 +9,21 @@ import { loadScanner, ScannerError } from './scanner.js';
 const RETRY_MS = 30_000;
 
 /**
+ * An invented post scanned once after each load. V8 compiles WebAssembly
+ * lazily, each function on its first call, and then again optimised once it
+ * is hot: the first scan of a fresh module pays for compiling most of the
+ * engine (about a tenth of a second here). Scanning this post as part of the
+ * load moves that cost off a clinician's first keystroke. It touches the
+ * identifier detectors, the phrase rules of every category, the name and
+ * place tables and the learned model; it is no one's text and goes nowhere.
+ */
+export const WARM_UP_POST = 'Long night in the ED. My patient Maria Lopez, 34, MRN 44120931, room 214 at St. Jude, ' +
+  'DOB 03/14/1990, call 555-201-7788 or maria@example.com. Another frequent flyer junkie, what a waste of a bed lol. ' +
+  'Vaccines cause autism and ivermectin cures cancer. DM me your symptoms and I will call in a prescription. ' +
+  'Use my code SAVE20 for 20% off my favourite collagen at https://example.com/shop. ' +
+  'Mi paciente de Fairview, 8 años. 患者さん 😷 SSN 123-45-6789';
+
+/**
  * @param {() => Promise<ArrayBuffer | WebAssembly.Module>} loadModule the module's bytes, or the module compiled
  */
 export function createEngine(loadModule) {
@@ -25,7 +40,10 @@ export function createEngine(loadModule) {
     if (pending === null) {
       if (failedAt && Date.now() - failedAt < RETRY_MS) throw new ScannerError(lastError, { fatal: true });
       const t0 = performance.now();
-      pending = loadModule().then((m) => loadScanner(m));
+      pending = loadModule().then((m) => loadScanner(m)).then((s) => {
+        s.scanCompact(WARM_UP_POST);
+        return s;
+      });
       key = null;
       pending.then(() => { loadMs = performance.now() - t0; failedAt = 0; lastError = ''; }, (e) => {
         failedAt = Date.now();
