@@ -20,6 +20,11 @@ var detOwnFamily = detector{
 	pass:    (*Engine).detectOwnFamily,
 }
 
+// familyOpener is the most tokens of a first sentence that only opens the
+// post ("Long post, sorry.", "Update:", "Ok so."): the relative may come in
+// the second.
+const familyOpener = 4
+
 func (e *Engine) detectOwnFamily(text string, st *scanState) {
 	r := e.ruleOf(shOwnFamily)
 	if r < 0 {
@@ -27,10 +32,16 @@ func (e *Engine) detectOwnFamily(text string, st *scanState) {
 	}
 	toks := st.toks
 	quoted := false // inside a quotation the first sentence has opened
+	opened := false // past a short first sentence
 	from := 0       // where the text not yet checked for quotes starts
 	for i := 0; i < len(toks); i++ {
 		if i > 0 && toks[i].gap == gapHard {
-			return // the first sentence only
+			// The first sentence only, or the second after a short
+			// opener ("Long post, sorry. My mom gave me her blessing").
+			if opened || i > familyOpener {
+				return
+			}
+			opened = true
 		}
 		quoted = quoted != oddQuotes(text[from:toks[i].start])
 		from = int(toks[i].end)

@@ -28,6 +28,10 @@ func TestOwnFamily(t *testing.T) {
 		{"Happy birthday to the mom in bed 4 who delivered today.", ""},
 		// Later than the first sentence: background, not the subject.
 		{"Long night on 5 West. Went home and called my dad.", ""},
+		// After a short opener, the second sentence is the first.
+		{"Long post, sorry. My mom gave me her blessing to share this.", "My mom"},
+		{"Ok so. my 4yo woke up at 2am with that seal-bark cough.", "my 4yo"},
+		{"Long post, sorry. I need to get this out. My dad was in the ICU.", ""},
 		// A link to someone else, possessive or with "of"/"de".
 		{"Small town: my kid's soccer coach came in on a psych hold.", ""},
 		{"Hoy atendí a la maestra de mi hijo en la farmacia.", ""},
