@@ -99,7 +99,7 @@ func TestDecodeRejectsDamage(t *testing.T) {
 		"empty":              "",
 		"table cut":          good[:3],
 		"length zero":        "\x01\x05\x00",
-		"length too long":    "\x01\x05\x0d",
+		"length too long":    "\x01\x05\x0c",
 		"symbol twice":       "\x02\x05\x01\x05\x01",
 		"over-full lengths":  "\x03\x01\x01\x02\x01\x03\x01",
 		"stream cut":         good[:len(good)-10],
