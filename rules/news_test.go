@@ -24,6 +24,14 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 		// of the author's own is the news's, not a patient's.
 		"The Harlan County coroner says a 36-year-old Pine Knot woman died of hypothermia after her car slid off Route 421 during Tuesday's ice storm.",
 		"Heartwarming, per the Tribune: a 9-year-old boy was rushed to Northwood Hospital after a dog bite on Maple Street last Tuesday and is home now.",
+		// The news's own registers: a fire department, a coach, an
+		// obituary, a public-health notice, a story passed on.
+		"Pembrook Fire Dept: crews rescued a 78-year-old woman who fell in her bathtub and could not get up for nearly two days.",
+		"Coach confirmed today that LB Terrence Boyd tore his pec in practice and will have surgery Monday.",
+		"After 18 months and 3 surgeries, senior outfielder Chloe Ramirez stepped back onto the field today.",
+		"Obituario: Rosa Elena Villalobos, de 79 años, falleció el 12 de octubre en el Hospital San Rafael, rodeada de su familia.",
+		"Public health notice from Ridgeway County: a bat found near the playground at Linden Park on Saturday tested positive for rabies.",
+		"Posting the news story since people keep asking about the helicopter: a roofer in his 30s fell from a two-story house on Birch Lane this morning.",
 	} {
 		if got := privacyAt(text); got.Rank() >= Warn.Rank() {
 			t.Errorf("news report flagged as privacy %s: %q", got, text)
@@ -32,6 +40,9 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 	for _, text := range []string{
 		"My patient tonight was the 34-year-old Dayton man from the pole crash on Route 48, police said he was speeding. Still intubated in bed 12.",
 		"Police said the 36-year-old woman who died after the Route 421 crash was the lady we coded in our ER at 3am. Her husband Mark was there the whole time.",
+		// A fire chief is a patient's occupation, not the news's source.
+		"post-call brain dump: 67 y/o M, retired fire chief from Harlow Creek, rolled in w/ an anterior STEMI at 0300. cath lab had the LAD open in 41 min.",
+		"Coach confirmed what we all suspected when he came into our ED: LB Terrence Boyd tore his pec, and I splinted him myself at 2am in bed 6.",
 	} {
 		if got := privacyAt(text); got.Rank() < Warn.Rank() {
 			t.Errorf("patient story in a news frame not flagged (got %q): %q", got, text)

@@ -296,9 +296,9 @@ type escalation struct {
 var escalations = []escalation{
 	{
 		name: "news_names",
-		doc:  "In a news report (which is about no patient), the people named are the news's: their names are information only.",
+		doc:  "In a news report (which is about no patient), the people named are the news's, and so are the dates of their births and deaths: information only.",
 		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
-			if pc.news && r.Identifier == IDName && h.kind != patExample {
+			if pc.news && (r.Identifier == IDName || r.Identifier == IDDate) && h.kind != patExample {
 				return Info
 			}
 			return sev
