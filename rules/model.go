@@ -123,7 +123,7 @@ func decodeModel(data string) (*model, error) {
 		return nil, bad("not a model file")
 	}
 	p := data[len(modelMagic):]
-	n, k := uvarint(p)
+	n, k := huffman.Uvarint(p)
 	if k <= 0 || uint64(len(p)-k) < n {
 		return nil, bad("truncated settings")
 	}
@@ -192,20 +192,6 @@ const modelHeader = 28
 
 func le32(s string) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-func uvarint(s string) (uint64, int) {
-	var x uint64
-	var sh uint
-	for i := 0; i < len(s) && i < 10; i++ {
-		b := s[i]
-		x |= uint64(b&0x7f) << sh
-		if b < 0x80 {
-			return x, i + 1
-		}
-		sh += 7
-	}
-	return 0, -1
 }
 
 // Feature kinds, mixed into every feature id so that a word and a class of

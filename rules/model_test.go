@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/discreet-health/discreet/rules/internal/huffman"
 )
 
 // TestDecodeModelRejectsDamage checks that a damaged model file gives an
@@ -18,7 +20,7 @@ func TestDecodeModelRejectsDamage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the embedded model: %v", err)
 	}
-	_, k := uvarint(good[len(modelMagic):])
+	_, k := huffman.Uvarint(good[len(modelMagic):])
 	bitmap := len(modelMagic) + k + len(m.Settings) + 10 + modelHeader*modelOutputs
 	// A bucket marked that holds no weights: every later bucket's
 	// weights shift by one bucket, and the last runs off the end.

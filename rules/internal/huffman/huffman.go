@@ -80,7 +80,7 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 	}
 	tables := make([][]uint16, columns)
 	for c := range tables {
-		n, k := uvarint(src)
+		n, k := Uvarint(src)
 		if k <= 0 || n > 256 || uint64(len(src)-k) < 2*n {
 			return nil, "", errors.New("code table " + strconv.Itoa(c) + " truncated")
 		}
@@ -99,7 +99,7 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 		}
 		tables[c] = t
 	}
-	nbits, k := uvarint(src)
+	nbits, k := Uvarint(src)
 	if k <= 0 || uint64(len(src)-k) < (nbits+7)/8 {
 		return nil, "", errors.New("coded stream truncated")
 	}
@@ -110,35 +110,21 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 	var have uint  // how many bits acc holds
 	pos := 0       // next byte of stream to load
 	used := uint64(0)
-	// With columns*MaxLen bits or more in acc a row decodes with no check
-	// of the stream's end; one load of eight bytes gives 56.
+	// With columns*MaxLen bits or more in acc a row decodes with no
+	// refill; one load of eight bytes gives 56. Near the stream's end, and
+	// for wider rows, bytes are loaded one at a time as needed.
 	fast := columns*MaxLen <= 56
 	for row := 0; row < count; row += columns {
-		ts := tables[:min(columns, count-row)]
 		if fast && pos+8 <= len(stream) {
 			acc |= le64(stream[pos:]) << have
 			pos += int((63 - have) >> 3)
 			have |= 56
-			for c, t := range ts {
-				e := t[acc&(1<<MaxLen-1)]
-				l := uint(e >> 8)
-				if l == 0 {
-					return nil, "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
-				}
-				out[row+c] = byte(e)
-				acc >>= l
-				have -= l
-				used += uint64(l)
-			}
-			continue
 		}
-		for c, t := range ts {
-			if have < MaxLen {
-				for have <= 56 && pos < len(stream) {
-					acc |= uint64(stream[pos]) << have
-					have += 8
-					pos++
-				}
+		for c, t := range tables[:min(columns, count-row)] {
+			for have < MaxLen && pos < len(stream) {
+				acc |= uint64(stream[pos]) << have
+				have += 8
+				pos++
 			}
 			e := t[acc&(1<<MaxLen-1)]
 			l := uint(e >> 8)
@@ -313,7 +299,11 @@ func appendUvarint(b []byte, x uint64) []byte {
 	return append(b, byte(x))
 }
 
-func uvarint(s string) (uint64, int) {
+// Uvarint reads an unsigned varint (encoding/binary's format) from the
+// start of s and returns it and the bytes it took, or -1 if s ends first
+// or it runs past ten bytes. The model file's header reads its settings'
+// length with it too: encoding/binary would bring reflect into the module.
+func Uvarint(s string) (uint64, int) {
 	var x uint64
 	var sh uint
 	for i := 0; i < len(s) && i < 10; i++ {
