@@ -123,7 +123,7 @@ var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // (0.973/0.829), conduct 0.922/0.732 (0.925/0.727), misinformation
 // 0.962/0.849 (0.966/0.843), disclosure 0.970/0.904 (0.976/0.891), benign
 // 4.1% (3.9%).
-// Thirteenth session (186 writers, 36,400 scored posts): the session's
+// Thirteenth session (184 writers, 36,400 scored posts): the session's
 // first six fresh sets (w181-w186) read privacy 0.878/0.916 and flagged
 // 8.0% of their benign posts, most of them patient stories the model made
 // on its own. AddedStory 0.825 (the story's added posts 82.5% correct, the
