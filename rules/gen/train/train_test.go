@@ -68,3 +68,36 @@ func TestTrainingSeparatesClasses(t *testing.T) {
 		t.Fatalf("positives score from %d, negatives up to %d: not separated", lowPos, highNeg)
 	}
 }
+
+// TestStoryHasItsOwnAddedPrecision checks that the patient's story (output
+// 0) takes its warn threshold from AddedStory and the other outputs from
+// Added: on the same scores, a stricter story precision gives a higher
+// threshold. Posts scored 50-99 are all positive, those under 50 every
+// other one, so the posts above a threshold t < 50 are (50+k)/(50+2k)
+// correct for k = (50-t)/2: 0.9 first holds at 38, 0.8 at 18.
+func TestStoryHasItsOwnAddedPrecision(t *testing.T) {
+	var ps []*post
+	var logits [][]float64
+	for i := 0; i < 100; i++ {
+		p := &post{y: make([]bool, len(outputs)), rules: make([]bool, len(outputs))}
+		ls := make([]float64, len(outputs))
+		for o := range outputs {
+			p.y[o] = i >= 50 || i%2 == 0
+			ls[o] = float64(i)
+		}
+		ps, logits = append(ps, p), append(logits, ls)
+	}
+	s := defaults
+	s.Precision, s.MinLogit, s.Added, s.AddedStory = 0, 0, 0.8, 0.9
+	n := len(outputs)
+	q := &quantised{s: s, scale: 1, bias: make([]int32, n), warn: make([]int32, n), block: make([]int32, n)}
+	chooseWarn(q, ps, logits, make([]float64, n))
+	if q.warn[0] != 38 {
+		t.Errorf("story warn threshold %d, want 38 (AddedStory 0.9)", q.warn[0])
+	}
+	for o := 1; o < n; o++ {
+		if q.warn[o] != 18 {
+			t.Errorf("%s warn threshold %d, want 18 (Added 0.8)", outputs[o].name, q.warn[o])
+		}
+	}
+}
