@@ -184,20 +184,6 @@ func main() {
 	flag.Float64Var(&s.AddedStory, "added-story", s.AddedStory, "precision of the posts the model makes patients' stories")
 	flag.Float64Var(&s.Precision, "precision", s.Precision, "precision of a category, rules and model together, that the warn thresholds aim at")
 	floors := flag.String("floors", "", "comma-separated floor per output (story,boundaries,conduct,misinformation,disclosure), overriding the table")
-	flag.Func("floor", "output=logits: an output's lowest warn threshold, in MinLogits (e.g. conduct=0.7)", func(v string) error {
-		name, val, ok := strings.Cut(v, "=")
-		f, err := strconv.ParseFloat(val, 64)
-		if !ok || err != nil {
-			return fmt.Errorf("want output=number, got %q", v)
-		}
-		for i := range outputs {
-			if outputs[i].name == name {
-				outputs[i].floor = f
-				return nil
-			}
-		}
-		return fmt.Errorf("no output %q", name)
-	})
 	flag.Parse()
 	if *floors != "" {
 		fs := strings.Split(*floors, ",")
