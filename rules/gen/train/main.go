@@ -60,7 +60,7 @@ type Settings struct {
 }
 
 var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 21, MinPosts: 4}
+	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
