@@ -136,6 +136,15 @@ var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // within 0.004 of Levels 25 at equal data (Levels 22: privacy 0.907/0.900
 // -> 0.910/0.894, news 2.4% -> 2.3%). MinPosts 5 took 61 KB off but
 // flagged more benign posts (4.1% -> 4.4%) and news (2.4% -> 2.7%).
+// Fourteenth session (204 writers, 40,400 scored posts): the thirteenth
+// session's waiting sets and the session's own first ten writers and four
+// news sets took the module 11.7 KB over budget at Levels 21. At equal
+// data (w187-w202, n19-n26), Levels 17 read CV privacy 0.903/0.905 ->
+// 0.910/0.895, conduct 0.908/0.763 -> 0.919/0.743, benign 4.6% -> 4.0%,
+// news 1.9% -> 1.7% against Levels 21: coarser steps cost a little recall
+// and flag fewer benign posts. With all 30 sets, Levels 16 fits (1,497,942
+// bytes gzipped) at privacy 0.911/0.895, benign 4.0%, news 1.5%; Levels 15
+// read 0.904/0.902, 4.3%, 1.7%.
 var outputs = []struct {
 	name, category string
 	floor          float64
