@@ -56,6 +56,7 @@ type Settings struct {
 	MinLogit   float64    // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
 	Levels     int        // quantisation steps from zero to the largest stored weight (at most 127)
 	MinPosts   int        // a weight bucket whose features occur in fewer training posts stays zero
+	MinPairs   int        // and a bucket seen only through word pairs needs this many posts (0: MinPosts)
 	Sentence   [5]float64 // per output, logits a sentence's own score is lowered by before it may stand for the post's (negative: the post's score only)
 }
 
@@ -181,6 +182,7 @@ func main() {
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
 	sentence := flag.String("sentence", "", "logits a sentence's own score is lowered by before it may stand for the post's, one value or one per output (negative: the post's score only)")
 	flag.IntVar(&s.MinPosts, "min-posts", s.MinPosts, "training posts a weight bucket's features must occur in to be learned")
+	flag.IntVar(&s.MinPairs, "min-pairs", s.MinPairs, "training posts a weight bucket seen only through word pairs must occur in (0: min-posts)")
 	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
 	flag.IntVar(&s.Runs, "runs", s.Runs, "runs averaged, each over its own order of the posts")
@@ -473,23 +475,35 @@ func fitOnce(train []*post, s Settings) *weights {
 		}
 		nfeat[i] = len(buckets[i])
 	}
-	if s.MinPosts > 1 {
+	if minPairs := max(s.MinPairs, s.MinPosts); s.MinPosts > 1 {
 		// A bucket seen in only one or two posts learns those posts, not a
 		// pattern: it stays zero, which also keeps the stored model small.
+		// Pairs are most of the rare features, so a bucket seen only
+		// through pairs may be asked for more posts (MinPairs).
 		posts := make([]int32, nb)
 		last := make([]int32, nb)
-		for i, bs := range buckets {
-			for _, b := range bs {
+		single := make([]int32, nb) // posts where a feature other than a pair falls in the bucket
+		lastSingle := make([]int32, nb)
+		for i, p := range train {
+			for _, f := range p.feats {
+				if !kinds.has(f) {
+					continue
+				}
+				b := int(f & mask)
 				if last[b] != int32(i+1) {
 					last[b] = int32(i + 1)
 					posts[b]++
+				}
+				if rules.FeatureKind(f) != "pair" && lastSingle[b] != int32(i+1) {
+					lastSingle[b] = int32(i + 1)
+					single[b]++
 				}
 			}
 		}
 		for i, bs := range buckets {
 			kept := bs[:0]
 			for _, b := range bs {
-				if int(posts[b]) >= s.MinPosts {
+				if int(single[b]) >= s.MinPosts || int(posts[b]) >= minPairs {
 					kept = append(kept, b)
 				}
 			}
@@ -946,8 +960,8 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
 	b.WriteString("DSCM7\n")
-	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g added_story=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d train=%d dev=%d",
-		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.trainN, q.devN)
+	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g added_story=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d min_pairs=%d train=%d dev=%d",
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, max(q.s.MinPairs, q.s.MinPosts), q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
 	b.WriteString(settings)
 	b.WriteByte(byte(q.s.Bits))

@@ -101,3 +101,34 @@ func TestStoryHasItsOwnAddedPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestRarePairsNeedMorePosts checks MinPairs: a bucket seen only through
+// word pairs in four posts stays zero when pairs need five, while a word
+// seen in four posts keeps its weight; with MinPairs off the pair learns.
+func TestRarePairsNeedMorePosts(t *testing.T) {
+	const word, pair = uint32(1)<<29 | 100, uint32(2)<<29 | 200
+	var ps []*post
+	for i := 0; i < 60; i++ {
+		p := &post{feats: []uint32{uint32(1)<<29 | uint32(1000+i%7)}, y: make([]bool, len(outputs))}
+		if i < 4 {
+			p.feats = append(p.feats, word, pair)
+			p.y[2] = true
+		}
+		ps = append(ps, p)
+	}
+	weight := func(minPairs int, f uint32) float64 {
+		s := defaults
+		s.Runs, s.MinPosts, s.MinPairs = 1, 4, minPairs
+		m := fit(ps, s)
+		return m.w[int(f&uint32(1<<s.Bits-1))*len(outputs)+2]
+	}
+	if w := weight(5, pair); w != 0 {
+		t.Errorf("MinPairs 5: a pair seen in 4 posts has weight %g, want 0", w)
+	}
+	if w := weight(5, word); w <= 0 {
+		t.Errorf("MinPairs 5: a word seen in 4 positive posts has weight %g, want > 0", w)
+	}
+	if w := weight(0, pair); w <= 0 {
+		t.Errorf("MinPairs off: a pair seen in 4 positive posts has weight %g, want > 0", w)
+	}
+}
