@@ -30,10 +30,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/discreet-health/discreet/rules"
 	"github.com/discreet-health/discreet/rules/internal/huffman"
@@ -439,16 +441,26 @@ type weights struct {
 // does not.
 func fit(train []*post, s Settings) *weights {
 	runs := max(s.Runs, 1)
-	var m *weights
+	// The runs are independent, so they run side by side (at most one per
+	// CPU, see fitSlots); they are summed in run order, so the result is
+	// the same bytes as one after another.
+	rs := make([]*weights, runs)
+	var wg sync.WaitGroup
 	for k := 0; k < runs; k++ {
-		sk := s
-		sk.Seed = s.Seed + uint64(k)*0x9e3779b97f4a7c15
-		r := fitOnce(train, sk)
-		if m == nil {
-			m = r
-			m.s = s
-			continue
-		}
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			fitSlots <- struct{}{}
+			defer func() { <-fitSlots }()
+			sk := s
+			sk.Seed = s.Seed + uint64(k)*0x9e3779b97f4a7c15
+			rs[k] = fitOnce(train, sk)
+		}(k)
+	}
+	wg.Wait()
+	m := rs[0]
+	m.s = s
+	for _, r := range rs[1:] {
 		for i, v := range r.w {
 			m.w[i] += v
 		}
@@ -458,6 +470,10 @@ func fit(train []*post, s Settings) *weights {
 	}
 	return m
 }
+
+// fitSlots bounds the training runs working at once to the CPUs: each
+// holds a few tens of megabytes, and more at once would only share them.
+var fitSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // fitOnce is one run of fit.
 func fitOnce(train []*post, s Settings) *weights {
@@ -685,14 +701,28 @@ const Folds = 5
 func outOfFold(train []*post, s Settings) ([][]float64, []*post) {
 	var logits [][]float64
 	var scored []*post
-	for _, f := range writerFolds(train) {
-		in, out := f.in, f.out
-		if len(out) == 0 {
+	// The folds train side by side (their runs share fitSlots) and are
+	// gathered in fold order.
+	folds := writerFolds(train)
+	models := make([]*weights, len(folds))
+	var wg sync.WaitGroup
+	for k, f := range folds {
+		if len(f.out) == 0 {
 			continue
 		}
-		m := fit(in, s)
-		for _, p := range out {
-			logits = append(logits, m.logits(p))
+		wg.Add(1)
+		go func(k int, in []*post) {
+			defer wg.Done()
+			models[k] = fit(in, s)
+		}(k, f.in)
+	}
+	wg.Wait()
+	for k, f := range folds {
+		if models[k] == nil {
+			continue
+		}
+		for _, p := range f.out {
+			logits = append(logits, models[k].logits(p))
 			scored = append(scored, p)
 		}
 	}
