@@ -62,6 +62,10 @@ type Settings struct {
 	Sentence   [5]float64 // per output, logits a sentence's own score is lowered by before it may stand for the post's (negative: the post's score only)
 }
 
+// minPairs is the posts a bucket seen only through word pairs must occur
+// in: MinPairs, or MinPosts when that is larger (MinPairs 0 is off).
+func (s Settings) minPairs() int { return max(s.MinPairs, s.MinPosts) }
+
 var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
 	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4}
 
@@ -494,7 +498,7 @@ func fitOnce(train []*post, s Settings) *weights {
 		}
 		nfeat[i] = len(buckets[i])
 	}
-	if minPairs := max(s.MinPairs, s.MinPosts); s.MinPosts > 1 {
+	if minPairs := s.minPairs(); minPairs > 1 {
 		// A bucket seen in only one or two posts learns those posts, not a
 		// pattern: it stays zero, which also keeps the stored model small.
 		// Pairs are most of the rare features, so a bucket seen only
@@ -994,7 +998,7 @@ func (q *quantised) encode() []byte {
 	var b bytes.Buffer
 	b.WriteString("DSCM7\n")
 	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g added_story=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d min_pairs=%d train=%d dev=%d",
-		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, max(q.s.MinPairs, q.s.MinPosts), q.trainN, q.devN)
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.s.minPairs(), q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
 	b.WriteString(settings)
 	b.WriteByte(byte(q.s.Bits))

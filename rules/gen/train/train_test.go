@@ -103,8 +103,9 @@ func TestStoryHasItsOwnAddedPrecision(t *testing.T) {
 }
 
 // TestRarePairsNeedMorePosts checks MinPairs: a bucket seen only through
-// word pairs in four posts stays zero when pairs need five, while a word
-// seen in four posts keeps its weight; with MinPairs off the pair learns.
+// word pairs in four posts stays zero when pairs need five (whatever
+// MinPosts), while a word seen in four posts keeps its weight; with
+// MinPairs off the pair learns.
 func TestRarePairsNeedMorePosts(t *testing.T) {
 	const word, pair = uint32(1)<<29 | 100, uint32(2)<<29 | 200
 	var ps []*post
@@ -116,19 +117,22 @@ func TestRarePairsNeedMorePosts(t *testing.T) {
 		}
 		ps = append(ps, p)
 	}
-	weight := func(minPairs int, f uint32) float64 {
+	weight := func(minPosts, minPairs int, f uint32) float64 {
 		s := defaults
-		s.Runs, s.MinPosts, s.MinPairs = 1, 4, minPairs
+		s.Runs, s.MinPosts, s.MinPairs = 1, minPosts, minPairs
 		m := fit(ps, s)
 		return m.w[int(f&uint32(1<<s.Bits-1))*len(outputs)+2]
 	}
-	if w := weight(5, pair); w != 0 {
+	if w := weight(4, 5, pair); w != 0 {
 		t.Errorf("MinPairs 5: a pair seen in 4 posts has weight %g, want 0", w)
 	}
-	if w := weight(5, word); w <= 0 {
+	if w := weight(1, 5, pair); w != 0 {
+		t.Errorf("MinPosts 1, MinPairs 5: a pair seen in 4 posts has weight %g, want 0", w)
+	}
+	if w := weight(4, 5, word); w <= 0 {
 		t.Errorf("MinPairs 5: a word seen in 4 positive posts has weight %g, want > 0", w)
 	}
-	if w := weight(0, pair); w <= 0 {
+	if w := weight(4, 0, pair); w <= 0 {
 		t.Errorf("MinPairs off: a pair seen in 4 positive posts has weight %g, want > 0", w)
 	}
 }
