@@ -268,8 +268,9 @@ async function publish() {
     actionStatus(`Not published: ${r.data?.error ?? r.status}`, false);
     return;
   }
-  actionStatus(`Published version ${r.data.version}.`, true);
+  // The status comes last, so that when it shows, the page shows the new version.
   await Promise.all([refreshInstitution(), loadVersions(), loadAudit()]);
+  actionStatus(`Published version ${r.data.version}.`, true);
 }
 
 async function rollback(version) {
@@ -278,8 +279,8 @@ async function rollback(version) {
     actionStatus(`Rollback failed: ${r.data?.error ?? r.status}`, false);
     return;
   }
-  actionStatus(`Version ${version} republished as version ${r.data.version}.`, true);
   await Promise.all([refreshInstitution(), loadVersions(), loadDraft(), loadAudit()]);
+  actionStatus(`Version ${version} republished as version ${r.data.version}.`, true);
 }
 
 // --- tables ----------------------------------------------------------------
