@@ -59,6 +59,7 @@ type Settings struct {
 	Levels     int        // quantisation steps from zero to the largest stored weight (at most 127)
 	MinPosts   int        // a weight bucket whose features occur in fewer training posts stays zero
 	MinPairs   int        // and a bucket seen only through word pairs needs this many posts (0: MinPosts)
+	ByFeature  bool       // MinPosts and MinPairs count the posts of each feature, not of each bucket
 	Sentence   [5]float64 // per output, logits a sentence's own score is lowered by before it may stand for the post's (negative: the post's score only)
 }
 
@@ -66,8 +67,8 @@ type Settings struct {
 // in: MinPairs, or MinPosts when that is larger (MinPairs 0 is off).
 func (s Settings) minPairs() int { return max(s.MinPairs, s.MinPosts) }
 
-var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4}
+var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
+	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4, ByFeature: true}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -155,6 +156,22 @@ var defaults = Settings{Bits: 18, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // word pairs need five posts) frees 54 KB at privacy 0.907/0.897, conduct
 // 0.907/0.764, benign 4.4%, news 1.7%: off by default, the room for the
 // next sets.
+// Fifteenth session (230 writers, 45,600 scored posts): the thirty-six
+// waiting sets took the module 28 KB over budget at MinPosts 4 (1,527,580
+// bytes gzipped). Counting posts by bucket kept 132,602 of the 2^18
+// buckets, since nearly every bucket holds some common feature; counting
+// them by feature (ByFeature) keeps 83,091, trained on common features
+// alone, at equal CV (privacy 0.910/0.897 -> 0.911/0.893, conduct
+// 0.922/0.740 -> 0.921/0.736, benign 4.1% either way, news 1.2% ->
+// 1.1%) and 1,402,141 bytes. That room bought 2^19 buckets (fewer
+// features sharing a weight): privacy 0.916/0.891, boundaries
+// 0.970/0.878, conduct 0.918/0.765, misinformation 0.958/0.868,
+// disclosure 0.972/0.944, benign 3.9%, news 1.0%, 1,439,542 bytes. 2^20
+// read 0.914/0.898, conduct 0.911/0.779, benign 4.1% (1,469,172 bytes);
+// by feature, MinPosts 3 read 0.906/0.902, benign 4.1%; Levels 21
+// 0.909/0.898, benign 4.3%. Counting writers rather than posts
+// (a feature must occur in two or three writers' sets) pruned almost
+// nothing at MinPosts 4 and was dropped.
 var outputs = []struct {
 	name, category string
 	floor          float64
@@ -192,6 +209,7 @@ func main() {
 	sentence := flag.String("sentence", "", "logits a sentence's own score is lowered by before it may stand for the post's, one value or one per output (negative: the post's score only)")
 	flag.IntVar(&s.MinPosts, "min-posts", s.MinPosts, "training posts a weight bucket's features must occur in to be learned")
 	flag.IntVar(&s.MinPairs, "min-pairs", s.MinPairs, "training posts a weight bucket seen only through word pairs must occur in (0: min-posts)")
+	flag.BoolVar(&s.ByFeature, "by-feature", s.ByFeature, "count -min-posts and -min-pairs by feature rather than by weight bucket")
 	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
 	flag.IntVar(&s.Runs, "runs", s.Runs, "runs averaged, each over its own order of the posts")
@@ -479,6 +497,51 @@ func fit(train []*post, s Settings) *weights {
 // holds a few tens of megabytes, and more at once would only share them.
 var fitSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
+// keepCommonFeatures keeps in buckets[i] the buckets of those features of
+// post i that occur in MinPosts training posts (pairs: MinPairs). Buckets
+// are shared (2^Bits of them for some 600,000 features), so counting by
+// bucket keeps nearly every bucket that a common feature fills and trains
+// it on the rare features that fall in it too; counting by feature trains
+// each bucket on its common features alone, and a bucket only rare
+// features fill stays zero, which keeps the stored model small.
+func keepCommonFeatures(train []*post, buckets [][]int, mask uint32, kinds kinds, s Settings) {
+	type count struct{ posts, last int32 }
+	counts := map[uint32]*count{}
+	for i, p := range train {
+		for _, f := range p.feats {
+			if !kinds.has(f) {
+				continue
+			}
+			c := counts[f]
+			if c == nil {
+				c = &count{}
+				counts[f] = c
+			}
+			if c.last != int32(i+1) {
+				c.last = int32(i + 1)
+				c.posts++
+			}
+		}
+	}
+	minPairs := s.minPairs()
+	for i, p := range train {
+		kept := buckets[i][:0]
+		for _, f := range p.feats {
+			if !kinds.has(f) {
+				continue
+			}
+			need := s.MinPosts
+			if rules.FeatureKind(f) == "pair" {
+				need = minPairs
+			}
+			if int(counts[f].posts) >= need {
+				kept = append(kept, int(f&mask))
+			}
+		}
+		buckets[i] = kept
+	}
+}
+
 // fitOnce is one run of fit.
 func fitOnce(train []*post, s Settings) *weights {
 	no := len(outputs)
@@ -498,7 +561,9 @@ func fitOnce(train []*post, s Settings) *weights {
 		}
 		nfeat[i] = len(buckets[i])
 	}
-	if minPairs := s.minPairs(); minPairs > 1 {
+	if s.ByFeature {
+		keepCommonFeatures(train, buckets, mask, kinds, s)
+	} else if minPairs := s.minPairs(); minPairs > 1 {
 		// A bucket seen in only one or two posts learns those posts, not a
 		// pattern: it stays zero, which also keeps the stored model small.
 		// Pairs are most of the rare features, so a bucket seen only
@@ -997,8 +1062,8 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
 	b.WriteString("DSCM7\n")
-	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g added_story=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d min_pairs=%d train=%d dev=%d",
-		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.s.minPairs(), q.trainN, q.devN)
+	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g added_story=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d min_pairs=%d by_feature=%t train=%d dev=%d",
+		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.s.minPairs(), q.s.ByFeature, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
 	b.WriteString(settings)
 	b.WriteByte(byte(q.s.Bits))

@@ -136,3 +136,43 @@ func TestRarePairsNeedMorePosts(t *testing.T) {
 		t.Errorf("MinPairs off: a pair seen in 4 positive posts has weight %g, want > 0", w)
 	}
 }
+
+// TestByFeatureKeepsRareFeaturesOut checks ByFeature: a rare feature that
+// shares a bucket with a common one trains that bucket when posts are
+// counted by bucket, and not when they are counted by feature; a common
+// feature learns either way.
+func TestByFeatureKeepsRareFeaturesOut(t *testing.T) {
+	// common and rare differ only above the bucket bits: one bucket.
+	const common, rare, other = uint32(1)<<29 | 300, uint32(1)<<29 | 1<<20 | 300, uint32(1)<<29 | 400
+	var ps []*post
+	for i := 0; i < 60; i++ {
+		p := &post{feats: []uint32{uint32(1)<<29 | uint32(1000+i%7)}, y: make([]bool, len(outputs))}
+		switch {
+		case i < 10: // the common feature, in posts without conduct
+			p.feats = append(p.feats, common)
+		case i < 13: // the rare one, in three conduct posts
+			p.feats = append(p.feats, rare)
+			p.y[2] = true
+		case i < 19: // another common feature, in conduct posts
+			p.feats = append(p.feats, other)
+			p.y[2] = true
+		}
+		ps = append(ps, p)
+	}
+	weight := func(byFeature bool, f uint32) float64 {
+		s := defaults
+		s.Runs, s.ByFeature = 1, byFeature
+		m := fit(ps, s)
+		return m.w[int(f&uint32(1<<s.Bits-1))*len(outputs)+2]
+	}
+	byBucket, byFeature := weight(false, common), weight(true, common)
+	if byBucket <= byFeature {
+		t.Errorf("the shared bucket's conduct weight: %g counted by bucket, %g by feature; want the rare conduct posts to raise it only when counted by bucket", byBucket, byFeature)
+	}
+	if byFeature >= 0 {
+		t.Errorf("counted by feature, the shared bucket learned only from posts without conduct, yet its conduct weight is %g", byFeature)
+	}
+	if w := weight(true, other); w <= 0 {
+		t.Errorf("counted by feature, a feature in six conduct posts has conduct weight %g, want > 0", w)
+	}
+}
