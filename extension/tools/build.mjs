@@ -1,6 +1,6 @@
 // Builds the unpacked extensions: build/extension/chrome and build/extension/firefox.
 // Both get the same src/ tree (plain ES modules, copied as they are) and
-// scanner.wasm; each gets its manifest: manifest/base.json merged with
+// the scanner module gzipped (scanner.wasm.gz); each gets its manifest: manifest/base.json merged with
 // manifest/<browser>.json (arrays and scalars replace, objects merge), with
 // the content script's matches from the sites table (src/sites.js), which
 // also fills the managed schema's per-site switches.
@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { SITE_TABLE, ALL_MATCHES } from '../src/sites.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { makeIcons } from './icons.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,6 +110,7 @@ if (!existsSync(wasm)) {
   console.error(`build: ${wasm} is missing; run "make wasm" first`);
   process.exit(1);
 }
+const wasmGz = gzipSync(readFileSync(wasm), { level: 9 });
 const base = JSON.parse(readFileSync(join(ext, 'manifest/base.json'), 'utf8'));
 const icons = makeIcons();
 const content = await contentScript();
@@ -131,7 +133,10 @@ for (const browser of ['chrome', 'firefox']) {
     cpSync(join(ext, 'bench/bench.html'), join(dir, 'bench/bench.html'));
     cpSync(join(ext, 'bench/bench.js'), join(dir, 'bench/bench.js'));
   }
-  cpSync(wasm, join(dir, 'scanner.wasm'));
+  // The extension loads the module gzipped (scanner.js, fetchModule); the
+  // benchmark page also measures the plain file against it.
+  writeFileSync(join(dir, 'scanner.wasm.gz'), wasmGz);
+  if (bench) cpSync(wasm, join(dir, 'scanner.wasm'));
   mkdirSync(join(dir, 'icons'));
   for (const [size, png] of Object.entries(icons)) writeFileSync(join(dir, `icons/${size}.png`), png);
   const m = merge(base, JSON.parse(readFileSync(join(ext, `manifest/${browser}.json`), 'utf8')));

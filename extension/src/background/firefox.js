@@ -9,7 +9,7 @@ import { fetchModule } from '../scanner.js';
 import { createBackground } from './core.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
-const engine = createEngine(() => fetchModule(api.runtime.getURL('scanner.wasm')));
+const engine = createEngine(() => fetchModule(api.runtime.getURL('scanner.wasm.gz')));
 
 const bg = createBackground({
   configure: (key, json) => engine.configure(key, json),

@@ -9,7 +9,7 @@ import { fetchModule } from '../scanner.js';
 import { siteOf } from '../settings.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
-const engine = createEngine(() => fetchModule(chrome.runtime.getURL('scanner.wasm')));
+const engine = createEngine(() => fetchModule(chrome.runtime.getURL('scanner.wasm.gz')));
 
 /**
  * The policy and sites in force, set by the service worker. While set, this

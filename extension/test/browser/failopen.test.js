@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { launchBrowser, BROWSERS, openSite, tabIdOf, EXT_DIR, FIREFOX_EXT_DIR } from './harness.js';
 
 for (const browser of BROWSERS) {
-  test(`${browser}: a corrupt scanner.wasm shows the not-checking state and never blocks typing`, async () => {
+  test(`${browser}: a corrupt scanner module shows the not-checking state and never blocks typing`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'discreet-broken-'));
     cpSync(browser === 'firefox' ? FIREFOX_EXT_DIR : EXT_DIR, dir, { recursive: true });
-    writeFileSync(join(dir, 'scanner.wasm'), Buffer.from('this is not webassembly'));
+    writeFileSync(join(dir, 'scanner.wasm.gz'), Buffer.from('this is not webassembly'));
     const b = await launchBrowser(browser, { extDir: dir });
     try {
       const page = await openSite(b.context, 'x');

@@ -6,9 +6,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { expand } from '../../src/answer.js';
 
-const wasm = readFileSync(fileURLToPath(new URL('../../../host/wasmhost/module/scanner.wasm', import.meta.url)));
+const wasm = gzipSync(readFileSync(fileURLToPath(new URL('../../../host/wasmhost/module/scanner.wasm', import.meta.url))));
 const store = { settings: { sites: { linkedin: false } } };
 const listeners = [];
 const fetched = [];
@@ -30,7 +31,7 @@ globalThis.browser = {
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (url, init) => {
   fetched.push(String(url));
-  if (String(url) === 'moz-extension://discreet/scanner.wasm') return new Response(wasm);
+  if (String(url) === 'moz-extension://discreet/scanner.wasm.gz') return new Response(wasm); // as the build ships it
   return realFetch(url, init);
 };
 await import('../../src/background/firefox.js');
@@ -56,7 +57,7 @@ test('a page on x.com gets findings from the in-process scanner', async () => {
   assert.ok(r.result.findings.every((f) => f.message && f.citation && f.category && Array.isArray(f.fixes)));
   assert.equal(r.policyKey, 'default');
   assert.ok(r.result.findings.some((f) => f.rule === 'privacy.phone'), JSON.stringify(r.result.findings.map((f) => f.rule)));
-  assert.deepEqual(fetched, ['moz-extension://discreet/scanner.wasm']);
+  assert.deepEqual(fetched, ['moz-extension://discreet/scanner.wasm.gz']);
 });
 
 test('a site switched off is not scanned, and hello says why', async () => {

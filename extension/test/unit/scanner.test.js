@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { fetchModule, loadScanner, ScannerError } from '../../src/scanner.js';
 
 const wasmPath = fileURLToPath(new URL('../../../host/wasmhost/module/scanner.wasm', import.meta.url));
@@ -177,6 +178,37 @@ test('fetchModule compiles while streaming when the type is application/wasm, fr
     }
     await assert.rejects(fetchModule(base + '/junk'), WebAssembly.CompileError);
     await assert.rejects(fetchModule(base + '/missing'), (e) => e instanceof ScannerError && /HTTP 404/.test(e.message));
+  } finally {
+    server.close();
+  }
+});
+
+test('fetchModule unpacks a .gz module while it compiles, and a corrupt or wrong one fails with a ScannerError naming it', async () => {
+  const gz = gzipSync(bytes, { level: 9 });
+  const server = createServer((req, res) => {
+    // Extension URLs serve .gz files as they are, with no content-encoding.
+    if (req.url === '/scanner.wasm.gz') res.writeHead(200, { 'content-type': 'application/gzip' }).end(gz);
+    else if (req.url === '/junk.wasm.gz') res.writeHead(200).end('not gzip at all');
+    else if (req.url === '/text.wasm.gz') res.writeHead(200).end(gzipSync(Buffer.from('gzip, but not a module')));
+    else if (req.url === '/cut.wasm.gz') res.writeHead(200).end(gz.subarray(0, gz.length >> 1));
+    else res.writeHead(404).end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const base = `http://127.0.0.1:${/** @type {any} */ (server.address()).port}`;
+  try {
+    const m = await fetchModule(base + '/scanner.wasm.gz');
+    const s = await loadScanner(m);
+    s.configure('');
+    const text = 'My patient John Smith, MRN 44120931, was discharged today from room 214.';
+    const plain = await loadScanner(bytes);
+    plain.configure('');
+    assert.deepEqual(s.scan(text), plain.scan(text), 'the unpacked module answers as the plain one');
+    assert.ok(s.scan(text).findings.some((f) => f.rule === 'privacy.mrn'));
+    for (const path of ['/junk.wasm.gz', '/text.wasm.gz', '/cut.wasm.gz']) {
+      await assert.rejects(fetchModule(base + path),
+        (e) => e instanceof ScannerError && e.fatal && /scanner\.wasm\.gz/.test(e.message), path);
+    }
+    await assert.rejects(fetchModule(base + '/gone.wasm.gz'), (e) => e instanceof ScannerError && /HTTP 404/.test(e.message));
   } finally {
     server.close();
   }
