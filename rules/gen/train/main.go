@@ -57,8 +57,8 @@ type Settings struct {
 	VetoLoss   float64    // share of a category's positives a veto may unflag
 	MinLogit   float64    // the lowest warn threshold, as log-odds above the output's bias (its share of the training posts)
 	Levels     int        // quantisation steps from zero to the largest stored weight (at most 127)
-	MinPosts   int        // a weight bucket whose features occur in fewer training posts stays zero
-	MinPairs   int        // and a bucket seen only through word pairs needs this many posts (0: MinPosts)
+	MinPosts   int        // a feature (ByFeature) or weight bucket seen in fewer training posts is not learned
+	MinPairs   int        // and a word pair, or a bucket seen only through pairs, needs this many posts (0: MinPosts)
 	ByFeature  bool       // MinPosts and MinPairs count the posts of each feature, not of each bucket
 	Sentence   [5]float64 // per output, logits a sentence's own score is lowered by before it may stand for the post's (negative: the post's score only)
 }
