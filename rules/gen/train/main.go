@@ -207,8 +207,8 @@ func main() {
 	s := defaults
 	flag.UintVar(&s.Bits, "bits", s.Bits, "log2 of the weight buckets")
 	sentence := flag.String("sentence", "", "logits a sentence's own score is lowered by before it may stand for the post's, one value or one per output (negative: the post's score only)")
-	flag.IntVar(&s.MinPosts, "min-posts", s.MinPosts, "training posts a weight bucket's features must occur in to be learned")
-	flag.IntVar(&s.MinPairs, "min-pairs", s.MinPairs, "training posts a weight bucket seen only through word pairs must occur in (0: min-posts)")
+	flag.IntVar(&s.MinPosts, "min-posts", s.MinPosts, "training posts a feature (with -by-feature=false, a weight bucket's features) must occur in to be learned")
+	flag.IntVar(&s.MinPairs, "min-pairs", s.MinPairs, "training posts a word pair (with -by-feature=false, a bucket seen only through pairs) must occur in (0: min-posts)")
 	flag.BoolVar(&s.ByFeature, "by-feature", s.ByFeature, "count -min-posts and -min-pairs by feature rather than by weight bucket")
 	flag.IntVar(&s.Levels, "levels", s.Levels, "quantisation steps from zero to the largest stored weight (at most 127)")
 	flag.IntVar(&s.Epochs, "epochs", s.Epochs, "passes over the training split")
@@ -467,6 +467,7 @@ func fit(train []*post, s Settings) *weights {
 	// CPU, see fitSlots); they are summed in run order, so the result is
 	// the same bytes as one after another.
 	rs := make([]*weights, runs)
+	buckets, nfeat := learnable(train, s) // read-only from here on
 	var wg sync.WaitGroup
 	for k := 0; k < runs; k++ {
 		wg.Add(1)
@@ -476,7 +477,7 @@ func fit(train []*post, s Settings) *weights {
 			defer func() { <-fitSlots }()
 			sk := s
 			sk.Seed = s.Seed + uint64(k)*0x9e3779b97f4a7c15
-			rs[k] = fitOnce(train, sk)
+			rs[k] = fitOnce(train, buckets, nfeat, sk)
 		}(k)
 	}
 	wg.Wait()
@@ -542,17 +543,16 @@ func keepCommonFeatures(train []*post, buckets [][]int, mask uint32, kinds kinds
 	}
 }
 
-// fitOnce is one run of fit.
-func fitOnce(train []*post, s Settings) *weights {
-	no := len(outputs)
+// learnable returns, for each training post, the weight buckets it
+// updates (those of its features that are common enough to learn) and its
+// number of features, rare ones included, since the engine divides by
+// that number too. They are the same for every run of a fit.
+func learnable(train []*post, s Settings) (buckets [][]int, nfeat []int) {
 	nb := 1 << s.Bits
 	mask := uint32(nb - 1)
 	kinds := kindSet(s.Kinds)
-	// buckets[i] are the weight buckets post i updates; nfeat[i] is its
-	// number of features, rare ones included, since the engine divides by
-	// that number too.
-	buckets := make([][]int, len(train))
-	nfeat := make([]int, len(train))
+	buckets = make([][]int, len(train))
+	nfeat = make([]int, len(train))
 	for i, p := range train {
 		for _, f := range p.feats {
 			if kinds.has(f) {
@@ -598,6 +598,14 @@ func fitOnce(train []*post, s Settings) *weights {
 			buckets[i] = kept
 		}
 	}
+	return buckets, nfeat
+}
+
+// fitOnce is one run of fit over the buckets and feature counts that
+// learnable gives for train.
+func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
+	no := len(outputs)
+	nb := 1 << s.Bits
 	m := &weights{s: s, w: make([]float64, nb*no), bias: make([]float64, no)}
 	// The bias is the log-odds of each output in the training posts and is
 	// not learned: the features, divided by the root of their number, say
