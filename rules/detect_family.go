@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // detOwnFamily finds a post that opens about the author's own family or
 // pet ("My dad (83) got his pacemaker last month", "my 4yo nephew told
 // me", "Mi hija de 5 años", "Happy birthday mom!"): the person in it is a
@@ -10,13 +12,15 @@ package rules
 // inside a quotation ("'my mom will kill me'"), as a link to someone else
 // ("my kid's soccer coach", "la maestra de mi hijo"), addressed by @handle
 // ("my cousin @bethanyg_87: your mom's level came back high"), or in a
-// post that names a patient ("my patient", "a client") does not count.
+// post that names a patient ("my patient", "a client") does not count. A
+// family title used as a name opens about a relative too: "Grandpa Joe
+// turned 97 yesterday", "Update for the family: Aunt Rosa is home".
 var detOwnFamily = detector{
 	name:    "own_family",
 	doc:     `A post that opens about one's own relative or pet: "My husband, 45, needed a filling and asked me to hold his hand".`,
 	shapes:  []string{"own_family"},
-	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "patience_before", "patience_after"},
-	classes: []string{"patient_noun", "occupation"},
+	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "family_title", "patience_before", "patience_after"},
+	classes: []string{"patient_noun", "occupation", "firstname"},
 	pass:    (*Engine).detectOwnFamily,
 }
 
@@ -69,6 +73,9 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 		cue.relative.has(text, toks[i]) && cue.familyGreeting.has(text, toks[i-1]) {
 		return i - 1, i, true
 	}
+	if j, ok := e.familyTitleAt(text, toks, i); ok {
+		return i, j, true
+	}
 	if !cue.familyLead.has(text, toks[i]) {
 		return 0, 0, false
 	}
@@ -104,6 +111,27 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 		return 0, 0, false
 	}
 	return i, j, true
+}
+
+// familyTitleAt reports whether token i is a family title used as a name,
+// capitalised and with a first name after it, that starts the post or
+// follows a colon ("Grandpa Joe turned 97", "Update: Aunt Rosa is home"):
+// one's own relative, where "the grandpa in 4", "our Grandpa Joe on 5
+// West" or a relative addressed ("yes Lois, Uncle Raymond can eat now")
+// is not. j is the name's token.
+func (e *Engine) familyTitleAt(text string, toks []token, i int) (j int, ok bool) {
+	j = i + 1
+	if i > 0 && toks[i].gap != gapHard && strings.IndexByte(text[toks[i-1].end:toks[i].start], ':') < 0 {
+		return 0, false // "Answering you here, Grandpa Joe:", "(we know them, Abuela Rosa's"
+	}
+	if j >= len(toks) || toks[j].gap != gapSpace ||
+		toks[i].flags&tUpper == 0 || toks[j].flags&tUpper == 0 || toks[j].flags&tPossessive != 0 && e.linksTo(text, toks, j+1) {
+		return 0, false
+	}
+	if !e.b.cue.familyTitle.has(text, toks[i]) || e.classOf(toks, j)&e.b.cls.first == 0 {
+		return 0, false
+	}
+	return j, true
 }
 
 // ageAsChild reports whether the words [from, j) after "my", with token j,

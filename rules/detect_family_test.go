@@ -24,6 +24,17 @@ func TestOwnFamily(t *testing.T) {
 		{"My husband's LDL came back 190 and he is shocked.", "My husband's"},
 		{"Happy birthday mom!", "birthday mom"},
 		{"love you dad", "you dad"},
+		// A family title used as a name.
+		{"Grandpa Joe turned 97 yesterday and still beat me at checkers.", "Grandpa Joe"},
+		{"Update for the family: Grandpa Joe turns 94 on Sunday!", "Grandpa Joe"},
+		{"Abuela Carmen cumple 95 hoy.", "Abuela Carmen"},
+		{"Our Grandpa Joe on 5 West turned 97 today.", ""},
+		{"The grandpa in bed 4 turned 97 today.", ""},
+		{"grandpa joe turned 97 today", ""},
+		{"Grandpa Joe's neighbor came in by ambulance today.", ""},
+		{"Answering your message here, Grandpa Joe: your grandson is fine.", ""},
+		{"@AuntieLoisP yes Lois, Uncle Raymond can have ice cream now!", ""},
+		{"Update on the Mendoza family (we know them, Abuela Rosa's on chemo).", ""},
 		// A relative greeted, but not at the end of the sentence.
 		{"Happy birthday to the mom in bed 4 who delivered today.", ""},
 		// Later than the first sentence: background, not the subject.

@@ -303,19 +303,19 @@ func kindIndex(k tokKind) int {
 
 // builtinCues are the cue lists the detectors read, by name.
 type builtinCues struct {
-	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                               cueList
-	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                      cueList
-	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                      cueList
-	fractionAfter, fractionBefore, cjkPatient                                                                   cueList
-	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                      cueList
-	dea, npi, nhs                                                                                               cueList
-	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                      cueList
-	efficacyVerb, healthTarget                                                                                  cueList
-	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                   cueList
-	careNoun, addressTitle, your, ownAfter, ownVehicle                                                          cueList
-	contactAct, pastCare, contactNot                                                                            cueList
-	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, patienceBefore, patienceAfter cueList
-	firstPerson, newsPerson, possessive                                                                         cueList
+	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                                            cueList
+	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                                   cueList
+	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
+	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
+	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
+	dea, npi, nhs                                                                                                            cueList
+	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
+	efficacyVerb, healthTarget                                                                                               cueList
+	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                                cueList
+	careNoun, addressTitle, your, ownAfter, ownVehicle                                                                       cueList
+	contactAct, pastCare, contactNot                                                                                         cueList
+	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, familyTitle, patienceBefore, patienceAfter cueList
+	firstPerson, newsPerson, possessive                                                                                      cueList
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -465,6 +465,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.familyLinkNoun
 	case "family_greeting":
 		return &c.familyGreeting
+	case "family_title":
+		return &c.familyTitle
 	case "patience_before":
 		return &c.patienceBefore
 	case "patience_after":
