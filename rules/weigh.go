@@ -98,6 +98,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 		if st.silenced[h.rule] {
 			continue
 		}
+		if r.PatientContext && e.insideIdentifier(st, h) {
+			continue // "PT" in "PT-OR-018842" is a code's letters, not a patient
+		}
 		if r.Tied && !pc.announcement {
 			h.strong = true
 		}
@@ -236,6 +239,20 @@ func (e *Engine) readStory(st *scanState, pc *postContext) {
 		}
 	}
 	pc.storySev = storySeverity(pc.patient, pc.encounter, pc.permission, pc.lowered, nq)
+}
+
+// insideIdentifier reports whether hit h lies within another hit that is
+// an identifier (a licence or record number, an e-mail address): the
+// words of a code are not prose.
+func (e *Engine) insideIdentifier(st *scanState, h *hit) bool {
+	for i := range st.hits {
+		o := &st.hits[i]
+		if o != h && o.start <= h.start && h.end <= o.end && (o.start < h.start || h.end < o.end) &&
+			!st.silenced[o.rule] && e.identOf(e.rules[o.rule], o) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // storySeverity grades a patient's story: a warning for a story with one or

@@ -263,3 +263,22 @@ func TestSortByKey(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeLettersAreNotContext checks that a patient-context word inside
+// an identifier ("PT" in "PT-OR-018842") does not make the post about a
+// patient, while the same word in prose still does.
+func TestCodeLettersAreNotContext(t *testing.T) {
+	e := mustEngine(t, "")
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"Licensed in two states now! My license #PT-OR-018842, posting it because I'm proud.", 0},
+		{"Renewal done, finally: license no. PT-OR-018842 good through 2028.", 0},
+		{"pt MRN 4482913 came back again", 2},
+	} {
+		if got := e.PatientContext(tc.text); got != tc.want {
+			t.Errorf("%q: patient context %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}
