@@ -692,6 +692,7 @@ type builtinClasses struct {
 	nameStop, dateCue, unitNoun, ageWord, sexWord     classSet
 	notPlace, officeTitle, encVerb, occupation        classSet
 	drug, medAny, medChange, disease                  classSet
+	negation                                          classSet // the model's negation cues
 }
 
 var (

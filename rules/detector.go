@@ -220,7 +220,8 @@ var engineShapes = []string{"place", "facility", "record_format", "story", "lear
 
 // engineClasses are the classes read outside the detectors: weighing keeps
 // a place name only in a place context (placeContext).
-var engineClasses = []string{"locative", "state", "state_abbr"}
+// The learned model reads {negation} (model.go).
+var engineClasses = []string{"locative", "state", "state_abbr", "negation"}
 
 // engineCues are the cue lists read outside the detectors: weighing asks
 // whether a news report has the author's own voice in it (firstPerson).
@@ -478,6 +479,8 @@ func (c *builtinCues) slot(name string) *cueList {
 // classSlot returns the field of builtinClasses that holds class name, or nil.
 func (c *builtinClasses) slot(name string) *classSet {
 	switch name {
+	case "negation":
+		return &c.negation
 	case "firstname":
 		return &c.first
 	case "firstname_common":

@@ -51,7 +51,7 @@ var modelOutputNames = [modelOutputs]string{"story", "boundaries", "conduct", "m
 var outputCategory = [modelOutputs]Category{Privacy, Boundaries, Conduct, Misinformation, Disclosure}
 
 // modelMagic starts a model file.
-const modelMagic = "DSCM7\n"
+const modelMagic = "DSCM8\n"
 
 // model is a decoded model file.
 type model struct {
@@ -72,6 +72,11 @@ type model struct {
 	// veto2 is, for the story, the veto of a context that a patient-context
 	// phrase made ("my patient"), which takes a surer model to overrule.
 	veto2 [modelOutputs]int32
+	// veto3 is, for the story, the veto of a context a patient-context
+	// phrase made next to a sensitive condition ("a guy with a brain bleed"
+	// in a post about naloxone): set below every such story the trainer
+	// scored, since these are the stories whose loss costs most.
+	veto3 [modelOutputs]int32
 	// warnIdent is, for the story, the warn threshold of a post that holds
 	// a direct identifier (a name, an account number): with one, less
 	// evidence makes it a patient's story.
@@ -99,15 +104,16 @@ type ModelInfo struct {
 	Bytes    int    // size of the model file
 	Settings string // how it was trained
 	// Thresholds are each output's warn/block/veto/veto2/warnIdent
-	// thresholds and sentence margin as logits.
+	// thresholds, sentence margin and veto3 as logits.
 	Thresholds string
 }
 
 // decodeModel reads a model file:
 //
-//	magic "DSCM7\n", settings length (uvarint) and text, bits (1 byte),
+//	magic "DSCM8\n", settings length (uvarint) and text, bits (1 byte),
 //	outputs (1 byte), scale (float64 bits, 8 bytes LE), then per output
-//	bias, warn, block, veto, veto2, warnIdent and sentence (int32 LE each),
+//	bias, warn, block, veto, veto2, warnIdent, sentence and veto3 (int32 LE
+//	each),
 //	then a bitmap of 2^bits bits (bucket k is bit k&7 of byte k>>3) marking
 //	the buckets that hold a non-zero weight, then, for each marked bucket in
 //	order, its outputs' int8 weights, each plus 64 (mod 256), Huffman-coded
@@ -149,6 +155,7 @@ func decodeModel(data string) (*model, error) {
 		m.veto2[o] = int32(le32(p[16:]))
 		m.warnIdent[o] = int32(le32(p[20:]))
 		m.sentence[o] = int32(le32(p[24:]))
+		m.veto3[o] = int32(le32(p[28:]))
 		if m.sentence[o] < 0 {
 			return nil, bad("negative sentence margin")
 		}
@@ -188,7 +195,7 @@ func decodeModel(data string) (*model, error) {
 }
 
 // modelHeader is the bytes of thresholds per output in a model file.
-const modelHeader = 28
+const modelHeader = 32
 
 func le32(s string) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
@@ -374,6 +381,8 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	s := int32(0)
 	fs.newSentence(0)
 	question := false
+	neg := 0     // words left in the scope of a negation ("not", "won't", "nunca")
+	quoted := 0  // words left inside quotation marks
 	gapFrom := 0 // where the text between the tokens starts
 	stop := len(st.toks)
 	for i := range st.toks {
@@ -391,7 +400,13 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		if int(t.start)-gapFrom >= 2 { // a symbol takes two bytes or more
 			e.symbolFeatures(text[gapFrom:t.start], fs, s)
 		}
+		if i > 0 {
+			quoted = quoteScope(text[gapFrom:t.start], quoted)
+		}
 		gapFrom = int(t.end)
+		if t.gap >= gapSoft {
+			neg = 0 // a comma or a sentence end closes a negation's scope
+		}
 		if t.flags&tAllowed != 0 {
 			prev = 0 // the clinician said this is nothing to flag
 			continue
@@ -418,7 +433,18 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			if f := e.b.gloss.find(h); f != 0 {
 				fs.add(f, s)
 			}
+			if neg > 0 {
+				fs.add(featID(h^negatedSalt, featWord), s)
+				neg--
+			}
+			if quoted > 0 {
+				fs.add(featID(h^quotedSalt, featWord), s)
+				quoted--
+			}
 			fs.tok0 = -1
+		}
+		if t.cls&e.b.cls.negation != 0 {
+			neg = negationScope
 		}
 		if t.flags&tMention != 0 {
 			fs.add(featID(shapeMention, featShape), s)
@@ -522,6 +548,57 @@ func (m *model) scores(fs *featScratch) modelScores {
 // it had (about one short sentence's worth).
 const ModelMinFeatures = 64
 
+// negationScope is how many words after a negation ({negation}: "not",
+// "don't", "won't", "nunca") are read as negated, up to the next comma or
+// sentence end: each adds a feature of its own beside its word's, so the
+// model can tell "turmeric cures arthritis" from "turmeric won't cure
+// arthritis" and a clinician declining to advise ("I can't send you a
+// prescription") from one advising (Das and Chen's negation tagging).
+const negationScope = 4
+
+// negatedSalt turns a word's hash into its negated word's.
+const negatedSalt = 0x6e65676174656421
+
+// quotedScope is the most words after an opening quotation mark read as
+// quoted. A quoted word adds a feature of its own beside its word's: a
+// term or claim put in quotation marks is often held at a distance
+// ("let's retire 'frequent flyer'", "you can't 'boost' your immune
+// system"), not used.
+const quotedScope = 8
+
+// quotedSalt turns a word's hash into its quoted word's.
+const quotedSalt = 0x71756f7465642121
+
+// quoteScope reads the text between two tokens, gap, and returns how many
+// words are left quoted after it, given left before it: an opening mark
+// (a straight one not right after a word, or a curly opening one) starts
+// quotedScope words, a closing one (right after a word, or curly closing)
+// ends them, as does a line break. A straight mark between two words is an
+// apostrophe and never reaches here: it is inside a token.
+func quoteScope(gap string, left int) int {
+	for k := 0; k < len(gap); k++ {
+		switch c := gap[k]; {
+		case c == '\n':
+			left = 0
+		case c == '"' || c == '\'':
+			if k == 0 && left > 0 || k > 0 && gap[k-1] != ' ' && gap[k-1] != '(' && left > 0 {
+				left = 0 // closes: right after a word or a mark
+			} else if k+1 == len(gap) || gap[k+1] != ' ' {
+				left = quotedScope
+			}
+		case c == 0xe2 && k+2 < len(gap) && gap[k+1] == 0x80:
+			switch gap[k+2] {
+			case 0x9c, 0x98: // “ ‘
+				left = quotedScope
+			case 0x9d, 0x99: // ” ’
+				left = 0
+			}
+			k += 2
+		}
+	}
+	return left
+}
+
 // modelMaxTokens bounds the words the model reads from one text: about
 // 65,000 characters of English, more than any platform allows in a post;
 // past it, in a document pasted whole, the rules alone read on.
@@ -589,7 +666,7 @@ func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
 // PatientContext says how the rules alone find the post is about a
 // patient: 0 not, 1 by a hit tied to a patient, 2 by a patient-context
 // phrase, 3 by such a phrase in a post naming a sensitive condition (which
-// no veto undoes). It is for the trainer (rules/gen/train), which sets the vetoes.
+// only veto3 undoes). It is for the trainer (rules/gen/train), which sets the vetoes.
 func (e *Engine) PatientContext(text string) int {
 	pc := e.rulesContext(text)
 	switch {
@@ -630,7 +707,7 @@ func (e *Engine) ModelInfo() ModelInfo {
 	for o := 0; o < modelOutputs; o++ {
 		b = append(b, modelOutputNames[o]...)
 		b = append(b, ' ')
-		for k, v := range [6]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o], m.warnIdent[o], m.sentence[o]} {
+		for k, v := range [7]int32{m.warn[o], m.block[o], m.veto[o], m.veto2[o], m.warnIdent[o], m.sentence[o], m.veto3[o]} {
 			if k > 0 {
 				b = append(b, '/')
 			}

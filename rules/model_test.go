@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -175,6 +176,40 @@ func BenchmarkDecodeModel(b *testing.B) {
 	for b.Loop() {
 		if _, err := decodeModel(modelData); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestNegatedAndQuotedWords checks the scoped features: a word after a
+// negation, up to negationScope words and the next comma, and a word in
+// quotation marks add features of their own beside their word's.
+func TestNegatedAndQuotedWords(t *testing.T) {
+	e := mustEngine(t, "")
+	has := func(text, w string, salt uint64) bool {
+		ids, _ := e.ModelFeatures(text)
+		return slices.Contains(ids, featID(hashWord(w)^salt, featWord))
+	}
+	for _, tc := range []struct {
+		text, word string
+		salt       uint64
+		want       bool
+	}{
+		{"Turmeric won't cure your arthritis.", "cure", negatedSalt, true},
+		{"Turmeric won't cure your arthritis.", "arthritis", negatedSalt, true},
+		{"Turmeric won't cure your arthritis.", "turmeric", negatedSalt, false},
+		{"Turmeric will cure your arthritis.", "cure", negatedSalt, false},
+		{"No te puedo mandar la receta", "mandar", negatedSalt, true},
+		{"I don't know, turmeric cures it", "cures", negatedSalt, false},                // past the comma
+		{"you can't really truly honestly fully boost it", "boost", negatedSalt, false}, // past the scope
+		{"let's retire 'frequent flyer' on our unit", "flyer", quotedSalt, true},
+		{"let's retire 'frequent flyer' on our unit", "unit", quotedSalt, false},
+		{"you can’t “boost” your immune system", "boost", quotedSalt, true},
+		{`the nurses' station is "fine" and so is the EMR`, "station", quotedSalt, false},
+		{`the nurses' station is "fine" and so is the EMR`, "fine", quotedSalt, true},
+		{`the nurses' station is "fine" and so is the EMR`, "emr", quotedSalt, false},
+	} {
+		if got := has(tc.text, tc.word, tc.salt); got != tc.want {
+			t.Errorf("%q: scoped feature of %q (salt %x) %v, want %v", tc.text, tc.word, tc.salt, got, tc.want)
 		}
 	}
 }

@@ -187,7 +187,7 @@ func (e *Engine) hasFirstPerson(st *scanState) bool {
 // admitted); a post with a direct identifier has a threshold of its own
 // (a name with a refill ready is a story with less said); a context a
 // patient-context phrase made has a veto of its own,
-// and none when the post names a sensitive condition. The other scores are
+// and a lower one still when the post names a sensitive condition. The other scores are
 // weighed in modelFindings.
 func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	m := e.model
@@ -207,7 +207,8 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
 	case pc.ms.few:
 		// Too few words for the model to overrule the rules' context.
-	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && !pc.sensitive && z < m.veto2[outStory]:
+	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && !pc.sensitive && z < m.veto2[outStory],
+		pc.explicit && pc.sensitive && z < m.veto3[outStory]:
 		pc.patient, pc.encounter = false, false
 	}
 }

@@ -688,6 +688,7 @@ type quantised struct {
 	bias         []int32
 	warn, block  []int32
 	veto, veto2  []int32
+	veto3        []int32
 	warnIdent    []int32
 	mask         uint32
 	kinds        kinds
@@ -722,9 +723,10 @@ func quantise(m *weights) *quantised {
 	q.block = make([]int32, len(outputs))
 	q.veto = make([]int32, len(outputs))
 	q.veto2 = make([]int32, len(outputs))
+	q.veto3 = make([]int32, len(outputs))
 	q.warnIdent = make([]int32, len(outputs))
 	for o := range q.warn {
-		q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o] = math.MaxInt32, math.MaxInt32, math.MinInt32, math.MinInt32, math.MaxInt32
+		q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.veto3[o], q.warnIdent[o] = math.MaxInt32, math.MaxInt32, math.MinInt32, math.MinInt32, math.MinInt32, math.MaxInt32
 	}
 	q.kinds = kindSet(m.s.Kinds)
 	return q
@@ -763,7 +765,7 @@ func Train(train, dev []*post, s Settings) ([]byte, error) {
 	// at which the model would report the category itself never drops a
 	// rule's finding of it (the rule's own message and fix would give way
 	// to the learned rule's).
-	q.veto[0], q.veto2[0] = min(q.veto[0], q.warn[0]), min(q.veto2[0], q.warn[0])
+	q.veto[0], q.veto2[0], q.veto3[0] = min(q.veto[0], q.warn[0]), min(q.veto2[0], q.warn[0]), min(q.veto3[0], q.warn[0])
 	for o := 1; o < len(outputs); o++ {
 		q.veto[o] = min(q.veto[o], q.warn[o])
 	}
@@ -1013,7 +1015,8 @@ func chooseWarnIdent(q *quantised, ps []*post, logits [][]float64) {
 // inferred for the story, a finding of the category for the others) hold
 // at most s.VetoLoss of the category's positives and at least twice as
 // many negatives; for the story, veto2 does the same for the contexts a
-// patient-context phrase made. It returns the vetoes as logits.
+// patient-context phrase made, and veto3 (vetoBelowAll) for those next to
+// a sensitive condition. It returns the vetoes as logits.
 func chooseVeto(q *quantised, ps []*post, logits [][]float64) []float64 {
 	vetoes := make([]float64, len(outputs))
 	for o := range outputs {
@@ -1027,6 +1030,7 @@ func chooseVeto(q *quantised, ps []*post, logits [][]float64) []float64 {
 			v := vetoOver(q, ps, logits, o, pos, func(p *post) bool { return p.ctx == 1 })
 			q.veto[o], vetoes[o] = q.toScore(v), v
 			q.veto2[o] = q.toScore(vetoOver(q, ps, logits, o, pos, func(p *post) bool { return p.ctx == 2 }))
+			q.veto3[o] = q.toScore(vetoBelowAll(ps, logits, o, func(p *post) bool { return p.ctx == 3 }))
 			continue
 		}
 		v := vetoOver(q, ps, logits, o, pos, func(p *post) bool { return p.rules[o] })
@@ -1034,6 +1038,36 @@ func chooseVeto(q *quantised, ps []*post, logits [][]float64) []float64 {
 	}
 	return vetoes
 }
+
+// vetoBelowAll is a veto of output o over the posts in ps that ruled
+// picks that unflags none of their positives: halfway between the lowest
+// positive's logit and the highest negative's below it, when at least
+// vetoBelowAllMin negatives lie there; -Inf otherwise. A patient's story
+// next to a sensitive condition (an overdose, a psychiatric hold) is the
+// costliest to lose, so its veto may only take the teaching and advocacy
+// posts the model is surest of.
+func vetoBelowAll(ps []*post, logits [][]float64, o int, ruled func(*post) bool) float64 {
+	lowest := math.Inf(1)
+	for i, p := range ps {
+		if ruled(p) && len(p.feats) >= rules.ModelVetoFeatures && p.y[o] {
+			lowest = min(lowest, logits[i][o])
+		}
+	}
+	n, top := 0, math.Inf(-1)
+	for i, p := range ps {
+		if ruled(p) && len(p.feats) >= rules.ModelVetoFeatures && !p.y[o] && logits[i][o] < lowest {
+			n++
+			top = max(top, logits[i][o])
+		}
+	}
+	if n < vetoBelowAllMin || math.IsInf(lowest, 1) {
+		return math.Inf(-1)
+	}
+	return (top + lowest) / 2
+}
+
+// vetoBelowAllMin is the fewest negatives vetoBelowAll's veto must take.
+const vetoBelowAllMin = 5
 
 // vetoOver is the veto of output o over the posts in ps that ruled picks.
 func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled func(*post) bool) float64 {
@@ -1069,7 +1103,7 @@ func vetoOver(q *quantised, ps []*post, logits [][]float64, o, pos int, ruled fu
 // encode writes the model file read by rules.decodeModel.
 func (q *quantised) encode() []byte {
 	var b bytes.Buffer
-	b.WriteString("DSCM7\n")
+	b.WriteString("DSCM8\n")
 	settings := fmt.Sprintf("bits=%d epochs=%d rate=%g l2=%g seed=%d runs=%d kinds=%s sentence=%s precision=%g added=%g added_story=%g block_precision=%g veto_loss=%g min_logit=%g levels=%d min_posts=%d min_pairs=%d by_feature=%t train=%d dev=%d",
 		q.s.Bits, q.s.Epochs, q.s.Rate, q.s.L2, q.s.Seed, q.s.Runs, q.s.Kinds, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(q.s.Sentence)), ","), "[]"), q.s.Precision, q.s.Added, q.s.AddedStory, q.s.BlockPrec, q.s.VetoLoss, q.s.MinLogit, q.s.Levels, q.s.MinPosts, q.s.minPairs(), q.s.ByFeature, q.trainN, q.devN)
 	b.Write(binary.AppendUvarint(nil, uint64(len(settings))))
@@ -1082,7 +1116,7 @@ func (q *quantised) encode() []byte {
 		if q.s.Sentence[o] >= 0 {
 			sentence = int32(math.Round(q.s.Sentence[o] / q.scale))
 		}
-		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o], sentence} {
+		for _, v := range []int32{q.bias[o], q.warn[o], q.block[o], q.veto[o], q.veto2[o], q.warnIdent[o], sentence, q.veto3[o]} {
 			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
 		}
 	}

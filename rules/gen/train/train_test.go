@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/discreet-health/discreet/rules"
 )
 
 // TestModelCurrent retrains the model from the committed posts and checks
@@ -174,5 +177,35 @@ func TestByFeatureKeepsRareFeaturesOut(t *testing.T) {
 	}
 	if w := weight(true, other); w <= 0 {
 		t.Errorf("counted by feature, a feature in six conduct posts has conduct weight %g, want > 0", w)
+	}
+}
+
+// TestVetoBelowAllKeepsEveryPositive checks veto3's choice: halfway
+// between the lowest positive and the highest negative under it, only over
+// the posts picked, and none when too few negatives lie below.
+func TestVetoBelowAllKeepsEveryPositive(t *testing.T) {
+	feats := make([]uint32, rules.ModelVetoFeatures)
+	mk := func(ctx int, y bool) *post {
+		return &post{ctx: ctx, feats: feats, y: []bool{y, false, false, false, false}}
+	}
+	var ps []*post
+	var logits [][]float64
+	add := func(p *post, z float64) {
+		ps, logits = append(ps, p), append(logits, []float64{z, 0, 0, 0, 0})
+	}
+	for _, z := range []float64{-6, -5.5, -5, -4.5, -4} {
+		add(mk(3, false), z) // teaching posts the model is sure of
+	}
+	add(mk(3, true), -1) // the lowest sensitive story
+	add(mk(3, false), 0) // a negative above it stays flagged
+	add(mk(2, true), -5) // another context's positive does not count
+	add(mk(3, true), 2)
+	sensitive := func(p *post) bool { return p.ctx == 3 }
+	if v := vetoBelowAll(ps, logits, 0, sensitive); v != -2.5 {
+		t.Errorf("veto %g, want -2.5 (between -4 and -1)", v)
+	}
+	ps[0].y[0] = true // now the lowest positive is at -6: nothing below
+	if v := vetoBelowAll(ps, logits, 0, sensitive); !math.IsInf(v, -1) {
+		t.Errorf("veto %g with no negative below the lowest positive, want -Inf", v)
 	}
 }
