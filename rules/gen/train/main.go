@@ -172,6 +172,12 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 0.909/0.898, benign 4.3%. Counting writers rather than posts
 // (a feature must occur in two or three writers' sets) pruned almost
 // nothing at MinPosts 4 and was dropped.
+// Sixteenth session (256 writers, 50,800 scored posts): the engine's
+// negated and quoted word features and veto3 (vetoBelowAll) read CV
+// privacy 0.905/0.912 -> 0.908/0.912, conduct 0.918/0.769 -> 0.921/0.769,
+// benign 4.3% -> 4.0%, news 1.1% -> 0.9% against negation alone; Added
+// 0.85 (not kept) read conduct 0.921/0.760, disclosure 0.981/0.931,
+// benign 4.2%: fewer benign posts for many fewer positives.
 var outputs = []struct {
 	name, category string
 	floor          float64
