@@ -209,3 +209,39 @@ func TestVetoBelowAllKeepsEveryPositive(t *testing.T) {
 		t.Errorf("veto %g with no negative below the lowest positive, want -Inf", v)
 	}
 }
+
+// TestMultiPosWeighsMixedPositives checks MultiPos: a feature seen only in
+// posts positive for two outputs learns a larger weight for the second
+// output when such positives weigh more, and a feature of single-label
+// posts is unchanged in sign.
+func TestMultiPosWeighsMixedPositives(t *testing.T) {
+	const mixed, single = uint32(77), uint32(88)
+	var ps []*post
+	for i := 0; i < 300; i++ {
+		p := &post{feats: []uint32{uint32(1000 + i%17)}, y: make([]bool, len(outputs))}
+		switch i % 6 {
+		case 0: // conduct and misinformation together
+			p.feats = append(p.feats, mixed)
+			p.y[2], p.y[3] = true, true
+		case 1: // misinformation alone
+			p.feats = append(p.feats, single)
+			p.y[3] = true
+		case 2: // the mixed feature in a negative post
+			p.feats = append(p.feats, mixed)
+		}
+		ps = append(ps, p)
+	}
+	weight := func(multi float64, f uint32, o int) float64 {
+		s := defaults
+		s.Kinds, s.MinPosts, s.MultiPos = "", 1, multi
+		m := fit(ps, s)
+		return m.w[int(f&uint32(1<<s.Bits-1))*len(outputs)+o]
+	}
+	off, on := weight(1, mixed, 2), weight(3, mixed, 2)
+	if on <= off {
+		t.Errorf("conduct weight of the mixed posts' feature %.3f with MultiPos 3, %.3f without: want larger", on, off)
+	}
+	if w := weight(3, single, 3); w <= 0 {
+		t.Errorf("misinformation weight of the single-label feature %.3f with MultiPos 3: want positive", w)
+	}
+}
