@@ -405,7 +405,7 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		}
 		gapFrom = int(t.end)
 		if t.gap >= gapSoft {
-			neg = 0 // a comma or a sentence end closes a negation's scope
+			neg = 0 // punctuation (a comma, a quotation mark, a sentence end) closes a negation's scope
 		}
 		if t.flags&tAllowed != 0 {
 			prev = 0 // the clinician said this is nothing to flag
@@ -549,11 +549,13 @@ func (m *model) scores(fs *featScratch) modelScores {
 const ModelMinFeatures = 64
 
 // negationScope is how many words after a negation ({negation}: "not",
-// "don't", "won't", "nunca") are read as negated, up to the next comma or
-// sentence end: each adds a feature of its own beside its word's, so the
-// model can tell "turmeric cures arthritis" from "turmeric won't cure
-// arthritis" and a clinician declining to advise ("I can't send you a
-// prescription") from one advising (Das and Chen's negation tagging).
+// "don't", "won't", "nunca") are read as negated, up to the next
+// punctuation between words (a comma, colon, quotation mark, bracket or
+// sentence end: gapSoft and above). Each adds a feature of its own beside
+// its word's, so the model can tell "turmeric cures arthritis" from
+// "turmeric won't cure arthritis" and a clinician declining to advise ("I
+// can't send you a prescription") from one advising (Das and Chen's
+// negation tagging).
 const negationScope = 4
 
 // negatedSalt turns a word's hash into its negated word's.

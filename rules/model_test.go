@@ -181,7 +181,7 @@ func BenchmarkDecodeModel(b *testing.B) {
 }
 
 // TestNegatedAndQuotedWords checks the scoped features: a word after a
-// negation, up to negationScope words and the next comma, and a word in
+// negation, up to negationScope words and the next punctuation, and a word in
 // quotation marks add features of their own beside their word's.
 func TestNegatedAndQuotedWords(t *testing.T) {
 	e := mustEngine(t, "")

@@ -186,9 +186,9 @@ func (e *Engine) hasFirstPerson(st *scanState) bool {
 // undoes a context the rules saw ("Be patient with us", one's own father
 // admitted); a post with a direct identifier has a threshold of its own
 // (a name with a refill ready is a story with less said); a context a
-// patient-context phrase made has a veto of its own,
-// and a lower one still when the post names a sensitive condition. The other scores are
-// weighed in modelFindings.
+// patient-context phrase made has a veto of its own, and a lower one still
+// when the post names a sensitive condition. The other scores are weighed
+// in modelFindings.
 func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	m := e.model
 	e.features(text, st, m, false)
