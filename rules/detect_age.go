@@ -27,39 +27,90 @@ var detAgeBracket = detector{
 	},
 }
 
-// detAgeComma finds "German girl, 22": an age after a person word and a comma.
+// detAgeComma finds "German girl, 22": an age after a person word and a
+// comma; and "Mr. Harold Jensen, 91, lives ...", "Mrs. Abernathy, 94 and
+// sharp": an age set off after a person's name, as a news story writes it.
 var detAgeComma = detector{
 	name:    "age_comma",
-	doc:     `An age after a person word and a comma: "German girl, 22".`,
+	doc:     `An age after a person word or a name and a comma: "German girl, 22", "Mrs. Abernathy, 94 and sharp as a tack".`,
 	shapes:  []string{"age", "age90", "sex"},
-	classes: []string{"sex_word", "patient_noun"},
-	cues:    []string{"own"},
+	classes: []string{"sex_word", "patient_noun", "firstname", "surname", "title"},
+	cues:    []string{"own", "age_after_name"},
 	on:      kRun,
 	token: func(c *tokCtx) int {
 		text, toks, i := c.text, c.toks, c.i
-		if a := atoi(c.w); c.run.n == 1 && a > 0 && a < 120 && i > 0 && toks[i].gap == gapSoft && text[toks[i-1].end] == ',' &&
-			toks[i-1].lex >= 0 && toks[i-1].cls&c.e.b.cls.sexWord != 0 {
+		a := atoi(c.w)
+		if c.run.n != 1 || a <= 0 || a >= 120 || i == 0 || toks[i].gap != gapSoft || text[toks[i-1].end] != ',' {
+			return 0
+		}
+		if toks[i-1].lex >= 0 && toks[i-1].cls&c.e.b.cls.sexWord != 0 {
 			c.e.addAge(c.st, toks, i, i+1, a, true, false)
+			return i + 1
+		}
+		if personName(c, i-1) && ageSetOff(c) {
+			c.e.addAge(c.st, toks, i, i+1, a, false, false)
 			return i + 1
 		}
 		return 0
 	},
 }
 
-// detAgeIs finds "My dad is 91", "she's 94": an age over 89 after "is".
+// personName reports whether token k ends a person's name: a capitalised
+// first name or surname of the name tables, or a capitalised word after a
+// title ("Mrs. Abernathy", "Miss Odette").
+func personName(c *tokCtx, k int) bool {
+	t := &c.toks[k]
+	if t.flags&tUpper == 0 || t.flags&tDigit != 0 {
+		return false
+	}
+	cls := &c.e.b.cls
+	if t.lex >= 0 && t.cls&(cls.first|cls.surname) != 0 {
+		return true
+	}
+	for j := k - 1; j >= 0 && j >= k-2; j-- {
+		if c.toks[j].lex >= 0 && c.toks[j].cls&cls.title != 0 {
+			return true
+		}
+		if c.toks[j].flags&tUpper == 0 {
+			return false
+		}
+	}
+	return false
+}
+
+// ageSetOff reports whether the number at the context's run is set off as
+// an age: the text ends or a comma, period, bracket or exclamation follows
+// it, or a word of the cue list age_after_name ("and", "years").
+func ageSetOff(c *tokCtx) bool {
+	end := c.run.end
+	if end >= len(c.text) {
+		return true
+	}
+	switch c.text[end] {
+	case ',', '.', ')', '!', ';':
+		return true
+	case ' ':
+		return c.j < len(c.toks) && c.toks[c.j].gap <= gapSpace && c.e.b.cue.ageAfterName.has(c.text, c.toks[c.j])
+	}
+	return false
+}
+
+// detAgeIs finds "My dad is 91", "she's 94", "she was 93": an age over 89
+// after "is", or after "was" and a person.
 var detAgeIs = detector{
 	name:    "age_is",
-	doc:     `An age over 89 after "is" or before "años": "she's 94".`,
+	doc:     `An age over 89 after "is", after "was" and a person, or before "años": "she's 94", "She was 93 and still had her own teeth".`,
 	shapes:  []string{"age", "age90", "sex"},
 	classes: []string{"patient_noun"},
-	cues:    []string{"age_is", "age_years_after", "own"},
+	cues:    []string{"age_is", "age_years_after", "age_was_subject", "own"},
 	on:      kRun,
 	token: func(c *tokCtx) int {
 		text, toks, i, run := c.text, c.toks, c.i, &c.run
 		cue := &c.e.b.cue
 		if a := atoi(c.w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
 			(run.end >= len(text) || text[run.end] == ' ' || text[run.end] == '.' || text[run.end] == ',' || text[run.end] == ')' || text[run.end] == '!') &&
-			(cue.ageIs.has(text, toks[i-1]) || i+1 < len(toks) && cue.ageYearsAfter.has(text, toks[i+1])) {
+			(cue.ageIs.has(text, toks[i-1]) || i+1 < len(toks) && cue.ageYearsAfter.has(text, toks[i+1]) ||
+				i > 1 && isWordIn(text, toks[i-1], "was", "era") && cue.ageWasSubject.has(text, toks[i-2])) {
 			c.e.addAge(c.st, toks, i, i+1, a, false, false)
 			return i + 1
 		}

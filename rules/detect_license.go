@@ -44,14 +44,21 @@ var detNPI = detector{
 // "passport 19FR48823").
 var detPassport = detector{
 	name:   "passport",
-	doc:    `A passport number after "passport": "passport 912803456", "passport no. A12345678", "passport AB482019".`,
+	doc:    `A passport number after "passport": "passport 912803456", "passport no. A12345678", "passport AB482019"; a US one later in the sentence: "my passport again; X88213460".`,
 	shapes: []string{"license"},
 	cues:   []string{"passport_cue", "label_filler"},
 	on:     kRun | kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shLicense)
 		w := c.w
-		if r < 0 || !passportShape(w) || allDigits(w) && c.run.n != 1 || !c.labelled(&c.e.b.cue.passport) {
+		if r < 0 || !passportShape(w) || allDigits(w) && c.run.n != 1 {
+			return 0
+		}
+		// Right after its cue, any passport's shape; further on in the
+		// cue's sentence ("her kid's passport renewed before the hearing,
+		// number 567210943"), a US book's only, as Presidio's
+		// UsPassportRecognizer reads its context words.
+		if !c.labelled(&c.e.b.cue.passport) && !(usPassport(w) && c.nearSpan(c.i, c.i+1, passportReach, &c.e.b.cue.passport)) {
 			return 0
 		}
 		h := c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))
@@ -105,6 +112,16 @@ func licencePrefix(w string) bool {
 
 // passportShape reports whether w is written as a passport number: six to
 // ten capitals and digits, at least five of them digits.
+// passportReach is how many tokens before a US passport number its cue
+// word may be, within its sentence.
+const passportReach = 16
+
+// usPassport reports whether w is a US passport book's number: nine
+// digits, or a capital and eight digits.
+func usPassport(w string) bool {
+	return len(w) == 9 && (isUpper(w[0]) || w[0] >= '0' && w[0] <= '9') && allDigits(w[1:])
+}
+
 func passportShape(w string) bool {
 	if len(w) < 6 || len(w) > 10 {
 		return false

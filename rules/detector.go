@@ -120,8 +120,12 @@ func (c *tokCtx) cue(n int, words *cueList) bool {
 
 // nearInSentence reports whether one of words is within n tokens of the
 // run at tokens i..j-1, on either side, without crossing a sentence's end.
-func (c *tokCtx) nearInSentence(n int, words *cueList) bool {
-	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
+func (c *tokCtx) nearInSentence(n int, words *cueList) bool { return c.nearSpan(c.i, c.j, n, words) }
+
+// nearSpan reports whether one of words is within n tokens of tokens
+// i..j-1, on either side, without crossing a sentence's end.
+func (c *tokCtx) nearSpan(i, j, n int, words *cueList) bool {
+	for k := i - 1; k >= 0 && k >= i-n; k-- {
 		if words.has(c.text, c.toks[k]) {
 			return true
 		}
@@ -129,7 +133,7 @@ func (c *tokCtx) nearInSentence(n int, words *cueList) bool {
 			break
 		}
 	}
-	for k := c.j; k < len(c.toks) && k < c.j+n; k++ {
+	for k := j; k < len(c.toks) && k < j+n; k++ {
 		if c.toks[k].gap == gapHard {
 			break
 		}
@@ -309,6 +313,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
+	ageWasSubject, ageAfterName                                                                                              cueList
 	dea, npi, nhs                                                                                                            cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
 	efficacyVerb, healthTarget                                                                                               cueList
@@ -398,6 +403,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.bank
 	case "passport_cue":
 		return &c.passport
+	case "age_was_subject":
+		return &c.ageWasSubject
+	case "age_after_name":
+		return &c.ageAfterName
 	case "licence_cue":
 		return &c.licence
 	case "mac_cue":
