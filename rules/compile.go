@@ -688,7 +688,7 @@ type builtinClasses struct {
 	first, firstCommon, surname, surnameCommon        classSet
 	title, clinician, patientNoun, relation, month    classSet
 	weekday, state, stateAbbr, streetSuffix, locative classSet
-	streetPrefix                                      classSet
+	streetPrefix, streetCommon                        classSet
 	nameStop, dateCue, unitNoun, ageWord, sexWord     classSet
 	notPlace, officeTitle, encVerb, occupation        classSet
 	drug, medAny, medChange, disease                  classSet

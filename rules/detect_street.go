@@ -27,18 +27,22 @@ var detStreetNumber = detector{
 }
 
 // detStreetName finds a street named without a number: "on Main St", "the
-// Elm St shooting", "5th Ave".
+// Elm St shooting", "5th Ave", and with its suffix in lower case, as posts
+// write it: "the pharmacy on Elm street", "the clinic on 4th st".
 var detStreetName = detector{
 	name:    "street_name",
-	doc:     `A street name after a preposition: "on Main St".`,
+	doc:     `A street name after a preposition: "on Main St", "on Larkspur road".`,
 	shapes:  []string{"street"},
 	classes: []string{"street_suffix", "name_stop"},
-	cues:    []string{"street_before"},
+	cues:    []string{"street_before", "street_suffix_lower"},
 	on:      kDigitFirst | kAlnum | kWord,
 	token: func(c *tokCtx) int {
 		t := c.t
 		rStreet := c.e.ruleOf(shStreet)
-		if rStreet < 0 || t.lex < 0 || t.cls&c.e.b.cls.streetSuffix == 0 || t.flags&tUpper == 0 || c.i == 0 {
+		if rStreet < 0 || t.lex < 0 || t.cls&c.e.b.cls.streetSuffix == 0 || c.i == 0 {
+			return 0
+		}
+		if t.flags&tUpper == 0 && !c.e.b.cue.streetSuffixLower.has(c.text, *t) {
 			return 0
 		}
 		if s0 := c.e.streetBefore(c.text, c.toks, c.i); s0 >= 0 {
@@ -46,6 +50,39 @@ var detStreetName = detector{
 			return c.i + 1
 		}
 		return 0
+	},
+}
+
+// detStreetBare finds a common street name alone after "on" or "off":
+// "the bakery on Main", "the Walgreens on Elm tonight", "the wreck on
+// 12th!". The name is one of the pack's street_common class (the commonest
+// US street names, none of them a drug or a weekday), capitalised, and
+// followed by the end of a clause or a lower-case word; an ordinal only by
+// the end of a clause, since "on 3rd shift" and "on 5th floor" are none.
+var detStreetBare = detector{
+	name:    "street_bare",
+	doc:     `A common street name alone after "on": "the bakery on Main", "the wreck on 12th!".`,
+	shapes:  []string{"street"},
+	classes: []string{"street_common"},
+	cues:    []string{"street_bare_before"},
+	on:      kDigitFirst | kWord,
+	token: func(c *tokCtx) int {
+		t, toks, text, i := c.t, c.toks, c.text, c.i
+		rStreet := c.e.ruleOf(shStreet)
+		if rStreet < 0 || i == 0 || t.flags&tUpper == 0 && t.flags&tDigit == 0 || t.flags&tAllCaps != 0 && t.end-t.start > 1 ||
+			t.gap > gapSpace || !c.e.b.cue.streetBareBefore.has(text, toks[i-1]) {
+			return 0
+		}
+		end := i+1 == len(toks) || toks[i+1].gap >= gapSoft
+		if t.flags&tDigit != 0 {
+			if !isOrdinal(text[t.start:t.end]) || !end {
+				return 0
+			}
+		} else if t.lex < 0 || t.cls&c.e.b.cls.streetCommon == 0 || !end && toks[i+1].flags&(tUpper|tDigit) != 0 {
+			return 0
+		}
+		c.add(rStreet, i, i+1, int(t.start), int(t.end))
+		return i + 1
 	},
 }
 

@@ -48,7 +48,7 @@ var detectors = []*detector{
 	// Letters and digits ("1HGCM82633A004352", "AB1234563", "1EG4-TE5-MK73").
 	&detIBAN, &detVIN, &detPlate, &detDEA, &detMBI,
 	// Words of a class ("Main St", "March 3", "aged 92").
-	&detStreetName, &detStreetPrefix, &detDateMonth, &detAgeWord,
+	&detStreetName, &detStreetBare, &detStreetPrefix, &detDateMonth, &detAgeWord,
 	// Whole-post passes.
 	&detEmail, &detURL, &detIPv6, &detMAC, &detMasked, &detCJK, &detPlaceContext, &detNames, &detReplyAdvice, &detProductClaim,
 	&detCredentialClaim, &detColleagueAccusation, &detCareAddress, &detPatientContact, &detOwnFamily, &detNewsHeadline,
@@ -253,9 +253,9 @@ func (e *Engine) runDetectors(text string, st *scanState) {
 	c := &st.tc // in the scan state: token detectors take its address
 	toks := st.toks
 	// Words without a digit matter to the token pass only if they are a
-	// month, a street suffix or prefix or an age cue: the rest are skipped after one
+	// month, a street suffix, prefix or common name or an age cue: the rest are skipped after one
 	// check.
-	cueClasses := e.b.cls.month | e.b.cls.streetSuffix | e.b.cls.streetPrefix | e.b.cls.ageWord
+	cueClasses := e.b.cls.month | e.b.cls.streetSuffix | e.b.cls.streetPrefix | e.b.cls.streetCommon | e.b.cls.ageWord
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
 		if t.flags&tDigit == 0 && (t.lex < 0 || t.cls&cueClasses == 0) {
@@ -313,7 +313,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
-	ageWasSubject, ageAfterName                                                                                              cueList
+	ageWasSubject, ageAfterName, streetSuffixLower, streetBareBefore                                                         cueList
 	dea, npi, nhs                                                                                                            cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
 	efficacyVerb, healthTarget                                                                                               cueList
@@ -407,6 +407,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.ageWasSubject
 	case "age_after_name":
 		return &c.ageAfterName
+	case "street_suffix_lower":
+		return &c.streetSuffixLower
+	case "street_bare_before":
+		return &c.streetBareBefore
 	case "licence_cue":
 		return &c.licence
 	case "mac_cue":
@@ -520,6 +524,8 @@ func (c *builtinClasses) slot(name string) *classSet {
 		return &c.streetSuffix
 	case "street_prefix":
 		return &c.streetPrefix
+	case "street_common":
+		return &c.streetCommon
 	case "locative":
 		return &c.locative
 	case "name_stop":
