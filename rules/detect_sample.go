@@ -7,7 +7,7 @@ package rules
 // of zeros ("ZXA000000000"), and the author's own or family's ("my ITIN
 // 912-78-4410", "my husband's ITIN", "my OWN insurance member ID ...",
 // "mine is serial PX4-7781", "plate 8TRW223, that's mine", a plate in a
-// sentence about "my car"), and every one of a post that says its numbers
+// sentence about "my car", a card in one about "my debit card"), and every one of a post that says its numbers
 // are no one's (a scam text quoted, a dummy or test record, "made up"):
 // teaching posts show identifier shapes this way, and one's own number is
 // no patient's. It is reported at info, never raised by the post's
@@ -16,9 +16,10 @@ var detSample = detector{
 	name: "sample",
 	doc:  `An identifier written as an example: "an ITIN always starts with 9 (sample: 900-70-0000)".`,
 	// The rules whose findings it marks (and phone and device numbers).
-	rules: []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle"},
-	cues:  []string{"sample_cue", "sample_post", "specimen_word", "own", "own_id_word", "own_after", "own_vehicle"},
-	pass:  (*Engine).markSamples,
+	rules:   []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle"},
+	classes: []string{"patient_noun"},
+	cues:    []string{"sample_cue", "sample_post", "specimen_word", "own", "own_id_word", "own_after", "own_vehicle", "own_thing", "own_filler"},
+	pass:    (*Engine).markSamples,
 }
 
 // testNumbers are published test and advertising numbers, digits only:
@@ -51,7 +52,8 @@ func (e *Engine) markSamples(text string, st *scanState) {
 			}
 		}
 		if post == 0 && !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) &&
-			!e.ownAfter(text, toks, int(h.t1)) && !(id == IDVehicle && e.ownVehicleBefore(text, toks, int(h.t0))) {
+			!e.ownAfter(text, toks, int(h.t1)) && !(id == IDVehicle && e.ownVehicleBefore(text, toks, int(h.t0))) &&
+			!(id != IDMRN && e.ownInSentence(text, toks, int(h.t0))) {
 			continue
 		}
 		h.sev, h.kind, h.fixed = Info, patExample, true
@@ -153,6 +155,47 @@ func (e *Engine) ownBefore(text string, toks []token, t0 int) bool {
 		if toks[k+1].gap == gapHard && k+1 < t0 || !e.b.cue.ownIDWord.has(text, toks[k]) {
 			return false
 		}
+	}
+	return false
+}
+
+// ownInSentence reports whether the sentence of the identifier at token t0
+// speaks, before it, of the author's own card, papers or relative: the
+// nearest "my" and, at most two words of own_filler on ("my whole debit
+// card"), a word of own_thing ("printed my whole debit card on the receipt: 4539 ...",
+// "sent to my card by mistake, charge on 5425 ...", "My own mom got a bill
+// with her Medicare number 1EG4TE5MK72"). An identifier that opens its
+// sentence reads the sentence before too ("my ITIN paperwork finally came
+// through! 912-78-4405, framed"). A patient word between them makes the
+// number a patient's, and a medical record number is never counted own
+// this way: "my cousin ... MRN" is a relative one treated.
+func (e *Engine) ownInSentence(text string, toks []token, t0 int) bool {
+	cue := &e.b.cue
+	sentences := 1
+	for k := t0 - 1; k >= 0 && k >= t0-ownSentenceReach; k-- {
+		if toks[k+1].gap == gapHard {
+			if k+1 != t0 || sentences == 2 {
+				return false
+			}
+			sentences = 2 // the identifier opens its sentence: read the one before
+		}
+		if toks[k].lex >= 0 && toks[k].cls&e.b.cls.patientNoun != 0 {
+			return false // "my sister-in-law is the new patient with ITIN ..."
+		}
+		if !cue.own.has(text, toks[k]) || toks[k].flags&tMention != 0 {
+			continue
+		}
+		// The nearest "my" decides: "my card got declined, and then my
+		// patient's card ..." is the patient's.
+		for j := k + 1; j < t0 && j <= k+3 && toks[j].gap <= gapSpace; j++ {
+			if cue.ownThing.has(text, toks[j]) {
+				return true
+			}
+			if !cue.ownFiller.has(text, toks[j]) {
+				break
+			}
+		}
+		return false
 	}
 	return false
 }

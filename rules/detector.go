@@ -71,6 +71,9 @@ const (
 	sampleReach = 8
 	// ownReach is how many tokens before an identifier "my" may be.
 	ownReach = 6
+	// ownSentenceReach is how many tokens before an identifier "my card"
+	// may be, in its sentence (ownInSentence).
+	ownSentenceReach = 30
 	// ownAfterReach is how many tokens after an identifier "mine" may be.
 	ownAfterReach = 16
 	// ownVehicleReach is how many tokens before a plate "my car" may be.
@@ -313,7 +316,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
-	ageWasSubject, ageAfterName, streetSuffixLower, streetBareBefore                                                         cueList
+	ageWasSubject, ageAfterName, streetSuffixLower, streetBareBefore, ownThing, ownFiller                                    cueList
 	dea, npi, nhs                                                                                                            cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
 	efficacyVerb, healthTarget                                                                                               cueList
@@ -451,6 +454,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.masked
 	case "own_id_word":
 		return &c.ownIDWord
+	case "own_thing":
+		return &c.ownThing
+	case "own_filler":
+		return &c.ownFiller
 	case "own_after":
 		return &c.ownAfter
 	case "own_vehicle":

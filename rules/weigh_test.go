@@ -222,6 +222,18 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"Firmware update broke alarms on half our pumps. Mine is serial PX4-7781-0032 and support is useless.", IDDevice, Info},
 		{"My patient Joe Smith's plate 4TRW981 was in the news after the crash.", IDVehicle, Block},
 		{"Pt in bed 3 came in after a crash, his plate 4TRW981 was all over the news, my car was parked next to it.", IDVehicle, Block},
+		// The author's own card or papers named earlier in the sentence,
+		// or in the sentence before one the number opens.
+		{"the card reader glitched and printed my whole debit card on the receipt: 4539 1488 0343 6467 exp 09/27.", IDAccount, Info},
+		{"Got the bill sent to my card by mistake, charge on 5425 2334 3010 9903 for $1,840.", IDAccount, Info},
+		{"My own mom got an ambulance bill with her Medicare number 1EG4TE5MK72 printed on the envelope?!", IDHealthPlan, Info},
+		{"my ITIN paperwork finally came through so I can file taxes! 912-78-4405, framed and everything", IDSSN, Info},
+		{"Tax season 😩 my mother-in-law's ITIN 912-78-4410 keeps getting rejected", IDSSN, Info},
+		{"My card got declined, and then my patient's card 4556 7375 8689 9855 was read out loud.", IDAccount, Block},
+		{"my patient's mom left her card 4556 7375 8689 9855 at the nurses' station", IDAccount, Block},
+		{"I love my job! 4556 7375 8689 9855 was on the intake form of the man in bed 3.", IDAccount, Block},
+		{"I treated my cousin in the ED last night, MRN 44120931, and my aunt keeps texting me.", IDMRN, Block},
+		{"my sister-in-law is the new patient with ITIN 912-78-4410, can we bill under this?", IDSSN, Block},
 		// SSNs in a range never issued: a placeholder in a teaching post is
 		// not flagged at all; a number on a face sheet is.
 		{"registration volunteer tip: training charts use dummy numbers like 000-12-3456.", IDSSN, ""},
