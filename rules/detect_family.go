@@ -20,7 +20,7 @@ var detOwnFamily = detector{
 	doc:     `A post that opens about one's own relative or pet: "My husband, 45, needed a filling and asked me to hold his hand".`,
 	shapes:  []string{"own_family"},
 	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "family_title", "patience_before", "patience_after"},
-	classes: []string{"patient_noun", "occupation", "firstname"},
+	classes: []string{"patient_noun", "occupation", "firstname", "clinician"},
 	pass:    (*Engine).detectOwnFamily,
 }
 
@@ -118,11 +118,19 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 // follows a colon ("Grandpa Joe turned 97", "Update: Aunt Rosa is home"):
 // one's own relative, where "the grandpa in 4", "our Grandpa Joe on 5
 // West" or a relative addressed ("yes Lois, Uncle Raymond can eat now")
-// is not. j is the name's token.
+// is not. The title alone, possessive, opens about a relative too
+// ("Grandpa's 102nd birthday party today"). j is the name's token (the
+// title's, when it stands alone).
 func (e *Engine) familyTitleAt(text string, toks []token, i int) (j int, ok bool) {
 	j = i + 1
 	if i > 0 && toks[i].gap != gapHard && strings.IndexByte(text[toks[i-1].end:toks[i].start], ':') < 0 {
 		return 0, false // "Answering you here, Grandpa Joe:", "(we know them, Abuela Rosa's"
+	}
+	// "Grandpa's 102nd birthday party today", "Grandma's pacemaker check
+	// went great": the title alone, possessive, opening the post.
+	if toks[i].flags&(tUpper|tPossessive) == tUpper|tPossessive && e.b.cue.familyTitle.has(text, withoutPossessive(text, toks[i])) &&
+		!e.linksTo(text, toks, i+1) && (i+1 == len(toks) || e.classOf(toks, i+1)&e.b.cls.clinician == 0) {
+		return i, true // but "Grandma's nurse told me" is about the nurse
 	}
 	if j >= len(toks) || toks[j].gap != gapSpace ||
 		toks[i].flags&tUpper == 0 || toks[j].flags&tUpper == 0 || toks[j].flags&tPossessive != 0 && e.linksTo(text, toks, j+1) {

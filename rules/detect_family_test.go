@@ -35,6 +35,12 @@ func TestOwnFamily(t *testing.T) {
 		{"Answering your message here, Grandpa Joe: your grandson is fine.", ""},
 		{"@AuntieLoisP yes Lois, Uncle Raymond can have ice cream now!", ""},
 		{"Update on the Mendoza family (we know them, Abuela Rosa's on chemo).", ""},
+		// The title alone, possessive, opening the post.
+		{"Grandpa's 102nd birthday party today 🎂 he drove an ambulance in the 1950s", "Grandpa's"},
+		{"Grandma's pacemaker check went great today! She's 93 and sassy as ever.", "Grandma's"},
+		{"Grandma's nurse on 4 West told me the best story today.", ""},
+		{"The grandma's pacemaker in bed 4 alarmed all night.", ""},
+		{"my kiddo got her first stitches today 😭", "my kiddo"},
 		// A relative greeted, but not at the end of the sentence.
 		{"Happy birthday to the mom in bed 4 who delivered today.", ""},
 		// Later than the first sentence: background, not the subject.
