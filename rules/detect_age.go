@@ -40,7 +40,7 @@ var detAgeComma = detector{
 	token: func(c *tokCtx) int {
 		text, toks, i := c.text, c.toks, c.i
 		a := atoi(c.w)
-		if c.run.n != 1 || a <= 0 || a >= 120 || i == 0 || toks[i].gap != gapSoft || text[toks[i-1].end] != ',' {
+		if c.run.n != 1 || !isAge(a) || i == 0 || toks[i].gap != gapSoft || text[toks[i-1].end] != ',' {
 			return 0
 		}
 		if toks[i-1].lex >= 0 && toks[i-1].cls&c.e.b.cls.sexWord != 0 {
@@ -102,7 +102,7 @@ var detAgeIs = detector{
 	doc:     `An age over 89 after "is", after "was" and a person, or before "años": "she's 94", "She was 93 and still had her own teeth".`,
 	shapes:  []string{"age", "age90", "sex"},
 	classes: []string{"patient_noun"},
-	cues:    []string{"age_is", "age_years_after", "age_was_subject", "own"},
+	cues:    []string{"age_is", "age_years_after", "age_was", "age_was_subject", "own"},
 	on:      kRun,
 	token: func(c *tokCtx) int {
 		text, toks, i, run := c.text, c.toks, c.i, &c.run
@@ -110,7 +110,7 @@ var detAgeIs = detector{
 		if a := atoi(c.w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
 			(run.end >= len(text) || text[run.end] == ' ' || text[run.end] == '.' || text[run.end] == ',' || text[run.end] == ')' || text[run.end] == '!') &&
 			(cue.ageIs.has(text, toks[i-1]) || i+1 < len(toks) && cue.ageYearsAfter.has(text, toks[i+1]) ||
-				i > 1 && isWordIn(text, toks[i-1], "was", "era") && cue.ageWasSubject.has(text, toks[i-2])) {
+				i > 1 && cue.ageWas.has(text, toks[i-1]) && cue.ageWasSubject.has(text, toks[i-2])) {
 			c.e.addAge(c.st, toks, i, i+1, a, false, false)
 			return i + 1
 		}

@@ -110,8 +110,6 @@ func licencePrefix(w string) bool {
 	return len(w) > 0
 }
 
-// passportShape reports whether w is written as a passport number: six to
-// ten capitals and digits, at least five of them digits.
 // passportReach is how many tokens before a US passport number its cue
 // word may be, within its sentence.
 const passportReach = 16
@@ -119,9 +117,11 @@ const passportReach = 16
 // usPassport reports whether w is a US passport book's number: nine
 // digits, or a capital and eight digits.
 func usPassport(w string) bool {
-	return len(w) == 9 && (isUpper(w[0]) || w[0] >= '0' && w[0] <= '9') && allDigits(w[1:])
+	return len(w) == 9 && (isUpper(w[0]) || isDigit(w[0])) && allDigits(w[1:])
 }
 
+// passportShape reports whether w is written as a passport number: six to
+// ten capitals and digits, at least five of them digits.
 func passportShape(w string) bool {
 	if len(w) < 6 || len(w) > 10 {
 		return false

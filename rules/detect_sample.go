@@ -7,8 +7,9 @@ package rules
 // of zeros ("ZXA000000000"), and the author's own or family's ("my ITIN
 // 912-78-4410", "my husband's ITIN", "my OWN insurance member ID ...",
 // "mine is serial PX4-7781", "plate 8TRW223, that's mine", a plate in a
-// sentence about "my car", a card in one about "my debit card"), and every one of a post that says its numbers
-// are no one's (a scam text quoted, a dummy or test record, "made up"):
+// sentence about "my car", a card in one about "my debit card"), and every
+// one of a post that says its numbers are no one's (a scam text quoted, a
+// dummy or test record, "made up"):
 // teaching posts show identifier shapes this way, and one's own number is
 // no patient's. It is reported at info, never raised by the post's
 // context, and does not count as a direct identifier.
@@ -162,22 +163,20 @@ func (e *Engine) ownBefore(text string, toks []token, t0 int) bool {
 // ownInSentence reports whether the sentence of the identifier at token t0
 // speaks, before it, of the author's own card, papers or relative: the
 // nearest "my" and, at most two words of own_filler on ("my whole debit
-// card"), a word of own_thing ("printed my whole debit card on the receipt: 4539 ...",
-// "sent to my card by mistake, charge on 5425 ...", "My own mom got a bill
-// with her Medicare number 1EG4TE5MK72"). An identifier that opens its
+// card"), a word of own_thing ("printed my whole debit card on the
+// receipt: 4539 ...", "sent to my card by mistake, charge on 5425 ...",
+// "My own mom got a bill with her Medicare number 1EG4TE5MK72"). An identifier that opens its
 // sentence reads the sentence before too ("my ITIN paperwork finally came
 // through! 912-78-4405, framed"). A patient word between them makes the
 // number a patient's, and a medical record number is never counted own
 // this way: "my cousin ... MRN" is a relative one treated.
 func (e *Engine) ownInSentence(text string, toks []token, t0 int) bool {
 	cue := &e.b.cue
-	sentences := 1
 	for k := t0 - 1; k >= 0 && k >= t0-ownSentenceReach; k-- {
-		if toks[k+1].gap == gapHard {
-			if k+1 != t0 || sentences == 2 {
-				return false
-			}
-			sentences = 2 // the identifier opens its sentence: read the one before
+		// A sentence's start ends the search, but for the identifier's
+		// own: one that opens its sentence reads the one before.
+		if toks[k+1].gap == gapHard && k+1 != t0 {
+			return false
 		}
 		if toks[k].lex >= 0 && toks[k].cls&e.b.cls.patientNoun != 0 {
 			return false // "my sister-in-law is the new patient with ITIN ..."

@@ -316,7 +316,7 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
-	ageWasSubject, ageAfterName, streetSuffixLower, streetBareBefore, ownThing, ownFiller                                    cueList
+	ageWas, ageWasSubject, ageAfterName, streetSuffixLower, streetBareBefore, ownThing, ownFiller                            cueList
 	dea, npi, nhs                                                                                                            cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
 	efficacyVerb, healthTarget                                                                                               cueList
@@ -406,6 +406,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.bank
 	case "passport_cue":
 		return &c.passport
+	case "age_was":
+		return &c.ageWas
 	case "age_was_subject":
 		return &c.ageWasSubject
 	case "age_after_name":
