@@ -4,7 +4,7 @@
 // launch of each for the whole file). Findings come from the real scanner.wasm.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, waitForCategory, rectsOf, installPolicy, TERMS_POLICY, typeAndFind } from './harness.js';
+import { launchBrowser, BROWSERS, openSite, overlayFindings, waitForRule, waitForCategory, rectsOf, installPolicy, TERMS_POLICY, typeAndFind, waitForQuiet } from './harness.js';
 
 const POST = 'My patient John Smith, MRN 44120931, was discharged today from room 214. Call 555-201-7788.';
 const EDITOR = { facebook: '#editor', x: '#editor .public-DraftEditor-content', linkedin: '#editor .ql-editor' };
@@ -169,7 +169,8 @@ for (const browser of BROWSERS) describe(browser, () => {
     const page = await openSite(b.context, 'facebook');
     await typeAndFind(page, '#editor', 'Call 555-201-7788 and room 214 later', 'privacy.room');
     await waitForRule(page, 'privacy.phone');
-    const scans = await page.evaluate(() => Number(document.querySelector('discreet-overlay').getAttribute('data-scans')));
+    // A scan started mid-typing may answer first; wait for the last one.
+    const scans = await waitForQuiet(page);
     await page.keyboard.press('Home');
     await page.keyboard.type('Please ');
     await frames(page);

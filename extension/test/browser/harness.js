@@ -191,6 +191,24 @@ export async function typeAndFind(page, selector, text, rule, timeout) {
   return (await overlayFindings(page)).find((x) => x.rule === rule);
 }
 
+/**
+ * Waits until the page's scans have settled: the overlay's scan count stays the
+ * same for `quietMs` (longer than the content script's debounce), so a scan
+ * scheduled by earlier typing cannot land after the caller reads the count.
+ */
+export async function waitForQuiet(page, quietMs = 700, timeout = 15000) {
+  const count = () => page.evaluate(() => document.querySelector('discreet-overlay')?.getAttribute('data-scans') ?? '0');
+  const end = Date.now() + timeout;
+  let last = await count();
+  let since = Date.now();
+  while (Date.now() < end) {
+    await page.waitForTimeout(100);
+    const now = await count();
+    if (now !== last) { last = now; since = Date.now(); } else if (Date.now() - since >= quietMs) return Number(now);
+  }
+  throw new Error(`scans did not settle within ${timeout} ms (last count ${last})`);
+}
+
 /** Waits until the pre-publish dialog shows. */
 export async function waitForIntercept(page) {
   await page.waitForFunction(() => !document.querySelector('discreet-overlay').shadowRoot.querySelector('.intercept').hidden);

@@ -2,7 +2,7 @@
 // document being closed: the next scan restarts both and still answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openSite, waitForRule, EXT_ID, typeAndFind } from './harness.js';
+import { launch, openSite, waitForRule, EXT_ID, typeAndFind, waitForQuiet } from './harness.js';
 
 test('scans keep working after the offscreen document closes and the service worker stops', async () => {
   const b = await launch();
@@ -13,6 +13,8 @@ test('scans keep working after the offscreen document closes and the service wor
     await b.sw.evaluate(() => chrome.offscreen.closeDocument());
     await page.keyboard.type(' and room 214 for my patient');
     await waitForRule(page, 'privacy.room', 15000);
+    // Let the last scan of that typing answer, so none re-creates the document below.
+    await waitForQuiet(page);
     // Close it again, then stop the service worker too.
     await b.sw.evaluate(() => chrome.offscreen.closeDocument());
     const cdp = await b.context.newCDPSession(page);
@@ -23,9 +25,10 @@ test('scans keep working after the offscreen document closes and the service wor
     await cdp.send('Target.closeTarget', { targetId: swTarget.targetId });
     // Wait for the worker to go (closing a target is asynchronous); the proof that
     // it really restarted is the new startedAt checked below.
+    // The offscreen document goes with it, a moment later.
     for (let i = 0; i < 50; i++) {
       const { targetInfos: now } = await cdp.send('Target.getTargets');
-      if (!now.some((t) => t.type === 'service_worker' && t.url.includes(EXT_ID))) break;
+      if (!now.some((t) => t.url.includes(EXT_ID) && (t.type === 'service_worker' || t.url.includes('offscreen')))) break;
       await page.waitForTimeout(100);
     }
     const { targetInfos: after } = await cdp.send('Target.getTargets');
