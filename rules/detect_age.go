@@ -95,14 +95,15 @@ func ageSetOff(c *tokCtx) bool {
 	return false
 }
 
-// detAgeIs finds "My dad is 91", "she's 94", "she was 93": an age over 89
-// after "is", or after "was" and a person.
+// detAgeIs finds "My dad is 91", "she's 94", "she was 93", "you are 91":
+// an age over 89 after "is", or after "was" (or "are") and a person, unless
+// a unit follows ("90 minutes").
 var detAgeIs = detector{
 	name:    "age_is",
 	doc:     `An age over 89 after "is", after "was" and a person, or before "años": "she's 94", "She was 93 and still had her own teeth".`,
 	shapes:  []string{"age", "age90", "sex"},
 	classes: []string{"patient_noun"},
-	cues:    []string{"age_is", "age_years_after", "age_was", "age_was_subject", "own"},
+	cues:    []string{"age_is", "age_years_after", "age_was", "age_was_subject", "age_not_unit", "own"},
 	on:      kRun,
 	token: func(c *tokCtx) int {
 		text, toks, i, run := c.text, c.toks, c.i, &c.run
@@ -110,7 +111,9 @@ var detAgeIs = detector{
 		if a := atoi(c.w); run.n == 1 && a >= 90 && a <= 125 && i > 0 && toks[i].gap <= gapSpace &&
 			(run.end >= len(text) || text[run.end] == ' ' || text[run.end] == '.' || text[run.end] == ',' || text[run.end] == ')' || text[run.end] == '!') &&
 			(cue.ageIs.has(text, toks[i-1]) || i+1 < len(toks) && cue.ageYearsAfter.has(text, toks[i+1]) ||
-				i > 1 && cue.ageWas.has(text, toks[i-1]) && cue.ageWasSubject.has(text, toks[i-2])) {
+				i > 1 && cue.ageWas.has(text, toks[i-1]) && cue.ageWasSubject.has(text, toks[i-2])) &&
+			// "you're 90 minutes late", "he's 95 pounds": a measure, not an age.
+			!(i+1 < len(toks) && toks[i+1].gap <= gapSpace && cue.ageNotUnit.has(text, toks[i+1])) {
 			c.e.addAge(c.st, toks, i, i+1, a, false, false)
 			return i + 1
 		}

@@ -316,8 +316,8 @@ type builtinCues struct {
 	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
-	ageWas, ageWasSubject, ageAfterName, streetSuffixLower, streetBareBefore, ownThing, ownFiller                            cueList
-	dea, npi, nhs                                                                                                            cueList
+	ageWas, ageWasSubject, ageAfterName, ageNotUnit, streetSuffixLower, streetBareBefore, ownThing, ownFiller                cueList
+	dea, npi, nhs, mbi                                                                                                       cueList
 	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
 	efficacyVerb, healthTarget                                                                                               cueList
 	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                                cueList
@@ -412,6 +412,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.ageWasSubject
 	case "age_after_name":
 		return &c.ageAfterName
+	case "mbi_cue":
+		return &c.mbi
+	case "age_not_unit":
+		return &c.ageNotUnit
 	case "street_suffix_lower":
 		return &c.streetSuffixLower
 	case "street_bare_before":

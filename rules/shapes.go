@@ -401,7 +401,9 @@ func (r *digitRun) isDate(text string, start int, cued bool, cues *builtinCues) 
 			return true, false
 		}
 		common := r.v[0] < r.v[1] && r.v[1] <= 4 // 1/2, 2/3, 3/4
-		return !common && !fractionContext(text, start, r.end, cues), false
+		// Out of ten, uncued, is a rating: "10/10 would recommend", "pain 7/10".
+		rating := r.v[1] == 10
+		return !common && !rating && !fractionContext(text, start, r.end, cues), false
 	}
 	return false, false
 }
@@ -557,7 +559,7 @@ func isDEA(w string) bool {
 }
 
 // mbiAt matches a Medicare Beneficiary Identifier such as 1EG4-TE5-MK73.
-func mbiAt(text string, toks []token, i int) (int, bool) {
+func mbiAt(text string, toks []token, i int, cued bool) (int, bool) {
 	var b [11]byte
 	n, k := 0, i
 	for ; k < len(toks) && k < i+3; k++ {
@@ -577,7 +579,9 @@ func mbiAt(text string, toks []token, i int) (int, bool) {
 		return i, false
 	}
 	const bad = "SLOIBZ"
-	letter := func(c byte) bool { return c >= 'A' && c <= 'Z' && strings.IndexByte(bad, c) < 0 }
+	// After its own label ("MBI 3QW7-HJ2-PL58") a letter the CMS scheme
+	// leaves out is still an MBI, mistyped or invented.
+	letter := func(c byte) bool { return c >= 'A' && c <= 'Z' && (cued || strings.IndexByte(bad, c) < 0) }
 	digit := func(c byte) bool { return c >= '0' && c <= '9' }
 	alnum := func(c byte) bool { return letter(c) || digit(c) }
 	ok := b[0] >= '1' && b[0] <= '9' && letter(b[1]) && alnum(b[2]) && digit(b[3]) && letter(b[4]) && alnum(b[5]) &&
