@@ -43,6 +43,12 @@ func (e *Engine) markSamples(text string, st *scanState) {
 	for i := range st.hits {
 		h := &st.hits[i]
 		id := e.identOf(e.rules[h.rule], h)
+		if id == IDOther && e.b.cue.sample.has(text, toks[h.t0]) {
+			// A labelled value whose label is a sample word: "sample: 900-70-0000".
+			h.sev, h.kind, h.fixed = Info, patExample, true
+			st.shown = true
+			continue
+		}
 		if !personalNumber(id) && id != IDPhone && id != IDDevice && id != IDVehicle {
 			continue
 		}
@@ -52,11 +58,13 @@ func (e *Engine) markSamples(text string, st *scanState) {
 				post = 1
 			}
 		}
-		if post == 0 && !sampleNumber(text[h.start:h.end]) && !e.sampleWordBefore(text, toks, int(h.t0)) && !e.ownBefore(text, toks, int(h.t0)) &&
+		shown := post == 1 || e.sampleWordBefore(text, toks, int(h.t0))
+		if !shown && !sampleNumber(text[h.start:h.end]) && !e.ownBefore(text, toks, int(h.t0)) &&
 			!e.ownAfter(text, toks, int(h.t1)) && !(id == IDVehicle && e.ownVehicleBefore(text, toks, int(h.t0))) &&
 			!(id != IDMRN && e.ownInSentence(text, toks, int(h.t0))) {
 			continue
 		}
+		st.shown = st.shown || shown
 		h.sev, h.kind, h.fixed = Info, patExample, true
 	}
 }

@@ -41,6 +41,7 @@ type scanState struct {
 	storyMsg string      // and its message
 	text     string      // the text being scanned
 	hasHan   bool        // a CJK token is present (set by lookup)
+	shown    bool        // an identifier is written as a sample ("sample: 900-70-0000"; detSample)
 	feat     featScratch // the learned model's features and scores
 	pc       postContext // what weigh learns of the whole post
 	tc       tokCtx      // the token pass's cursor (runDetectors)
@@ -49,6 +50,7 @@ type scanState struct {
 func (st *scanState) reset() {
 	st.toks = st.toks[:0]
 	st.hits = st.hits[:0]
+	st.shown = false
 	for _, r := range st.silent {
 		st.silenced[r] = false
 	}

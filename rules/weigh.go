@@ -61,6 +61,9 @@ type postContext struct {
 	// sensitive: a sensitive condition (HIV, a psychiatric hold) is named
 	// in the post; an explicit context with one is never vetoed.
 	sensitive bool
+	// shown: the post writes an identifier as a sample ("sample:
+	// 900-70-0000", a dummy record; detSample).
+	shown bool
 	// The learned model's scores (model.go), when it ran; modelStory: the
 	// model, not a rule, made the post about a patient.
 	ms         modelScores
@@ -165,6 +168,7 @@ func (e *Engine) readContext(st *scanState) postContext {
 	pc.explicit = ctxRank == 2
 	pc.namedNumber = name && number && !pc.announcement
 	pc.silenced = ctxSilenced
+	pc.shown = st.shown
 	return pc
 }
 
@@ -202,6 +206,10 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 		warn = m.shortWarn
 	}
 	switch z := pc.ms.score[outStory]; {
+	case pc.shown && !pc.ident && !pc.patient:
+		// A post that shows an identifier as a sample ("sample:
+		// 900-70-0000") and holds no real one teaches: the model alone
+		// does not make it a patient's story.
 	case !pc.patient && !pc.silenced && !pc.ownFamily && !pc.news && (z >= warn || pc.ident && z >= m.warnIdent[outStory]):
 		pc.patient, pc.modelStory, pc.encounter = true, true, true
 		pc.anchor = e.sentenceHit(st, li, pc.ms.best[outStory])
