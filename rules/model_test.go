@@ -133,7 +133,7 @@ func TestSentenceScoreStandsForPost(t *testing.T) {
 			b := int(f&m.mask) * modelOutputs
 			count[sents[j]]++
 			for o := 0; o < modelOutputs; o++ {
-				x := int64(int8(m.w[b+o] - 64))
+				x := int64(int8(m.w[b+o]))
 				post[o] += x
 				sent[sents[j]][o] += x
 			}
