@@ -183,19 +183,7 @@ func decodeModel(data string) (*model, error) {
 	// leaves out need no filling, and each marked one is five stores
 	// rather than a call to copy (a tenth of the module's start-up).
 	m.w = make([]byte, nb*modelOutputs)
-	// A chunk a call, so that V8 optimises the loop after the first few
-	// (see huffman.Decode).
-	for i := 0; i < len(bitmap); i += 1 << 12 {
-		vals = m.expand(bitmap, i, min(i+1<<12, len(bitmap)), vals)
-	}
-	m.mask = 1<<m.bits - 1
-	return m, nil
-}
-
-// expand writes the weights vals of the buckets marked in bitmap[from:to]
-// into m.w and returns the values left.
-func (m *model) expand(bitmap string, from, to int, vals []byte) []byte {
-	for i := from; i < to; i++ {
+	for i := 0; i < len(bitmap); i++ {
 		for x := bitmap[i]; x != 0; x &= x - 1 {
 			k := (i<<3 + bits.TrailingZeros8(x)) * modelOutputs
 			w, v := m.w[k:k+modelOutputs:k+modelOutputs], vals[:modelOutputs:modelOutputs]
@@ -205,7 +193,8 @@ func (m *model) expand(bitmap string, from, to int, vals []byte) []byte {
 			vals = vals[modelOutputs:]
 		}
 	}
-	return vals
+	m.mask = 1<<m.bits - 1
+	return m, nil
 }
 
 // modelHeader is the bytes of thresholds per output in a model file.

@@ -105,54 +105,22 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 	}
 	stream := src[k : k+int((nbits+7)/8)]
 	rest := src[k+len(stream):]
-	d := decoder{stream: stream, tables: tables, out: make([]byte, count), fast: columns*MaxLen <= 56}
-	// The rows are decoded a chunk a call: a WebAssembly engine compiles a
-	// function's optimised code only after some calls to it, so one call
-	// over every row ran entirely in its baseline code (V8's Liftoff; the
-	// model's table took half again as long to decode at start-up).
-	step := max(1, decodeChunk/columns) * columns
-	for row := 0; row < count; row += step {
-		if err := d.rows(row, min(row+step, count)); err != nil {
-			return nil, "", err
-		}
-	}
-	out, used := d.out, d.used
-	if used != nbits {
-		return nil, "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
-	}
-	return out, rest, nil
-}
-
-// decodeChunk is about how many symbols Decode reads a call to rows.
-const decodeChunk = 1 << 14
-
-// decoder is Decode's state between chunks of rows.
-type decoder struct {
-	stream string
-	tables [][]uint16
-	out    []byte
-	acc    uint64 // bits not yet used, the next one lowest
-	have   uint   // how many bits acc holds
-	pos    int    // next byte of stream to load
-	used   uint64
-	fast   bool
-}
-
-// rows decodes the rows from row (a multiple of the columns) to end.
-func (d *decoder) rows(row, end int) error {
-	stream, out := d.stream, d.out
-	acc, have, pos, used := d.acc, d.have, d.pos, d.used
-	columns := len(d.tables)
+	out := make([]byte, count)
+	var acc uint64 // bits not yet used, the next one lowest
+	var have uint  // how many bits acc holds
+	pos := 0       // next byte of stream to load
+	used := uint64(0)
 	// With columns*MaxLen bits or more in acc a row decodes with no
 	// refill; one load of eight bytes gives 56. Near the stream's end, and
 	// for wider rows, bytes are loaded one at a time as needed.
-	for ; row < end; row += columns {
-		if d.fast && pos+8 <= len(stream) {
+	fast := columns*MaxLen <= 56
+	for row := 0; row < count; row += columns {
+		if fast && pos+8 <= len(stream) {
 			acc |= le64(stream[pos:]) << have
 			pos += int((63 - have) >> 3)
 			have |= 56
 		}
-		for c, t := range d.tables[:min(columns, end-row)] {
+		for c, t := range tables[:min(columns, count-row)] {
 			for have < MaxLen && pos < len(stream) {
 				acc |= uint64(stream[pos]) << have
 				have += 8
@@ -161,10 +129,10 @@ func (d *decoder) rows(row, end int) error {
 			e := t[acc&(1<<MaxLen-1)]
 			l := uint(e >> 8)
 			if l == 0 {
-				return errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
+				return nil, "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
 			}
 			if l > have {
-				return errors.New("coded stream ends at symbol " + strconv.Itoa(row+c))
+				return nil, "", errors.New("coded stream ends at symbol " + strconv.Itoa(row+c))
 			}
 			out[row+c] = byte(e)
 			acc >>= l
@@ -172,8 +140,10 @@ func (d *decoder) rows(row, end int) error {
 			used += uint64(l)
 		}
 	}
-	d.acc, d.have, d.pos, d.used = acc, have, pos, used
-	return nil
+	if used != nbits {
+		return nil, "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
+	}
+	return out, rest, nil
 }
 
 // code is one symbol's code: its bits in the order they are written
