@@ -736,8 +736,8 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	// Room for about every word: an entry a line of the word tables (a
 	// place name's words are mostly known already) and some for the packs'.
 	n := 4096
-	for _, c := range dataCounts {
-		n += c[0]
+	for _, data := range dataFiles {
+		n += strings.Count(data, "\n")
 	}
 	b.m.lex = newLexicon(n)
 	b.m.classUse = map[string]bool{}
@@ -810,8 +810,10 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			phrases += len(r.Phrase) + len(r.Unless)
 			if r.Shape == "place" && places == 0 {
 				for _, f := range placeFiles {
-					places += dataCounts[f.file][0]
-					placeWords += dataCounts[f.file][1]
+					places += strings.Count(dataFiles[f.file], "\n")
+					for _, sep := range []string{" ", "-", "."} {
+						placeWords += strings.Count(dataFiles[f.file], sep)
+					}
 				}
 			}
 		}

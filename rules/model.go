@@ -180,8 +180,7 @@ func decodeModel(data string) (*model, error) {
 	}
 	// The file stores each weight plus 64 (a zero is '@', which gzip
 	// likes); the table holds the int8 itself, so the buckets the file
-	// leaves out need no filling, and each marked one is five stores
-	// rather than a call to copy (a tenth of the module's start-up).
+	// leaves out need no filling.
 	m.w = make([]byte, nb*modelOutputs)
 	for i := 0; i < len(bitmap); i++ {
 		for x := bitmap[i]; x != 0; x &= x - 1 {

@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 func main() {
@@ -68,20 +67,13 @@ func write(dir, name, tag string, noExamples bool) error {
 		return err
 	}
 	sort.Strings(tables)
-	var counts strings.Builder
 	for _, p := range tables {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(&b, "\t%q: %s,\n", filepath.Base(p), strconv.Quote(string(data)))
-		fmt.Fprintf(&counts, "\t%q: {%d, %d},\n", filepath.Base(p), bytes.Count(data, []byte("\n")),
-			bytes.Count(data, []byte(" "))+bytes.Count(data, []byte("-"))+bytes.Count(data, []byte(".")))
 	}
-	b.WriteString("}\n\n// dataCounts are each word table's lines and its spaces, hyphens and\n" +
-		"// periods, counted here so that start-up sizes its tables without a pass\n// over the text.\n" +
-		"var dataCounts = map[string][2]int{\n")
-	b.WriteString(counts.String())
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
