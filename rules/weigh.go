@@ -321,6 +321,16 @@ type escalation struct {
 
 var escalations = []escalation{
 	{
+		name: "own_family_dates",
+		doc:  "In a post that opens about the author's own relative and names no patient, a date or an age over 89 is the relative's (\"Happy birthday to my son, born 3/14\"): information only.",
+		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {
+			if pc.ownFamily && !pc.patient && (r.Identifier == IDDate || r.Identifier == IDAge90) {
+				return Info
+			}
+			return sev
+		},
+	},
+	{
 		name: "news_names",
 		doc:  "In a news report (which is about no patient), the people named are the news's, and so are the dates of their births and deaths: information only.",
 		apply: func(r *crule, h *hit, pc *postContext, sev Severity) Severity {

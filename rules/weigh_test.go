@@ -29,6 +29,8 @@ func TestEscalations(t *testing.T) {
 	warnStory := &postContext{patient: true, storySev: Warn}
 	direct := &postContext{patient: true, direct: true, storySev: Warn}
 	none := &postContext{}
+	family := &postContext{ownFamily: true}
+	date := &crule{Rule: &Rule{ID: "privacy.date", Severity: Info, PatientSeverity: Block, Identifier: IDDate}, quasi: -1}
 	cases := []struct {
 		step string
 		r    *crule
@@ -49,6 +51,10 @@ func TestEscalations(t *testing.T) {
 		{"identified_condition", cond, hit{}, direct, Warn, Block},
 		{"identified_condition", cond, hit{}, warnStory, Warn, Warn},
 		{"identified_condition", quasi, hit{}, story, Warn, Warn},
+		{"own_family_dates", date, hit{}, family, Block, Info},
+		{"own_family_dates", date, hit{}, none, Block, Block},
+		{"own_family_dates", date, hit{}, patient, Block, Block},
+		{"own_family_dates", ident, hit{}, family, Warn, Warn}, // a phone number is not lowered
 	}
 	for _, c := range cases {
 		x := escalationByName(t, c.step)
@@ -91,6 +97,31 @@ func TestBaseSeverity(t *testing.T) {
 	}
 	if got := baseSeverity(name, &hit{}, &postContext{}); got != Info {
 		t.Errorf("no detector severity: %s, want the rule's info", got)
+	}
+}
+
+// TestOwnFamilyDates checks that a birth date in a post about the
+// author's own child or sibling is the relative's, and one in a patient's
+// story is not.
+func TestOwnFamilyDates(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]Severity{
+		"Happy birthday to my son who turns 3 today, born 3/14 and still the loudest human in our house.": Info,
+		"my sister just had her baby 🥹 7lb 2oz, born March 3 at 4:12am, both healthy.":                    Info,
+		"My patient's son was born 3/14 on our unit, mom did great.":                                        Block,
+	} {
+		var got Severity
+		for _, f := range e.Scan(text).Findings {
+			if f.Rule == "privacy.date" && f.Severity.Rank() > got.Rank() {
+				got = f.Severity
+			}
+		}
+		if got != want {
+			t.Errorf("%q: privacy.date at %q, want %q", text, got, want)
+		}
 	}
 }
 
