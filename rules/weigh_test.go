@@ -111,7 +111,7 @@ func TestOwnFamilyDates(t *testing.T) {
 	for text, want := range map[string]Severity{
 		"Happy birthday to my son who turns 3 today, born 3/14 and still the loudest human in our house.": Info,
 		"my sister just had her baby 🥹 7lb 2oz, born March 3 at 4:12am, both healthy.":                    Info,
-		"My patient's son was born 3/14 on our unit, mom did great.":                                        Block,
+		"My patient's son was born 3/14 on our unit, mom did great.":                                      Block,
 	} {
 		var got Severity
 		for _, f := range e.Scan(text).Findings {
