@@ -3,7 +3,6 @@ package rules
 import (
 	"encoding/json"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -27,12 +26,14 @@ func reduce(text string, res Result) []got {
 
 func TestScanTable(t *testing.T) {
 	e := mustEngine(t, "")
+	rulesOnly := mustEngine(t, `{"disable": ["privacy.learned", "boundaries.learned", "conduct.learned", "misinformation.learned", "disclosure.learned"]}`)
 	for _, tc := range []struct {
 		name, text string
 		want       []got
-		// noLearned drops the learned model's findings: the row is about
-		// something else (spans), and the model's verdicts move with each
-		// retraining (model_test.go tests them).
+		// noLearned scans with the learned rules disabled, so the model
+		// neither adds findings nor vetoes the rules' context: the row is
+		// about the rules (spans, weighing), and the model's verdicts move
+		// with each retraining (model_test.go tests them).
 		noLearned bool
 	}{
 		{
@@ -63,10 +64,9 @@ func TestScanTable(t *testing.T) {
 			noLearned: true,
 		},
 		{
-			name:      "a quoted scam text's number is no one's",
-			text:      "PSA: scam texts pretending to be our billing office ask patients to 'verify SSN 000-12-3456'. We will never text you for that.",
-			want:      []got{{"privacy.ssn", "info", "ssn", "000-12-3456"}},
-			noLearned: true,
+			name: "a quoted scam text's number is no one's",
+			text: "PSA: scam texts pretending to be our billing office ask patients to 'verify SSN 000-12-3456'. We will never text you for that.",
+			want: []got{{"privacy.ssn", "info", "ssn", "000-12-3456"}},
 		},
 		{
 			name: "permission with the details left out lowers the story to info",
@@ -239,11 +239,12 @@ func TestScanTable(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := e.Scan(tc.text)
-			findings := reduce(tc.text, res)
+			eng := e
 			if tc.noLearned {
-				findings = slices.DeleteFunc(findings, func(g got) bool { return strings.HasSuffix(g.Rule, ".learned") })
+				eng = rulesOnly
 			}
+			res := eng.Scan(tc.text)
+			findings := reduce(tc.text, res)
 			if diff := cmp.Diff(tc.want, findings); diff != "" {
 				t.Errorf("Scan(%q) (-want +got):\n%s", tc.text, diff)
 			}
