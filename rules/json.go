@@ -32,6 +32,10 @@ type jval struct {
 	num  float64
 	str  string // string value, or the number's literal text
 	arr  []*jval
+	// strs holds an array's members instead of arr when they are all
+	// strings, as a pack's word lists are: a value each cost the module's
+	// start-up a megabyte of memory touched once.
+	strs []string
 	keys []string
 	vals []*jval
 	off  int // byte offset in the input, for error messages
@@ -48,6 +52,7 @@ type jparser struct {
 	slab []jval
 	vals []*jval
 	keys []string
+	strs []string // the members of arrays of strings so far
 }
 
 // val returns a new value set to v.
@@ -229,8 +234,8 @@ func (p *jparser) array() (*jval, error) {
 		return nil, err
 	}
 	v := p.val(jval{kind: jArr, off: p.pos})
-	vb := len(p.vals) // this array's elements on the stack
-	p.pos++           // [
+	vb, sb := len(p.vals), len(p.strs) // this array's elements on the stacks
+	p.pos++                            // [
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
@@ -239,11 +244,25 @@ func (p *jparser) array() (*jval, error) {
 	}
 	for {
 		p.ws()
-		el, err := p.value()
-		if err != nil {
-			return nil, err
+		if p.pos < len(p.data) && p.data[p.pos] == '"' && len(p.vals) == vb {
+			// Strings so far: keep them as strings.
+			s, err := p.string()
+			if err != nil {
+				return nil, err
+			}
+			p.strs = append(p.strs, s)
+		} else {
+			// Another kind of value: the strings before it become values.
+			for _, s := range p.strs[sb:] {
+				p.vals = append(p.vals, p.val(jval{kind: jStr, str: s}))
+			}
+			p.strs = p.strs[:sb]
+			el, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			p.vals = append(p.vals, el)
 		}
-		p.vals = append(p.vals, el)
 		p.ws()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -252,8 +271,12 @@ func (p *jparser) array() (*jval, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == ']' {
 			p.pos++
 			p.depth--
-			v.arr = append([]*jval(nil), p.vals[vb:]...)
-			p.vals = p.vals[:vb]
+			if len(p.strs) > sb {
+				v.strs = append([]string(nil), p.strs[sb:]...)
+			} else {
+				v.arr = append([]*jval(nil), p.vals[vb:]...)
+			}
+			p.vals, p.strs = p.vals[:vb], p.strs[:sb]
 			return v, nil
 		}
 		return nil, p.fail("expected ',' or ']' in array")
@@ -397,6 +420,18 @@ func (p *jparser) hex4() (rune, bool) {
 	return r, true
 }
 
+// members returns the elements of array v as values.
+func (v *jval) members() []*jval {
+	if len(v.strs) == 0 {
+		return v.arr
+	}
+	arr := make([]*jval, len(v.strs))
+	for i, s := range v.strs {
+		arr[i] = &jval{kind: jStr, str: s}
+	}
+	return arr
+}
+
 // jfields decodes a JSON object strictly: every key must be claimed by one of
 // the typed getters, and done reports the first unknown one.
 type jfields struct {
@@ -484,6 +519,10 @@ func (f *jfields) strs(key string, dst *[]string) {
 		f.setErr(key, "must be a list of strings")
 		return
 	}
+	if len(v.strs) > 0 {
+		*dst = v.strs // the parser's copy, which nothing else holds
+		return
+	}
 	out := make([]string, 0, len(v.arr))
 	for i, el := range v.arr {
 		if el.kind != jStr {
@@ -505,7 +544,7 @@ func (f *jfields) list(key string, each func(v *jval, path string) error) {
 		f.setErr(key, "must be a list")
 		return
 	}
-	for i, el := range v.arr {
+	for i, el := range v.members() {
 		if err := each(el, joinPath(f.path, key)+"["+strconv.Itoa(i)+"]"); err != nil {
 			if f.err == nil {
 				f.err = err
