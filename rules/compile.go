@@ -551,46 +551,45 @@ func (m *matcher) finish() error {
 			s.cls = l.classes[s.id]
 		}
 	}
-	n := len(l.classes)
-	next := make([]int32, n) // where each word's next entry goes
-	at := make([]int32, n+1)
+	// Each list is counted in the word's lead, then filled with the
+	// lead's offset as the cursor, which is then set back: no arrays of
+	// counts and cursors, a third of a megabyte the start-up touched.
+	l.lead = make([]wordLead, len(l.classes))
 	for _, s := range l.startsTodo {
-		at[s.w+1]++
-	}
-	l.lead = make([]wordLead, n)
-	for w := range l.lead {
-		if at[w+1] > maxLead {
-			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[w] + "\""}
+		if l.lead[s.w].nStart == maxLead {
+			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[s.w] + "\""}
 		}
-		l.lead[w].nStart = uint16(at[w+1])
+		l.lead[s.w].nStart++
 	}
-	offsets(at, next)
+	for _, s := range l.pairsTodo {
+		if l.lead[s.w].nPair == maxLead {
+			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[s.w] + "\""}
+		}
+		l.lead[s.w].nPair++
+	}
+	start, pair := int32(0), int32(0)
 	for w := range l.lead {
-		l.lead[w].start = at[w]
+		ld := &l.lead[w]
+		ld.start, ld.pair = start, pair
+		start += int32(ld.nStart)
+		pair += int32(ld.nPair)
 	}
 	l.starts = make([]startRef, len(l.startsTodo))
 	for _, s := range l.startsTodo {
-		l.starts[next[s.w]] = m.ref(s.p)
-		next[s.w]++
-	}
-	clear(at)
-	for _, s := range l.pairsTodo {
-		at[s.w+1]++
-	}
-	for w := range l.lead {
-		if at[w+1] > maxLead {
-			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[w] + "\""}
-		}
-		l.lead[w].nPair = uint16(at[w+1])
-	}
-	offsets(at, next)
-	for w := range l.lead {
-		l.lead[w].pair = at[w]
+		ld := &l.lead[s.w]
+		l.starts[ld.start] = m.ref(s.p)
+		ld.start++
 	}
 	l.pairs = make([]pairID, len(l.pairsTodo))
 	for _, s := range l.pairsTodo {
-		l.pairs[next[s.w]] = s.p
-		next[s.w]++
+		ld := &l.lead[s.w]
+		l.pairs[ld.pair] = s.p
+		ld.pair++
+	}
+	for w := range l.lead {
+		ld := &l.lead[w]
+		ld.start -= int32(ld.nStart)
+		ld.pair -= int32(ld.nPair)
 	}
 	l.startsTodo, l.pairsTodo = nil, nil
 	for i := range m.patterns {
@@ -613,16 +612,6 @@ func (m *matcher) finish() error {
 		}
 	}
 	return nil
-}
-
-// offsets turns at, each word's number of entries (shifted by one), into
-// where each word's entries start in one array, the end last, and copies
-// the starts into next.
-func offsets(at, next []int32) {
-	for w := range next {
-		at[w+1] += at[w]
-		next[w] = at[w]
-	}
 }
 
 // sortInt32s and sortPairs sort short lists in place, and hand long ones to
@@ -711,6 +700,41 @@ var placeFiles = []struct {
 	file string
 	kind patKind
 }{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}}
+
+// placeCounts returns the number of entries of a front-coded place table
+// (see eachWord) and how many of them have more than one word, a space,
+// hyphen or period in them: the first are a start each and the others a
+// pair, and room for just that saves the module's start-up a third of a
+// megabyte of memory against room for either.
+func placeCounts(data string) (names, multi int) {
+	sep := -1 // where the previous entry's first separator is, or -1
+	for len(data) > 0 {
+		line := data
+		if i := strings.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = ""
+		}
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		k := int(line[0] - '0')
+		if k < 0 || k > 9 {
+			continue
+		}
+		names++
+		if sep < 0 || sep >= k { // the shared prefix has none
+			sep = -1
+			if i := strings.IndexAny(line[1:], " -."); i >= 0 {
+				sep = k + i
+			}
+		}
+		if sep >= 0 {
+			multi++
+		}
+	}
+	return names, multi
+}
 
 // dataClasses are the classes filled from the generated word tables.
 var dataClasses = []struct{ class, file string }{
@@ -803,7 +827,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	// and one a space, hyphen or period, give or take the words of the
 	// front-coded prefixes (the appends' copies were a tenth of the
 	// module's start-up).
-	phrases, nr, places, placeWords := 0, 0, 0, 0
+	phrases, nr, places, placeWords, placeMulti := 0, 0, 0, 0, 0
 	for _, p := range packs {
 		nr += len(p.rules)
 		for _, r := range p.rules {
@@ -811,6 +835,8 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			if r.Shape == "place" && places == 0 {
 				for _, f := range placeFiles {
 					places += strings.Count(dataFiles[f.file], "\n")
+					_, multi := placeCounts(dataFiles[f.file])
+					placeMulti += multi
 					for _, sep := range []string{" ", "-", "."} {
 						placeWords += strings.Count(dataFiles[f.file], sep)
 					}
@@ -862,9 +888,12 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	}
 	if geo, ok := b.shapes["place"]; ok {
 		b.m.patterns = slices.Grow(b.m.patterns, places)
-		// A place name is a start or a pair: room for either.
-		b.m.lex.startsTodo = slices.Grow(b.m.lex.startsTodo, places)
-		b.m.lex.pairsTodo = slices.Grow(b.m.lex.pairsTodo, places)
+		// A place name of one word is a start, of more a pair, but for
+		// the odd name that tokenize splits otherwise: room for each,
+		// and some to spare.
+		spare := places / 32
+		b.m.lex.startsTodo = slices.Grow(b.m.lex.startsTodo, places-placeMulti+spare)
+		b.m.lex.pairsTodo = slices.Grow(b.m.lex.pairsTodo, placeMulti+spare)
 		b.m.reserve(places+placeWords, places+placeWords)
 		for _, f := range placeFiles {
 			eachWord(f.file, func(name string) { b.m.addWords(name, geo, f.kind) })
