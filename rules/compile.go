@@ -189,7 +189,7 @@ func (l *lexicon) intern(w string) int32 {
 	if lowerAlnum(w) {
 		// The scan's look-up, which settles a short word by its slot
 		// alone, without reading its key.
-		id, _ = l.table.findASCII(h, keyWord(w), w)
+		id = l.table.findIDASCII(h, keyWord(w), w)
 	} else {
 		id = l.table.findKey(h, w)
 	}
@@ -354,20 +354,25 @@ func (m *matcher) reserve(elems, words int) {
 type wordTable struct {
 	mask  uint64
 	slots []wordSlot
-	keys  []string // by entry
+	keys  []string   // by entry
+	cls   []classSet // by entry: its classes, set by matcher.finish
 }
 
+// wordSlot is 16 bytes: the entry's classes live in cls rather than here,
+// since the slots, three in four empty, are most of the memory the
+// module's start-up first touches (and pays for by the megabyte).
 type wordSlot struct {
-	word uint64   // keyWord of the key
-	tag  uint32   // slotTag of the key's hash and length
-	id   int32    // -1 when empty
-	cls  classSet // the entry's classes, copied in by matcher.finish
+	word uint64 // keyWord of the key
+	tag  uint32 // slotTag of the key's hash and length; 0 when empty
+	id   int32
 }
 
 // slotTag is the high half of the hash with its top bit replaced by
-// whether the word is longer than eight bytes.
+// whether the word is longer than eight bytes, and its low bit set: an
+// empty slot is all zero, as fresh memory is, so a new table needs no
+// filling.
 func slotTag(h uint64, n int) uint32 {
-	t := uint32(h>>32) &^ (1 << 31)
+	t := uint32(h>>32)&^(1<<31) | 1
 	if n > 8 {
 		t |= 1 << 31
 	}
@@ -377,9 +382,6 @@ func slotTag(h uint64, n int) uint32 {
 func (t *wordTable) init(n int) {
 	t.mask = uint64(n - 1)
 	t.slots = make([]wordSlot, n)
-	for i := range t.slots {
-		t.slots[i].id = -1
-	}
 	t.keys = t.keys[:0]
 }
 
@@ -390,11 +392,8 @@ func (t *wordTable) insert(h uint64, w string, id int32) {
 		old := t.slots
 		t.mask = uint64(2*len(old) - 1)
 		t.slots = make([]wordSlot, 2*len(old))
-		for i := range t.slots {
-			t.slots[i].id = -1
-		}
 		for _, s := range old {
-			if s.id >= 0 {
+			if s.tag != 0 {
 				t.place(hashWord(t.keys[s.id]), s)
 			}
 		}
@@ -405,7 +404,7 @@ func (t *wordTable) insert(h uint64, w string, id int32) {
 
 func (t *wordTable) place(h uint64, s wordSlot) {
 	k := h & t.mask
-	for t.slots[k].id >= 0 {
+	for t.slots[k].tag != 0 {
 		k = (k + 1) & t.mask
 	}
 	t.slots[k] = s
@@ -420,7 +419,7 @@ func (t *wordTable) findKey(h uint64, w string) int32 {
 	tag, first := slotTag(h, len(w)), keyWord(w)
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
-		if s.id < 0 {
+		if s.tag == 0 {
 			return -1
 		}
 		if s.tag == tag && s.word == first && t.keys[s.id] == w {
@@ -438,11 +437,11 @@ func (t *wordTable) find(h uint64, w []byte) (int32, classSet) {
 	tag := slotTag(h, len(w))
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
-		if s.id < 0 {
+		if s.tag == 0 {
 			return -1, 0
 		}
 		if s.tag == tag && t.keys[s.id] == string(w) {
-			return s.id, s.cls
+			return s.id, t.cls[s.id]
 		}
 	}
 }
@@ -451,23 +450,32 @@ func (t *wordTable) find(h uint64, w []byte) (int32, classSet) {
 // in the text, with its hash h and keyWord first: letters compare
 // case-insensitively against the lower-case key.
 func (t *wordTable) findASCII(h, first uint64, w string) (int32, classSet) {
+	if id := t.findIDASCII(h, first, w); id >= 0 {
+		return id, t.cls[id]
+	}
+	return -1, 0
+}
+
+// findIDASCII is findASCII without the classes, which the lexicon has
+// only once matcher.finish has run.
+func (t *wordTable) findIDASCII(h, first uint64, w string) int32 {
 	if len(t.slots) == 0 {
-		return -1, 0
+		return -1
 	}
 	tag := slotTag(h, len(w))
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
-		if s.id < 0 {
-			return -1, 0
+		if s.tag == 0 {
+			return -1
 		}
 		if s.tag == tag && s.word == first {
 			// The first eight bytes are equal and so, for a short word,
 			// is everything: a zero byte ends both.
 			if len(w) <= 8 {
-				return s.id, s.cls
+				return s.id
 			}
 			if key := t.keys[s.id]; len(key) == len(w) && equalLowerASCII(key[8:], w[8:]) {
-				return s.id, s.cls
+				return s.id
 			}
 		}
 	}
@@ -544,13 +552,8 @@ func oneToken(ce *celem) bool {
 // searches: each element's words and each word's pairs.
 func (m *matcher) finish() error {
 	l := m.lex
-	// A word's classes travel in its table slot, so the scan has them with
-	// the look-up.
-	for i := range l.table.slots {
-		if s := &l.table.slots[i]; s.id >= 0 {
-			s.cls = l.classes[s.id]
-		}
-	}
+	// The table gives a word's classes with its entry.
+	l.table.cls = l.classes
 	// Each list is counted in the word's lead, then filled with the
 	// lead's offset as the cursor, which is then set back: no arrays of
 	// counts and cursors, a third of a megabyte the start-up touched.
