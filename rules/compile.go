@@ -724,39 +724,55 @@ var placeFiles = []struct {
 	kind patKind
 }{{"places.txt", patPlace}, {"places_common.txt", patPlaceCmn}}
 
-// placeCounts returns the number of entries of a front-coded place table
-// (see eachWord) and how many of them have more than one word, a space,
-// hyphen or period in them: the first are a start each and the others a
-// pair, and room for just that saves the module's start-up a third of a
-// megabyte of memory against room for either.
-func placeCounts(data string) (names, multi int) {
-	sep := -1 // where the previous entry's first separator is, or -1
-	for len(data) > 0 {
-		line := data
-		if i := strings.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = ""
-		}
-		if line == "" || strings.HasPrefix(line, "# ") {
-			continue
-		}
-		k := int(line[0] - '0')
-		if k < 0 || k > 9 {
-			continue
-		}
-		names++
-		if sep < 0 || sep >= k { // the shared prefix has none
-			sep = -1
-			if i := strings.IndexAny(line[1:], " -."); i >= 0 {
-				sep = k + i
+// placeCounts counts, in one pass over a front-coded place table (see
+// eachWord), its lines, its spaces, hyphens and periods, and its entries
+// of more than one word (with one of those in them, shared prefix
+// included): such an entry is a pair and the others a start, and room for
+// just that saves the module's start-up a third of a megabyte of memory
+// against room for either. One pass rather than one a count: wasm has no
+// vector instructions to make each pass cheap.
+func placeCounts(data string) (lines, seps, multi int) {
+	sep := -1       // where the previous entry's first separator is, or -1
+	lineSep := -1   // where this entry's own first separator is, or -1
+	k, at := 0, 0   // this entry's shared prefix, and where its next byte goes
+	start := true   // at the start of a line
+	entry := false  // the line is an entry (it starts with a digit)
+	end := func() { // at the end of a line
+		if entry {
+			if sep < 0 || sep >= k { // the shared prefix has none
+				sep = lineSep
+			}
+			if sep >= 0 {
+				multi++
 			}
 		}
-		if sep >= 0 {
-			multi++
-		}
+		entry, start = false, true
 	}
-	return names, multi
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			lines++
+			end()
+			continue
+		case start:
+			start = false
+			k = int(c) - '0'
+			entry = k >= 0 && k <= 9
+			at, lineSep = k, -1
+			continue
+		case c == ' ' || c == '-' || c == '.':
+			seps++
+			if lineSep < 0 {
+				lineSep = at
+			}
+		}
+		at++
+	}
+	if !start {
+		end()
+	}
+	return lines, seps, multi
 }
 
 // dataClasses are the classes filled from the generated word tables.
@@ -857,12 +873,10 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			phrases += len(r.Phrase) + len(r.Unless)
 			if r.Shape == "place" && places == 0 {
 				for _, f := range placeFiles {
-					places += strings.Count(dataFiles[f.file], "\n")
-					_, multi := placeCounts(dataFiles[f.file])
+					lines, seps, multi := placeCounts(dataFiles[f.file])
+					places += lines
+					placeWords += seps
 					placeMulti += multi
-					for _, sep := range []string{" ", "-", "."} {
-						placeWords += strings.Count(dataFiles[f.file], sep)
-					}
 				}
 			}
 		}
