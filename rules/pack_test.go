@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -80,6 +81,43 @@ func TestEmbeddedUpToDate(t *testing.T) {
 		}
 		if string(disk) != data {
 			t.Errorf("data/%s changed: run go generate ./rules", name)
+		}
+	}
+}
+
+// TestNoSplitNegation guards the phrase grammar's trap: spaces separate
+// slots, so "don't|dont|do not tell" is the slots "don't|dont|do", "not",
+// "tell", which never matches "don't tell". A slot that lists a negated
+// contraction beside "do", "does", "did" or "not" is such a split "do
+// not" (two built-in phrases had it); write the two forms as two phrases.
+func TestNoSplitNegation(t *testing.T) {
+	packs, err := loadPacks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	negated := func(w string) bool {
+		switch w {
+		case "dont", "cant", "wont", "didnt", "doesnt", "isnt", "arent", "wasnt", "shouldnt", "wouldnt", "couldnt":
+			return true
+		}
+		return strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")
+	}
+	aux := map[string]bool{"do": true, "does": true, "did": true, "not": true}
+	for _, p := range packs {
+		for _, r := range p.rules {
+			for _, ph := range append(append([]string(nil), r.Phrase...), r.Unless...) {
+				for _, slot := range strings.Fields(ph) {
+					alts := strings.Split(strings.Trim(slot, "[]"), "|")
+					neg, plain := false, false
+					for _, w := range alts {
+						neg = neg || negated(w)
+						plain = plain || aux[w]
+					}
+					if neg && plain {
+						t.Errorf("%s: phrase %q: slot %q mixes a negated contraction with %q-like words: \"do not\" cannot sit in one slot", r.ID, ph, slot, "do/not")
+					}
+				}
+			}
 		}
 	}
 }
