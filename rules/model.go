@@ -58,9 +58,10 @@ type model struct {
 	bits  uint   // log2 of the number of weight buckets
 	mask  uint32 // buckets - 1
 	scale float64
-	// w holds the quantised weights as int8 bytes, in the file's sparse
-	// form: w.bucket(b)[o] (model_weights.go).
-	w     weightTable
+	// w holds the quantised weights as int8 bytes, bucket-major:
+	// w[b*modelOutputs+o]. It is expanded once from the file's sparse
+	// form; a bucket the file leaves out is zero, as fresh memory is.
+	w     []byte
 	bias  [modelOutputs]int32
 	warn  [modelOutputs]int32 // score at or above which an output fires
 	block [modelOutputs]int32 // score at or above which its finding blocks
@@ -121,7 +122,7 @@ type ModelInfo struct {
 // Seven buckets in ten hold no weight (rare features are left at zero), so
 // the sparse form took 60 KB off the gzipped module against storing every
 // bucket, and coding the weights another 37 KB against leaving their bytes
-// to gzip. The table keeps the sparse form (weightTable).
+// to gzip. The expanded table holds the int8 weights themselves.
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
 	if len(data) < len(modelMagic) || data[:len(modelMagic)] != modelMagic {
@@ -178,11 +179,19 @@ func decodeModel(data string) (*model, error) {
 		return nil, bad("weights: " + strconv.Itoa(len(rest)) + " bytes past the coded stream")
 	}
 	// The file stores each weight plus 64 (a zero is '@', which gzip
-	// likes); the table holds the int8 itself.
-	for i := range vals {
-		vals[i] -= 64
+	// likes); the table holds the int8 itself, so the buckets the file
+	// leaves out need no filling.
+	m.w = make([]byte, nb*modelOutputs)
+	for i := 0; i < len(bitmap); i++ {
+		for x := bitmap[i]; x != 0; x &= x - 1 {
+			k := (i<<3 + bits.TrailingZeros8(x)) * modelOutputs
+			w, v := m.w[k:k+modelOutputs:k+modelOutputs], vals[:modelOutputs:modelOutputs]
+			for o := range w {
+				w[o] = v[o] - 64
+			}
+			vals = vals[modelOutputs:]
+		}
 	}
-	m.w = newWeightTable(bitmap, nb, vals)
 	m.mask = 1<<m.bits - 1
 	return m, nil
 }
@@ -324,13 +333,11 @@ func (fs *featScratch) add(f uint32, s int32) {
 		fs.sent = append(fs.sent, s)
 	}
 	if m := fs.m; m != nil {
-		fs.count[s]++
-		w := m.w.bucket(f & m.mask)
-		if w == nil {
-			return // all its weights are zero
-		}
+		b := int(f&m.mask) * modelOutputs
+		w := m.w[b : b+modelOutputs]
 		sum := fs.sums[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
 		net := fs.net[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
+		fs.count[s]++
 		for o := 0; o < modelOutputs; o++ {
 			x := int32(int8(w[o]))
 			fs.score[o] += x
