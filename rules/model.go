@@ -171,7 +171,16 @@ func decodeModel(data string) (*model, error) {
 	for i := 0; i < len(bitmap); i++ {
 		marked += bits.OnesCount8(bitmap[i])
 	}
-	vals, rest, err := huffman.Decode(p[nb/8:], marked*modelOutputs, modelOutputs)
+	// The weights are decoded into the end of the table and spread from
+	// there, front to back: the r-th marked bucket, k, takes its five
+	// bytes at 5k from tail+5r. That never overwrites a weight still to be
+	// read, since k-r, the unmarked buckets before k, is at most tail/5,
+	// all of them; and the bytes of an unmarked bucket at or past tail are
+	// read by the time it is reached, and cleared. No buffer of their own:
+	// half a megabyte less memory for the start-up to touch.
+	m.w = make([]byte, nb*modelOutputs)
+	tail := len(m.w) - marked*modelOutputs
+	rest, err := huffman.DecodeTo(m.w[tail:], p[nb/8:], modelOutputs)
 	if err != nil {
 		return nil, bad("weights: " + err.Error())
 	}
@@ -180,17 +189,24 @@ func decodeModel(data string) (*model, error) {
 	}
 	// The file stores each weight plus 64 (a zero is '@', which gzip
 	// likes); the table holds the int8 itself, so the buckets the file
-	// leaves out need no filling.
-	m.w = make([]byte, nb*modelOutputs)
+	// leaves out need no filling but in the tail.
+	r, done := tail, 0 // the next weights to read; the table is final up to done
 	for i := 0; i < len(bitmap); i++ {
 		for x := bitmap[i]; x != 0; x &= x - 1 {
 			k := (i<<3 + bits.TrailingZeros8(x)) * modelOutputs
-			w, v := m.w[k:k+modelOutputs:k+modelOutputs], vals[:modelOutputs:modelOutputs]
-			for o := range w {
-				w[o] = v[o] - 64
+			for j := max(done, tail); j < k; j++ {
+				m.w[j] = 0 // unmarked, read already
 			}
-			vals = vals[modelOutputs:]
+			w, v := m.w[k:k+modelOutputs:k+modelOutputs], m.w[r:r+modelOutputs:r+modelOutputs]
+			for o := range w {
+				w[o] = v[o] - 64 // w[o] may be v[o] or one read before it
+			}
+			r += modelOutputs
+			done = k + modelOutputs
 		}
+	}
+	for j := max(done, tail); j < len(m.w); j++ {
+		m.w[j] = 0
 	}
 	m.mask = 1<<m.bits - 1
 	return m, nil
