@@ -97,7 +97,8 @@ type cpattern struct {
 // lexicon maps lower-case words to entries that carry their classes and the
 // patterns they start.
 type lexicon struct {
-	table wordTable // lower-case word -> entry, with its classes
+	table   wordTable // lower-case word -> entry
+	classes []classSet
 	// The patterns to try at each occurrence of word w are its start
 	// list (startsOf), and those to try only when the next word is some w2
 	// its pair list (pairsOf), by w2: one array each rather than a slice a
@@ -198,7 +199,7 @@ func newLexicon(sizeHint int) *lexicon {
 	}
 	l.table.init(n)
 	l.table.keys = make([]string, 0, sizeHint)
-	l.table.ents = make([]wordEntry, 0, sizeHint)
+	l.classes = make([]classSet, 0, sizeHint)
 	return l
 }
 
@@ -215,8 +216,9 @@ func (l *lexicon) intern(w string) int32 {
 	if id >= 0 {
 		return id
 	}
-	id = int32(len(l.table.keys))
+	id = int32(len(l.classes))
 	l.table.insert(h, w, id)
+	l.classes = append(l.classes, 0)
 	return id
 }
 
@@ -367,29 +369,22 @@ func (m *matcher) reserve(elems, words int) {
 
 // wordTable is an open-addressing hash table from lower-case words to
 // lexicon entries, probed with the hash the tokenizer computed in passing.
-// A slot holds a tag of the key's hash and its entry, and the entry the
-// key's first eight bytes and its classes, so a word of eight bytes or
-// fewer (most words) is matched without reading the key itself, and a
-// word not in the table mostly by its slot alone.
+// A slot holds the first eight bytes of its key, so a word of eight bytes
+// or fewer (most words) is matched without reading the key itself.
 type wordTable struct {
 	mask  uint64
 	slots []wordSlot
-	keys  []string    // by entry
-	ents  []wordEntry // by entry
+	keys  []string   // by entry
+	cls   []classSet // by entry: its classes, set by matcher.finish
 }
 
-// wordSlot is 8 bytes: the table is 131,072 slots, three in four empty,
-// and the memory the module's start-up first touches costs it by the
-// megabyte; what a slot held beyond tag and entry is in the entry, dense.
+// wordSlot is 16 bytes: the entry's classes live in cls rather than here,
+// since the slots, three in four empty, are most of the memory the
+// module's start-up first touches (and pays for by the megabyte).
 type wordSlot struct {
-	tag uint32 // slotTag of the key's hash and length; 0 when empty
-	id  int32
-}
-
-// wordEntry is what the scan reads of an entry after its slot.
-type wordEntry struct {
-	word uint64   // keyWord of the key
-	cls  classSet // the entry's classes
+	word uint64 // keyWord of the key
+	tag  uint32 // slotTag of the key's hash and length; 0 when empty
+	id   int32
 }
 
 // slotTag is the high half of the hash with its top bit replaced by
@@ -424,8 +419,7 @@ func (t *wordTable) insert(h uint64, w string, id int32) {
 		}
 	}
 	t.keys = append(t.keys, w)
-	t.ents = append(t.ents, wordEntry{word: keyWord(w)})
-	t.place(h, wordSlot{tag: slotTag(h, len(w)), id: id})
+	t.place(h, wordSlot{word: keyWord(w), tag: slotTag(h, len(w)), id: id})
 }
 
 func (t *wordTable) place(h uint64, s wordSlot) {
@@ -437,17 +431,18 @@ func (t *wordTable) place(h uint64, s wordSlot) {
 }
 
 // findKey returns the entry of the lower-case word w with hash h, or -1.
+// It compares a slot's first eight bytes before its key.
 func (t *wordTable) findKey(h uint64, w string) int32 {
 	if len(t.slots) == 0 {
 		return -1
 	}
-	tag := slotTag(h, len(w))
+	tag, first := slotTag(h, len(w)), keyWord(w)
 	for k := h & t.mask; ; k = (k + 1) & t.mask {
 		s := &t.slots[k]
 		if s.tag == 0 {
 			return -1
 		}
-		if s.tag == tag && t.keys[s.id] == w {
+		if s.tag == tag && s.word == first && t.keys[s.id] == w {
 			return s.id
 		}
 	}
@@ -466,7 +461,7 @@ func (t *wordTable) find(h uint64, w []byte) (int32, classSet) {
 			return -1, 0
 		}
 		if s.tag == tag && t.keys[s.id] == string(w) {
-			return s.id, t.ents[s.id].cls
+			return s.id, t.cls[s.id]
 		}
 	}
 }
@@ -476,7 +471,7 @@ func (t *wordTable) find(h uint64, w []byte) (int32, classSet) {
 // case-insensitively against the lower-case key.
 func (t *wordTable) findASCII(h, first uint64, w string) (int32, classSet) {
 	if id := t.findIDASCII(h, first, w); id >= 0 {
-		return id, t.ents[id].cls
+		return id, t.cls[id]
 	}
 	return -1, 0
 }
@@ -493,7 +488,7 @@ func (t *wordTable) findIDASCII(h, first uint64, w string) int32 {
 		if s.tag == 0 {
 			return -1
 		}
-		if s.tag == tag && t.ents[s.id].word == first {
+		if s.tag == tag && s.word == first {
 			// The first eight bytes are equal and so, for a short word,
 			// is everything: a zero byte ends both.
 			if len(w) <= 8 {
@@ -577,10 +572,12 @@ func oneToken(ce *celem) bool {
 // searches: each element's words and each word's pairs.
 func (m *matcher) finish() error {
 	l := m.lex
+	// The table gives a word's classes with its entry.
+	l.table.cls = l.classes
 	// Each list is counted in the word's lead, then filled with the
 	// lead's offset as the cursor, which is then set back: no arrays of
 	// counts and cursors, a third of a megabyte the start-up touched.
-	l.lead = make([]wordLead, len(l.table.keys))
+	l.lead = make([]wordLead, len(l.classes))
 	for _, s := range l.startsTodo {
 		if l.lead[s.w].nStart == maxLead {
 			return &Error{Msg: "more than 65535 phrases start with the word \"" + l.table.keys[s.w] + "\""}
@@ -833,7 +830,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 			return // multi-word entries cannot be a class member
 		}
 		id := b.m.lex.intern(w)
-		b.m.lex.table.ents[id].cls |= c
+		b.m.lex.classes[id] |= c
 	}
 	addClass := func(name string, words []string) error {
 		c, err := classBit(name)
@@ -919,8 +916,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	// A word that belongs to a class starts the phrases that start with
 	// that class: fold them into the word's own list, so a scan makes one
 	// look-up per token.
-	for id := range b.m.lex.table.ents {
-		c := b.m.lex.table.ents[id].cls
+	for id, c := range b.m.lex.classes {
 		for ; c != 0; c &= c - 1 { // each set bit, lowest first
 			for _, p := range b.m.classStarts[bits.TrailingZeros64(uint64(c))] {
 				b.m.lex.startsTodo = append(b.m.lex.startsTodo, wordStart{int32(id), p})

@@ -180,8 +180,8 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) (_ []token,
 			// The first slot probed settles most look-ups: inline it,
 			// since a call here would spill the loop's registers.
 			if sl := &tab.slots[h&tab.mask]; sl.tag != 0 { // else not in the table
-				if en := &tab.ents[sl.id]; sl.tag == slotTag(h, e-start) && e-start <= 8 && en.word == first {
-					t.lex, t.cls = sl.id, en.cls
+				if sl.word == first && sl.tag == slotTag(h, e-start) && e-start <= 8 {
+					t.lex, t.cls = sl.id, tab.cls[sl.id]
 				} else {
 					t.lex, t.cls = tab.findASCII(h, first, text[start:e])
 				}
