@@ -58,9 +58,10 @@ type model struct {
 	bits  uint   // log2 of the number of weight buckets
 	mask  uint32 // buckets - 1
 	scale float64
-	// w holds the quantised weights as int8 bytes, in the file's sparse
-	// form: w.bucket(b)[o] (model_weights.go).
-	w     weightTable
+	// w holds the quantised weights as int8 bytes, bucket-major:
+	// w[b*modelOutputs+o]. It is expanded once from the file's sparse
+	// form; a bucket the file leaves out is zero, as fresh memory is.
+	w     []byte
 	bias  [modelOutputs]int32
 	warn  [modelOutputs]int32 // score at or above which an output fires
 	block [modelOutputs]int32 // score at or above which its finding blocks
@@ -121,7 +122,7 @@ type ModelInfo struct {
 // Seven buckets in ten hold no weight (rare features are left at zero), so
 // the sparse form took 60 KB off the gzipped module against storing every
 // bucket, and coding the weights another 37 KB against leaving their bytes
-// to gzip. The table keeps the sparse form (weightTable).
+// to gzip. The expanded table holds the int8 weights themselves.
 func decodeModel(data string) (*model, error) {
 	bad := func(what string) error { return &Error{Msg: "learned model: " + what} }
 	if len(data) < len(modelMagic) || data[:len(modelMagic)] != modelMagic {
@@ -170,7 +171,16 @@ func decodeModel(data string) (*model, error) {
 	for i := 0; i < len(bitmap); i++ {
 		marked += bits.OnesCount8(bitmap[i])
 	}
-	vals, rest, err := huffman.Decode(p[nb/8:], marked*modelOutputs, modelOutputs)
+	// The weights are decoded into the end of the table and spread from
+	// there, front to back: the r-th marked bucket, k, takes its five
+	// bytes at 5k from tail+5r. That never overwrites a weight still to be
+	// read, since k-r, the unmarked buckets before k, is at most tail/5,
+	// all of them; and the bytes of an unmarked bucket at or past tail are
+	// read by the time it is reached, and cleared. No buffer of their own:
+	// half a megabyte less memory for the start-up to touch.
+	m.w = make([]byte, nb*modelOutputs)
+	tail := len(m.w) - marked*modelOutputs
+	rest, err := huffman.DecodeTo(m.w[tail:], p[nb/8:], modelOutputs)
 	if err != nil {
 		return nil, bad("weights: " + err.Error())
 	}
@@ -178,11 +188,26 @@ func decodeModel(data string) (*model, error) {
 		return nil, bad("weights: " + strconv.Itoa(len(rest)) + " bytes past the coded stream")
 	}
 	// The file stores each weight plus 64 (a zero is '@', which gzip
-	// likes); the table holds the int8 itself.
-	for i := range vals {
-		vals[i] -= 64
+	// likes); the table holds the int8 itself, so the buckets the file
+	// leaves out need no filling but in the tail.
+	r, done := tail, 0 // the next weights to read; the table is final up to done
+	for i := 0; i < len(bitmap); i++ {
+		for x := bitmap[i]; x != 0; x &= x - 1 {
+			k := (i<<3 + bits.TrailingZeros8(x)) * modelOutputs
+			for j := max(done, tail); j < k; j++ {
+				m.w[j] = 0 // unmarked, read already
+			}
+			w, v := m.w[k:k+modelOutputs:k+modelOutputs], m.w[r:r+modelOutputs:r+modelOutputs]
+			for o := range w {
+				w[o] = v[o] - 64 // w[o] may be v[o] or one read before it
+			}
+			r += modelOutputs
+			done = k + modelOutputs
+		}
 	}
-	m.w = newWeightTable(bitmap, nb, vals)
+	for j := max(done, tail); j < len(m.w); j++ {
+		m.w[j] = 0
+	}
 	m.mask = 1<<m.bits - 1
 	return m, nil
 }
@@ -324,13 +349,11 @@ func (fs *featScratch) add(f uint32, s int32) {
 		fs.sent = append(fs.sent, s)
 	}
 	if m := fs.m; m != nil {
-		fs.count[s]++
-		w := m.w.bucket(f & m.mask)
-		if w == nil {
-			return // all its weights are zero
-		}
+		b := int(f&m.mask) * modelOutputs
+		w := m.w[b : b+modelOutputs]
 		sum := fs.sums[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
 		net := fs.net[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
+		fs.count[s]++
 		for o := 0; o < modelOutputs; o++ {
 			x := int32(int8(w[o]))
 			fs.score[o] += x

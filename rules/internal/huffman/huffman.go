@@ -78,34 +78,48 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 	if columns <= 0 || count < 0 {
 		return nil, "", errors.New("no columns")
 	}
+	out := make([]byte, count)
+	rest, err := DecodeTo(out, src, columns)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, rest, nil
+}
+
+// DecodeTo is Decode into out, len(out) bytes, for a caller that wants
+// them inside a buffer of its own.
+func DecodeTo(out []byte, src string, columns int) (string, error) {
+	if columns <= 0 {
+		return "", errors.New("no columns")
+	}
+	count := len(out)
 	tables := make([][]uint16, columns)
 	for c := range tables {
 		n, k := Uvarint(src)
 		if k <= 0 || n > 256 || uint64(len(src)-k) < 2*n {
-			return nil, "", errors.New("code table " + strconv.Itoa(c) + " truncated")
+			return "", errors.New("code table " + strconv.Itoa(c) + " truncated")
 		}
 		var lens [256]uint8
 		for i := range int(n) {
 			s, l := src[k+2*i], src[k+2*i+1]
 			if l == 0 || l > MaxLen || lens[s] != 0 {
-				return nil, "", errors.New("code table " + strconv.Itoa(c) + " is malformed")
+				return "", errors.New("code table " + strconv.Itoa(c) + " is malformed")
 			}
 			lens[s] = l
 		}
 		src = src[k+2*int(n):]
 		t, err := table(lens[:])
 		if err != nil {
-			return nil, "", errors.New("code table " + strconv.Itoa(c) + ": " + err.Error())
+			return "", errors.New("code table " + strconv.Itoa(c) + ": " + err.Error())
 		}
 		tables[c] = t
 	}
 	nbits, k := Uvarint(src)
 	if k <= 0 || uint64(len(src)-k) < (nbits+7)/8 {
-		return nil, "", errors.New("coded stream truncated")
+		return "", errors.New("coded stream truncated")
 	}
 	stream := src[k : k+int((nbits+7)/8)]
 	rest := src[k+len(stream):]
-	out := make([]byte, count)
 	var acc uint64 // bits not yet used, the next one lowest
 	var have uint  // how many bits acc holds
 	pos := 0       // next byte of stream to load
@@ -129,10 +143,10 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 			e := t[acc&(1<<MaxLen-1)]
 			l := uint(e >> 8)
 			if l == 0 {
-				return nil, "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
+				return "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
 			}
 			if l > have {
-				return nil, "", errors.New("coded stream ends at symbol " + strconv.Itoa(row+c))
+				return "", errors.New("coded stream ends at symbol " + strconv.Itoa(row+c))
 			}
 			out[row+c] = byte(e)
 			acc >>= l
@@ -141,9 +155,9 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 		}
 	}
 	if used != nbits {
-		return nil, "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
+		return "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
 	}
-	return out, rest, nil
+	return rest, nil
 }
 
 // code is one symbol's code: its bits in the order they are written
