@@ -219,17 +219,22 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// nextLine splits data at its first newline: the line before it and the
+// rest after it (all of data and "" when there is none).
+func nextLine(data string) (line, rest string) {
+	if i := strings.IndexByte(data, '\n'); i >= 0 {
+		return data[:i], data[i+1:]
+	}
+	return data, ""
+}
+
 // decodedSize returns the bytes of the entries of a front-coded table:
 // room for them exactly saves the start-up memory it would touch in vain.
 func decodedSize(data string) int {
 	n := 0
 	for len(data) > 0 {
-		line := data
-		if i := strings.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = ""
-		}
+		var line string
+		line, data = nextLine(data)
 		if line == "" {
 			continue
 		}
@@ -253,12 +258,8 @@ func eachWord(name string, f func(string)) {
 	buf.Grow(decodedSize(data))
 	prev := "" // the previous entry
 	for len(data) > 0 {
-		line := data
-		if i := strings.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = ""
-		}
+		var line string
+		line, data = nextLine(data)
 		if line == "" || strings.HasPrefix(line, "# ") {
 			continue
 		}

@@ -20,6 +20,18 @@ func escalationByName(t *testing.T, name string) escalation {
 	return escalation{}
 }
 
+// topSeverity returns the highest severity among the findings of res that
+// keep accepts, or "" when there is none.
+func topSeverity(res Result, keep func(*Finding) bool) Severity {
+	var top Severity
+	for i := range res.Findings {
+		if f := &res.Findings[i]; keep(f) && f.Severity.Rank() > top.Rank() {
+			top = f.Severity
+		}
+	}
+	return top
+}
+
 func TestEscalations(t *testing.T) {
 	ident := &crule{Rule: &Rule{ID: "privacy.phone", Severity: Info, PatientSeverity: Block, Identifier: IDPhone}, quasi: -1}
 	quasi := &crule{Rule: &Rule{ID: "privacy.quasi.occupation", Severity: Info, PatientSeverity: Warn, Quasi: "occupation"}, quasi: 4}
@@ -113,12 +125,7 @@ func TestOwnFamilyDates(t *testing.T) {
 		"my sister just had her baby 🥹 7lb 2oz, born March 3 at 4:12am, both healthy.":                    Info,
 		"My patient's son was born 3/14 on our unit, mom did great.":                                      Block,
 	} {
-		var got Severity
-		for _, f := range e.Scan(text).Findings {
-			if f.Rule == "privacy.date" && f.Severity.Rank() > got.Rank() {
-				got = f.Severity
-			}
-		}
+		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "privacy.date" })
 		if got != want {
 			t.Errorf("%q: privacy.date at %q, want %q", text, got, want)
 		}
@@ -140,12 +147,7 @@ func TestCredentialMakesColleague(t *testing.T) {
 		"Congrats to Dr. Kwame Asante, PT, DPT on earning his board certification!":            Info,
 		"Dalton County Health Department confirmed 3 measles cases linked to a daycare.":       "",
 	} {
-		var got Severity
-		for _, f := range e.Scan(text).Findings {
-			if f.Rule == "privacy.name" && f.Severity.Rank() > got.Rank() {
-				got = f.Severity
-			}
-		}
+		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "privacy.name" })
 		if got != want {
 			t.Errorf("%q: privacy.name at %q, want %q", text, got, want)
 		}
@@ -209,12 +211,7 @@ func TestNamedNumberScan(t *testing.T) {
 		"Buyer was Tomasz Wojcik, his passport number is P48829173 and the form rejects it.":   Warn,
 		"Dr. Maria Lopez gave a talk on passports; passport number P48829173 was the example.": Info,
 	} {
-		got := Severity("")
-		for _, f := range e.Scan(text).Findings {
-			if f.Identifier == IDLicense && f.Severity.Rank() > got.Rank() {
-				got = f.Severity
-			}
-		}
+		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Identifier == IDLicense })
 		if got.Rank() < want.Rank() || want == Info && got != Info {
 			t.Errorf("%q: licence finding at %q, want %q", text, got, want)
 		}
@@ -274,12 +271,8 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"reminder: my NPI is 1487306655, look it up on NPPES", IDLicense, Info},
 		{"Dr. Hal Farrow's DEA BF4829317 is on every script from that clinic", IDLicense, Info},
 	} {
-		got := Severity("") // the identifier's finding; with no type, any privacy finding
-		for _, f := range e.Scan(c.text).Findings {
-			if (f.Identifier == c.id || c.id == "" && f.Category == "privacy") && f.Severity.Rank() > got.Rank() {
-				got = f.Severity
-			}
-		}
+		// The identifier's finding; with no type, any privacy finding.
+		got := topSeverity(e.Scan(c.text), func(f *Finding) bool { return f.Identifier == c.id || c.id == "" && f.Category == "privacy" })
 		if got != c.want {
 			t.Errorf("%q: %q at %q, want %q", c.text, c.id, got, c.want)
 		}
