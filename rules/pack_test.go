@@ -121,3 +121,31 @@ func TestNoSplitNegation(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRepeatedAlternative fails a phrase slot that lists one word twice.
+// Spaces separate slots and '|' separates the words of one slot, so
+// "identifying details|details changed" is three slots ("identifying",
+// "details|details", "changed") that match only "identifying details
+// changed", not "details changed": a repeated word is the mark of a phrase
+// written as if '|' joined whole phrases.
+func TestNoRepeatedAlternative(t *testing.T) {
+	packs, err := loadPacks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range packs {
+		for _, r := range p.rules {
+			for _, ph := range append(append([]string(nil), r.Phrase...), r.Unless...) {
+				for _, slot := range strings.Fields(ph) {
+					seen := map[string]bool{}
+					for _, w := range strings.Split(strings.Trim(slot, "[]"), "|") {
+						if seen[w] {
+							t.Errorf("%s: phrase %q: slot %q lists %q twice ('|' joins words of one slot, not phrases)", r.ID, ph, slot, w)
+						}
+						seen[w] = true
+					}
+				}
+			}
+		}
+	}
+}
