@@ -17,7 +17,7 @@ var detSample = detector{
 	name: "sample",
 	doc:  `An identifier written as an example: "an ITIN always starts with 9 (sample: 900-70-0000)".`,
 	// The rules whose findings it marks (and phone and device numbers).
-	rules:   []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle"},
+	rules:   []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle", "privacy.name"},
 	classes: []string{"patient_noun"},
 	cues:    []string{"sample_cue", "sample_post", "specimen_word", "own", "own_id_word", "own_after", "own_vehicle", "own_thing", "own_filler"},
 	pass:    (*Engine).markSamples,
@@ -47,6 +47,12 @@ func (e *Engine) markSamples(text string, st *scanState) {
 			// A labelled value whose label is a sample word: "sample: 900-70-0000".
 			h.sev, h.kind, h.fixed = Info, patExample, true
 			st.shown = true
+			continue
+		}
+		if id == IDName && placeholderName(text, toks, h) {
+			// "John Doe", "Jane Sample": the placeholder a form, a
+			// teaching slide or an unidentified patient's chart carries.
+			h.sev, h.kind, h.fixed = Info, patExample, true
 			continue
 		}
 		if !personalNumber(id) && id != IDPhone && id != IDDevice && id != IDVehicle {
@@ -232,4 +238,22 @@ func (e *Engine) ownVehicleBefore(text string, toks []token, t0 int) bool {
 		}
 	}
 	return false
+}
+
+// placeholderName reports whether name hit h is a placeholder name: John,
+// Jane or Baby Doe, or Jane or John Sample, written as one ("John Doe")
+// whether or not the name detector took the surname too. Such a name is
+// no one's: the alias of an unidentified patient, or a form's example.
+func placeholderName(text string, toks []token, h *hit) bool {
+	if !isWordIn(text, toks[h.t0], "john", "jane", "baby", "jon") {
+		return false
+	}
+	last := int(h.t1) - 1
+	if last == int(h.t0) {
+		if last+1 >= len(toks) || toks[last+1].gap > gapSpace {
+			return false
+		}
+		last++
+	}
+	return last == int(h.t0)+1 && isWordIn(text, toks[last], "doe", "sample")
 }

@@ -49,6 +49,32 @@ func TestScanTable(t *testing.T) {
 			},
 		},
 		{
+			name: "a name the room phrase reads before the room stays a finding of its own",
+			text: "Mrs. Feldstein in 7B has called the nurse 41 times tonight.",
+			want: []got{
+				{"privacy.name", "block", "name", "Mrs. Feldstein"},
+				{"privacy.room", "block", "other_id", "Mrs. Feldstein in 7B"},
+				{"privacy.story", "warn", "", "Mrs. Feldstein in 7B"},
+				{"privacy.quasi.time", "info", "", "tonight"},
+			},
+			noLearned: true,
+		},
+		{
+			name: "permission and details changed (the phrase that once needed \"identifying\") lower the story",
+			text: "Shared with permission, details changed: a patient told me today that our calm voices got her through her first MRI.",
+			want: []got{
+				{"privacy.story", "info", "", "a patient told"},
+				{"privacy.quasi.time", "info", "", "today"},
+			},
+			noLearned: true,
+		},
+		{
+			name:      "a placeholder name is no one's",
+			text:      "Sample label for our new-tech deck: Jane Doe, atorvastatin 20 mg, take 1 tab at bedtime.",
+			want:      []got{{"privacy.name", "info", "name", "Jane"}},
+			noLearned: true,
+		},
+		{
 			name: "a MAC address's groups are no age and sex",
 			text: "The sensor's MAC is 3C-52-82-1A-9F-07 if anyone from the vendor lurks here.",
 			want: []got{{"privacy.device", "info", "device", "3C-52-82-1A-9F-07"}},

@@ -33,7 +33,7 @@ func TestGlossSharesEnglishFeatures(t *testing.T) {
 			t.Errorf("%q: word features %v, want its own and %q's %v", c.es, es, c.en, en)
 		}
 	}
-	for _, w := range []string{"el", "hola", "patient", "alta"} {
+	for _, w := range []string{"el", "ojalá", "patient", "alta"} {
 		if got := wordFeat(w); len(got) != 1 {
 			t.Errorf("%q: %d word features, want 1 (no gloss)", w, len(got))
 		}

@@ -544,6 +544,7 @@ type draft struct {
 	ident      bool  // the finding is an identifier
 	quasi      bool  // the finding only marks a quasi-identifier of a story
 	recFormat  bool  // the finding is the institution's own record format
+	nameInRoom int8  // 1: a name; 2: a room or other code, which a phrase may read with the name before it
 }
 
 func (e *Engine) draft(r *crule, h *hit, hi int32, sev Severity) draft {
@@ -551,8 +552,15 @@ func (e *Engine) draft(r *crule, h *hit, hi int32, sev Severity) draft {
 		sev = fixed
 	}
 	id := e.identOf(r, h)
-	return draft{start: h.start, end: h.end, rule: r.idx, hit: hi, sev: int8(sev.Rank()),
+	d := draft{start: h.start, end: h.end, rule: r.idx, hit: hi, sev: int8(sev.Rank()),
 		ident: id != "", quasi: id == "" && r.quasiRule, recFormat: r.recFormat}
+	switch id {
+	case IDName:
+		d.nameInRoom = 1
+	case IDOther:
+		d.nameInRoom = 2
+	}
+	return d
 }
 
 func (e *Engine) identOf(r *crule, h *hit) Identifier {
@@ -620,6 +628,10 @@ func (e *Engine) dedupe(fs []draft) []draft {
 			case g.quasi && f.ident:
 				*g = f
 				keep = false
+			case g.ident && f.ident && g.nameInRoom|f.nameInRoom == 3 && (g.start <= f.start && f.end <= g.end || f.start <= g.start && g.end <= f.end):
+				// "Mrs. Feldstein in 7B": the room phrase reads the name
+				// before the room; both are identifiers, and the name
+				// must not vanish into the room's finding.
 			case g.ident && f.ident:
 				sg, sf := strength(g), strength(&f)
 				if sf > sg || sf == sg && f.end-f.start > g.end-g.start {
