@@ -175,6 +175,13 @@ type startRef struct {
 	// one: the next token must fit the one or the other ("the [very]
 	// sick"), which rules out most tries before the pattern is read.
 	alt *celem
+	// nextWords and nextClasses, when filter is set, hold every word (a
+	// bit per word id mod 64) and class the next token may have to fit
+	// second or alt: a test of two masks rules out most tries on a common
+	// first word ("the", "our") before elemMatch reads the word lists.
+	nextWords   uint64
+	nextClasses classSet
+	filter      bool
 	// The first element's marks: a hashtag, a mention, lower case only.
 	hashtag, mention, lower bool
 }
@@ -552,6 +559,26 @@ func (m *matcher) ref(id int32) startRef {
 			r.second = ce
 		} else if oneToken(ce) && len(cp.elems) > 2 && oneToken(&cp.elems[2]) && !cp.elems[2].optional {
 			r.alt = &cp.elems[2]
+		}
+	}
+	var next []*celem
+	if r.second != nil {
+		next = []*celem{r.second}
+	} else if r.alt != nil {
+		next = []*celem{&cp.elems[1], r.alt}
+	}
+	r.filter = len(next) > 0
+	for _, ce := range next {
+		switch ce.kind {
+		case peWord:
+			for _, w := range ce.words {
+				r.nextWords |= 1 << (uint32(w) & 63)
+			}
+			r.nextClasses |= ce.classes
+		case peClass:
+			r.nextClasses |= ce.classes
+		default:
+			r.filter = false // any word, a number, a capital: no mask says it
 		}
 	}
 	return r

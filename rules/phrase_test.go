@@ -40,3 +40,52 @@ func TestLowerCaseElement(t *testing.T) {
 		}
 	}
 }
+
+// TestStartFilterKeepsEveryFit checks that a start's mask test on the
+// next token (startRef.filter) never rules out a token that its second
+// or alt element fits: the masks only save the scan elemMatch calls.
+func TestStartFilterKeepsEveryFit(t *testing.T) {
+	e := mustEngine(t, "")
+	m := &e.b.m
+	text := strings.Join([]string{
+		"We proudly endorse Dana Ruiz for mayor. Our whole office endorses her, the team is endorsing too.",
+		"The fat guy in room 12, the very sick lady, my patient John Smith, pt JD, the crazies are out tonight.",
+		"Let natural selection do its thing. Absolute nutcase. Send me a pic of the rash, DM me your meds.",
+		"Mi paciente de la cama 4, la señora del 9B, apoyamos al candidato Ramírez para alcalde.",
+		"#ad use my code SAVE20, link in bio. @jess.whitaker22 take 50mg of Benadryl now. 555-201-7788.",
+	}, " ")
+	st := e.pool.Get().(*scanState)
+	defer e.pool.Put(st)
+	e.prepare(text, st)
+	checked, ruled := 0, 0
+	for i := 0; i+1 < len(st.toks); i++ {
+		tk := &st.toks[i]
+		if tk.lex < 0 {
+			continue
+		}
+		ld := &m.lex.lead[tk.lex]
+		n := &st.toks[i+1]
+		for _, ref := range m.lex.starts[ld.start : ld.start+int32(ld.nStart)] {
+			if !ref.filter {
+				continue
+			}
+			checked++
+			out := (n.lex < 0 || ref.nextWords&(1<<(uint32(n.lex)&63)) == 0) && n.cls&ref.nextClasses == 0
+			fits := false
+			if ref.second != nil {
+				fits = e.elemMatch(ref.second, n, false)
+			} else {
+				fits = e.elemMatch(&m.patterns[ref.p].elems[1], n, false) || e.elemMatch(ref.alt, n, false)
+			}
+			if out && fits {
+				t.Errorf("token %q then %q: the mask rules out a next token that pattern %d's element fits", text[tk.start:tk.end], text[n.start:n.end], ref.p)
+			}
+			if out {
+				ruled++
+			}
+		}
+	}
+	if checked == 0 || ruled == 0 {
+		t.Fatalf("the text tried %d filtered starts and the mask ruled out %d: the test reads nothing", checked, ruled)
+	}
+}

@@ -198,6 +198,18 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				if f := t.flags; ref.hashtag && f&tHashtag == 0 || ref.mention && f&tMention == 0 || ref.lower && f&(tUpper|tAllCaps) != 0 {
 					continue
 				}
+				if ref.filter && i+1 < len(st.toks) {
+					// A necessary condition for the checks below: the next
+					// token's word or a class of it is one second or alt may take.
+					n := &st.toks[i+1]
+					nid := n.lex
+					if over {
+						nid = n.lex2
+					}
+					if (nid < 0 || ref.nextWords&(1<<(uint32(nid)&63)) == 0) && n.cls&ref.nextClasses == 0 {
+						continue
+					}
+				}
 				if ref.second != nil {
 					if i+1 >= len(st.toks) {
 						continue
