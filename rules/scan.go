@@ -183,11 +183,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 	lex := m.lex
 	for i := range st.toks {
 		t := &st.toks[i]
-		id := t.lex
-		if over {
-			id = t.lex2
-		}
-		if id >= 0 {
+		if id := t.lexIn(over); id >= 0 {
 			ld := &lex.lead[id]
 			starts := lex.starts[ld.start : ld.start+int32(ld.nStart)]
 			for k := range starts {
@@ -202,11 +198,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 					// A necessary condition for the checks below: the next
 					// token's word or a class of it is one second or alt may take.
 					n := &st.toks[i+1]
-					nid := n.lex
-					if over {
-						nid = n.lex2
-					}
-					if (nid < 0 || ref.nextWords&(1<<(uint32(nid)&63)) == 0) && n.cls&ref.nextClasses == 0 {
+					if nid := n.lexIn(over); (nid < 0 || ref.nextWords&(1<<(uint32(nid)&63)) == 0) && n.cls&ref.nextClasses == 0 {
 						continue
 					}
 				}
@@ -234,10 +226,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 				e.matchPattern(text, st, &m.patterns[ref.p], i, skip, over)
 			}
 			if ld.nPair > 0 && i+1 < len(st.toks) && st.toks[i+1].gap <= gapJoin {
-				next := st.toks[i+1].lex
-				if over {
-					next = st.toks[i+1].lex2
-				}
+				next := st.toks[i+1].lexIn(over)
 				if next >= 0 && ld.pairMask&(1<<uint(next&31)) != 0 {
 					// matchPairs, by hand: this is the scan's busiest loop.
 					ps := lex.pairs[ld.pair : ld.pair+int32(ld.nPair)]
@@ -279,10 +268,7 @@ func (e *Engine) matchPhrases(text string, st *scanState, m *matcher, over bool)
 // matchPairs tries the patterns of the pair list ps whose second word is
 // token i+1 (which follows token i closely enough).
 func (e *Engine) matchPairs(text string, st *scanState, m *matcher, ps []pairID, i int, over bool) {
-	next := st.toks[i+1].lex
-	if over {
-		next = st.toks[i+1].lex2
-	}
+	next := st.toks[i+1].lexIn(over)
 	if next < 0 {
 		return
 	}
@@ -397,11 +383,7 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 	}
 	switch ce.kind {
 	case peWord:
-		id := t.lex
-		if over {
-			id = t.lex2
-		}
-		if id >= 0 && hasWord(ce.words, id) {
+		if id := t.lexIn(over); id >= 0 && hasWord(ce.words, id) {
 			return true
 		}
 		return t.cls&ce.classes != 0
@@ -556,7 +538,9 @@ type draft struct {
 	ident      bool  // the finding is an identifier
 	quasi      bool  // the finding only marks a quasi-identifier of a story
 	recFormat  bool  // the finding is the institution's own record format
-	nameInRoom int8  // 1: a name; 2: a room or other code, which a phrase may read with the name before it
+	// name and code: the identifier is a person's name, or a room or
+	// other code (whose phrase may read the name before it).
+	name, code bool
 }
 
 func (e *Engine) draft(r *crule, h *hit, hi int32, sev Severity) draft {
@@ -564,15 +548,8 @@ func (e *Engine) draft(r *crule, h *hit, hi int32, sev Severity) draft {
 		sev = fixed
 	}
 	id := e.identOf(r, h)
-	d := draft{start: h.start, end: h.end, rule: r.idx, hit: hi, sev: int8(sev.Rank()),
-		ident: id != "", quasi: id == "" && r.quasiRule, recFormat: r.recFormat}
-	switch id {
-	case IDName:
-		d.nameInRoom = 1
-	case IDOther:
-		d.nameInRoom = 2
-	}
-	return d
+	return draft{start: h.start, end: h.end, rule: r.idx, hit: hi, sev: int8(sev.Rank()),
+		ident: id != "", quasi: id == "" && r.quasiRule, recFormat: r.recFormat, name: id == IDName, code: id == IDOther}
 }
 
 func (e *Engine) identOf(r *crule, h *hit) Identifier {
@@ -640,7 +617,7 @@ func (e *Engine) dedupe(fs []draft) []draft {
 			case g.quasi && f.ident:
 				*g = f
 				keep = false
-			case g.ident && f.ident && g.nameInRoom|f.nameInRoom == 3 && (g.start <= f.start && f.end <= g.end || f.start <= g.start && g.end <= f.end):
+			case (g.name && f.code || g.code && f.name) && (g.start <= f.start && f.end <= g.end || f.start <= g.start && g.end <= f.end):
 				// "Mrs. Feldstein in 7B": the room phrase reads the name
 				// before the room; both are identifiers, and the name
 				// must not vanish into the room's finding.

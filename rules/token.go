@@ -20,6 +20,15 @@ type token struct {
 	cls        classSet // the classes of lex (0 when lex is -1)
 }
 
+// lexIn is the token's entry in the packs' lexicon, or with over in the
+// policy's own (the matcher the scan runs decides which).
+func (t *token) lexIn(over bool) int32 {
+	if over {
+		return t.lex2
+	}
+	return t.lex
+}
+
 type tokFlags uint16
 
 const (
