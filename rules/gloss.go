@@ -43,9 +43,14 @@ func newGlossTable(name, data string) (glossTable, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		w, gl, ok := strings.Cut(strings.TrimSpace(line), " ")
-		gl = strings.TrimSpace(gl)
-		if !ok || w == "" || gl == "" || strings.ContainsAny(w, " \t") || strings.ContainsAny(gl, " \t") {
+		// Two fields, split on spaces or tabs as strings.Fields would.
+		line = strings.TrimSpace(line)
+		cut := strings.IndexAny(line, " \t")
+		if cut < 0 {
+			cut = len(line)
+		}
+		w, gl := line[:cut], strings.TrimSpace(line[cut:])
+		if w == "" || gl == "" || strings.ContainsAny(gl, " \t") {
 			return glossTable{}, &Error{Msg: "data/" + name + ": line " + strconv.Itoa(n) + ": want a word and its gloss"}
 		}
 		h := hashWord(normWord(w))

@@ -41,4 +41,7 @@ func TestGlossSharesEnglishFeatures(t *testing.T) {
 	if _, err := newGlossTable("bad.txt", "deja stop\nuna dos tres\n"); err == nil {
 		t.Error("a line of three words: no error")
 	}
+	if g, err := newGlossTable("tabs.txt", "deja\tstop\n  manda   send \r\n"); err != nil || g.find(hashWord("deja")) == 0 || g.find(hashWord("manda")) == 0 {
+		t.Errorf("words split by a tab or several spaces: err %v", err)
+	}
 }

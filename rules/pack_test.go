@@ -91,10 +91,6 @@ func TestEmbeddedUpToDate(t *testing.T) {
 // contraction beside "do", "does", "did" or "not" is such a split "do
 // not" (two built-in phrases had it); write the two forms as two phrases.
 func TestNoSplitNegation(t *testing.T) {
-	packs, err := loadPacks()
-	if err != nil {
-		t.Fatal(err)
-	}
 	negated := func(w string) bool {
 		switch w {
 		case "dont", "cant", "wont", "didnt", "doesnt", "isnt", "arent", "wasnt", "shouldnt", "wouldnt", "couldnt":
@@ -103,19 +99,31 @@ func TestNoSplitNegation(t *testing.T) {
 		return strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")
 	}
 	aux := map[string]bool{"do": true, "does": true, "did": true, "not": true}
+	eachSlot(t, func(id, ph, slot string, alts []string) {
+		neg, plain := false, false
+		for _, w := range alts {
+			neg = neg || negated(w)
+			plain = plain || aux[w]
+		}
+		if neg && plain {
+			t.Errorf("%s: phrase %q: slot %q mixes a negated contraction with %q-like words: \"do not\" cannot sit in one slot", id, ph, slot, "do/not")
+		}
+	})
+}
+
+// eachSlot calls f with each slot of every phrase and unless phrase of the
+// built-in packs, and the slot's words (its alternatives, brackets off).
+func eachSlot(t *testing.T, f func(ruleID, phrase, slot string, alts []string)) {
+	t.Helper()
+	packs, err := loadPacks()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range packs {
 		for _, r := range p.rules {
 			for _, ph := range append(append([]string(nil), r.Phrase...), r.Unless...) {
 				for _, slot := range strings.Fields(ph) {
-					alts := strings.Split(strings.Trim(slot, "[]"), "|")
-					neg, plain := false, false
-					for _, w := range alts {
-						neg = neg || negated(w)
-						plain = plain || aux[w]
-					}
-					if neg && plain {
-						t.Errorf("%s: phrase %q: slot %q mixes a negated contraction with %q-like words: \"do not\" cannot sit in one slot", r.ID, ph, slot, "do/not")
-					}
+					f(r.ID, ph, slot, strings.Split(strings.Trim(slot, "[]"), "|"))
 				}
 			}
 		}
@@ -129,23 +137,13 @@ func TestNoSplitNegation(t *testing.T) {
 // changed", not "details changed": a repeated word is the mark of a phrase
 // written as if '|' joined whole phrases.
 func TestNoRepeatedAlternative(t *testing.T) {
-	packs, err := loadPacks()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range packs {
-		for _, r := range p.rules {
-			for _, ph := range append(append([]string(nil), r.Phrase...), r.Unless...) {
-				for _, slot := range strings.Fields(ph) {
-					seen := map[string]bool{}
-					for _, w := range strings.Split(strings.Trim(slot, "[]"), "|") {
-						if seen[w] {
-							t.Errorf("%s: phrase %q: slot %q lists %q twice ('|' joins words of one slot, not phrases)", r.ID, ph, slot, w)
-						}
-						seen[w] = true
-					}
-				}
+	eachSlot(t, func(id, ph, slot string, alts []string) {
+		seen := map[string]bool{}
+		for _, w := range alts {
+			if seen[w] {
+				t.Errorf("%s: phrase %q: slot %q lists %q twice ('|' joins words of one slot, not phrases)", id, ph, slot, w)
 			}
+			seen[w] = true
 		}
-	}
+	})
 }
