@@ -69,7 +69,7 @@ type Settings struct {
 func (s Settings) minPairs() int { return max(s.MinPairs, s.MinPosts) }
 
 var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4, MinPairs: 5, ByFeature: true}
+	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4, MinPairs: 6, ByFeature: true}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
