@@ -264,6 +264,20 @@ func (e *Engine) insideIdentifier(st *scanState, h *hit) bool {
 	return false
 }
 
+// insidePlace reports whether hit h lies within a place or street the
+// scan found (an identifier of type geo that kept its place context): the
+// words of a place's name are not the author's words about anyone.
+func (e *Engine) insidePlace(st *scanState, h *hit) bool {
+	for i := range st.hits {
+		o := &st.hits[i]
+		if o != h && o.start <= h.start && h.end <= o.end && !st.silenced[o.rule] &&
+			e.identOf(e.rules[o.rule], o) == IDGeo {
+			return true
+		}
+	}
+	return false
+}
+
 // storySeverity grades a patient's story: a warning for a story with one or
 // two quasi-identifiers (or an encounter and none), block for three or
 // more; permission lowers a block to a warning, never below, and a
@@ -414,6 +428,9 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		}
 		if pc.criticism && quotedCategory[r.cat] && insideQuotes(text, int(h.start), int(h.end)) {
 			continue // "let's retire 'frequent flyer'": the term is quoted to criticise it
+		}
+		if r.Category == Conduct && e.insidePlace(st, h) {
+			continue // "Coon Hollow Road", "Coon Rapids": a place's name, not a slur
 		}
 		out = append(out, e.draft(r, h, int32(i), grade(r, h, pc)))
 	}
