@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // detSample marks identifiers that point at no patient, after every other
 // detector has run: a number that a sample word introduces ("the test card
 // 4111 1111 1111 1111", "sample: 900-70-0000", "the CMS sample looks like
@@ -17,7 +19,7 @@ var detSample = detector{
 	name: "sample",
 	doc:  `An identifier written as an example: "an ITIN always starts with 9 (sample: 900-70-0000)".`,
 	// The rules whose findings it marks (and phone and device numbers).
-	rules:   []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle", "privacy.name"},
+	rules:   []string{"privacy.ssn", "privacy.card", "privacy.health_plan", "privacy.account", "privacy.license", "privacy.mrn", "privacy.vehicle", "privacy.name", "privacy.date"},
 	classes: []string{"patient_noun"},
 	cues:    []string{"sample_cue", "sample_post", "specimen_word", "own", "own_id_word", "own_after", "own_vehicle", "own_thing", "own_filler"},
 	pass:    (*Engine).markSamples,
@@ -53,6 +55,13 @@ func (e *Engine) markSamples(text string, st *scanState) {
 			// "John Doe", "Jane Sample": the placeholder a form, a
 			// teaching slide or an unidentified patient's chart carries.
 			h.sev, h.kind, h.fixed = Info, patExample, true
+			continue
+		}
+		if id == IDDate && placeholderDate(text[h.start:h.end]) {
+			// "DOB 01/01/1900": the date a record system or a teaching
+			// chart fills in when the real one is unknown. Its cue ("DOB")
+			// makes it no patient's context either.
+			h.sev, h.kind, h.fixed, h.strong = Info, patExample, true, false
 			continue
 		}
 		if !personalNumber(id) && id != IDPhone && id != IDDevice && id != IDVehicle {
@@ -238,6 +247,54 @@ func (e *Engine) ownVehicleBefore(text string, toks []token, t0 int) bool {
 		}
 	}
 	return false
+}
+
+// placeholderDate reports whether a date written in digits is a
+// placeholder: 1 January 1900 (a common default of record systems), 31
+// December 1899, a year 0000 or 0001, or all zeros. No patient's birth date
+// is one of them.
+func placeholderDate(s string) bool {
+	var parts [3]string
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if n == len(parts) {
+			return false
+		}
+		parts[n] = s[i:j]
+		n++
+		i = j
+	}
+	if n != 3 {
+		return false
+	}
+	year, a, b := "", "", ""
+	switch {
+	case len(parts[0]) == 4:
+		year, a, b = parts[0], parts[1], parts[2]
+	case len(parts[2]) == 4:
+		year, a, b = parts[2], parts[0], parts[1]
+	default:
+		return false
+	}
+	one := func(x string) bool { return x == "1" || x == "01" }
+	zero := func(x string) bool { return strings.Trim(x, "0") == "" }
+	switch year {
+	case "1900":
+		return one(a) && one(b)
+	case "1899":
+		return a == "12" && b == "31" || a == "31" && b == "12"
+	case "0000", "0001":
+		return true
+	}
+	return zero(year) && zero(a) && zero(b)
 }
 
 // placeholderName reports whether name hit h is a placeholder name: John,

@@ -75,6 +75,12 @@ func TestScanTable(t *testing.T) {
 			noLearned: true,
 		},
 		{
+			name:      "a placeholder date is no one's birth date",
+			text:      "Patient DOB 01/01/1900 is the default when registration skips the field: check it before you give meds.",
+			want:      []got{{"privacy.date", "info", "date", "01/01/1900"}},
+			noLearned: true,
+		},
+		{
 			name: "a MAC address's groups are no age and sex",
 			text: "The sensor's MAC is 3C-52-82-1A-9F-07 if anyone from the vendor lurks here.",
 			want: []got{{"privacy.device", "info", "device", "3C-52-82-1A-9F-07"}},

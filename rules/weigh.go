@@ -232,8 +232,8 @@ func (e *Engine) readStory(st *scanState, pc *postContext) {
 			if st.silenced[h.rule] {
 				continue
 			}
-			if q := e.quasiOf(r, h); q >= 0 {
-				pc.quasi[q] = true
+			if q := e.quasiOf(r, h); q >= 0 && h.kind != patExample {
+				pc.quasi[q] = true // a placeholder date is no time of the story
 			}
 			if h.kind != patExample && isDirect(e.identOf(r, h)) {
 				pc.direct = true
