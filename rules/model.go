@@ -166,47 +166,17 @@ func decodeModel(data string) (*model, error) {
 	if len(p) < nb/8 {
 		return nil, bad("truncated bucket bitmap")
 	}
-	bitmap := p[:nb/8]
-	marked := 0
-	for i := 0; i < len(bitmap); i++ {
-		marked += bits.OnesCount8(bitmap[i])
-	}
-	// The weights are decoded into the end of the table and spread from
-	// there, front to back: the r-th marked bucket, k, takes its five
-	// bytes at 5k from tail+5r. That never overwrites a weight still to be
-	// read, since k-r, the unmarked buckets before k, is at most tail/5,
-	// all of them; and the bytes of an unmarked bucket at or past tail are
-	// read by the time it is reached, and cleared. No buffer of their own:
-	// half a megabyte less memory for the start-up to touch.
+	// Each marked bucket's weights are decoded straight into its place in
+	// the table; the others stay zero, as fresh memory is. The file stores
+	// each weight plus 64 (a zero is '@', which gzip likes); the table
+	// holds the int8 itself.
 	m.w = make([]byte, nb*modelOutputs)
-	tail := len(m.w) - marked*modelOutputs
-	rest, err := huffman.DecodeTo(m.w[tail:], p[nb/8:], modelOutputs)
+	rest, err := huffman.DecodeMarked(m.w, p[nb/8:], modelOutputs, p[:nb/8], 64)
 	if err != nil {
 		return nil, bad("weights: " + err.Error())
 	}
 	if len(rest) != 0 {
 		return nil, bad("weights: " + strconv.Itoa(len(rest)) + " bytes past the coded stream")
-	}
-	// The file stores each weight plus 64 (a zero is '@', which gzip
-	// likes); the table holds the int8 itself, so the buckets the file
-	// leaves out need no filling but in the tail.
-	r, done := tail, 0 // the next weights to read; the table is final up to done
-	for i := 0; i < len(bitmap); i++ {
-		for x := bitmap[i]; x != 0; x &= x - 1 {
-			k := (i<<3 + bits.TrailingZeros8(x)) * modelOutputs
-			for j := max(done, tail); j < k; j++ {
-				m.w[j] = 0 // unmarked, read already
-			}
-			w, v := m.w[k:k+modelOutputs:k+modelOutputs], m.w[r:r+modelOutputs:r+modelOutputs]
-			for o := range w {
-				w[o] = v[o] - 64 // w[o] may be v[o] or one read before it
-			}
-			r += modelOutputs
-			done = k + modelOutputs
-		}
-	}
-	for j := max(done, tail); j < len(m.w); j++ {
-		m.w[j] = 0
 	}
 	m.mask = 1<<m.bits - 1
 	return m, nil

@@ -160,6 +160,86 @@ func DecodeTo(out []byte, src string, columns int) (string, error) {
 	return rest, nil
 }
 
+// DecodeMarked is DecodeTo for a stream whose rows are the set bits of
+// marked (row k is bit k&7 of byte k>>3): the n-th row decoded goes to
+// out[k*columns:(k+1)*columns], k the n-th set bit, each symbol less sub
+// (mod 256). Rows whose bit is clear are not written: a caller whose out
+// is fresh memory finds them zero. out must hold 8*len(marked)*columns
+// bytes. It returns the bytes of src after the stream.
+//
+// Writing each row where it goes, rather than decoding the rows together
+// and spreading them after, spares the model's decoding a pass over its
+// table at the module's start-up.
+func DecodeMarked(out []byte, src string, columns int, marked string, sub byte) (string, error) {
+	if columns <= 0 || len(out) != 8*len(marked)*columns {
+		return "", errors.New("output does not fit the marked rows")
+	}
+	tables := make([][]uint16, columns)
+	for c := range tables {
+		n, k := Uvarint(src)
+		if k <= 0 || n > 256 || uint64(len(src)-k) < 2*n {
+			return "", errors.New("code table " + strconv.Itoa(c) + " truncated")
+		}
+		var lens [256]uint8
+		for i := range int(n) {
+			s, l := src[k+2*i], src[k+2*i+1]
+			if l == 0 || l > MaxLen || lens[s] != 0 {
+				return "", errors.New("code table " + strconv.Itoa(c) + " is malformed")
+			}
+			lens[s] = l
+		}
+		src = src[k+2*int(n):]
+		t, err := table(lens[:])
+		if err != nil {
+			return "", errors.New("code table " + strconv.Itoa(c) + ": " + err.Error())
+		}
+		tables[c] = t
+	}
+	nbits, k := Uvarint(src)
+	if k <= 0 || uint64(len(src)-k) < (nbits+7)/8 {
+		return "", errors.New("coded stream truncated")
+	}
+	stream := src[k : k+int((nbits+7)/8)]
+	rest := src[k+len(stream):]
+	var acc uint64 // bits not yet used, the next one lowest
+	var have uint  // how many bits acc holds
+	pos := 0       // next byte of stream to load
+	used := uint64(0)
+	fast := columns*MaxLen <= 56
+	sym := 0 // symbols decoded
+	for i := 0; i < len(marked); i++ {
+		for x := marked[i]; x != 0; x &= x - 1 {
+			row := out[(i<<3+bits.TrailingZeros8(x))*columns:][:columns]
+			if fast && pos+8 <= len(stream) {
+				acc |= le64(stream[pos:]) << have
+				pos += int((63 - have) >> 3)
+				have |= 56
+			}
+			for c, t := range tables {
+				for have < MaxLen && pos < len(stream) {
+					acc |= uint64(stream[pos]) << have
+					have += 8
+					pos++
+				}
+				e := t[acc&(1<<MaxLen-1)]
+				l := uint(e >> 8)
+				if l == 0 || l > have {
+					return "", errors.New("coded stream ends or is damaged at symbol " + strconv.Itoa(sym+c))
+				}
+				row[c] = byte(e) - sub
+				acc >>= l
+				have -= l
+				used += uint64(l)
+			}
+			sym += columns
+		}
+	}
+	if used != nbits {
+		return "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
+	}
+	return rest, nil
+}
+
 // code is one symbol's code: its bits in the order they are written
 // (first bit lowest) and its length.
 type code struct {
