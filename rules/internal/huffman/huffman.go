@@ -93,33 +93,10 @@ func DecodeTo(out []byte, src string, columns int) (string, error) {
 		return "", errors.New("no columns")
 	}
 	count := len(out)
-	tables := make([][]uint16, columns)
-	for c := range tables {
-		n, k := Uvarint(src)
-		if k <= 0 || n > 256 || uint64(len(src)-k) < 2*n {
-			return "", errors.New("code table " + strconv.Itoa(c) + " truncated")
-		}
-		var lens [256]uint8
-		for i := range int(n) {
-			s, l := src[k+2*i], src[k+2*i+1]
-			if l == 0 || l > MaxLen || lens[s] != 0 {
-				return "", errors.New("code table " + strconv.Itoa(c) + " is malformed")
-			}
-			lens[s] = l
-		}
-		src = src[k+2*int(n):]
-		t, err := table(lens[:])
-		if err != nil {
-			return "", errors.New("code table " + strconv.Itoa(c) + ": " + err.Error())
-		}
-		tables[c] = t
+	tables, stream, rest, nbits, err := readHeader(src, columns)
+	if err != nil {
+		return "", err
 	}
-	nbits, k := Uvarint(src)
-	if k <= 0 || uint64(len(src)-k) < (nbits+7)/8 {
-		return "", errors.New("coded stream truncated")
-	}
-	stream := src[k : k+int((nbits+7)/8)]
-	rest := src[k+len(stream):]
 	var acc uint64 // bits not yet used, the next one lowest
 	var have uint  // how many bits acc holds
 	pos := 0       // next byte of stream to load
@@ -174,33 +151,10 @@ func DecodeMarked(out []byte, src string, columns int, marked string, sub byte) 
 	if columns <= 0 || len(out) != 8*len(marked)*columns {
 		return "", errors.New("output does not fit the marked rows")
 	}
-	tables := make([][]uint16, columns)
-	for c := range tables {
-		n, k := Uvarint(src)
-		if k <= 0 || n > 256 || uint64(len(src)-k) < 2*n {
-			return "", errors.New("code table " + strconv.Itoa(c) + " truncated")
-		}
-		var lens [256]uint8
-		for i := range int(n) {
-			s, l := src[k+2*i], src[k+2*i+1]
-			if l == 0 || l > MaxLen || lens[s] != 0 {
-				return "", errors.New("code table " + strconv.Itoa(c) + " is malformed")
-			}
-			lens[s] = l
-		}
-		src = src[k+2*int(n):]
-		t, err := table(lens[:])
-		if err != nil {
-			return "", errors.New("code table " + strconv.Itoa(c) + ": " + err.Error())
-		}
-		tables[c] = t
+	tables, stream, rest, nbits, err := readHeader(src, columns)
+	if err != nil {
+		return "", err
 	}
-	nbits, k := Uvarint(src)
-	if k <= 0 || uint64(len(src)-k) < (nbits+7)/8 {
-		return "", errors.New("coded stream truncated")
-	}
-	stream := src[k : k+int((nbits+7)/8)]
-	rest := src[k+len(stream):]
 	var acc uint64 // bits not yet used, the next one lowest
 	var have uint  // how many bits acc holds
 	pos := 0       // next byte of stream to load
@@ -238,6 +192,40 @@ func DecodeMarked(out []byte, src string, columns int, marked string, sub byte) 
 		return "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
 	}
 	return rest, nil
+}
+
+// readHeader reads a coded block's code tables, one per column, and the
+// length of its coded stream: it returns the tables, the stream and the
+// bytes of src after it.
+func readHeader(src string, columns int) (tables [][]uint16, stream, rest string, nbits uint64, err error) {
+	tables = make([][]uint16, columns)
+	for c := range tables {
+		n, k := Uvarint(src)
+		if k <= 0 || n > 256 || uint64(len(src)-k) < 2*n {
+			return nil, "", "", 0, errors.New("code table " + strconv.Itoa(c) + " truncated")
+		}
+		var lens [256]uint8
+		for i := range int(n) {
+			s, l := src[k+2*i], src[k+2*i+1]
+			if l == 0 || l > MaxLen || lens[s] != 0 {
+				return nil, "", "", 0, errors.New("code table " + strconv.Itoa(c) + " is malformed")
+			}
+			lens[s] = l
+		}
+		src = src[k+2*int(n):]
+		t, err := table(lens[:])
+		if err != nil {
+			return nil, "", "", 0, errors.New("code table " + strconv.Itoa(c) + ": " + err.Error())
+		}
+		tables[c] = t
+	}
+	nbits, k := Uvarint(src)
+	if k <= 0 || uint64(len(src)-k) < (nbits+7)/8 {
+		return nil, "", "", 0, errors.New("coded stream truncated")
+	}
+	stream = src[k : k+int((nbits+7)/8)]
+	rest = src[k+len(stream):]
+	return tables, stream, rest, nbits, nil
 }
 
 // code is one symbol's code: its bits in the order they are written
