@@ -251,27 +251,29 @@ func (e *Engine) readStory(st *scanState, pc *postContext) {
 }
 
 // insideIdentifier reports whether hit h lies within another hit that is
-// an identifier (a licence or record number, an e-mail address): the
-// words of a code are not prose.
+// an identifier (a licence or record number, an e-mail address) and
+// longer: the words of a code are not prose.
 func (e *Engine) insideIdentifier(st *scanState, h *hit) bool {
-	for i := range st.hits {
-		o := &st.hits[i]
-		if o != h && o.start <= h.start && h.end <= o.end && (o.start < h.start || h.end < o.end) &&
-			!st.silenced[o.rule] && e.identOf(e.rules[o.rule], o) != "" {
-			return true
-		}
-	}
-	return false
+	return e.enclosedBy(st, h, "", true)
 }
 
 // insidePlace reports whether hit h lies within a place or street the
 // scan found (an identifier of type geo that kept its place context): the
 // words of a place's name are not the author's words about anyone.
 func (e *Engine) insidePlace(st *scanState, h *hit) bool {
+	return e.enclosedBy(st, h, IDGeo, false)
+}
+
+// enclosedBy reports whether hit h lies within another hit, not silenced,
+// that is an identifier of type want (any type when want is ""); strict
+// asks for one that also reaches beyond h.
+func (e *Engine) enclosedBy(st *scanState, h *hit, want Identifier, strict bool) bool {
 	for i := range st.hits {
 		o := &st.hits[i]
-		if o != h && o.start <= h.start && h.end <= o.end && !st.silenced[o.rule] &&
-			e.identOf(e.rules[o.rule], o) == IDGeo {
+		if o == h || o.start > h.start || h.end > o.end || strict && o.start == h.start && o.end == h.end || st.silenced[o.rule] {
+			continue
+		}
+		if id := e.identOf(e.rules[o.rule], o); id != "" && (want == "" || id == want) {
 			return true
 		}
 	}
