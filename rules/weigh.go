@@ -428,8 +428,8 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !pc.patient || r.story {
 			continue
 		}
-		if pc.criticism && quotedCategory[r.cat] && insideQuotes(text, int(h.start), int(h.end)) {
-			continue // "let's retire 'frequent flyer'": the term is quoted to criticise it
+		if pc.criticism && quotedCategory[r.cat] && (insideQuotes(text, int(h.start), int(h.end)) || e.criticisedBefore(text, st, h)) {
+			continue // "let's retire 'frequent flyer'", "stop calling them frequent flyers": the term is criticised, not said
 		}
 		if r.Category == Conduct && e.insidePlace(st, h) {
 			continue // "Coon Hollow Road", "Coon Rapids": a place's name, not a slur
@@ -566,6 +566,24 @@ func insideQuotes(text string, start, end int) bool {
 			if want == `"` || want == "\u201d" || after >= len(text) || !isLetterByte(text[after]) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// criticisedBefore reports whether a criticism phrase ends just before hit
+// h, on its line and with only a few words between ("stop calling them
+// frequent flyers", "please don't call her a drama queen"): the term then
+// names what is criticised, quoted or not.
+func (e *Engine) criticisedBefore(text string, st *scanState, h *hit) bool {
+	const reach = 24 // bytes between the phrase's end and the term: "them", "people", "her a"
+	for i := range st.hits {
+		c := &st.hits[i]
+		if !e.rules[c.rule].Criticism || st.silenced[c.rule] || c.end > h.start || h.start-c.end > reach {
+			continue
+		}
+		if strings.IndexAny(text[c.end:h.start], "\n.!?;") < 0 {
+			return true
 		}
 	}
 	return false

@@ -154,6 +154,28 @@ func TestCredentialMakesColleague(t *testing.T) {
 	}
 }
 
+// TestCriticisedBefore checks that a derogatory term right after a phrase
+// that criticises it ("stop calling them ...") is not flagged, quoted or
+// not, while the same term said outright, or far from the phrase, is.
+func TestCriticisedBefore(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"Stop calling them frequent flyers. They are people with unmet needs.":               false,
+		"Respectfully, stop calling psych pts crazies in report. They can hear you.":         false,
+		"me: sir please don't call them gomers":                                              false,
+		"3 frequent flyers before midnight, love this job":                                   true,
+		"Stop calling the front desk. Anyway the gomer in bed 3 is back for the fifth time.": true,
+	} {
+		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "conduct.derogatory" }) != ""
+		if got != want {
+			t.Errorf("%q: conduct.derogatory flagged %v, want %v", text, got, want)
+		}
+	}
+}
+
 // TestInsideQuotes checks the quotation marks a criticised term sits in,
 // and that apostrophes inside words are not taken for them.
 func TestInsideQuotes(t *testing.T) {

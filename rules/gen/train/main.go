@@ -221,11 +221,20 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // floor at 0.6 read privacy 0.889/0.901 against 0.883/0.915 and benign
 // 5.1% against 5.2%; AddedStory 0.85 changed no answer (the story's
 // threshold is held by the category's precision, not the added posts').
+// Twenty-second session: the session's first eight fresh sets (w391-w398,
+// scored with its start engine ff9ec6d) flagged 6.4% of their benign
+// posts, conduct's learned finding the first cause (20 of 45). On
+// w379-w398 (4,000 posts, trained on by none of these), with the
+// criticism phrases of that session: conduct's floor 0.8 read conduct
+// 0.882/0.822 and benign 4.9%, 0.9 read 0.907/0.794 and 4.6%, 1.0 read
+// 0.924/0.757 and 4.4%, the other categories unchanged; Precision 0.9
+// matched the 0.9 floor. Conduct's recall has the wider margin over its
+// bar (0.65) than benign flagged over its (6%), so the floor is 0.9.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.8},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
