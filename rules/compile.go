@@ -17,9 +17,12 @@ type crule struct {
 	*Rule
 	idx   int32
 	fixes []Fix // the rule's fix as a slice, shared by its findings
-	quasi int   // index in quasiKinds of what the rule's matches are, or -1
-	story bool  // the re-identification rule, reported by weigh itself
-	cat   int   // index of the category in Categories
+	// focusFixes: the fix of a span a phrase's ">" narrowed, or nil for
+	// the rule's own.
+	focusFixes []Fix
+	quasi      int  // index in quasiKinds of what the rule's matches are, or -1
+	story      bool // the re-identification rule, reported by weigh itself
+	cat        int  // index of the category in Categories
 	// quasiRule is set for the rules that mark quasi-identifiers
 	// (privacy.quasi.*), recFormat for the policy's record formats.
 	quasiRule, recFormat bool
@@ -64,6 +67,9 @@ func newCrule(r *Rule, idx int) *crule {
 	if r.Fix != nil {
 		c.fixes = []Fix{*r.Fix}
 	}
+	if r.FocusFix != nil {
+		c.focusFixes = []Fix{*r.FocusFix}
+	}
 	return c
 }
 
@@ -91,6 +97,7 @@ const (
 type cpattern struct {
 	rule  int32
 	kind  patKind
+	focus int8 // the hit's span starts this many tokens in (">")
 	elems []celem
 }
 
@@ -306,7 +313,7 @@ func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, k
 		elems[k] = ce
 	}
 	id := int32(len(m.patterns))
-	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, elems: elems})
+	m.patterns = append(m.patterns, cpattern{rule: rule, kind: kind, focus: int8(max(focusOf(pes), 0)), elems: elems})
 	first := &elems[0]
 	second := &celem{optional: true}
 	if len(elems) > 1 {

@@ -49,12 +49,12 @@ func TestScanTable(t *testing.T) {
 			},
 		},
 		{
-			name: "a name the room phrase reads before the room stays a finding of its own",
+			name: "a name the room phrase reads before the room stays a finding of its own; the room's span is the room",
 			text: "Mrs. Feldstein in 7B has called the nurse 41 times tonight.",
 			want: []got{
 				{"privacy.name", "block", "name", "Mrs. Feldstein"},
-				{"privacy.room", "block", "other_id", "Mrs. Feldstein in 7B"},
-				{"privacy.story", "warn", "", "Mrs. Feldstein in 7B"},
+				{"privacy.story", "warn", "", "Mrs. Feldstein"},
+				{"privacy.room", "block", "other_id", "in 7B"},
 				{"privacy.quasi.time", "info", "", "tonight"},
 			},
 			noLearned: true,

@@ -37,6 +37,10 @@ type Rule struct {
 	Why      string // why it matters, for the warning card
 	Citation string // the rule's source
 	Fix      *Fix   // a safer rewrite of the span, if there is one
+	// FocusFix rewrites the span of a phrase marked with ">" instead
+	// ("the guy in 7B" marks "in 7B": remove it, where Fix rewrites
+	// "room 7B" as "a room").
+	FocusFix *Fix
 
 	// PatientSeverity is the severity when the post is about a patient.
 	PatientSeverity Severity
@@ -151,6 +155,11 @@ func decodePack(data string) (*pack, error) {
 			r.Fix = &Fix{}
 			h.str("label", &r.Fix.Label)
 			h.str("replacement", &r.Fix.Replacement)
+		})
+		g.object("focus_fix", func(h *jfields) {
+			r.FocusFix = &Fix{}
+			h.str("label", &r.FocusFix.Label)
+			h.str("replacement", &r.FocusFix.Replacement)
 		})
 		g.boolean("requires_patient", &r.RequiresPatient)
 		g.boolean("patient_context", &r.PatientContext)

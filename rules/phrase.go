@@ -17,6 +17,9 @@ import (
 //	!miles|points           the next word is not one of these
 //	=af                     a word only as written in lower case ("tired af",
 //	                        not the clinical "AF")
+//	guy >in {id1}           the finding's span starts at "in": the words
+//	                        before it only lead to it ("the guy in 7B" marks
+//	                        "in 7B"); each of them must match one word
 //
 // Classes are the built-in word lists (firstname, surname, place, drug,
 // month, weekday, state) and the lists a pack declares. {any} is any word,
@@ -47,6 +50,7 @@ type pelem struct {
 	hashtag    bool // the word follows '#'
 	mention    bool // the word follows '@'
 	lower      bool // the word is written without capitals ("=af")
+	focus      bool // the finding's span starts here (">in")
 	minDigits  int  // peValue
 }
 
@@ -99,6 +103,10 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 	pp.words, pp.classes = pp.words[:0], pp.classes[:0]
 	for _, f := range fields {
 		var e pelem
+		if strings.HasPrefix(f, ">") && len(f) > 1 {
+			e.focus = true
+			f = f[1:]
+		}
 		if strings.HasPrefix(f, "[") && strings.HasSuffix(f, "]") && len(f) > 2 {
 			e.optional = true
 			f = f[1 : len(f)-1]
@@ -188,9 +196,19 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " must start with a word, a class or {num}"}
 	}
 	allOptional := true
-	for _, e := range p.elems {
+	for k, e := range p.elems {
 		if !e.optional {
 			allOptional = false
+		}
+		if e.focus && (k == 0 || e.optional || e.kind == peNot || focusOf(p.elems[:k]) >= 0) {
+			return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": \">\" marks one required word after the first"}
+		}
+	}
+	if k := focusOf(p.elems); k >= 0 {
+		for _, e := range p.elems[:k] {
+			if e.optional || e.kind == peNot || e.kind == peValue {
+				return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": the words before \">\" must each be a required word, class, {any}, {num} or {cap}"}
+			}
 		}
 	}
 	if allOptional {
@@ -263,4 +281,14 @@ func lowerWord(dst []byte, w string) string {
 		return w // other letters, in lower case already ("josé")
 	}
 	return string(low)
+}
+
+// focusOf returns the index of the element the span starts at (">"), or -1.
+func focusOf(elems []pelem) int {
+	for k := range elems {
+		if elems[k].focus {
+			return k
+		}
+	}
+	return -1
 }

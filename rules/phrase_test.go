@@ -89,3 +89,65 @@ func TestStartFilterKeepsEveryFit(t *testing.T) {
 		t.Fatalf("the text tried %d filtered starts and the mask ruled out %d: the test reads nothing", checked, ruled)
 	}
 }
+
+// TestFocusElement checks ">": the finding's span starts at the marked
+// word, the whole phrase must still match, and the words before the mark
+// must each be one required word.
+func TestFocusElement(t *testing.T) {
+	e, err := Compile(&Policy{Terms: []Term{
+		{Phrase: "vorpal|frumious >blix {id1}", Category: "conduct", Severity: "warn", Message: "focus"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"the vorpal blix 42 again": "blix 42",
+		"a frumious blix 7B":       "blix 7B",
+		"just a blix 42":           "",
+		"the vorpal blix today":    "",
+	} {
+		got := ""
+		for _, f := range e.Scan(text).Findings {
+			if f.Message == "focus" {
+				got = text[f.Start:f.End]
+			}
+		}
+		if got != want {
+			t.Errorf("%q: span %q, want %q", text, got, want)
+		}
+	}
+	for _, bad := range []string{">blix 42", "[vorpal] >blix", "vorpal >[blix]", "vorpal {id} >blix", "vorpal >blix >42", "vorpal !sword >blix"} {
+		if _, err := parsePhrase(bad); err == nil || !strings.Contains(err.Error(), ">") {
+			t.Errorf("parsePhrase(%q) = %v, want an error about \">\"", bad, err)
+		}
+	}
+}
+
+// TestRoomFocus checks the room rule's marked phrases: "Mrs. Feldstein in
+// 7B" reports the room as "in 7B" with a fix that removes it (the name is
+// its own finding), while "room 214" keeps its span and its "a room" fix.
+func TestRoomFocus(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string][2]string{
+		"Mrs. Feldstein in 7B was so sweet today, brought us cookies.": {"in 7B", ""},
+		"My patient in 12 keeps asking for ginger ale, bless him.":     {"in 12", ""},
+		"My patient in room 214 fell again tonight.":                   {"room 214", "a room"},
+	} {
+		found := false
+		for _, f := range e.Scan(text).Findings {
+			if f.Rule != "privacy.room" {
+				continue
+			}
+			found = true
+			if got := text[f.Start:f.End]; got != want[0] || len(f.Fixes) != 1 || f.Fixes[0].Replacement != want[1] {
+				t.Errorf("%q: room span %q with fixes %v, want %q fixed as %q", text, got, f.Fixes, want[0], want[1])
+			}
+		}
+		if !found {
+			t.Errorf("%q: no room finding", text)
+		}
+	}
+}

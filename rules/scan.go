@@ -24,6 +24,7 @@ type hit struct {
 	ident      Identifier // overrides the rule's identifier when set
 	kind       patKind
 	strong     bool // tied to a patient by its own words ("pt Ana", "DOB")
+	focused    bool // the span starts past the match's first words (">")
 	fixed      bool // sev is final: no escalation in a patient post
 	msg        string
 }
@@ -325,8 +326,10 @@ func (e *Engine) matchPattern(text string, st *scanState, cp *cpattern, i, skip 
 		}
 		return
 	}
-	st.hits = append(st.hits, hit{rule: cp.rule, start: st.toks[i].start, end: st.toks[end-1].end,
-		t0: int32(i), t1: int32(end), kind: cp.kind})
+	// The span starts at the phrase's focus; the tokens stay the whole
+	// match, which weighing reads for context.
+	st.hits = append(st.hits, hit{rule: cp.rule, start: st.toks[i+int(cp.focus)].start, end: st.toks[end-1].end,
+		t0: int32(i), t1: int32(end), kind: cp.kind, focused: cp.focus > 0})
 }
 
 // matchFrom matches elems from token ti on and returns the index after the

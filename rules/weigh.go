@@ -494,6 +494,9 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if r.fixes != nil {
 			f.Fixes = r.fixes // shared and read-only
 		}
+		if h.focused && r.focusFixes != nil {
+			f.Fixes = r.focusFixes
+		}
 		if int(d.sev) > max {
 			max = int(d.sev)
 		}
