@@ -276,6 +276,8 @@ func TestSampleIdentifiers(t *testing.T) {
 		// or in the sentence before one the number opens.
 		{"the card reader glitched and printed my whole debit card on the receipt: 4539 1488 0343 6467 exp 09/27.", IDAccount, Info},
 		{"Got the bill sent to my card by mistake, charge on 5425 2334 3010 9903 for $1,840.", IDAccount, Info},
+		{"Here's my personal card 4716 0012 9987 4417 for anyone who wants to sponsor my 5K lol JK", IDAccount, Info},
+		{"Paid for gloves with my business card 4716 0583 2291 4404 and now it's been skimmed", IDAccount, Info},
 		{"My own mom got an ambulance bill with her Medicare number 1EG4TE5MK72 printed on the envelope?!", IDHealthPlan, Info},
 		{"my ITIN paperwork finally came through so I can file taxes! 912-78-4405, framed and everything", IDSSN, Info},
 		{"Tax season 😩 my mother-in-law's ITIN 912-78-4410 keeps getting rejected", IDSSN, Info},
