@@ -229,12 +229,18 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 0.882/0.822 and benign 4.9%, 0.9 read 0.907/0.794 and 4.6%, 1.0 read
 // 0.924/0.757 and 4.4%, the other categories unchanged; Precision 0.9
 // matched the 0.9 floor. Conduct's recall has the wider margin over its
-// bar (0.65) than benign flagged over its (6%), so the floor is 0.9.
+// bar (0.65) than benign flagged over its (6%), so the floor went to 0.9.
+// The session's next fresh sets undid that: on w399-w405 and w408 (1,600
+// posts, trained on by neither), the model trained with 0.9 read conduct
+// 0.935/0.776 and benign 5.3%, the same training with 0.8 0.920/0.821
+// and 5.4% (w405 alone: 0.621 against 0.759 recall), so the floor is
+// back at 0.8: a set's conduct recall sits nearer its bar than its
+// benign flagged does.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.8},
 	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
 }
 
