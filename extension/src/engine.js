@@ -3,7 +3,7 @@
 // Firefox's background page): loaded once, configured with a policy by key,
 // reloaded after a crash. No chrome.* here.
 
-import { loadScanner, ScannerError } from './scanner.js';
+import { keptModuleUsed, loadScanner, ScannerError } from './scanner.js';
 
 /** After a failed load, wait this long before trying again. */
 const RETRY_MS = 30_000;
@@ -96,7 +96,7 @@ export function createEngine(loadModule) {
         return fail(e);
       }
     },
-    status: () => ({ loaded: pending !== null && !failedAt, loadMs, error: lastError, key, scans }),
+    status: () => ({ loaded: pending !== null && !failedAt, loadMs, kept: keptModuleUsed(), error: lastError, key, scans }),
   };
 }
 

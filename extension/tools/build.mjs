@@ -14,6 +14,7 @@ import { SITE_TABLE, ALL_MATCHES } from '../src/sites.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { makeIcons } from './icons.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -111,6 +112,7 @@ if (!existsSync(wasm)) {
   process.exit(1);
 }
 const wasmGz = gzipSync(readFileSync(wasm), { level: 9 });
+const wasmID = createHash('sha256').update(readFileSync(wasm)).digest('hex');
 const base = JSON.parse(readFileSync(join(ext, 'manifest/base.json'), 'utf8'));
 const icons = makeIcons();
 const content = await contentScript();
@@ -136,6 +138,7 @@ for (const browser of ['chrome', 'firefox']) {
   // The extension loads the module gzipped (scanner.js, fetchModule); the
   // benchmark page also measures the plain file against it.
   writeFileSync(join(dir, 'scanner.wasm.gz'), wasmGz);
+  writeFileSync(join(dir, 'scanner.id'), wasmID + '\n'); // names the module's entry in the Cache API (scanner.js)
   if (bench) cpSync(wasm, join(dir, 'scanner.wasm'));
   mkdirSync(join(dir, 'icons'));
   for (const [size, png] of Object.entries(icons)) writeFileSync(join(dir, `icons/${size}.png`), png);

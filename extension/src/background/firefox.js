@@ -5,11 +5,11 @@
 
 import { api } from '../ext.js';
 import { createEngine } from '../engine.js';
-import { fetchModule } from '../scanner.js';
+import { loadPackagedModule } from '../scanner.js';
 import { createBackground } from './core.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
-const engine = createEngine(() => fetchModule(api.runtime.getURL('scanner.wasm.gz')));
+const engine = createEngine(() => loadPackagedModule(api.runtime.getURL('')));
 
 const bg = createBackground({
   configure: (key, json) => engine.configure(key, json),

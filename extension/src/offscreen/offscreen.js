@@ -5,11 +5,11 @@
 // It never stores or logs the text it is given.
 
 import { createEngine } from '../engine.js';
-import { fetchModule } from '../scanner.js';
+import { loadPackagedModule } from '../scanner.js';
 import { siteOf } from '../settings.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
-const engine = createEngine(() => fetchModule(chrome.runtime.getURL('scanner.wasm.gz')));
+const engine = createEngine(() => loadPackagedModule(chrome.runtime.getURL('')));
 
 /**
  * The policy and sites in force, set by the service worker. While set, this

@@ -68,6 +68,15 @@ for (const browser of BROWSERS) describe(browser, () => {
     await popup.close();
     // The options page lists it; Remove stops checking there.
     const opt = await extPage('src/options/options.html');
+    // The scanner's first load kept the unpacked module in the Cache API,
+    // under the build's scanner.id (the next load compiles it from there).
+    const kept = await opt.evaluate(async () => {
+      const id = (await (await fetch('/scanner.id')).text()).trim();
+      const keys = (await (await caches.open('discreet-module')).keys()).map((r) => r.url);
+      return { id, keys };
+    });
+    assert.match(kept.id, /^[0-9a-f]{64}$/);
+    assert.deepEqual(kept.keys, [`https://discreet.invalid/scanner-${kept.id}.wasm`]);
     await opt.waitForFunction((o) => !!document.querySelector(`#extra-sites li[data-origin="${o}"]`), ORIGIN);
     await opt.evaluate((o) => document.querySelector(`#extra-sites li[data-origin="${o}"] button`).click(), ORIGIN);
     await opt.waitForFunction(() => !document.getElementById('extra-none').hidden);

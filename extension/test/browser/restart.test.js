@@ -43,6 +43,13 @@ test('scans keep working after the offscreen document closes and the service wor
     await opt.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
     const st = await opt.evaluate(() => chrome.runtime.sendMessage({ kind: 'state' }));
     assert.ok(st.status.startedAt > startedAt, `${st.status.startedAt} > ${startedAt}`);
+    // The first load kept the unpacked module in the Cache API, under the
+    // build's scanner.id; the restarted document compiled that one.
+    const keptKeys = await opt.evaluate(async () => (await (await caches.open('discreet-module')).keys()).map((r) => r.url));
+    const id = await opt.evaluate(async () => (await (await fetch('/scanner.id')).text()).trim());
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.deepEqual(keptKeys, [`https://discreet.invalid/scanner-${id}.wasm`]);
+    assert.equal(st.status.scanner.kept, true, 'the restarted offscreen document compiled the kept module');
     // Each scan the page asks for is done once: the new worker hands pages back to the
     // offscreen document instead of relaying them too.
     const count = async () => (await opt.evaluate(() => chrome.runtime.sendMessage({ kind: 'state' }))).status.scanner.scans;

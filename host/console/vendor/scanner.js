@@ -55,6 +55,100 @@ export class ScannerError extends Error {
  *   UTF-8 bytes, the answer left unread; it returns the answer's length.)
  */
 
+/** The Cache API store that keeps the unpacked module between loads. */
+export const MODULE_CACHE = 'discreet-module';
+
+/** Whether the last fetchModuleCached compiled a kept module (status, tests). */
+let lastKept = false;
+export const keptModuleUsed = () => lastKept;
+
+/**
+ * Loads the module the extension ships at base (a URL ending in '/'): its
+ * unpacked bytes kept in the Cache API from an earlier load when they are
+ * there, else scanner.wasm.gz, unpacked while it compiles and kept for the
+ * next load. Compiling the kept bytes skips the unpacking, about a third of
+ * a load (bench.js). The entry is named by scanner.id, the module's SHA-256
+ * that the build writes beside it, so an updated extension never compiles
+ * an old module; the cache holds the module only, never text. Without
+ * scanner.id or the Cache API, or if the cache fails in any way, this is
+ * fetchModule.
+ * @param {string} base
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export async function loadPackagedModule(base) {
+  let id = '';
+  try {
+    const r = await fetch(base + 'scanner.id');
+    if (r.ok) id = (await r.text()).trim();
+  } catch { id = ''; }
+  return fetchModuleCached(base + 'scanner.wasm.gz', id);
+}
+
+/**
+ * fetchModule(url), through the Cache API entry named by id (hex): a kept
+ * module is compiled from there; otherwise the one fetched is kept. A kept
+ * entry that fails to compile is dropped and the module fetched again; the
+ * other modules' entries are dropped once the new one is kept.
+ * @param {string} url
+ * @param {string} id
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export async function fetchModuleCached(url, id) {
+  /** @type {Cache | null} */
+  let cache = null;
+  const key = `https://discreet.invalid/scanner-${id}.wasm`;
+  try {
+    if (/^[0-9a-f]{16,64}$/.test(id) && typeof caches !== 'undefined') cache = await caches.open(MODULE_CACHE);
+  } catch {
+    cache = null;
+  }
+  lastKept = false;
+  if (!cache) return fetchModule(url);
+  const kept = cache;
+  try {
+    const hit = await kept.match(key);
+    if (hit) {
+      const m = await compileResponse(hit);
+      lastKept = true;
+      return m;
+    }
+  } catch {
+    await kept.delete(key).catch(() => false);
+  }
+  /** @type {Promise<void>} */
+  let stored = Promise.resolve();
+  try {
+    return await fetchModule(url, undefined, (copy) => { stored = keepModule(kept, key, copy); });
+  } catch (e) {
+    await stored;
+    await kept.delete(key).catch(() => false);
+    throw e;
+  }
+}
+
+/**
+ * Stores the unpacked module under key, then drops every other entry.
+ * @param {Cache} cache @param {string} key @param {Response} copy
+ */
+async function keepModule(cache, key, copy) {
+  try {
+    await cache.put(key, copy);
+    for (const req of await cache.keys()) if (req.url !== key) await cache.delete(req);
+  } catch {
+    // Not kept (a stream that failed, storage refused): the next load fetches again.
+  }
+}
+
+/**
+ * Compiles a response holding a module, as it streams where the browser can.
+ * @param {Response} res
+ * @returns {Promise<WebAssembly.Module>}
+ */
+async function compileResponse(res) {
+  if (typeof WebAssembly.compileStreaming === 'function') return WebAssembly.compileStreaming(res);
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
 /**
  * Fetches and compiles the scanner module at url. Where the browser can, it
  * compiles while the bytes download (WebAssembly.compileStreaming, which
@@ -66,12 +160,14 @@ export class ScannerError extends Error {
  * extension's own files are read at a few tens of megabytes a second, so
  * reading a third of the bytes and unpacking them in the browser
  * (DecompressionStream) while they compile is the faster load (bench.js
- * measures both).
+ * measures both). keep, if given, receives a copy of a .gz url's unpacked
+ * module as it arrives.
  * @param {string} url
  * @param {RequestInit} [init]
+ * @param {(copy: Response) => void} [keep]
  * @returns {Promise<WebAssembly.Module>}
  */
-export async function fetchModule(url, init) {
+export async function fetchModule(url, init, keep) {
   const res = await fetch(url, init);
   if (!res.ok) throw new ScannerError(`${url.split('/').pop()}: HTTP ${res.status}`, { fatal: true });
   if (url.endsWith('.gz')) {
@@ -81,8 +177,8 @@ export async function fetchModule(url, init) {
     try {
       const wasm = new Response(res.body.pipeThrough(new DecompressionStream('gzip')),
         { headers: { 'content-type': 'application/wasm' } });
-      if (typeof WebAssembly.compileStreaming === 'function') return await WebAssembly.compileStreaming(wasm);
-      return await WebAssembly.compile(await wasm.arrayBuffer());
+      if (keep) keep(wasm.clone());
+      return await compileResponse(wasm);
     } catch (e) {
       throw new ScannerError(`cannot load the scanner module scanner.wasm.gz: ${errText(e)}`, { fatal: true });
     }
