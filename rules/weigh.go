@@ -577,7 +577,9 @@ func insideQuotes(text string, start, end int) bool {
 // criticisedBefore reports whether a criticism phrase ends just before hit
 // h, on its line and with only a few words between ("stop calling them
 // frequent flyers", "please don't call her a drama queen"): the term then
-// names what is criticised, quoted or not.
+// names what is criticised, quoted or not. A term said to someone after
+// the phrase ("stop calling the desk, you drug seeker") is said, not
+// criticised: a comma, "you" or "me" between keeps it.
 func (e *Engine) criticisedBefore(text string, st *scanState, h *hit) bool {
 	const reach = 24 // bytes between the phrase's end and the term: "them", "people", "her a"
 	for i := range st.hits {
@@ -585,7 +587,19 @@ func (e *Engine) criticisedBefore(text string, st *scanState, h *hit) bool {
 		if !e.rules[c.rule].Criticism || st.silenced[c.rule] || c.end > h.start || h.start-c.end > reach {
 			continue
 		}
-		if strings.IndexAny(text[c.end:h.start], "\n.!?;") < 0 {
+		if gap := text[c.end:h.start]; strings.IndexAny(gap, "\n.!?;,") < 0 && !addressed(gap) {
+			return true
+		}
+	}
+	return false
+}
+
+// addressed reports whether gap holds a word of address or of the author
+// ("you", "me"): the words after it are said to someone, not criticised.
+func addressed(gap string) bool {
+	for w := range strings.FieldsSeq(strings.ToLower(gap)) {
+		switch w {
+		case "you", "u", "ya", "me", "us":
 			return true
 		}
 	}

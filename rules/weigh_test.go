@@ -168,6 +168,8 @@ func TestCriticisedBefore(t *testing.T) {
 		"me: sir please don't call them gomers":                                              false,
 		"3 frequent flyers before midnight, love this job":                                   true,
 		"Stop calling the front desk. Anyway the gomer in bed 3 is back for the fifth time.": true,
+		"Stop calling me every night you drug seeker":                                        true,
+		"please don't call the desk again, drug seekers get nothing here":                    true,
 	} {
 		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "conduct.derogatory" }) != ""
 		if got != want {
