@@ -597,10 +597,11 @@ func (e *Engine) criticisedBefore(text string, st *scanState, h *hit) bool {
 // addressed reports whether gap holds a word of address or of the author
 // ("you", "me"): the words after it are said to someone, not criticised.
 func addressed(gap string) bool {
-	for w := range strings.FieldsSeq(strings.ToLower(gap)) {
-		switch w {
-		case "you", "u", "ya", "me", "us":
-			return true
+	for w := range strings.FieldsSeq(gap) {
+		for _, a := range [...]string{"you", "u", "ya", "me", "us"} {
+			if strings.EqualFold(w, a) {
+				return true
+			}
 		}
 	}
 	return false
