@@ -97,42 +97,17 @@ func DecodeTo(out []byte, src string, columns int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var acc uint64 // bits not yet used, the next one lowest
-	var have uint  // how many bits acc holds
-	pos := 0       // next byte of stream to load
-	used := uint64(0)
-	// With columns*MaxLen bits or more in acc a row decodes with no
-	// refill; one load of eight bytes gives 56. Near the stream's end, and
-	// for wider rows, bytes are loaded one at a time as needed.
-	fast := columns*MaxLen <= 56
+	r := bitReader{stream: stream, fast: columns*MaxLen <= 56}
 	for row := 0; row < count; row += columns {
-		if fast && pos+8 <= len(stream) {
-			acc |= le64(stream[pos:]) << have
-			pos += int((63 - have) >> 3)
-			have |= 56
-		}
-		for c, t := range tables[:min(columns, count-row)] {
-			for have < MaxLen && pos < len(stream) {
-				acc |= uint64(stream[pos]) << have
-				have += 8
-				pos++
-			}
-			e := t[acc&(1<<MaxLen-1)]
-			l := uint(e >> 8)
-			if l == 0 {
-				return "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
-			}
-			if l > have {
-				return "", errors.New("coded stream ends at symbol " + strconv.Itoa(row+c))
-			}
-			out[row+c] = byte(e)
-			acc >>= l
-			have -= l
-			used += uint64(l)
+		switch c, bad := r.row(out[row:min(row+columns, count)], tables, 0); bad {
+		case noCode:
+			return "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
+		case streamEnds:
+			return "", errors.New("coded stream ends at symbol " + strconv.Itoa(row+c))
 		}
 	}
-	if used != nbits {
-		return "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
+	if err := r.check(nbits); err != nil {
+		return "", err
 	}
 	return rest, nil
 }
@@ -155,43 +130,80 @@ func DecodeMarked(out []byte, src string, columns int, marked string, sub byte) 
 	if err != nil {
 		return "", err
 	}
-	var acc uint64 // bits not yet used, the next one lowest
-	var have uint  // how many bits acc holds
-	pos := 0       // next byte of stream to load
-	used := uint64(0)
-	fast := columns*MaxLen <= 56
+	r := bitReader{stream: stream, fast: columns*MaxLen <= 56}
 	sym := 0 // symbols decoded
 	for i := 0; i < len(marked); i++ {
 		for x := marked[i]; x != 0; x &= x - 1 {
 			row := out[(i<<3+bits.TrailingZeros8(x))*columns:][:columns]
-			if fast && pos+8 <= len(stream) {
-				acc |= le64(stream[pos:]) << have
-				pos += int((63 - have) >> 3)
-				have |= 56
-			}
-			for c, t := range tables {
-				for have < MaxLen && pos < len(stream) {
-					acc |= uint64(stream[pos]) << have
-					have += 8
-					pos++
-				}
-				e := t[acc&(1<<MaxLen-1)]
-				l := uint(e >> 8)
-				if l == 0 || l > have {
-					return "", errors.New("coded stream ends or is damaged at symbol " + strconv.Itoa(sym+c))
-				}
-				row[c] = byte(e) - sub
-				acc >>= l
-				have -= l
-				used += uint64(l)
+			if c, bad := r.row(row, tables, sub); bad != 0 {
+				return "", errors.New("coded stream ends or is damaged at symbol " + strconv.Itoa(sym+c))
 			}
 			sym += columns
 		}
 	}
-	if used != nbits {
-		return "", errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(used, 10))
+	if err := r.check(nbits); err != nil {
+		return "", err
 	}
 	return rest, nil
+}
+
+// bitReader reads a coded stream's symbols, a row (one per column) at a
+// time, for DecodeTo and DecodeMarked.
+type bitReader struct {
+	stream string
+	acc    uint64 // bits not yet used, the next one lowest
+	have   uint   // how many bits acc holds
+	pos    int    // next byte of stream to load
+	used   uint64 // bits decoded
+	// fast: a row's codes fit in the 56 bits one eight-byte load gives,
+	// so a row decodes with no refill away from the stream's end.
+	fast bool
+}
+
+// The ways a row fails to decode.
+const (
+	noCode     = 1 + iota // no code matches the next bits
+	streamEnds            // the stream ends inside a code
+)
+
+// row decodes len(dst) symbols, one with each of tables in turn, into dst,
+// each less sub (mod 256). On failure it returns the column and why.
+func (r *bitReader) row(dst []byte, tables [][]uint16, sub byte) (col, bad int) {
+	if r.fast && r.pos+8 <= len(r.stream) {
+		r.acc |= le64(r.stream[r.pos:]) << r.have
+		r.pos += int((63 - r.have) >> 3)
+		r.have |= 56
+	}
+	acc, have, pos, used := r.acc, r.have, r.pos, r.used
+	for c := range dst {
+		for have < MaxLen && pos < len(r.stream) {
+			acc |= uint64(r.stream[pos]) << have
+			have += 8
+			pos++
+		}
+		e := tables[c][acc&(1<<MaxLen-1)]
+		l := uint(e >> 8)
+		if l == 0 {
+			return c, noCode
+		}
+		if l > have {
+			return c, streamEnds
+		}
+		dst[c] = byte(e) - sub
+		acc >>= l
+		have -= l
+		used += uint64(l)
+	}
+	r.acc, r.have, r.pos, r.used = acc, have, pos, used
+	return 0, 0
+}
+
+// check reports whether the rows decoded used the stream's nbits exactly.
+func (r *bitReader) check(nbits uint64) error {
+	if r.used != nbits {
+		return errors.New("coded stream holds " + strconv.FormatUint(nbits, 10) + " bits, its symbols " + strconv.FormatUint(r.used, 10))
+	}
+	return nil
 }
 
 // readHeader reads a coded block's code tables, one per column, and the
