@@ -196,15 +196,15 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " must start with a word, a class or {num}"}
 	}
 	allOptional := true
-	for k, e := range p.elems {
+	for _, e := range p.elems {
 		if !e.optional {
 			allOptional = false
 		}
-		if e.focus && (k == 0 || e.optional || e.kind == peNot || focusOf(p.elems[:k]) >= 0) {
-			return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": \">\" marks one required word after the first"}
-		}
 	}
 	if k := focusOf(p.elems); k >= 0 {
+		if f := p.elems[k]; k == 0 || f.optional || f.kind == peNot || focusOf(p.elems[k+1:]) >= 0 {
+			return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": \">\" marks one required word after the first"}
+		}
 		for _, e := range p.elems[:k] {
 			if e.optional || e.kind == peNot || e.kind == peValue {
 				return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": the words before \">\" must each be a required word, class, {any}, {num} or {cap}"}

@@ -542,7 +542,7 @@ type draft struct {
 	quasi      bool  // the finding only marks a quasi-identifier of a story
 	recFormat  bool  // the finding is the institution's own record format
 	// name and code: the identifier is a person's name, or a room or
-	// other code (whose phrase may read the name before it).
+	// other code (whose phrase may read a name before it; see dedupe).
 	name, code bool
 }
 
@@ -621,9 +621,11 @@ func (e *Engine) dedupe(fs []draft) []draft {
 				*g = f
 				keep = false
 			case (g.name && f.code || g.code && f.name) && (g.start <= f.start && f.end <= g.end || f.start <= g.start && g.end <= f.end):
-				// "Mrs. Feldstein in 7B": the room phrase reads the name
-				// before the room; both are identifiers, and the name
-				// must not vanish into the room's finding.
+				// A code whose phrase reads a name before it and marks
+				// no focus (">"; a policy's term can): both are
+				// identifiers, and the name must not vanish into the
+				// code's finding. The packs' room phrases now mark the
+				// room alone ("Mrs. Feldstein in 7B" -> "in 7B").
 			case g.ident && f.ident:
 				sg, sf := strength(g), strength(&f)
 				if sf > sg || sf == sg && f.end-f.start > g.end-g.start {
