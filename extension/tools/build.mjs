@@ -111,8 +111,9 @@ if (!existsSync(wasm)) {
   console.error(`build: ${wasm} is missing; run "make wasm" first`);
   process.exit(1);
 }
-const wasmGz = gzipSync(readFileSync(wasm), { level: 9 });
-const wasmID = createHash('sha256').update(readFileSync(wasm)).digest('hex');
+const wasmBytes = readFileSync(wasm);
+const wasmGz = gzipSync(wasmBytes, { level: 9 });
+const wasmID = createHash('sha256').update(wasmBytes).digest('hex');
 const base = JSON.parse(readFileSync(join(ext, 'manifest/base.json'), 'utf8'));
 const icons = makeIcons();
 const content = await contentScript();

@@ -42,26 +42,41 @@ const stores = new Map();
 };
 const kept = () => /** @type {FakeCache} */ (stores.get(MODULE_CACHE));
 
-/** Waits for the cache to hold exactly the entries of ids (keeping runs after the load returns). */
-async function until(/** @type {string[]} */ ids) {
-  const want = ids.map((id) => `https://discreet.invalid/scanner-${id}.wasm`).sort();
+/** Waits up to two seconds for ok(), keeping runs after the load returns. */
+async function waitFor(/** @type {() => boolean} */ ok, /** @type {() => string} */ why) {
   for (let i = 0; i < 200; i++) {
-    const have = kept() ? [...kept().entries.keys()].sort() : [];
-    if (JSON.stringify(have) === JSON.stringify(want)) return;
+    if (ok()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  assert.fail(`cache holds ${kept() ? [...kept().entries.keys()] : 'nothing'}, want ${want}`);
+  assert.fail(why());
 }
 
-/** Serves id and module under /NAME/; counts the module's fetches. */
-function serve() {
+/** Waits for the cache to hold exactly the entries of ids. */
+async function until(/** @type {string[]} */ ids) {
+  const want = JSON.stringify(ids.map((id) => `https://discreet.invalid/scanner-${id}.wasm`).sort());
+  const have = () => (kept() ? [...kept().entries.keys()].sort() : []);
+  await waitFor(() => JSON.stringify(have()) === want, () => `cache holds ${have()}, want ${want}`);
+}
+
+/**
+ * Runs f with the base URL of a server of scanner.id and scanner.wasm.gz
+ * and the object they are served from (f may change it; it counts the
+ * module's fetches).
+ * @param {(base: string, served: {id: string, gz: Buffer, gzFetches: number, idStatus: number}) => Promise<void>} f
+ */
+async function withServer(f) {
   const served = { id: realID, gz: /** @type {Buffer} */ (gz), gzFetches: 0, idStatus: 200 };
   const server = createServer((req, res) => {
     if (req.url?.endsWith('/scanner.id')) res.writeHead(served.idStatus).end(served.id + '\n');
     else if (req.url?.endsWith('/scanner.wasm.gz')) { served.gzFetches++; res.writeHead(200).end(served.gz); }
     else res.writeHead(404).end();
   });
-  return { served, server, ready: new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${/** @type {any} */ (server.address()).port}/`))) };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  try {
+    await f(`http://127.0.0.1:${/** @type {any} */ (server.address()).port}/`, served);
+  } finally {
+    server.close();
+  }
 }
 
 const TEXT = 'My patient John Smith, MRN 44120931, was discharged today from room 214.';
@@ -71,70 +86,52 @@ async function answers(/** @type {WebAssembly.Module} */ m) {
   return s.scan(TEXT);
 }
 
-test('the first load keeps the unpacked module, the next ones compile it without fetching, a new build replaces it', async () => {
-  const { served, server, ready } = serve();
-  const base = await ready;
-  try {
-    const plain = await answers(await WebAssembly.compile(bytes));
-    assert.ok(plain.findings.some((f) => f.rule === 'privacy.mrn'));
-    assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
-    assert.equal(served.gzFetches, 1);
-    await until([realID]);
-    assert.deepEqual(kept().entries.get(`https://discreet.invalid/scanner-${realID}.wasm`)?.body, new Uint8Array(bytes),
-      'the entry is the unpacked module');
-    for (let i = 0; i < 2; i++) assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
-    assert.equal(served.gzFetches, 1, 'later loads compile the kept module');
+test('the first load keeps the unpacked module, the next ones compile it without fetching, a new build replaces it', () => withServer(async (base, served) => {
+  const plain = await answers(await WebAssembly.compile(bytes));
+  assert.ok(plain.findings.some((f) => f.rule === 'privacy.mrn'));
+  assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
+  assert.equal(served.gzFetches, 1);
+  await until([realID]);
+  assert.deepEqual(kept().entries.get(`https://discreet.invalid/scanner-${realID}.wasm`)?.body, new Uint8Array(bytes),
+    'the entry is the unpacked module');
+  for (let i = 0; i < 2; i++) assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
+  assert.equal(served.gzFetches, 1, 'later loads compile the kept module');
 
-    // An update: a new id fetches the module again and keeps only its entry.
-    served.id = 'ab'.repeat(32);
-    assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
-    assert.equal(served.gzFetches, 2);
-    await until([served.id]);
-  } finally {
-    server.close();
-  }
-});
+  // An update: a new id fetches the module again and keeps only its entry.
+  served.id = 'ab'.repeat(32);
+  assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
+  assert.equal(served.gzFetches, 2);
+  await until([served.id]);
+}));
 
-test('a kept entry that does not compile is dropped and the module fetched and kept again', async () => {
-  const { served, server, ready } = serve();
-  const base = await ready;
-  try {
-    served.id = 'cd'.repeat(32);
-    const key = `https://discreet.invalid/scanner-${served.id}.wasm`;
-    const c = /** @type {FakeCache} */ (await caches.open(MODULE_CACHE));
-    c.entries.clear();
-    c.entries.set(key, { body: new TextEncoder().encode('not a module'), headers: [['content-type', 'application/wasm']] });
-    const m = await loadPackagedModule(base);
-    assert.ok((await answers(m)).findings.some((f) => f.rule === 'privacy.mrn'));
-    assert.equal(served.gzFetches, 1);
-    for (let i = 0; i < 200 && kept().entries.get(key)?.body.length !== bytes.length; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(kept().entries.get(key)?.body, new Uint8Array(bytes));
-  } finally {
-    server.close();
-  }
-});
+test('a kept entry that does not compile is dropped and the module fetched and kept again', () => withServer(async (base, served) => {
+  served.id = 'cd'.repeat(32);
+  const key = `https://discreet.invalid/scanner-${served.id}.wasm`;
+  const c = /** @type {FakeCache} */ (await caches.open(MODULE_CACHE));
+  c.entries.clear();
+  c.entries.set(key, { body: new TextEncoder().encode('not a module'), headers: [['content-type', 'application/wasm']] });
+  const m = await loadPackagedModule(base);
+  assert.ok((await answers(m)).findings.some((f) => f.rule === 'privacy.mrn'));
+  assert.equal(served.gzFetches, 1);
+  await waitFor(() => kept().entries.get(key)?.body.length === bytes.length, () => 'the fetched module was not kept again');
+  assert.deepEqual(kept().entries.get(key)?.body, new Uint8Array(bytes));
+}));
 
-test('without scanner.id nothing is kept, and a broken module fails as before and is not kept', async () => {
-  const { served, server, ready } = serve();
-  const base = await ready;
-  try {
-    kept().entries.clear();
-    served.idStatus = 404;
-    assert.ok((await answers(await loadPackagedModule(base))).findings.length > 0);
-    served.id = 'not hex';
-    served.idStatus = 200;
-    assert.ok((await answers(await loadPackagedModule(base))).findings.length > 0);
-    assert.equal(served.gzFetches, 2);
-    assert.equal(kept().entries.size, 0);
+test('without scanner.id nothing is kept, and a broken module fails as before and is not kept', () => withServer(async (base, served) => {
+  kept().entries.clear();
+  served.idStatus = 404;
+  assert.ok((await answers(await loadPackagedModule(base))).findings.length > 0);
+  served.id = 'not hex';
+  served.idStatus = 200;
+  assert.ok((await answers(await loadPackagedModule(base))).findings.length > 0);
+  assert.equal(served.gzFetches, 2);
+  assert.equal(kept().entries.size, 0);
 
-    served.id = 'ef'.repeat(32);
-    served.gz = gzipSync(Buffer.from('gzip, but not a module'));
-    await assert.rejects(loadPackagedModule(base), (e) => e instanceof ScannerError && e.fatal && /scanner\.wasm\.gz/.test(e.message));
-    served.gz = gz.subarray(0, gz.length >> 1);
-    await assert.rejects(loadPackagedModule(base), (e) => e instanceof ScannerError && e.fatal);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(kept().entries.size, 0, 'a module that failed is not kept');
-  } finally {
-    server.close();
-  }
-});
+  served.id = 'ef'.repeat(32);
+  served.gz = gzipSync(Buffer.from('gzip, but not a module'));
+  await assert.rejects(loadPackagedModule(base), (e) => e instanceof ScannerError && e.fatal && /scanner\.wasm\.gz/.test(e.message));
+  served.gz = gz.subarray(0, gz.length >> 1);
+  await assert.rejects(loadPackagedModule(base), (e) => e instanceof ScannerError && e.fatal);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(kept().entries.size, 0, 'a module that failed is not kept');
+}));
