@@ -236,12 +236,26 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // and 5.4% (w405 alone: 0.621 against 0.759 recall), so the floor is
 // back at 0.8: a set's conduct recall sits nearer its bar than its
 // benign flagged does.
+// Twenty-third session (426 writers): its fresh sets kept flagging 4.9-6.1%
+// of their benign posts (w421-w428 with the start engine 6.1%), with
+// conduct's precision the nearer bar (0.877 on w429-w437), the learned
+// conduct, privacy, misinformation and disclosure findings behind most.
+// Trained on w399-w428, on w429-w437 (1,800 posts, trained on by none):
+// floors story 0.4, boundaries 0.9, conduct 0.8, misinformation 0.9,
+// disclosure 0.7 read conduct 0.877/0.838, misinformation 0.944/0.939,
+// disclosure 0.966/0.959, benign 4.9%; conduct 0.9 alone 0.909/0.810 and
+// 4.5%; conduct 0.9, misinformation 1.0 and disclosure 0.9 0.909/0.810,
+// 0.962/0.935, 0.972/0.946 and 4.1%; Precision 0.9 changed nothing. The
+// last was then met untouched by w438, w439 and w441-w444 (1,200 posts):
+// benign 3.7% against 4.5% with the old floors (conduct 0.927/0.804
+// against 0.915/0.823, misinformation 0.974/0.938 against 0.950/0.944,
+// disclosure 0.977/0.966 against 0.944/0.977), so those are the floors.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.8},
-	{"misinformation", "misinformation", 0.9}, {"disclosure", "disclosure", 0.7},
+	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
+	{"misinformation", "misinformation", 1.0}, {"disclosure", "disclosure", 0.9},
 }
 
 type post struct {
