@@ -3,7 +3,7 @@
 // module load, scan of a 3,000-character post inside the module, and the
 // extension-page -> service worker -> offscreen scanner round trip.
 // Results go to #out and to window.benchResult. Figures, not assertions.
-import { fetchModule, loadPackagedModule, loadScanner, MODULE_CACHE } from '../src/scanner.js';
+import { fetchModule, keptModuleKey, loadPackagedModule, loadScanner, MODULE_CACHE } from '../src/scanner.js';
 import { WARM_UP_POST } from '../src/engine.js';
 
 const median = (/** @type {number[]} */ xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
@@ -85,7 +85,7 @@ async function run() {
   const keptCache = await caches.open(MODULE_CACHE);
   for (let i = 0; i < 6; i++) {
     let t0 = performance.now();
-    const hit = await keptCache.match(`https://discreet.invalid/scanner-${id}.wasm`);
+    const hit = await keptCache.match(keptModuleKey(id));
     if (!hit) break;
     const kb = await hit.arrayBuffer();
     keptReads.push(performance.now() - t0);

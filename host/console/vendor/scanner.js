@@ -58,6 +58,13 @@ export class ScannerError extends Error {
 /** The Cache API store that keeps the unpacked module between loads. */
 export const MODULE_CACHE = 'discreet-module';
 
+/**
+ * The Cache API key of the module whose SHA-256 is id. The Cache API
+ * refuses extension URLs, so the key is an https URL that is never fetched.
+ * @param {string} id
+ */
+export const keptModuleKey = (id) => `https://discreet.invalid/scanner-${id}.wasm`;
+
 /** Whether the last fetchModuleCached compiled a kept module (status, tests). */
 let lastKept = false;
 export const keptModuleUsed = () => lastKept;
@@ -96,7 +103,7 @@ export async function loadPackagedModule(base) {
 export async function fetchModuleCached(url, id) {
   /** @type {Cache | null} */
   let cache = null;
-  const key = `https://discreet.invalid/scanner-${id}.wasm`;
+  const key = keptModuleKey(id);
   try {
     if (/^[0-9a-f]{16,64}$/.test(id) && typeof caches !== 'undefined') cache = await caches.open(MODULE_CACHE);
   } catch {
