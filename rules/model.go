@@ -58,9 +58,13 @@ type model struct {
 	bits  uint   // log2 of the number of weight buckets
 	mask  uint32 // buckets - 1
 	scale float64
-	// w holds the quantised weights as int8 bytes, bucket-major:
-	// w[b*modelOutputs+o]. It is expanded once from the file's sparse
-	// form; a bucket the file leaves out is zero, as fresh memory is.
+	// marks says which buckets hold weights, 64 to a block, and how many
+	// do before each block; w holds those buckets' quantised weights as
+	// int8 bytes, in bucket order, modelOutputs each (see weights). Seven
+	// buckets in ten hold none, so this is a fifth of the memory of a table
+	// of every bucket: memory the module's start-up would write, at some
+	// microseconds a fresh page.
+	marks []markBlock
 	w     []byte
 	bias  [modelOutputs]int32
 	warn  [modelOutputs]int32 // score at or above which an output fires
@@ -170,8 +174,22 @@ func decodeModel(data string) (*model, error) {
 	// the table; the others stay zero, as fresh memory is. The file stores
 	// each weight plus 64 (a zero is '@', which gzip likes); the table
 	// holds the int8 itself.
-	m.w = make([]byte, nb*modelOutputs)
-	rest, err := huffman.DecodeMarked(m.w, p[nb/8:], modelOutputs, p[:nb/8], 64)
+	m.marks = make([]markBlock, (nb+63)/64)
+	marked := 0
+	for i := range m.marks {
+		var x uint64
+		for j := 7; j >= 0; j-- { // bucket k is bit k&7 of byte k>>3
+			if k := i*8 + j; k < nb/8 {
+				x = x<<8 | uint64(p[k])
+			} else {
+				x <<= 8
+			}
+		}
+		m.marks[i] = markBlock{bits: x, before: uint32(marked)}
+		marked += bits.OnesCount64(x)
+	}
+	m.w = make([]byte, marked*modelOutputs)
+	rest, err := huffman.DecodeRows(m.w, p[nb/8:], modelOutputs, 64)
 	if err != nil {
 		return nil, bad("weights: " + err.Error())
 	}
@@ -180,6 +198,27 @@ func decodeModel(data string) (*model, error) {
 	}
 	m.mask = 1<<m.bits - 1
 	return m, nil
+}
+
+// markBlock is 64 weight buckets: bit j of bits is set when bucket
+// 64*block+j holds weights, and before counts the buckets that do in the
+// blocks before it.
+type markBlock struct {
+	bits   uint64
+	before uint32
+}
+
+// weights returns the int8 weights (as bytes), one per output, of the
+// bucket feature f falls in, or nil when they are all zero.
+func (m *model) weights(f uint32) []byte {
+	k := f & m.mask
+	b := &m.marks[k>>6]
+	bit := uint64(1) << (k & 63)
+	if b.bits&bit == 0 {
+		return nil
+	}
+	i := (int(b.before) + bits.OnesCount64(b.bits&(bit-1))) * modelOutputs
+	return m.w[i : i+modelOutputs : i+modelOutputs]
 }
 
 // modelHeader is the bytes of thresholds per output in a model file.
@@ -319,11 +358,13 @@ func (fs *featScratch) add(f uint32, s int32) {
 		fs.sent = append(fs.sent, s)
 	}
 	if m := fs.m; m != nil {
-		b := int(f&m.mask) * modelOutputs
-		w := m.w[b : b+modelOutputs]
+		fs.count[s]++
+		w := m.weights(f)
+		if w == nil {
+			return
+		}
 		sum := fs.sums[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
 		net := fs.net[int(s)*modelOutputs : int(s)*modelOutputs+modelOutputs]
-		fs.count[s]++
 		for o := 0; o < modelOutputs; o++ {
 			x := int32(int8(w[o]))
 			fs.score[o] += x

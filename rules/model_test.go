@@ -130,10 +130,10 @@ func TestSentenceScoreStandsForPost(t *testing.T) {
 		sent := make([][modelOutputs]int64, nsent)
 		count := make([]int, nsent)
 		for j, f := range ids {
-			b := int(f&m.mask) * modelOutputs
 			count[sents[j]]++
-			for o := 0; o < modelOutputs; o++ {
-				x := int64(int8(m.w[b+o]))
+			w := m.weights(f)
+			for o := 0; o < modelOutputs && w != nil; o++ {
+				x := int64(int8(w[o]))
 				post[o] += x
 				sent[sents[j]][o] += x
 			}

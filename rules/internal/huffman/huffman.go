@@ -89,17 +89,24 @@ func Decode(src string, count, columns int) ([]byte, string, error) {
 // DecodeTo is Decode into out, len(out) bytes, for a caller that wants
 // them inside a buffer of its own.
 func DecodeTo(out []byte, src string, columns int) (string, error) {
+	return DecodeRows(out, src, columns, 0)
+}
+
+// DecodeRows is DecodeTo with each symbol less sub (mod 256): the model
+// stores its int8 weights plus 64, which gzip likes, and wants the int8s
+// back. It returns the bytes of src after the stream; a stream with more
+// or fewer symbols than out holds is an error.
+func DecodeRows(out []byte, src string, columns int, sub byte) (string, error) {
 	if columns <= 0 {
 		return "", errors.New("no columns")
 	}
-	count := len(out)
 	tables, stream, rest, nbits, err := readHeader(src, columns)
 	if err != nil {
 		return "", err
 	}
 	r := bitReader{stream: stream, fast: columns*MaxLen <= 56}
-	for row := 0; row < count; row += columns {
-		switch c, bad := r.row(out[row:min(row+columns, count)], tables, 0); bad {
+	for row := 0; row < len(out); row += columns {
+		switch c, bad := r.row(out[row:min(row+columns, len(out))], tables, sub); bad {
 		case noCode:
 			return "", errors.New("no code matches the bits at symbol " + strconv.Itoa(row+c))
 		case streamEnds:
@@ -112,43 +119,8 @@ func DecodeTo(out []byte, src string, columns int) (string, error) {
 	return rest, nil
 }
 
-// DecodeMarked is DecodeTo for a stream whose rows are the set bits of
-// marked (row k is bit k&7 of byte k>>3): the n-th row decoded goes to
-// out[k*columns:(k+1)*columns], k the n-th set bit, each symbol less sub
-// (mod 256). Rows whose bit is clear are not written: a caller whose out
-// is fresh memory finds them zero. out must hold 8*len(marked)*columns
-// bytes. It returns the bytes of src after the stream.
-//
-// Writing each row where it goes, rather than decoding the rows together
-// and spreading them after, spares the model's decoding a pass over its
-// table at the module's start-up.
-func DecodeMarked(out []byte, src string, columns int, marked string, sub byte) (string, error) {
-	if columns <= 0 || len(out) != 8*len(marked)*columns {
-		return "", errors.New("output does not fit the marked rows")
-	}
-	tables, stream, rest, nbits, err := readHeader(src, columns)
-	if err != nil {
-		return "", err
-	}
-	r := bitReader{stream: stream, fast: columns*MaxLen <= 56}
-	sym := 0 // symbols decoded
-	for i := 0; i < len(marked); i++ {
-		for x := marked[i]; x != 0; x &= x - 1 {
-			row := out[(i<<3+bits.TrailingZeros8(x))*columns:][:columns]
-			if c, bad := r.row(row, tables, sub); bad != 0 {
-				return "", errors.New("coded stream ends or is damaged at symbol " + strconv.Itoa(sym+c))
-			}
-			sym += columns
-		}
-	}
-	if err := r.check(nbits); err != nil {
-		return "", err
-	}
-	return rest, nil
-}
-
 // bitReader reads a coded stream's symbols, a row (one per column) at a
-// time, for DecodeTo and DecodeMarked.
+// time, for DecodeRows.
 type bitReader struct {
 	stream string
 	acc    uint64 // bits not yet used, the next one lowest

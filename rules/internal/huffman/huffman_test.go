@@ -3,7 +3,6 @@ package huffman
 import (
 	"bytes"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -64,73 +63,33 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestDecodeMarked checks that DecodeMarked puts each coded row at its
-// marked place, less sub, leaves the unmarked rows alone, and rejects a
-// bitmap that marks more or fewer rows than the stream holds.
-func TestDecodeMarked(t *testing.T) {
-	const columns = 5
-	r := rand.New(rand.NewPCG(7, 1))
-	marked := make([]byte, 1000)
-	rows := 0
-	for i := range marked {
-		marked[i] = byte(r.Uint32()) & byte(r.Uint32()) // a quarter of the bits
-		rows += bits.OnesCount8(marked[i])
-	}
+// TestDecodeRows checks that DecodeRows gives back each symbol less sub,
+// row after row, and refuses an output with more or fewer rows than the
+// stream holds.
+func TestDecodeRows(t *testing.T) {
+	const columns, rows = 5, 2000
 	data := skewed(rows*columns, columns, 3)
 	enc := string(Encode(data, columns)) + "tail"
-	out := bytes.Repeat([]byte{0xee}, 8*len(marked)*columns)
-	rest, err := DecodeMarked(out, enc, columns, string(marked), 64)
+	out := make([]byte, rows*columns)
+	rest, err := DecodeRows(out, enc, columns, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rest != "tail" {
 		t.Errorf("rest %q, want the bytes after the stream", rest)
 	}
-	n := 0
-	for k := 0; k < 8*len(marked); k++ {
-		row := out[k*columns : (k+1)*columns]
-		if marked[k>>3]&(1<<(k&7)) == 0 {
-			if !bytes.Equal(row, bytes.Repeat([]byte{0xee}, columns)) {
-				t.Fatalf("unmarked row %d written: % x", k, row)
-			}
-			continue
-		}
-		for c := range columns {
-			if want := data[n*columns+c] - 64; row[c] != want {
-				t.Fatalf("row %d column %d = %d, want %d", k, c, row[c], want)
-			}
-		}
-		n++
-	}
-	for _, tc := range []struct {
-		name   string
-		marked []byte
-	}{
-		{"one row more", func() []byte { m := bytes.Clone(marked); m = append(m, 1); return m }()},
-		{"one row fewer", func() []byte {
-			m := bytes.Clone(marked)
-			for i := range m {
-				if m[i] != 0 {
-					m[i] &= m[i] - 1
-					break
-				}
-			}
-			return m
-		}()},
-	} {
-		out := make([]byte, 8*len(tc.marked)*columns)
-		if _, err := DecodeMarked(out, enc, columns, string(tc.marked), 64); err == nil {
-			t.Errorf("%s: no error", tc.name)
+	for i := range out {
+		if want := data[i] - 64; out[i] != want {
+			t.Fatalf("symbol %d = %d, want %d", i, out[i], want)
 		}
 	}
-	if _, err := DecodeMarked(make([]byte, 7), enc, columns, string(marked), 64); err == nil {
-		t.Error("an output of the wrong size: no error")
+	for _, n := range []int{rows + 1, rows - 1} {
+		if _, err := DecodeRows(make([]byte, n*columns), enc, columns, 64); err == nil {
+			t.Errorf("an output of %d rows for a stream of %d: no error", n, rows)
+		}
 	}
 }
 
-// TestNearEntropy checks that the coded size is within 1% of the data's
-// order-0 entropy per column (plus its small tables): the point of coding
-// the weights at all.
 func TestNearEntropy(t *testing.T) {
 	const columns = 5
 	data := skewed(400_000, columns, 2)
