@@ -726,6 +726,9 @@ type base struct {
 	// gloss gives the model the English gloss of a Spanish word (gloss.go).
 	gloss   glossTable
 	learned [modelOutputs]int32
+	// personCls are the classes of words for a person ("patient", "lady",
+	// "Mrs."), after which the model joins a post's symbols to that fact.
+	personCls classSet
 }
 
 // builtinClasses are the class bits the Go detectors use, set by
@@ -1008,6 +1011,7 @@ func (b *base) id(id string) int32 {
 
 // wireModel sets what the learned model reads from the packs.
 func (b *base) wireModel() {
+	b.personCls = b.cls.patientNoun | b.cls.sexWord | b.cls.title
 	for name, bit := range b.classIDs {
 		b.classFeat[bit] = featID(hashWord(name), featClass)
 	}

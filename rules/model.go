@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -100,6 +101,9 @@ type model struct {
 	Settings string
 	// size is the model file's length in bytes.
 	size int
+	// conj: the model was trained with the conjoined features (its
+	// settings' kinds name "conj"), so scans add them.
+	conj bool
 }
 
 // ModelInfo describes the engine's learned model.
@@ -138,6 +142,7 @@ func decodeModel(data string) (*model, error) {
 		return nil, bad("truncated settings")
 	}
 	m := &model{Settings: p[k : k+int(n)], size: len(data)}
+	m.conj = usesKind(m.Settings, "conj")
 	p = p[k+int(n):]
 	if len(p) < 10 {
 		return nil, bad("truncated header")
@@ -221,6 +226,25 @@ func (m *model) weights(f uint32) []byte {
 	return m.w[i : i+modelOutputs : i+modelOutputs]
 }
 
+// usesKind reports whether a model's settings name feature kind k among
+// their kinds ("kinds=word,pair,...").
+func usesKind(settings, k string) bool {
+	i := strings.Index(settings, "kinds=")
+	if i < 0 {
+		return false
+	}
+	list := settings[i+len("kinds="):]
+	if j := strings.IndexByte(list, ' '); j >= 0 {
+		list = list[:j]
+	}
+	for _, x := range strings.Split(list, ",") {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
 // modelHeader is the bytes of thresholds per output in a model file.
 const modelHeader = 32
 
@@ -237,6 +261,7 @@ const (
 	featHit   = 0x4
 	featIdent = 0x5
 	featShape = 0x6
+	featConj  = 0x7 // a symbol in a post that speaks of a person (conjoinedFeatures)
 )
 
 // featID turns a 64-bit value and a kind into a feature id: 29 bits of
@@ -266,6 +291,8 @@ func FeatureKind(id uint32) string {
 		return "ident"
 	case featShape:
 		return "shape"
+	case featConj:
+		return "conj"
 	}
 	return ""
 }
@@ -295,7 +322,28 @@ func (e *Engine) symbolFeatures(gap string, fs *featScratch, s int32) {
 		if r < 0x2100 || r == 0x200d || r >= 0xfe00 && r <= 0xfe0f || r >= 0x1f3fb && r <= 0x1f3ff || unicode.IsLetter(r) || unicode.IsDigit(r) {
 			continue
 		}
-		fs.add(featID(uint64(shapeSymbol+r), featShape), s)
+		f := featID(uint64(shapeSymbol+r), featShape)
+		fs.add(f, s)
+		fs.syms = append(fs.syms, symMark{f, s})
+	}
+}
+
+// symMark is a symbol feature and its sentence, kept for conjoinedFeatures.
+type symMark struct {
+	f uint32
+	s int32
+}
+
+// conjSalt tells a symbol conjoined with a person from the symbol alone.
+const conjSalt = 0x6a09e667f3bcc909
+
+// conjoinedFeatures adds, when the post speaks of a person (a patient, a
+// "lady", "Mrs."), a feature for each of its symbols joined to that fact:
+// "😂" or "🐷" next to a person is mockery far more often than alone, which
+// a linear model over separate features cannot say.
+func (e *Engine) conjoinedFeatures(fs *featScratch) {
+	for _, m := range fs.syms {
+		fs.add(featID(uint64(m.f)^conjSalt, featConj), m.s)
 	}
 }
 
@@ -323,6 +371,7 @@ type featScratch struct {
 	top          [modelOutputs]int32
 	topT0, topT1 [modelOutputs]int32
 	tok0, tok1   int32
+	syms         []symMark // the post's symbol features, for conjoinedFeatures
 }
 
 // seenSlot is a slot of the set of features seen: an id and the stamp of
@@ -390,6 +439,7 @@ func (fs *featScratch) reset(m *model, keep bool) {
 	fs.top = [modelOutputs]int32{}
 	fs.tok0 = -1
 	fs.ids, fs.sent, fs.sents, fs.sums, fs.net, fs.count = fs.ids[:0], fs.sent[:0], fs.sents[:0], fs.sums[:0], fs.net[:0], fs.count[:0]
+	fs.syms = fs.syms[:0]
 }
 
 // newSentence starts a sentence at token t.
@@ -410,9 +460,10 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	s := int32(0)
 	fs.newSentence(0)
 	question := false
-	neg := 0     // words left in the scope of a negation ("not", "won't", "nunca")
-	quoted := 0  // words left inside quotation marks
-	gapFrom := 0 // where the text between the tokens starts
+	person := false // a word for a person: a patient, a "lady", "Mrs."
+	neg := 0        // words left in the scope of a negation ("not", "won't", "nunca")
+	quoted := 0     // words left inside quotation marks
+	gapFrom := 0    // where the text between the tokens starts
 	stop := len(st.toks)
 	for i := range st.toks {
 		if i >= modelMaxTokens {
@@ -484,6 +535,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		for c := t.cls; c != 0; c &= c - 1 {
 			fs.add(e.b.classFeat[bits.TrailingZeros64(uint64(c))], s)
 		}
+		if t.cls&e.b.personCls != 0 {
+			person = true
+		}
 		if prev != 0 && t.gap <= gapSoft {
 			fs.tok0, fs.tok1 = int32(i-1), int32(i+1)
 			fs.add(featID(prev*0x9e3779b97f4a7c15^h, featPair), s)
@@ -500,6 +554,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	}
 	if question {
 		fs.add(featID(shapeQuestion, featShape), 0)
+	}
+	if person && (m == nil || m.conj) {
+		e.conjoinedFeatures(fs)
 	}
 	for i := range st.hits {
 		h := &st.hits[i]

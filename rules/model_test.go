@@ -213,3 +213,31 @@ func TestNegatedAndQuotedWords(t *testing.T) {
 		}
 	}
 }
+
+// TestConjoinedFeatures checks that a symbol in a post that speaks of a
+// person ("the lady in 22 😂") adds a conjoined feature, and the same
+// symbol in a post that does not ("sunset 😂") adds none.
+func TestConjoinedFeatures(t *testing.T) {
+	e := mustEngine(t, "")
+	conj := func(text string) int {
+		ids, _ := e.ModelFeatures(text)
+		n := 0
+		for _, f := range ids {
+			if FeatureKind(f) == "conj" {
+				n++
+			}
+		}
+		return n
+	}
+	for text, want := range map[string]int{
+		"the lady in 22 keeps ringing 😂":        1,
+		"my patient said the funniest thing 😂🐷": 2,
+		"Mrs. Patel 🙄":                          1,
+		"sunset from the roof after shift 😂":    0,
+		"the lady in 22 keeps ringing":          0,
+	} {
+		if got := conj(text); got != want {
+			t.Errorf("%q: %d conjoined features, want %d", text, got, want)
+		}
+	}
+}

@@ -69,7 +69,7 @@ type Settings struct {
 func (s Settings) minPairs() int { return max(s.MinPairs, s.MinPosts) }
 
 var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 20261203,
-	Kinds: "word,pair,class,hit,ident,shape", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4, MinPairs: 6, ByFeature: true}
+	Kinds: "word,pair,class,hit,ident,shape,conj", Sentence: [5]float64{2, 1.5, 1.25, 1, 1}, Precision: 0.88, Added: 0.8, AddedStory: 0.825, BlockPrec: 0.75, VetoLoss: 0.05, MinLogit: 1.5, Runs: 5, Levels: 16, MinPosts: 4, MinPairs: 6, ByFeature: true}
 
 // outputs are the model's outputs in file order (rules.modelOutputNames)
 // and the label each is trained on.
@@ -250,11 +250,21 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // benign 3.7% against 4.5% with the old floors (conduct 0.927/0.804
 // against 0.915/0.823, misinformation 0.974/0.938 against 0.950/0.944,
 // disclosure 0.977/0.966 against 0.944/0.977), so those are the floors.
+// Twenty-fourth session (461 writers): its second fresh wave (w464-w470,
+// 1,400 posts, trained on by neither engine) read privacy 0.877/0.942 and
+// flagged 6.1% of its benign posts with the retrained model, the privacy
+// story the nearer bar again. The story's floor 0.4 -> 0.5, with the
+// conjoined features (kind conj: a post's symbols joined to its speaking of
+// a person): CV privacy 0.915/0.914 -> 0.927/0.897, benign 3.8% -> 3.4%,
+// news 1.0% -> 0.8%; on w464-w470, 0.879/0.945 -> 0.898/0.934 and 6.1% ->
+// 5.2%. The conjoined features alone, CV: conduct 0.934/0.785 ->
+// 0.932/0.790, privacy 0.914/0.914 -> 0.915/0.914, benign 3.7% -> 3.8%;
+// AddedStory 0.85 changed nothing.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.4}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
+	{"story", "privacy", 0.5}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
 	{"misinformation", "misinformation", 1.0}, {"disclosure", "disclosure", 0.9},
 }
 
