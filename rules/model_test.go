@@ -241,3 +241,19 @@ func TestConjoinedFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestUsesKind checks that a model scores with the conjoined features
+// only when its settings name them among their kinds.
+func TestUsesKind(t *testing.T) {
+	for settings, want := range map[string]bool{
+		"bits=19 kinds=word,pair,class,hit,ident,shape,conj levels=16": true,
+		"bits=19 kinds=word,pair,class,hit,ident,shape levels=16":      false,
+		"kinds=conj":                  true,
+		"kinds=conjx,word":            false,
+		"bits=19 levels=16 conj=true": false,
+	} {
+		if got := usesKind(settings, "conj"); got != want {
+			t.Errorf("usesKind(%q, conj) = %v, want %v", settings, got, want)
+		}
+	}
+}
