@@ -260,6 +260,11 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 5.2%. The conjoined features alone, CV: conduct 0.934/0.785 ->
 // 0.932/0.790, privacy 0.914/0.914 -> 0.915/0.914, benign 3.7% -> 3.8%;
 // AddedStory 0.85 changed nothing.
+// On the fresh sets after it the floor-0.5 engines read privacy
+// 0.914/0.900 (79af023, w471-w487) and 0.939/0.878 (8157c85, w488-w494),
+// benign 4.2% and 2.3%, where the floor-0.4 start engine read 0.903/0.918
+// and 0.932/0.886, benign 4.8% and 3.1%: the floor trades the two privacy
+// bars, and 0.45 may balance them better.
 var outputs = []struct {
 	name, category string
 	floor          float64
