@@ -175,9 +175,9 @@ func decodeModel(data string) (*model, error) {
 	if len(p) < nb/8 {
 		return nil, bad("truncated bucket bitmap")
 	}
-	// Each marked bucket's weights are decoded straight into its place in
-	// the table; the others stay zero, as fresh memory is. The file stores
-	// each weight plus 64 (a zero is '@', which gzip likes); the table
+	// The bitmap becomes the blocks weights looks buckets up in, and the
+	// marked buckets' weights are decoded, in bucket order, into w. The
+	// file stores each weight plus 64 (a zero is '@', which gzip likes); w
 	// holds the int8 itself.
 	m.marks = make([]markBlock, (nb+63)/64)
 	marked := 0
@@ -261,7 +261,7 @@ const (
 	featHit   = 0x4
 	featIdent = 0x5
 	featShape = 0x6
-	featConj  = 0x7 // a symbol in a post that speaks of a person (conjoinedFeatures)
+	featConj  = 0x7 // a symbol in a post that speaks of a person (featScratch.conjoin)
 )
 
 // featID turns a 64-bit value and a kind into a feature id: 29 bits of
@@ -328,7 +328,7 @@ func (e *Engine) symbolFeatures(gap string, fs *featScratch, s int32) {
 	}
 }
 
-// symMark is a symbol feature and its sentence, kept for conjoinedFeatures.
+// symMark is a symbol feature and its sentence, kept for conjoin.
 type symMark struct {
 	f uint32
 	s int32
@@ -337,11 +337,11 @@ type symMark struct {
 // conjSalt tells a symbol conjoined with a person from the symbol alone.
 const conjSalt = 0x6a09e667f3bcc909
 
-// conjoinedFeatures adds, when the post speaks of a person (a patient, a
-// "lady", "Mrs."), a feature for each of its symbols joined to that fact:
+// conjoin adds, for a post that speaks of a person (a patient, a "lady",
+// "Mrs."), a feature for each of its symbols joined to that fact:
 // "😂" or "🐷" next to a person is mockery far more often than alone, which
 // a linear model over separate features cannot say.
-func (e *Engine) conjoinedFeatures(fs *featScratch) {
+func (fs *featScratch) conjoin() {
 	for _, m := range fs.syms {
 		fs.add(featID(uint64(m.f)^conjSalt, featConj), m.s)
 	}
@@ -371,7 +371,7 @@ type featScratch struct {
 	top          [modelOutputs]int32
 	topT0, topT1 [modelOutputs]int32
 	tok0, tok1   int32
-	syms         []symMark // the post's symbol features, for conjoinedFeatures
+	syms         []symMark // the post's symbol features, for conjoin
 }
 
 // seenSlot is a slot of the set of features seen: an id and the stamp of
@@ -556,7 +556,7 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 		fs.add(featID(shapeQuestion, featShape), 0)
 	}
 	if person && (m == nil || m.conj) {
-		e.conjoinedFeatures(fs)
+		fs.conjoin()
 	}
 	for i := range st.hits {
 		h := &st.hits[i]
