@@ -156,6 +156,9 @@ func sampleNumber(s string) bool {
 // lab's mannequin is ("sim lab mannequin").
 func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 	for k := t0 - 1; k >= 0 && k >= t0-sampleReach; k-- {
+		if k == t0-1 && toks[t0].flags&tDigit != 0 && abbrevEG(text, toks, k) {
+			return true // "e.g. 912-78-1234", not "e.g. MRN 00482291 Gomez"
+		}
 		if e.b.cue.sample.has(text, toks[k]) {
 			return k == 0 || !isWordIn(text, toks[k], "sample", "samples", "muestra", "muestras") ||
 				!e.b.cue.specimen.has(text, toks[k-1])
@@ -165,6 +168,13 @@ func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 		}
 	}
 	return false
+}
+
+// abbrevEG reports whether token k is the "g" of "e.g.", which the
+// tokenizer splits in two: a cue list cannot hold it.
+func abbrevEG(text string, toks []token, k int) bool {
+	return k > 0 && isWordIn(text, toks[k], "g") && isWordIn(text, toks[k-1], "e") &&
+		text[toks[k-1].end:toks[k].start] == "."
 }
 
 // ownBefore reports whether the identifier at token t0 is the author's own

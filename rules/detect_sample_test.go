@@ -14,3 +14,25 @@ func TestPlaceholderDate(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleAfterEG checks that a number right after "e.g." (which the
+// tokenizer splits in two) is an example, and that "e.g." before a label
+// and its number ("e.g. MRN 00482291 Gomez") is not.
+func TestExampleAfterEG(t *testing.T) {
+	e := mustEngine(t, "")
+	for text, want := range map[string]Severity{
+		"An ITIN starts with 9, e.g. 912-78-1234, and files taxes.":                 Info,
+		"An ITIN starts with 9, like 912-78-1234, and files taxes.":                 Block,
+		"the schedule showed everyone's MRN, e.g. MRN 00482291 Gomez, in the chat.": Block,
+	} {
+		var got Severity
+		for _, f := range e.Scan(text).Findings {
+			if f.Rule == "privacy.ssn" || f.Rule == "privacy.mrn" {
+				got = f.Severity
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
+	}
+}

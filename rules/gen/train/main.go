@@ -267,11 +267,17 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // bars, and 0.45 may balance them better. 8157c85 (and 7794b47) also lost
 // a post of the tuning corpus to the story's veto (TestCorpusTargets), so
 // the session ended on 79af023's model.
+// Twenty-fifth session (495 writers, 98,000 posts, w471-w494 and n76-n78
+// added): CV with the story's floor at 0.5 read privacy 0.927/0.898 and
+// benign 3.3% (news 0.8%); at 0.45, 0.914/0.914 and 3.7% (news 0.9%), the
+// other outputs unchanged. The fresh waves' privacy bars had failed once
+// each way (precision 0.877 on w464-w470, recall 0.878 on w488-w494), so
+// the floor went to 0.45, the larger of the two smaller figures.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.5}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
+	{"story", "privacy", 0.45}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
 	{"misinformation", "misinformation", 1.0}, {"disclosure", "disclosure", 0.9},
 }
 
