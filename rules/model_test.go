@@ -257,30 +257,3 @@ func TestUsesKind(t *testing.T) {
 		}
 	}
 }
-
-// TestModelReadsEncounter checks that a post the rules find about a patient
-// but with no encounter or quasi-identifier becomes a patient's story when
-// the model reads one, as the trainer's warn threshold assumes, and stays
-// none with the learned story disabled.
-func TestModelReadsEncounter(t *testing.T) {
-	e := mustEngine(t, "")
-	if e.model == nil {
-		t.Skip("no model embedded")
-	}
-	const text = "Big Mike from the 6th floor is BACK and asked for me by name at triage 🥹 favorite CHF pt of all time, just wish it wasn't for his 4th fluid overload this year"
-	pc := e.rulesContext(text)
-	if !pc.patient || pc.encounter || pc.storySev != "" {
-		t.Fatalf("the rules alone: patient %v, encounter %v, story %q; want a patient, no encounter, no story", pc.patient, pc.encounter, pc.storySev)
-	}
-	if sc, _ := e.ModelScores(text); sc[outStory] < float64(e.model.warn[outStory])*e.model.scale {
-		t.Fatalf("the model's story score %v is under its warn threshold: pick another post", sc[outStory])
-	}
-	story := func(f *Finding) bool { return f.Rule == "privacy.story" }
-	if got := topSeverity(e.Scan(text), story); got != Warn {
-		t.Errorf("privacy.story at %q, want warn:%s", got, describe(e.Scan(text).Findings, text))
-	}
-	off := mustEngine(t, `{"disable": ["privacy.learned"]}`)
-	if got := topSeverity(off.Scan(text), story); got != "" {
-		t.Errorf("with the learned story disabled, privacy.story at %q, want none", got)
-	}
-}

@@ -218,13 +218,6 @@ func (e *Engine) readModel(text string, st *scanState, pc *postContext) {
 	case pc.patient && !pc.explicit && z < m.veto[outStory], pc.explicit && !pc.sensitive && z < m.veto2[outStory],
 		pc.explicit && pc.sensitive && z < m.veto3[outStory]:
 		pc.patient, pc.encounter = false, false
-	case pc.patient && !pc.encounter && z >= warn:
-		// The rules found a patient but no encounter ("Big Mike from the
-		// 6th floor is back, favorite CHF pt"), and the model reads the
-		// post as a patient's story: it tells one. The trainer's warn
-		// threshold already counts such posts among those the model adds
-		// (the rules flag no privacy in them).
-		pc.encounter = true
 	}
 }
 
