@@ -155,10 +155,10 @@ func sampleNumber(s string) bool {
 // sentence; a specimen ("blood sample", "lab sample") is not one, but a
 // lab's mannequin is ("sim lab mannequin").
 func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
+	if toks[t0].flags&tDigit != 0 && abbrevEG(text, toks, t0-1) {
+		return true // "e.g. 912-78-1234", not "e.g. MRN 00482291 Gomez"
+	}
 	for k := t0 - 1; k >= 0 && k >= t0-sampleReach; k-- {
-		if k == t0-1 && toks[t0].flags&tDigit != 0 && abbrevEG(text, toks, k) {
-			return true // "e.g. 912-78-1234", not "e.g. MRN 00482291 Gomez"
-		}
 		if e.b.cue.sample.has(text, toks[k]) {
 			return k == 0 || !isWordIn(text, toks[k], "sample", "samples", "muestra", "muestras") ||
 				!e.b.cue.specimen.has(text, toks[k-1])
