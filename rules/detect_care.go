@@ -10,26 +10,45 @@ import "strings"
 // back", "at the clinic", "I called it in"). Replies that advise a
 // stranger say "your" and a medicine too, but not the author's part: in
 // the 60 writers' sets 49 of the 51 posts with the three signals were
+// labelled privacy. Words that make the addressee the author's own patient
+// (privacy.patient_addressed: "you were literally in my clinic Tuesday",
+// "it's in your chart", "ya te dije en la sesión") need no "your" and
+// medicine: in 109,200 writers' posts, 60 of the 61 replies with them were
 // labelled privacy.
 var detCareAddress = detector{
 	name:    "care_address",
 	doc:     `A named person's care in public: "Jasmine — your amoxicillin is ready for pick-up at the Elm Street counter".`,
 	shapes:  []string{"care_address"},
-	rules:   []string{"privacy.care_by_me"},
+	rules:   []string{"privacy.care_by_me", "privacy.patient_addressed"},
 	classes: []string{"drug", "firstname", "firstname_common"},
 	cues:    []string{"care_noun", "address_title", "your"},
 	pass:    (*Engine).detectCareAddress,
 }
 
 func (e *Engine) detectCareAddress(text string, st *scanState) {
-	byMe := e.b.ids.careByMe
-	r, ok := e.reportsWith(shCareAddress, byMe)
-	if !ok || len(st.toks) < 3 || !st.hasHit(byMe) {
+	byMe, addressed := e.b.ids.careByMe, e.b.ids.addressed
+	r, ok := e.reportsWith(shCareAddress, byMe, addressed)
+	if !ok || len(st.toks) < 3 {
+		return
+	}
+	mine, told := st.hasHit(byMe), st.hasHit(addressed)
+	if !mine && !told {
 		return
 	}
 	toks := st.toks
 	k := e.addressEnd(text, toks)
 	if k < 0 {
+		return
+	}
+	if told {
+		for h := range st.hitsOf(addressed) {
+			if int(h.t0) >= k {
+				st.addTokens(r, 0, int(h.t1))
+				return
+			}
+		}
+	}
+	if !mine {
 		return
 	}
 	cls := &e.b.cls
