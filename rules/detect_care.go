@@ -31,8 +31,8 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 	if !ok || len(st.toks) < 3 {
 		return
 	}
-	mine, told := st.hasHit(byMe), st.hasHit(addressed)
-	if !mine && !told {
+	mine := st.hasHit(byMe)
+	if !mine && !st.hasHit(addressed) {
 		return
 	}
 	toks := st.toks
@@ -40,12 +40,11 @@ func (e *Engine) detectCareAddress(text string, st *scanState) {
 	if k < 0 {
 		return
 	}
-	if told {
-		for h := range st.hitsOf(addressed) {
-			if int(h.t0) >= k {
-				st.addTokens(r, 0, int(h.t1))
-				return
-			}
+	// Words that make the addressee one's patient, after the address.
+	for h := range st.hitsOf(addressed) {
+		if int(h.t0) >= k {
+			st.addTokens(r, 0, int(h.t1))
+			return
 		}
 	}
 	if !mine {
