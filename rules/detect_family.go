@@ -19,7 +19,7 @@ var detOwnFamily = detector{
 	name:    "own_family",
 	doc:     `A post that opens about one's own relative or pet: "My husband, 45, needed a filling and asked me to hold his hand".`,
 	shapes:  []string{"own_family"},
-	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_greeting", "family_title", "patience_before", "patience_after"},
+	cues:    []string{"family_lead", "family_skip", "relative", "family_link", "family_link_noun", "family_of_head", "family_greeting", "family_title", "patience_before", "patience_after"},
 	classes: []string{"patient_noun", "occupation", "firstname", "clinician"},
 	pass:    (*Engine).detectOwnFamily,
 }
@@ -79,7 +79,7 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 	if !cue.familyLead.has(text, toks[i]) {
 		return 0, 0, false
 	}
-	if i > 0 && cue.familyLink.has(text, toks[i-1]) {
+	if i > 0 && cue.familyLink.has(text, toks[i-1]) && !e.familyOfHeadAt(text, toks, i-1) {
 		return 0, 0, false // "the teacher of my son"
 	}
 	// "my own kid", "my 94-year-old great-grandma", "my 92yo grandpa": up
@@ -111,6 +111,27 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 		return 0, 0, false
 	}
 	return i, j, true
+}
+
+// familyOfHeadAt reports whether the link word at l ("of", "de") follows
+// a word that makes the relative the subject, not a way to someone else,
+// near the start of its sentence: "So proud of my daughter", "Found an old
+// photo of my dad", "Cumpleaños 95 de mi abuela" (a number may stand
+// between them); but not "she likes every photo of my kids".
+func (e *Engine) familyOfHeadAt(text string, toks []token, l int) bool {
+	h := l - 1
+	if h > 0 && toks[h].flags&(tDigit|tLetter) == tDigit && toks[h].gap != gapHard {
+		h-- // "Cumpleaños 95 de mi abuela"
+	}
+	if h < 0 || toks[l].gap == gapHard || !e.b.cue.familyOfHead.has(text, toks[h]) {
+		return false
+	}
+	for k := h; k > 0 && toks[k].gap != gapHard; k-- {
+		if h-k >= familyOpener-1 {
+			return false
+		}
+	}
+	return true
 }
 
 // familyTitleAt reports whether token i is a family title used as a name,

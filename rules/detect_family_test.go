@@ -53,6 +53,12 @@ func TestOwnFamily(t *testing.T) {
 		{"Small town: my kid's soccer coach came in on a psych hold.", ""},
 		{"Hoy atendí a la maestra de mi hijo en la farmacia.", ""},
 		{"my son's teacher came in for her refill today.", ""},
+		{"That lady reminded me of my grandma today.", ""},
+		// "of"/"de" after a word that keeps the relative the subject.
+		{"Cumpleaños 95 de mi abuela Carmen hoy en Oaxaca.", "mi abuela"},
+		{"So proud of my daughter Imani today!", "my daughter"},
+		{"Found an old photo of my grandpa in his Navy uniform.", "my grandpa"},
+		{"Finally accepted Mrs. Okafor's friend request, she comments on every photo of my kids now.", ""},
 		// Inside a quotation: the patient speaking.
 		{"Teen refused transport because 'my mom will kill me' lol.", ""},
 		{`He said "my wife made me come in" and sat down.`, ""},

@@ -88,8 +88,10 @@ var detStreetBare = detector{
 
 // detStreetPrefix finds a street or neighbourhood named after its kind, as
 // Spanish writes it: "Calle Morelos", "Av. Insurgentes 1200", "Colonia
-// Roma", "Calle 5". The kind is capitalised and the name follows it,
-// capitalised or a number, so "en la calle" and "paseo con mi perro" pass.
+// Roma", "Calle 5". The kind is capitalised, or in lower case after an
+// article ("en la avenida Colón", "del barrio San Miguel"), and the name
+// follows it, capitalised or a number, so "en la calle", "paseo con mi
+// perro" and "camino 10 minutos" pass.
 var detStreetPrefix = detector{
 	name:    "street_prefix",
 	doc:     `A street named after its kind, in Spanish: "Calle Morelos", "Av. Insurgentes 1200".`,
@@ -99,7 +101,10 @@ var detStreetPrefix = detector{
 	token: func(c *tokCtx) int {
 		t, toks, text := c.t, c.toks, c.text
 		rStreet := c.e.ruleOf(shStreet)
-		if rStreet < 0 || t.lex < 0 || t.cls&c.e.b.cls.streetPrefix == 0 || t.flags&tUpper == 0 || t.flags&tAllCaps != 0 {
+		if rStreet < 0 || t.lex < 0 || t.cls&c.e.b.cls.streetPrefix == 0 || t.flags&tAllCaps != 0 {
+			return 0
+		}
+		if t.flags&tUpper == 0 && (c.i == 0 || toks[c.i].gap > gapSpace || !isSpanishArticle(text[toks[c.i-1].start:toks[c.i-1].end])) {
 			return 0
 		}
 		end := c.i + 1
@@ -126,6 +131,16 @@ var detStreetPrefix = detector{
 		c.add(rStreet, c.i, end, int(t.start), int(toks[end-1].end))
 		return end
 	},
+}
+
+// isSpanishArticle reports the articles before a street's kind written in
+// lower case: "la calle Morelos", "el barrio San Juan", "del fraccionamiento".
+func isSpanishArticle(w string) bool {
+	switch strings.ToLower(w) {
+	case "la", "el", "del":
+		return true
+	}
+	return false
 }
 
 // isSpanishLink reports the small words inside Spanish place names.

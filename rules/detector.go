@@ -311,20 +311,20 @@ func kindIndex(k tokKind) int {
 
 // builtinCues are the cue lists the detectors read, by name.
 type builtinCues struct {
-	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                                            cueList
-	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                                   cueList
-	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                   cueList
-	fractionAfter, fractionBefore, cjkPatient                                                                                cueList
-	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                   cueList
-	ageWas, ageWasSubject, ageAfterName, ageNotUnit, streetSuffixLower, streetBareBefore, ownThing, ownFiller                cueList
-	dea, npi, nhs, mbi                                                                                                       cueList
-	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                   cueList
-	efficacyVerb, healthTarget                                                                                               cueList
-	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                                cueList
-	careNoun, addressTitle, your, ownAfter, ownVehicle                                                                       cueList
-	contactAct, pastCare, contactNot                                                                                         cueList
-	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyGreeting, familyTitle, patienceBefore, patienceAfter cueList
-	firstPerson, newsPerson, possessive                                                                                      cueList
+	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                                                          cueList
+	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                                                 cueList
+	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                                 cueList
+	fractionAfter, fractionBefore, cjkPatient                                                                                              cueList
+	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                                 cueList
+	ageWas, ageWasSubject, ageAfterName, ageNotUnit, streetSuffixLower, streetBareBefore, ownThing, ownFiller                              cueList
+	dea, npi, nhs, mbi                                                                                                                     cueList
+	orgHandle, credential, adviceVerb, adviceLead, adviceSubject, doseUnit                                                                 cueList
+	efficacyVerb, healthTarget                                                                                                             cueList
+	claimTitle, claimWord, claimLead, sample, samplePost, specimen, praise, masked, ownIDWord                                              cueList
+	careNoun, addressTitle, your, ownAfter, ownVehicle                                                                                     cueList
+	contactAct, pastCare, contactNot                                                                                                       cueList
+	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyOfHead, familyGreeting, familyTitle, patienceBefore, patienceAfter cueList
+	firstPerson, newsPerson, possessive                                                                                                    cueList
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -490,6 +490,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.familyLink
 	case "family_link_noun":
 		return &c.familyLinkNoun
+	case "family_of_head":
+		return &c.familyOfHead
 	case "family_greeting":
 		return &c.familyGreeting
 	case "family_title":

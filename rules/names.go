@@ -152,7 +152,10 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				// capitalised surname follows it.
 				ok = !stop(j) && (knownName(j) || anyName(j) && j+1 < len(toks) && toks[j+1].gap <= gapSpace && cap(j+1) && plain(j+1) && !stop(j+1))
 			case plain(j):
-				ok = knownFirst(j) && !stop(j)
+				// "pt john smith"; but after the Spanish noun a word in lower
+				// case is the sentence going on ("mi paciente vive sola",
+				// "la paciente ella dijo"): Spanish posts capitalise names.
+				ok = knownFirst(j) && !stop(j) && !isWordIn(text, toks[i], "paciente", "pacienta", "pacientes", "pacientas")
 			}
 			if ok {
 				end := j + 1
