@@ -24,7 +24,7 @@ var detDateNumeric = detector{
 			h := c.add(r, c.i, c.j, c.start, c.run.end)
 			// A date of birth, admission, discharge or death is the
 			// patient's own: Safe Harbor's first date element.
-			h.strong = strong || c.cue(4, &c.e.b.cue.dateEvent)
+			h.strong = strong || c.eventCue(4, &c.e.b.cue.dateEvent)
 			if h.strong {
 				h.sev = Block
 			}
@@ -70,7 +70,7 @@ var detDateDayMonth = detector{
 				}
 			}
 			h := c.add(rDate, i, end, int(c.t.start), int(toks[end-1].end))
-			if c.cue(4, &c.e.b.cue.dayMonthEvent) {
+			if c.eventCue(4, &c.e.b.cue.dayMonthEvent) {
 				h.strong, h.sev = true, Block
 			}
 			return end

@@ -257,6 +257,14 @@ func withoutPossessive(text string, t token) token {
 	return t
 }
 
+// scareQuoted reports whether token t stands alone between quotation
+// marks: "'pt'", "“patient”".
+func scareQuoted(text string, t token) bool {
+	before, after := text[:t.start], text[t.end:]
+	return (strings.HasSuffix(before, "'") || strings.HasSuffix(before, `"`) || strings.HasSuffix(before, "\u2018") || strings.HasSuffix(before, "\u201c")) &&
+		(strings.HasPrefix(after, "'") || strings.HasPrefix(after, `"`) || strings.HasPrefix(after, "\u2019") || strings.HasPrefix(after, "\u201d"))
+}
+
 // namesPatient reports whether the post speaks of a patient ("my
 // patient", "a pt", "the client"), not of patience ("be patient with
 // your denture people") or a physical therapist ("her own PT").
@@ -267,6 +275,9 @@ func (e *Engine) namesPatient(text string, toks []token) bool {
 		}
 		if k > 0 && e.b.cue.patienceBefore.has(text, toks[k-1]) || k+1 < len(toks) && e.b.cue.patienceAfter.has(text, toks[k+1]) {
 			continue // the adjective
+		}
+		if scareQuoted(text, toks[k]) {
+			continue // "my most compliant 'pt'": a relative called one in jest
 		}
 		return true
 	}

@@ -64,6 +64,7 @@ func TestOwnFamily(t *testing.T) {
 		{`He said "my wife made me come in" and sat down.`, ""},
 		// A post that names a patient is about the patient.
 		{"My husband says my patient in bed 4 is lucky to have me.", ""},
+		{"my 94yo grandma beat me at Wordle again. also my most compliant 'pt': takes her meds", "my 94yo grandma"},
 		// A public reply to a relative.
 		{"Reply to my cousin @bethanyg_87: yes your mom's dig level came back high.", ""},
 		// Patience and a physical therapist are not a patient.

@@ -121,6 +121,23 @@ func (c *tokCtx) cue(n int, words *cueList) bool {
 	return false
 }
 
+// eventCue reports whether one of words is among the n tokens before the
+// run with no count between them: "admitted 3/14", "born on 3/14", but not
+// "delivered 11 babies on 3/14", a unit's tally rather than one patient's
+// date.
+func (c *tokCtx) eventCue(n int, words *cueList) bool {
+	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
+		t := c.toks[k]
+		if t.flags&(tDigit|tLetter) == tDigit {
+			return false
+		}
+		if words.has(c.text, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // nearInSentence reports whether one of words is within n tokens of the
 // run at tokens i..j-1, on either side, without crossing a sentence's end.
 func (c *tokCtx) nearInSentence(n int, words *cueList) bool { return c.nearSpan(c.i, c.j, n, words) }

@@ -1,0 +1,31 @@
+package rules
+
+import "testing"
+
+// TestDateEventCue checks that a date after a birth, admission, discharge
+// or death cue is the patient's own (block), and that a count between the
+// cue and the date makes it a tally instead ("delivered 11 babies on 3/14").
+func TestDateEventCue(t *testing.T) {
+	e := mustEngine(t, "")
+	cases := []struct {
+		text  string
+		block bool
+	}{
+		{"My patient was admitted 3/14 with pneumonia.", true},
+		{"My patient was born on 3/14/1961.", true},
+		{"J.M., nacido el 3 de marzo de 1961, pasa por tus resultados.", true},
+		{"Our L&D delivered 11 babies on 3/14 this year, my patient among them.", false},
+		{"We admitted 6 patients on 3/14 after the bus crash.", false},
+	}
+	for _, tc := range cases {
+		got := Severity("")
+		for _, f := range e.Scan(tc.text).Findings {
+			if f.Rule == "privacy.date" {
+				got = f.Severity
+			}
+		}
+		if got == "" || (got == Block) != tc.block {
+			t.Errorf("%q: privacy.date %q, want block %v", tc.text, got, tc.block)
+		}
+	}
+}
