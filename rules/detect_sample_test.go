@@ -36,3 +36,25 @@ func TestExampleAfterEG(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplePostDemo checks that a post about a demo chart or a manikin
+// shows its numbers as samples, and that the same number in a patient's
+// chart stays a block.
+func TestSamplePostDemo(t *testing.T) {
+	e := mustEngine(t, "")
+	for text, want := range map[string]Severity{
+		"de-identify before you upload: the sticker on the med rec says 000-45-1187 for the demo chart.": Info,
+		"copying the SimMan sticker for my notes: MRN 00913372, so the chart looks real.":                Info,
+		"de-identify before you upload: the sticker on the med rec says 000-45-1187 for her chart.":      Block,
+	} {
+		var got Severity
+		for _, f := range e.Scan(text).Findings {
+			if f.Rule == "privacy.ssn" || f.Rule == "privacy.mrn" {
+				got = f.Severity
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
+	}
+}
