@@ -32,6 +32,8 @@ export const REFRESH_MINUTES = 180;
  * @property {() => boolean} [answersScans] true when the scanner's host answers pages' scans itself
  * @property {(current: {key: string, sites: Record<string, boolean>} | null) => void} [setCurrent]
  *   tells the scanner's host the policy and sites in force (null: stop answering pages directly)
+ * @property {() => Promise<boolean>} [keepModule] unpacks the shipped module into the Cache API ahead of
+ *   its first load (scanner.js, keepPackagedModule); run at start-up
  */
 
 /** @param {Adapter} adapter @param {{fetch?: typeof fetch}} [o] */
@@ -344,6 +346,9 @@ export function createBackground(adapter, o = {}) {
       if (a.name === 'counts') flushCounts();
     });
     const start = () => {
+      // Unpack the module now, in the background, so that the first load a
+      // clinician waits for compiles the kept one.
+      adapter.keepModule?.();
       load().then((s) => syncSites(s.settings.check_other_sites));
       api.alarms?.create('policy-refresh', { periodInMinutes: REFRESH_MINUTES });
       api.alarms?.create('counts', { periodInMinutes: 24 * 60, delayInMinutes: 60 });

@@ -5,7 +5,7 @@
 
 import { api } from '../ext.js';
 import { createEngine } from '../engine.js';
-import { loadPackagedModule } from '../scanner.js';
+import { keepPackagedModule, loadPackagedModule } from '../scanner.js';
 import { createBackground } from './core.js';
 import { checkImage, fromDataUrl } from '../ocr.js';
 
@@ -20,6 +20,7 @@ const bg = createBackground({
     const d = fromDataUrl(String(data));
     return d ? checkImage(d.bytes, d.type, api.runtime.getURL('')) : { error: 'not an image' };
   },
+  keepModule: () => keepPackagedModule(api.runtime.getURL('')),
 });
 bg.listen();
 /** @type {any} */ (globalThis).discreet = bg;

@@ -6,6 +6,7 @@
 
 import { api, sendOnce, NO_ANSWER } from '../ext.js';
 import { createBackground } from './core.js';
+import { keepPackagedModule } from '../scanner.js';
 
 const OFFSCREEN = 'src/offscreen/offscreen.html';
 /** @type {Promise<void> | null} */
@@ -59,6 +60,7 @@ const bg = createBackground({
   rules: (key) => relay({ kind: 'offscreen.rules', key }),
   status: () => relay({ kind: 'offscreen.status' }),
   image: (data) => relay({ kind: 'offscreen.image', data }, 60000),
+  keepModule: () => keepPackagedModule(api.runtime.getURL('')),
 });
 bg.listen();
 // For tests and debugging from the service worker's console.

@@ -7,8 +7,19 @@ import { launch, openSite, waitForRule, EXT_ID, typeAndFind, waitForQuiet } from
 test('scans keep working after the offscreen document closes and the service worker stops', async () => {
   const b = await launch();
   try {
+    // At start-up the service worker unpacked the module into the Cache API,
+    // before any scan, so the first load compiles the kept module.
+    const id = await b.sw.evaluate(async () => (await (await fetch('/scanner.id')).text()).trim());
+    const keptAtStart = async () => b.sw.evaluate(async () => (await (await caches.open('discreet-module')).keys()).map((r) => r.url));
+    for (let i = 0; i < 100 && !(await keptAtStart()).length; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await keptAtStart(), [`https://discreet.invalid/scanner-${id}.wasm`], 'kept at start-up');
     const page = await openSite(b.context, 'x');
     await typeAndFind(page, '#editor .public-DraftEditor-content', 'Call 555-201-7788 today', 'privacy.phone');
+    const o = await b.context.newPage();
+    await o.goto(`chrome-extension://${EXT_ID}/src/options/options.html`);
+    const firstState = await o.evaluate(() => chrome.runtime.sendMessage({ kind: 'state' }));
+    await o.close();
+    assert.equal(firstState.status.scanner.kept, true, 'the first load compiled the module kept at start-up');
     // Close the offscreen document alone: the worker re-creates it for the next scan.
     await b.sw.evaluate(() => chrome.offscreen.closeDocument());
     await page.keyboard.type(' and room 214 for my patient');
@@ -46,7 +57,6 @@ test('scans keep working after the offscreen document closes and the service wor
     // The first load kept the unpacked module in the Cache API, under the
     // build's scanner.id; the restarted document compiled that one.
     const keptKeys = await opt.evaluate(async () => (await (await caches.open('discreet-module')).keys()).map((r) => r.url));
-    const id = await opt.evaluate(async () => (await (await fetch('/scanner.id')).text()).trim());
     assert.match(id, /^[0-9a-f]{64}$/);
     assert.deepEqual(keptKeys, [`https://discreet.invalid/scanner-${id}.wasm`]);
     assert.equal(st.status.scanner.kept, true, 'the restarted offscreen document compiled the kept module');

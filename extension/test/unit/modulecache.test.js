@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { loadPackagedModule, loadScanner, MODULE_CACHE, ScannerError } from '../../src/scanner.js';
+import { keepPackagedModule, keptModuleUsed, loadPackagedModule, loadScanner, MODULE_CACHE, ScannerError } from '../../src/scanner.js';
 
 const bytes = readFileSync(fileURLToPath(new URL('../../../host/wasmhost/module/scanner.wasm', import.meta.url)));
 const gz = gzipSync(bytes, { level: 9 });
@@ -134,4 +134,31 @@ test('without scanner.id nothing is kept, and a broken module fails as before an
   await assert.rejects(loadPackagedModule(base), (e) => e instanceof ScannerError && e.fatal);
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(kept().entries.size, 0, 'a module that failed is not kept');
+}));
+
+test('keeping the module ahead of its first load (at start-up) makes that load compile the kept one', () => withServer(async (base, served) => {
+  served.id = '12'.repeat(32);
+  const key = `https://discreet.invalid/scanner-${served.id}.wasm`;
+  const c = /** @type {FakeCache} */ (await caches.open(MODULE_CACHE));
+  c.entries.set('https://discreet.invalid/scanner-old.wasm', { body: new Uint8Array([1]), headers: [] });
+  assert.equal(await keepPackagedModule(base), true);
+  assert.equal(served.gzFetches, 1);
+  assert.deepEqual([...kept().entries.keys()], [key], 'only the shipped module is kept');
+  assert.deepEqual(kept().entries.get(key)?.body, new Uint8Array(bytes), 'the entry is the unpacked module');
+  assert.equal(await keepPackagedModule(base), true, 'kept already');
+  assert.equal(served.gzFetches, 1, 'an entry already there is not fetched again');
+  const plain = await answers(await WebAssembly.compile(bytes));
+  assert.deepEqual(await answers(await loadPackagedModule(base)), plain);
+  assert.equal(keptModuleUsed(), true, 'the first load compiled the kept module');
+  assert.equal(served.gzFetches, 1);
+
+  // Nothing to keep: no id, a broken download. It says so and never throws.
+  kept().entries.clear();
+  served.idStatus = 404;
+  assert.equal(await keepPackagedModule(base), false);
+  served.idStatus = 200;
+  served.id = '34'.repeat(32);
+  served.gz = gz.subarray(0, gz.length >> 1);
+  assert.equal(await keepPackagedModule(base), false);
+  assert.equal(kept().entries.size, 0, 'a download that failed is not kept');
 }));
