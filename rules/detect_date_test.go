@@ -13,6 +13,7 @@ func TestDateEventCue(t *testing.T) {
 	}{
 		{"My patient was admitted 3/14 with pneumonia.", true},
 		{"My patient was born on 3/14/1961.", true},
+		{"My patient was admitted at 0300 on 3/14 with sepsis.", true},
 		{"J.M., nacido el 3 de marzo de 1961, pasa por tus resultados.", true},
 		{"Our L&D delivered 11 babies on 3/14 this year, my patient among them.", false},
 		{"We admitted 6 patients on 3/14 after the bus crash.", false},

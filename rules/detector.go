@@ -122,13 +122,15 @@ func (c *tokCtx) cue(n int, words *cueList) bool {
 }
 
 // eventCue reports whether one of words is among the n tokens before the
-// run with no count between them: "admitted 3/14", "born on 3/14", but not
-// "delivered 11 babies on 3/14", a unit's tally rather than one patient's
-// date.
+// run with no count between them: "admitted 3/14", "born on 3/14",
+// "admitted at 0300 on 3/14", but not "delivered 11 babies on 3/14", a
+// unit's tally rather than one patient's date. A count is a number and a
+// word that is not a time's ("11 babies", not "0300 on", "3 pm").
 func (c *tokCtx) eventCue(n int, words *cueList) bool {
 	for k := c.i - 1; k >= 0 && k >= c.i-n; k-- {
 		t := c.toks[k]
-		if t.flags&(tDigit|tLetter) == tDigit {
+		if t.flags&(tDigit|tLetter) == tDigit && k+1 < c.i && c.toks[k+1].flags&(tDigit|tLetter) == tLetter &&
+			!isWordIn(c.text, c.toks[k+1], "on", "at", "am", "pm", "h", "hr", "hrs", "hours", "and", "or", "de", "del", "el", "en") {
 			return false
 		}
 		if words.has(c.text, t) {
