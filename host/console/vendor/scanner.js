@@ -92,6 +92,37 @@ export async function loadPackagedModule(base) {
 }
 
 /**
+ * Unpacks the module the extension ships at base into the Cache API entry
+ * that loadPackagedModule compiles, without compiling it. The background
+ * runs it when the extension starts, installed or updated: the unpacking, a
+ * third of a first load, is then done in the background, and the first load
+ * a clinician waits for is already a kept one. Does nothing when the entry
+ * is there. Resolves to whether it is there; never throws (a load without
+ * it fetches and keeps the module as before).
+ * @param {string} base
+ * @returns {Promise<boolean>}
+ */
+export async function keepPackagedModule(base) {
+  try {
+    if (typeof caches === 'undefined' || typeof DecompressionStream !== 'function') return false;
+    const r = await fetch(base + 'scanner.id');
+    if (!r.ok) return false;
+    const id = (await r.text()).trim();
+    if (!/^[0-9a-f]{16,64}$/.test(id)) return false;
+    const cache = await caches.open(MODULE_CACHE);
+    const key = keptModuleKey(id);
+    if (await cache.match(key)) return true;
+    const res = await fetch(base + 'scanner.wasm.gz');
+    if (!res.ok || !res.body) return false;
+    await keepModule(cache, key, new Response(res.body.pipeThrough(new DecompressionStream('gzip')),
+      { headers: { 'content-type': 'application/wasm' } }));
+    return !!(await cache.match(key));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * fetchModule(url), through the Cache API entry named by id (hex): a kept
  * module is compiled from there; otherwise the one fetched is kept. A kept
  * entry that fails to compile is dropped and the module fetched again; the
