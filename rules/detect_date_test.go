@@ -19,12 +19,7 @@ func TestDateEventCue(t *testing.T) {
 		{"We admitted 6 patients on 3/14 after the bus crash.", false},
 	}
 	for _, tc := range cases {
-		got := Severity("")
-		for _, f := range e.Scan(tc.text).Findings {
-			if f.Rule == "privacy.date" {
-				got = f.Severity
-			}
-		}
+		got := ruleSeverity(e, tc.text, "privacy.date")
 		if got == "" || (got == Block) != tc.block {
 			t.Errorf("%q: privacy.date %q, want block %v", tc.text, got, tc.block)
 		}

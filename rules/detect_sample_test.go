@@ -25,13 +25,7 @@ func TestExampleAfterEG(t *testing.T) {
 		"An ITIN starts with 9, like 912-78-1234, and files taxes.":                 Block,
 		"the schedule showed everyone's MRN, e.g. MRN 00482291 Gomez, in the chat.": Block,
 	} {
-		var got Severity
-		for _, f := range e.Scan(text).Findings {
-			if f.Rule == "privacy.ssn" || f.Rule == "privacy.mrn" {
-				got = f.Severity
-			}
-		}
-		if got != want {
+		if got := ruleSeverity(e, text, "privacy.ssn", "privacy.mrn"); got != want {
 			t.Errorf("%q: %q, want %q", text, got, want)
 		}
 	}
@@ -47,14 +41,22 @@ func TestSamplePostDemo(t *testing.T) {
 		"copying the SimMan sticker for my notes: MRN 00913372, so the chart looks real.":                Info,
 		"de-identify before you upload: the sticker on the med rec says 000-45-1187 for her chart.":      Block,
 	} {
-		var got Severity
-		for _, f := range e.Scan(text).Findings {
-			if f.Rule == "privacy.ssn" || f.Rule == "privacy.mrn" {
-				got = f.Severity
-			}
-		}
-		if got != want {
+		if got := ruleSeverity(e, text, "privacy.ssn", "privacy.mrn"); got != want {
 			t.Errorf("%q: %q, want %q", text, got, want)
 		}
 	}
+}
+
+// ruleSeverity returns the severity of the last finding of text by one of
+// rules, or "" when there is none.
+func ruleSeverity(e *Engine, text string, rules ...string) Severity {
+	var got Severity
+	for _, f := range e.Scan(text).Findings {
+		for _, r := range rules {
+			if f.Rule == r {
+				got = f.Severity
+			}
+		}
+	}
+	return got
 }

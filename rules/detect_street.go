@@ -104,7 +104,7 @@ var detStreetPrefix = detector{
 		if rStreet < 0 || t.lex < 0 || t.cls&c.e.b.cls.streetPrefix == 0 || t.flags&tAllCaps != 0 {
 			return 0
 		}
-		if t.flags&tUpper == 0 && (c.i == 0 || toks[c.i].gap > gapSpace || !isSpanishArticle(text[toks[c.i-1].start:toks[c.i-1].end])) {
+		if t.flags&tUpper == 0 && (c.i == 0 || toks[c.i].gap > gapSpace || !isWordIn(text, toks[c.i-1], "la", "el", "del")) {
 			return 0
 		}
 		end := c.i + 1
@@ -131,16 +131,6 @@ var detStreetPrefix = detector{
 		c.add(rStreet, c.i, end, int(t.start), int(toks[end-1].end))
 		return end
 	},
-}
-
-// isSpanishArticle reports the articles before a street's kind written in
-// lower case: "la calle Morelos", "el barrio San Juan", "del fraccionamiento".
-func isSpanishArticle(w string) bool {
-	switch strings.ToLower(w) {
-	case "la", "el", "del":
-		return true
-	}
-	return false
 }
 
 // isSpanishLink reports the small words inside Spanish place names.
