@@ -83,12 +83,37 @@ export const keptModuleUsed = () => lastKept;
  * @returns {Promise<WebAssembly.Module>}
  */
 export async function loadPackagedModule(base) {
-  let id = '';
+  return fetchModuleCached(base + 'scanner.wasm.gz', await packagedID(base));
+}
+
+/**
+ * The id the build writes beside the module at base (scanner.id), or '' when
+ * it cannot be read.
+ * @param {string} base
+ * @returns {Promise<string>}
+ */
+async function packagedID(base) {
   try {
     const r = await fetch(base + 'scanner.id');
-    if (r.ok) id = (await r.text()).trim();
-  } catch { id = ''; }
-  return fetchModuleCached(base + 'scanner.wasm.gz', id);
+    return r.ok ? (await r.text()).trim() : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The Cache API store that keeps the module whose id is given, or null when
+ * the id is not a hex digest, there is no Cache API, or it fails to open.
+ * @param {string} id
+ * @returns {Promise<Cache | null>}
+ */
+async function keptCache(id) {
+  try {
+    if (/^[0-9a-f]{16,64}$/.test(id) && typeof caches !== 'undefined') return await caches.open(MODULE_CACHE);
+  } catch {
+    // no store: loads go to the packaged file
+  }
+  return null;
 }
 
 /**
@@ -104,18 +129,15 @@ export async function loadPackagedModule(base) {
  */
 export async function keepPackagedModule(base) {
   try {
-    if (typeof caches === 'undefined' || typeof DecompressionStream !== 'function') return false;
-    const r = await fetch(base + 'scanner.id');
-    if (!r.ok) return false;
-    const id = (await r.text()).trim();
-    if (!/^[0-9a-f]{16,64}$/.test(id)) return false;
-    const cache = await caches.open(MODULE_CACHE);
+    if (typeof DecompressionStream !== 'function') return false;
+    const id = await packagedID(base);
+    const cache = await keptCache(id);
+    if (!cache) return false;
     const key = keptModuleKey(id);
     if (await cache.match(key)) return true;
     const res = await fetch(base + 'scanner.wasm.gz');
     if (!res.ok || !res.body) return false;
-    await keepModule(cache, key, new Response(res.body.pipeThrough(new DecompressionStream('gzip')),
-      { headers: { 'content-type': 'application/wasm' } }));
+    await keepModule(cache, key, unpacked(res.body));
     return !!(await cache.match(key));
   } catch {
     return false;
@@ -132,14 +154,8 @@ export async function keepPackagedModule(base) {
  * @returns {Promise<WebAssembly.Module>}
  */
 export async function fetchModuleCached(url, id) {
-  /** @type {Cache | null} */
-  let cache = null;
+  const cache = await keptCache(id);
   const key = keptModuleKey(id);
-  try {
-    if (/^[0-9a-f]{16,64}$/.test(id) && typeof caches !== 'undefined') cache = await caches.open(MODULE_CACHE);
-  } catch {
-    cache = null;
-  }
   lastKept = false;
   if (!cache) return fetchModule(url);
   const kept = cache;
@@ -178,6 +194,14 @@ async function keepModule(cache, key, copy) {
 }
 
 /**
+ * The gzipped module body unpacked as it streams, as a response typed for
+ * WebAssembly.compileStreaming.
+ * @param {ReadableStream} gz
+ */
+const unpacked = (gz) => new Response(gz.pipeThrough(new DecompressionStream('gzip')),
+  { headers: { 'content-type': 'application/wasm' } });
+
+/**
  * Compiles a response holding a module, as it streams where the browser can.
  * @param {Response} res
  * @returns {Promise<WebAssembly.Module>}
@@ -213,8 +237,7 @@ export async function fetchModule(url, init, keep) {
       throw new ScannerError('this browser cannot unpack scanner.wasm.gz (no DecompressionStream)', { fatal: true });
     }
     try {
-      const wasm = new Response(res.body.pipeThrough(new DecompressionStream('gzip')),
-        { headers: { 'content-type': 'application/wasm' } });
+      const wasm = unpacked(res.body);
       if (keep) keep(wasm.clone());
       return await compileResponse(wasm);
     } catch (e) {
