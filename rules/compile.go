@@ -982,6 +982,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 		accusationCue: b.id("conduct.accusation_cue"), name: b.id("privacy.name"), careByMe: b.id("privacy.care_by_me"),
 		addressed: b.id("privacy.patient_addressed"),
 		encounter: b.id("privacy.encounter"), permission: b.id("privacy.permission"), withheld: b.id("privacy.details_withheld"),
+		room: b.id("privacy.room"),
 	}
 	if err := b.wireDetectors(dets, cues, b.m.classUse); err != nil {
 		return nil, err
@@ -999,7 +1000,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 // compile time rather than in a map on every scan (the look-ups were a
 // twentieth of a short post's scan). Each is -1 when the packs lack it.
 type ruleIDs struct {
-	undisclosed, credentialHedge, accusationCue, name, careByMe, addressed, encounter, permission, withheld int32
+	undisclosed, credentialHedge, accusationCue, name, careByMe, addressed, encounter, permission, withheld, room int32
 }
 
 // id returns the index of rule id, or -1.

@@ -70,7 +70,7 @@ func (e *Engine) familyAt(text string, toks []token, i int) (i0, j int, ok bool)
 	cue := &e.b.cue
 	// The cheap test first: most tokens do not end a sentence.
 	if i > 0 && (i+1 == len(toks) || toks[i+1].gap == gapHard) &&
-		cue.relative.has(text, toks[i]) && cue.familyGreeting.has(text, toks[i-1]) {
+		cue.relative.has(text, toks[i]) && cue.familyGreeting.has(text, toks[i-1]) && greetingDay(text, toks, i-1) {
 		return i - 1, i, true
 	}
 	if j, ok := e.familyTitleAt(text, toks, i); ok {
@@ -282,4 +282,19 @@ func (e *Engine) namesPatient(text string, toks []token) bool {
 		return true
 	}
 	return false
+}
+
+// greetingDay reports whether the greeting at token g, when it is "day",
+// names a day of greeting: "Happy Mother's Day mom!", "Fathers Day dad";
+// not "Leap day baby!" or "Game day baby!", where the relative is a word of
+// endearment or the newborn of a delivery. Other greetings always are.
+func greetingDay(text string, toks []token, g int) bool {
+	if !isWordIn(text, toks[g], "day") {
+		return true
+	}
+	if g == 0 || toks[g].gap == gapHard {
+		return false
+	}
+	w := text[toks[g-1].start:toks[g-1].end]
+	return toks[g-1].flags&tPossessive != 0 || len(w) > 1 && (w[len(w)-1]|0x20) == 's'
 }

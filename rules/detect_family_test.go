@@ -24,6 +24,11 @@ func TestOwnFamily(t *testing.T) {
 		{"My husband's LDL came back 190 and he is shocked.", "My husband's"},
 		{"Happy birthday mom!", "birthday mom"},
 		{"love you dad", "you dad"},
+		// "day" greets only a day of greeting: "Leap day baby!" is a delivery.
+		{"Happy Mother's Day mom!", "Day mom"},
+		{"Happy Fathers Day dad", "Day dad"},
+		{"Leap day baby!! Born 2/29 at 4:12am on our L&D.", ""},
+		{"Game day baby!", ""},
 		// A family title used as a name.
 		{"Grandpa Joe turned 97 yesterday and still beat me at checkers.", "Grandpa Joe"},
 		{"Update for the family: Grandpa Joe turns 94 on Sunday!", "Grandpa Joe"},

@@ -32,6 +32,9 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 		"Obituario: Rosa Elena Villalobos, de 79 años, falleció el 12 de octubre en el Hospital San Rafael, rodeada de su familia.",
 		"Public health notice from Ridgeway County: a bat found near the playground at Linden Park on Saturday tested positive for rabies.",
 		"Posting the news story since people keep asking about the helicopter: a roofer in his 30s fell from a two-story house on Birch Lane this morning.",
+		// A public figure's own words about their health, passed on.
+		"Former NBA guard and TV analyst Curtis Langley posted today that he had a mild heart attack last week and had two stents put in. Glad he's okay.",
+		"That tennis player who collapsed on court at the open last week says on IG it was a heat stroke and she's out of the hospital. Glad she's ok.",
 	} {
 		if got := privacyAt(text); got.Rank() >= Warn.Rank() {
 			t.Errorf("news report flagged as privacy %s: %q", got, text)
@@ -43,6 +46,7 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 		// A fire chief is a patient's occupation, not the news's source.
 		"post-call brain dump: 67 y/o M, retired fire chief from Harlow Creek, rolled in w/ an anterior STEMI at 0300. cath lab had the LAD open in 41 min.",
 		"Coach confirmed what we all suspected when he came into our ED: LB Terrence Boyd tore his pec, and I splinted him myself at 2am in bed 6.",
+		"My patient Dana Reyes posted today that she had her chemo port placed on our unit, and I'm so proud of her, room 12 is cheering.",
 	} {
 		if got := privacyAt(text); got.Rank() < Warn.Rank() {
 			t.Errorf("patient story in a news frame not flagged (got %q): %q", got, text)

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // Weighing turns the hits of a scan into findings in three steps:
 //
@@ -86,8 +89,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 	// posts alone made were right in 0.49-0.69 of them; the writers label
 	// most of them boundaries only.
 	contact := e.ruleOf(shPatientContact)
-	name, number := false, false    // a person's name; a number that belongs to one person
-	asked, withheld := false, false // the patient's permission; the details left out
+	name, number := false, false                               // a person's name; a number that belongs to one person
+	asked, withheld := false, false                            // the patient's permission; the details left out
+	family, room := int32(math.MaxInt32), int32(math.MaxInt32) // where the own relative and the first room or bed start
 	for i := range st.hits {
 		if r := e.rules[st.hits[i].rule]; !st.silenced[st.hits[i].rule] {
 			pc.announcement = pc.announcement || r.Announcement
@@ -132,6 +136,9 @@ func (e *Engine) readContext(st *scanState) postContext {
 		}
 		if h.rule == e.ruleOf(shOwnFamily) {
 			pc.ownFamily = true
+			family = min(family, h.start)
+		} else if h.rule == e.b.ids.room {
+			room = min(room, h.start)
 		}
 		if r.Quasi == "condition" && r.RequiresPatient {
 			pc.sensitive = true
@@ -158,6 +165,12 @@ func (e *Engine) readContext(st *scanState) postContext {
 	// are the news's own. With one, the author may be bringing their own
 	// patient into the news ("my patient from the crash", "our unit had
 	// that country singer"), and the post is read like any other.
+	// A room or bed named before the relative ("the sweetest lady in 14B
+	// ... asked how my daughter's recital went") is a patient's: the
+	// relative is only mentioned on the way.
+	if room < family {
+		pc.ownFamily = false
+	}
 	if pc.news && e.hasFirstPerson(st) {
 		pc.news = false
 	}

@@ -132,6 +132,26 @@ func TestOwnFamilyDates(t *testing.T) {
 	}
 }
 
+// TestRoomBeforeRelative checks that a room or bed named before the
+// author's relative makes the post a patient's, while a relative named
+// first, visited in a room, keeps it about the relative.
+func TestRoomBeforeRelative(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]Severity{
+		"Shoutout to the sweetest lady in 14B who asked how my daughter's recital went. She's 93 and sharper than me!!":      Block,
+		"the sweet old man in room 412 asked me to marry him today, told him my husband might object. 91 and still got game": Block,
+		"my grandma in room 412 turned 93 today and asked the nurses for cake":                                               Info,
+	} {
+		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "privacy.room" })
+		if got != want {
+			t.Errorf("%q: privacy.room at %q, want %q", text, got, want)
+		}
+	}
+}
+
 // TestCredentialMakesColleague checks that a name followed by a
 // professional credential (", PT, DPT") is a colleague's, reported at info,
 // while the same name in a patient's story is not.
@@ -280,6 +300,9 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"Got the bill sent to my card by mistake, charge on 5425 2334 3010 9903 for $1,840.", IDAccount, Info},
 		{"Here's my personal card 4716 0012 9987 4417 for anyone who wants to sponsor my 5K lol JK", IDAccount, Info},
 		{"Paid for gloves with my business card 4716 0583 2291 4404 and now it's been skimmed", IDAccount, Info},
+		{"HR emailed my full SSN 466014478 back to me in plain text to 'confirm.'", IDSSN, Info},
+		{"they had my complete card number 4539 1488 0343 6467 and my birthday", IDAccount, Info},
+		{"HR emailed my patient's full SSN 466014478 to the wrong fax", IDSSN, Block},
 		{"My own mom got an ambulance bill with her Medicare number 1EG4TE5MK72 printed on the envelope?!", IDHealthPlan, Info},
 		{"my ITIN paperwork finally came through so I can file taxes! 912-78-4405, framed and everything", IDSSN, Info},
 		{"Tax season 😩 my mother-in-law's ITIN 912-78-4410 keeps getting rejected", IDSSN, Info},
