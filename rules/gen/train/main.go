@@ -281,11 +281,21 @@ var defaults = Settings{Bits: 19, Epochs: 12, Rate: 0.2, L2: 5e-4, Seed: 2026120
 // 0.969/0.886 against 0.968/0.890, disclosure 0.975/0.955 against
 // 0.973/0.956, benign 3.6% against 3.7%, news 0.9% against 1.0%: equal
 // within a few posts, and room for the next sets, so MinPairs 7.
+// Twenty-eighth session: with the benign posts flagged at 2.6-3.6% on the
+// last four fresh waves and conduct's recall the lowest (0.78), conduct's
+// floor 0.9 -> 0.8, trained on 595 writers and scored on w598-w625 (5,600
+// posts, trained on by neither): conduct 0.937/0.775 -> 0.919/0.812,
+// benign 3.2% -> 3.4% (79 -> 82 of 2,438), news (n94-n97) 1.6% either way,
+// the other outputs unchanged; 0.7 gave the same answers (the category's
+// Precision holds the threshold there). Boundaries and disclosure at 0.8
+// too read 0.975/0.918 -> 0.960/0.939 and 0.990/0.949 -> 0.979/0.959 for
+// ten more benign posts flagged (3.8%): recall with wide margins already,
+// not kept; misinformation at 0.9 changed nothing.
 var outputs = []struct {
 	name, category string
 	floor          float64
 }{
-	{"story", "privacy", 0.45}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.9},
+	{"story", "privacy", 0.45}, {"boundaries", "boundaries", 0.9}, {"conduct", "conduct", 0.8},
 	{"misinformation", "misinformation", 1.0}, {"disclosure", "disclosure", 0.9},
 }
 
