@@ -172,6 +172,9 @@ func (e *Engine) ageAsChild(text string, toks []token, from, j int) (int, bool) 
 	switch {
 	case j-from >= 1 && isAgeWord(text[toks[j-1].start:toks[j-1].end]):
 		last = j - 1 // "4yo"
+	case j-from >= 1 && j+1 < len(toks) && toks[j-1].flags&(tDigit|tLetter) == tDigit && isWordIn(text, toks[j], "y") &&
+		isWordIn(text, toks[j+1], "o") && text[toks[j].end:toks[j+1].start] == "/":
+		last = j + 1 // "4 y/o"
 	case j-from >= 2 && toks[j-2].flags&(tDigit|tLetter) == tDigit && isWordIn(text, toks[j-1], "yo", "old") ||
 		j-from >= 3 && toks[j-3].flags&(tDigit|tLetter) == tDigit && isWordIn(text, toks[j-2], "year", "month", "week") && isWordIn(text, toks[j-1], "old"):
 		last = j - 1 // "6 yo", "12-month-old"

@@ -80,6 +80,8 @@ func TestOwnFamily(t *testing.T) {
 		{"Things my own 6 yo asked during her ER visit: 'is the IV the wifi?'", "my own 6 yo"},
 		{"Took my 12-month-old for her MMR and varicella today.", "my 12-month-old"},
 		{"my 4yo woke up at 2am with that seal-bark cough.", "my 4yo"},
+		{"My 4 y/o s/p her first set of ear tubes this morning, the ENT team was incredible.", "My 4 y/o"},
+		{"My 84 y/o on 5 West s/p CABG is walking laps.", ""},
 		// An adult's age is a patient's ("my 97yo on 6 North"), and an
 		// age may go on to name someone else.
 		{"My 97yo on 6 North keeps calling me 'young lady'.", ""},

@@ -441,7 +441,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !pc.patient || r.story {
 			continue
 		}
-		if pc.criticism && quotedCategory[r.cat] && (insideQuotes(text, int(h.start), int(h.end)) || e.criticisedBefore(text, st, h)) {
+		if pc.criticism && quotedCategory[r.cat] && (insideQuotes(text, int(h.start), int(h.end)) || e.criticisedBefore(text, st, h) || e.criticisedAfter(text, st, h)) {
 			continue // "let's retire 'frequent flyer'", "stop calling them frequent flyers": the term is criticised, not said
 		}
 		if r.Category == Conduct && e.insidePlace(st, h) {
@@ -601,6 +601,27 @@ func (e *Engine) criticisedBefore(text string, st *scanState, h *hit) bool {
 			continue
 		}
 		if gap := text[c.end:h.start]; strings.IndexAny(gap, "\n.!?;,") < 0 && !addressed(gap) {
+			return true
+		}
+	}
+	return false
+}
+
+// criticisedAfter reports whether a criticism phrase that predicates the
+// term follows hit h at once ("Drug seeker is not a diagnosis", "'gomer'
+// is a slur", "Frequent flyer no es un diagnóstico"): the term is the
+// subject of the criticism, not said of anyone.
+func (e *Engine) criticisedAfter(text string, st *scanState, h *hit) bool {
+	for i := range st.hits {
+		c := &st.hits[i]
+		if !e.rules[c.rule].Criticism || st.silenced[c.rule] || c.start < h.end || c.start-h.end > 3 {
+			continue
+		}
+		if strings.Trim(text[h.end:c.start], " '\"’”") != "" {
+			continue
+		}
+		w := strings.ToLower(text[c.start:c.end])
+		if strings.HasPrefix(w, "is ") || strings.HasPrefix(w, "isn") || strings.HasPrefix(w, "are ") || strings.HasPrefix(w, "no es ") {
 			return true
 		}
 	}

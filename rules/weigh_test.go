@@ -190,6 +190,10 @@ func TestCriticisedBefore(t *testing.T) {
 		"Stop calling the front desk. Anyway the gomer in bed 3 is back for the fifth time.": true,
 		"Stop calling me every night you drug seeker":                                        true,
 		"please don't call the desk again, drug seekers get nothing here":                    true,
+		// The term as the subject of the criticism that follows it.
+		"Drug seeker is not a diagnosis. Pain is.":                               false,
+		"Frequent flyer isn't a diagnosis, it's a failure of our system.":        false,
+		"the drug seeker is back, and he says his pain is not a diagnosis issue": true,
 	} {
 		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "conduct.derogatory" }) != ""
 		if got != want {
