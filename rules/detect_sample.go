@@ -97,6 +97,9 @@ func (e *Engine) samplePost(text string, toks []token) bool {
 		if l.may(w) && l.match(w) {
 			return true
 		}
+		if len(w) == 3 && equalLowerASCII("not", w) && notRealAt(text, toks, i) {
+			return true
+		}
 		// "made up", "test patient": four letters, m or t, first.
 		if len(w) != 4 || w[0]|0x20 != 'm' && w[0]|0x20 != 't' || i+1 == len(toks) || toks[i+1].gap > gapSpace {
 			continue
@@ -168,6 +171,17 @@ func (e *Engine) sampleWordBefore(text string, toks []token, t0 int) bool {
 		}
 	}
 	return false
+}
+
+// notRealAt reports whether the token after "not" at i says a number is
+// no one's: "not a real person", "not real numbers", "not a real patient".
+func notRealAt(text string, toks []token, i int) bool {
+	k := i + 1
+	if k < len(toks) && isWordIn(text, toks[k], "a") {
+		k++
+	}
+	return k+1 < len(toks) && isWordIn(text, toks[k], "real") &&
+		isWordIn(text, toks[k+1], "person", "patient", "number", "numbers", "card", "id", "ssn", "mbi", "account", "people", "patients")
 }
 
 // abbrevEG reports whether token k is the "g" of "e.g.", which the

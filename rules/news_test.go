@@ -32,6 +32,7 @@ func TestNewsReportIsNoPatientStory(t *testing.T) {
 		"Obituario: Rosa Elena Villalobos, de 79 años, falleció el 12 de octubre en el Hospital San Rafael, rodeada de su familia.",
 		"Public health notice from Ridgeway County: a bat found near the playground at Linden Park on Saturday tested positive for rabies.",
 		"Posting the news story since people keep asking about the helicopter: a roofer in his 30s fell from a two-story house on Birch Lane this morning.",
+		"Police blotter in the Post said a 31-year-old woman overdosed in the restroom of the Main St library Tuesday and a librarian used the Narcan to revive her.",
 		// A public figure's own words about their health, passed on.
 		"Former NBA guard and TV analyst Curtis Langley posted today that he had a mild heart attack last week and had two stents put in. Glad he's okay.",
 		"That tennis player who collapsed on court at the open last week says on IG it was a heat stroke and she's out of the hospital. Glad she's ok.",

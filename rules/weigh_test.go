@@ -283,6 +283,8 @@ func TestSampleIdentifiers(t *testing.T) {
 	}{
 		{"for the community health group: an ITIN always starts with 9 (sample: 900-70-0000) and it's for tax.", "", Info},
 		{"The published CMS sample looks like 1EG4-TE5-MK73: no S, L, O, I, B or Z.", IDHealthPlan, Info},
+		{"pharm tech fun fact: an MBI looks like 1EG4-TE5-MK72, 11 characters. not a real person, relax", IDHealthPlan, Info},
+		{"Her MBI 1EG4-TE5-MK72 was on the fax and it is not a real emergency yet", IDHealthPlan, Block},
 		{"infosec module today: if a vendor asks you to verify the card 4111 1111 1111 1111, that's the training phish.", IDAccount, Info},
 		{"the demo card in your packet says member ID ZXA000000000, it's not real coverage", IDHealthPlan, Info},
 		{"Maria Lopez, e.g. SSN 219-09-9999, is how the form shows it.", IDSSN, Info},
