@@ -752,7 +752,12 @@ func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
 		}
 		m.bias[o] = math.Log((pos + 1) / (all - pos + 1))
 	}
-	g2 := make([]float64, nb*no)
+	// wg holds each weight beside its AdaGrad sum of squared gradients
+	// (weight k at 2k, its sum at 2k+1): an update reads both, and side by
+	// side they share a cache line. Training is bound by those reads (two
+	// 21 MB tables read at random); the arithmetic is unchanged, so the
+	// weights are the same to the bit.
+	wg := make([]float64, 2*nb*no)
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x5deece66d))
 	order := make([]int, len(train))
 	for i := range order {
@@ -778,7 +783,7 @@ func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
 				}
 				z := 0.0
 				for _, b := range buckets[i] {
-					z += m.w[b*no+o]
+					z += wg[2*(b*no+o)]
 				}
 				xs := 1 / math.Sqrt(float64(max(nfeat[i], rules.ModelMinFeatures)))
 				z = m.bias[o] + z*xs
@@ -794,13 +799,16 @@ func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
 					g *= s.MultiPos
 				}
 				for _, b := range buckets[i] {
-					k := b*no + o
-					gk := g*xs + s.L2*m.w[k]
-					g2[k] += gk * gk
-					m.w[k] -= s.Rate * gk / math.Sqrt(g2[k]+1e-8)
+					k := 2 * (b*no + o)
+					gk := g*xs + s.L2*wg[k]
+					wg[k+1] += gk * gk
+					wg[k] -= s.Rate * gk / math.Sqrt(wg[k+1]+1e-8)
 				}
 			}
 		}
+	}
+	for k := range m.w {
+		m.w[k] = wg[2*k]
 	}
 	return m
 }
