@@ -634,21 +634,18 @@ var fitSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 // each bucket on its common features alone, and a bucket only rare
 // features fill stays zero, which keeps the stored model small.
 func keepCommonFeatures(train []*post, buckets [][]int, mask uint32, kinds kinds, s Settings) {
-	type count struct{ posts, last int32 }
-	counts := map[uint32]*count{}
+	// Per feature, the number of posts it occurs in (low 32 bits) and the
+	// last post counted (high 32 bits), held by value: millions of
+	// features, so no allocation each.
+	counts := make(map[uint32]uint64, 1<<21)
 	for i, p := range train {
+		seen := uint64(i+1) << 32
 		for _, f := range p.feats {
 			if !kinds.has(f) {
 				continue
 			}
-			c := counts[f]
-			if c == nil {
-				c = &count{}
-				counts[f] = c
-			}
-			if c.last != int32(i+1) {
-				c.last = int32(i + 1)
-				c.posts++
+			if c := counts[f]; c&^0xffffffff != seen {
+				counts[f] = seen | (c&0xffffffff + 1)
 			}
 		}
 	}
@@ -663,7 +660,7 @@ func keepCommonFeatures(train []*post, buckets [][]int, mask uint32, kinds kinds
 			if rules.FeatureKind(f) == "pair" {
 				need = minPairs
 			}
-			if int(counts[f].posts) >= need {
+			if int(counts[f]&0xffffffff) >= need {
 				kept = append(kept, int(f&mask))
 			}
 		}
