@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPlaceholderDate(t *testing.T) {
 	for s, want := range map[string]bool{
@@ -47,16 +50,8 @@ func TestSamplePostDemo(t *testing.T) {
 	}
 }
 
-// ruleSeverity returns the severity of the last finding of text by one of
-// rules, or "" when there is none.
+// ruleSeverity returns the highest severity of text's findings by one of
+// rules, or "" when there is none (topSeverity, by rule id).
 func ruleSeverity(e *Engine, text string, rules ...string) Severity {
-	var got Severity
-	for _, f := range e.Scan(text).Findings {
-		for _, r := range rules {
-			if f.Rule == r {
-				got = f.Severity
-			}
-		}
-	}
-	return got
+	return topSeverity(e.Scan(text), func(f *Finding) bool { return slices.Contains(rules, f.Rule) })
 }

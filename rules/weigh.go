@@ -157,20 +157,18 @@ func (e *Engine) readContext(st *scanState) postContext {
 		pc.lowered = true
 	}
 	// A post that opens about one's own relative, and names no patient,
-	// is about the relative.
-	//
+	// is about the relative. But a room or bed named before the relative
+	// ("the sweetest lady in 14B ... asked how my daughter's recital
+	// went") is a patient's: the relative is only mentioned on the way.
+	if room < family {
+		pc.ownFamily = false
+	}
 	// A news report told with no word of the author's own ("I", "my",
 	// "we", "nuestro") is about no patient of theirs, even where it says
 	// who "died" or "was flown" to a hospital: those encounter phrases
 	// are the news's own. With one, the author may be bringing their own
 	// patient into the news ("my patient from the crash", "our unit had
 	// that country singer"), and the post is read like any other.
-	// A room or bed named before the relative ("the sweetest lady in 14B
-	// ... asked how my daughter's recital went") is a patient's: the
-	// relative is only mentioned on the way.
-	if room < family {
-		pc.ownFamily = false
-	}
 	if pc.news && e.hasFirstPerson(st) {
 		pc.news = false
 	}

@@ -145,8 +145,7 @@ func TestRoomBeforeRelative(t *testing.T) {
 		"the sweet old man in room 412 asked me to marry him today, told him my husband might object. 91 and still got game": Block,
 		"my grandma in room 412 turned 93 today and asked the nurses for cake":                                               Info,
 	} {
-		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "privacy.room" })
-		if got != want {
+		if got := ruleSeverity(e, text, "privacy.room"); got != want {
 			t.Errorf("%q: privacy.room at %q, want %q", text, got, want)
 		}
 	}
