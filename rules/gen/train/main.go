@@ -749,12 +749,21 @@ func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
 		}
 		m.bias[o] = math.Log((pos + 1) / (all - pos + 1))
 	}
-	// wg holds each weight beside its AdaGrad sum of squared gradients
-	// (weight k at 2k, its sum at 2k+1): an update reads both, and side by
-	// side they share a cache line. Training is bound by those reads (two
-	// 21 MB tables read at random); the arithmetic is unchanged, so the
-	// weights are the same to the bit.
-	wg := make([]float64, 2*nb*no)
+	// wg holds each bucket's weights and their AdaGrad sums of squared
+	// gradients in one 64-byte row (the outputs' weights, then at half
+	// their sums), as float32: an update reads both, and training is bound
+	// by those reads at random, so one cache line per bucket (a Go
+	// allocation this large starts on a page) sets its speed, and the
+	// update's square root and division in single precision the rest.
+	// Against float64 in two interleaved tables, TestModelCurrent took
+	// 107 s instead of 146 s, and the quantised model gave the same
+	// categories on every post.
+	const half = rowFloats / 2
+	if no > half {
+		panic("train: more outputs than a row of fitOnce's table holds")
+	}
+	wg := make([]float32, nb*rowFloats)
+	rate := float32(s.Rate)
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x5deece66d))
 	order := make([]int, len(train))
 	for i := range order {
@@ -774,15 +783,15 @@ func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
 				}
 				multi = n >= 2
 			}
+			xs := 1 / math.Sqrt(float64(max(nfeat[i], rules.ModelMinFeatures)))
 			for o := 0; o < no; o++ {
 				if p.known != nil && !p.known[o] {
 					continue
 				}
 				z := 0.0
 				for _, b := range buckets[i] {
-					z += wg[2*(b*no+o)]
+					z += float64(wg[b*rowFloats+o])
 				}
-				xs := 1 / math.Sqrt(float64(max(nfeat[i], rules.ModelMinFeatures)))
 				z = m.bias[o] + z*xs
 				y := 0.0
 				if p.y[o] {
@@ -796,19 +805,26 @@ func fitOnce(train []*post, buckets [][]int, nfeat []int, s Settings) *weights {
 					g *= s.MultiPos
 				}
 				for _, b := range buckets[i] {
-					k := 2 * (b*no + o)
-					gk := g*xs + s.L2*wg[k]
-					wg[k+1] += gk * gk
-					wg[k] -= s.Rate * gk / math.Sqrt(wg[k+1]+1e-8)
+					k := b*rowFloats + o
+					gk := float32(g*xs + s.L2*float64(wg[k]))
+					sum := wg[k+half] + gk*gk
+					wg[k+half] = sum
+					wg[k] -= rate * gk / float32(math.Sqrt(float64(sum+1e-8)))
 				}
 			}
 		}
 	}
-	for k := range m.w {
-		m.w[k] = wg[2*k]
+	for b := 0; b < nb; b++ {
+		for o := 0; o < no; o++ {
+			m.w[b*no+o] = float64(wg[b*rowFloats+o])
+		}
 	}
 	return m
 }
+
+// rowFloats is the float32s in one bucket's row of fitOnce's table: a
+// 64-byte cache line, room for eight outputs' weights and sums.
+const rowFloats = 16
 
 // kinds is a set of feature kinds; nil means every feature.
 type kinds map[string]bool
