@@ -49,6 +49,15 @@ func TestScanTable(t *testing.T) {
 			},
 		},
 		{
+			name: "a first name alone as the post's last word is read too",
+			text: "My patient in room 9 asked for a third pudding. Enjoy, Richard.",
+			want: []got{
+				{"privacy.room", "block", "other_id", "room 9"},
+				{"privacy.name", "warn", "name", "Richard"},
+			},
+			noLearned: true,
+		},
+		{
 			name: "a name the room phrase reads before the room stays a finding of its own; the room's span is the room",
 			text: "Mrs. Feldstein in 7B has called the nurse 41 times tonight.",
 			want: []got{

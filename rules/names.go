@@ -101,6 +101,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		}
 		next := i + 1
 		if next >= len(toks) {
+			// The post's last word: only a first name alone can start
+			// there ("Not today, Richard.", "Enjoy your pudding, Kevin").
+			if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && toks[i].flags&tAllCaps == 0 &&
+				!(i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin) {
+				add(i, next, Warn, false, patLoneName)
+			}
 			break
 		}
 		if e.townByKind(text, toks, i) {
