@@ -17,6 +17,7 @@ func TestOwnFamily(t *testing.T) {
 	}{
 		{"My dad (83) got his pacemaker last month and mowed the lawn today.", "My dad"},
 		{"my own kid got his braces on today 😬", "my own kid"},
+		{"My little one lost her first tooth!!! Born March 3 2019 and already a drama queen", "My little one"},
 		{"Mi hija de 5 años se hizo su primera radiografía hoy.", "Mi hija"},
 		{"Gait training day with my stubborn dad after his knee replacement.", "my stubborn dad"},
 		{"my 94-year-old great-grandma just beat me at Scrabble.", "my 94-year-old great-grandma"},

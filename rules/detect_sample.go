@@ -64,6 +64,12 @@ func (e *Engine) markSamples(text string, st *scanState) {
 			h.sev, h.kind, h.fixed, h.strong = Info, patExample, true, false
 			continue
 		}
+		if id == IDPhone && serviceNumber(text[h.start:h.end]) {
+			// "call 911", "text 988": an emergency or crisis line is
+			// everyone's number, so it never identifies a patient.
+			h.sev, h.kind, h.fixed, h.strong = Info, patExample, true, false
+			continue
+		}
 		if !personalNumber(id) && id != IDPhone && id != IDDevice && id != IDVehicle {
 			continue
 		}
@@ -110,6 +116,19 @@ func (e *Engine) samplePost(text string, toks []token) bool {
 		}
 	}
 	return false
+}
+
+// serviceNumber reports whether s (a phone finding as written, "call
+// 988") holds only three digits: an N11 or crisis line (911, 988, 211,
+// 999, 112), which no one person answers.
+func serviceNumber(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n == 3
 }
 
 // sampleNumber reports whether s (an identifier as written) is a published

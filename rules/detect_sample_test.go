@@ -55,3 +55,38 @@ func TestSamplePostDemo(t *testing.T) {
 func ruleSeverity(e *Engine, text string, rules ...string) Severity {
 	return topSeverity(e.Scan(text), func(f *Finding) bool { return slices.Contains(rules, f.Rule) })
 }
+
+// TestServiceNumberStaysInfo checks that an emergency or crisis line in a
+// patient's story stays info (it is no one's number), while the family's
+// own number in the same story is a block.
+func TestServiceNumberStaysInfo(t *testing.T) {
+	e := mustEngine(t, "")
+	for text, want := range map[string]Severity{
+		"My patient in bed 4 relapsed last week. If you're in crisis, call or text 988.":        Info,
+		"My patient in bed 4 relapsed last week. Her daughter said to call 911 next time.":      Info,
+		"My patient in bed 4 relapsed last week. Her daughter left 555-201-7788 for callbacks.": Block,
+	} {
+		if got := ruleSeverity(e, text, "privacy.phone"); got != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
+	}
+	for s, want := range map[string]bool{"call 911": true, "988": true, "text 988": true, "555-0131": false, "(555) 201-7788": false} {
+		if got := serviceNumber(s); got != want {
+			t.Errorf("serviceNumber(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestSimChartNumbersAreSamples checks that a number in a simulation's
+// chart is a sample, and the same number in a patient's chart is not.
+func TestSimChartNumbersAreSamples(t *testing.T) {
+	e := mustEngine(t, "")
+	for text, want := range map[string]Severity{
+		"ok the SSN in the sim chart today was 900.55.1234. who wrote this scenario.":       Info,
+		"ok the SSN in the pt's chart today was 900.55.1234. who left this on the printer.": Block,
+	} {
+		if got := ruleSeverity(e, text, "privacy.ssn"); got != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
+	}
+}
