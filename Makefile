@@ -9,7 +9,7 @@ WASM    := host/wasmhost/module/scanner.wasm
 WASM_GZIP_BUDGET := 1500000
 BIN     := build/discreet
 
-.PHONY: all build wasm bin test test-go test-go-async test-train-wait bench eval check run fuzz clean browser-deps
+.PHONY: all build wasm bin test test-go bench eval check run fuzz clean browser-deps
 all: build
 
 build:: wasm bin
@@ -37,32 +37,17 @@ rules/embedded.go: $(wildcard rules/packs/*.json rules/data/*.txt) rules/gen/emb
 bin: $(WASM)
 	$(GO) build -trimpath -o $(BIN) ./host/cmd/discreet
 
-test:: test-go-async
+test:: test-go
 
-# The trainer's test (TestModelCurrent retrains the model: about two
-# minutes of both CPUs, four of one) is the longest Go test. `make test-go`
-# runs it first, beside the other packages. `make test` runs it on one CPU
-# in the background instead, beside the other Go packages and then the
-# browser tests (which leave about one CPU idle, waiting on the browsers),
-# and waits for it last (test-train-wait, at the end of this file). One
-# CPU gives the same weights: the runs are summed in order.
+# The trainer's test (TestModelCurrent retrains the model, about two minutes
+# of both CPUs) starts first, beside the other packages, instead of waiting
+# for a slot behind them; its output follows theirs.
 TRAIN_PKG := ./rules/gen/train
-GO_PKGS = $$($(GO) list ./... | grep -v '/rules/gen/train$$')
 test-go: $(WASM)
 	@mkdir -p build
 	@$(GO) test -count=1 $(TRAIN_PKG) >build/test-train.log 2>&1 & pid=$$!; \
-	$(GO) test -count=1 $(GO_PKGS); s=$$?; \
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/rules/gen/train$$'); s=$$?; \
 	wait $$pid; t=$$?; cat build/test-train.log; exit $$((s | t))
-
-test-go-async: $(WASM)
-	@mkdir -p build && rm -f build/test-train.status
-	@(GOMAXPROCS=1 $(GO) test -count=1 -timeout 20m $(TRAIN_PKG) >build/test-train.log 2>&1; echo $$? >build/test-train.status) </dev/null >/dev/null 2>&1 &
-	$(GO) test -count=1 $(GO_PKGS)
-
-test-train-wait:
-	@n=0; while [ ! -f build/test-train.status ] && [ $$n -lt 900 ]; do sleep 2; n=$$((n + 1)); done; \
-	test -f build/test-train.status || { echo 'test-train-wait: the trainer test started by test-go-async did not finish in 30 min'; exit 1; }; \
-	cat build/test-train.log; exit $$(cat build/test-train.status)
 
 bench: $(WASM)
 	$(GO) test -run='^$$' -bench=. -benchmem ./rules/ ./host/...
@@ -107,6 +92,3 @@ clean:
 
 -include extension/make.mk
 -include host/make.mk
-
-# Last of make test: the trainer's test started by test-go-async.
-test:: test-train-wait
