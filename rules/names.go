@@ -99,12 +99,12 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		if c == 0 && toks[i].flags&tUpper == 0 {
 			continue // most words: no class, no capital
 		}
+		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
 		next := i + 1
 		if next >= len(toks) {
 			// The post's last word: only a first name alone can start
 			// there ("Not today, Richard.", "Enjoy your pudding, Kevin").
-			if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && toks[i].flags&tAllCaps == 0 &&
-				!(i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin) {
+			if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && toks[i].flags&tAllCaps == 0 && !colleague {
 				add(i, next, Warn, false, patLoneName)
 			}
 			break
@@ -113,7 +113,6 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			i = next // "San Isidro", "Villa Esperanza": a town (place_context)
 			continue
 		}
-		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
 		switch {
 		case c&cls.title != 0 && toks[next].gap <= gapJoin && (cap(next) && plain(next) || initials(next)) && !stop(next) &&
 			(toks[i].flags&tAllCaps == 0 || toks[next].flags&tAllCaps != 0):
