@@ -121,15 +121,7 @@ func (e *Engine) samplePost(text string, toks []token) bool {
 // serviceNumber reports whether s (a phone finding as written, "call
 // 988") holds only three digits: an N11 or crisis line (911, 988, 211,
 // 999, 112), which no one person answers.
-func serviceNumber(s string) bool {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			n++
-		}
-	}
-	return n == 3
-}
+func serviceNumber(s string) bool { return countDigits(s) == 3 }
 
 // sampleNumber reports whether s (an identifier as written) is a published
 // test number or ends in a run of four or more zeros.

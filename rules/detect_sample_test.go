@@ -34,15 +34,17 @@ func TestExampleAfterEG(t *testing.T) {
 	}
 }
 
-// TestSamplePostDemo checks that a post about a demo chart or a manikin
-// shows its numbers as samples, and that the same number in a patient's
-// chart stays a block.
+// TestSamplePostDemo checks that a post about a demo chart, a manikin or a
+// sim chart shows its numbers as samples, and that the same number in a
+// patient's chart stays a block.
 func TestSamplePostDemo(t *testing.T) {
 	e := mustEngine(t, "")
 	for text, want := range map[string]Severity{
 		"de-identify before you upload: the sticker on the med rec says 000-45-1187 for the demo chart.": Info,
 		"copying the SimMan sticker for my notes: MRN 00913372, so the chart looks real.":                Info,
 		"de-identify before you upload: the sticker on the med rec says 000-45-1187 for her chart.":      Block,
+		"ok the SSN in the sim chart today was 900.55.1234. who wrote this scenario.":                    Info,
+		"ok the SSN in the pt's chart today was 900.55.1234. who left this on the printer.":              Block,
 	} {
 		if got := ruleSeverity(e, text, "privacy.ssn", "privacy.mrn"); got != want {
 			t.Errorf("%q: %q, want %q", text, got, want)
@@ -73,20 +75,6 @@ func TestServiceNumberStaysInfo(t *testing.T) {
 	for s, want := range map[string]bool{"call 911": true, "988": true, "text 988": true, "555-0131": false, "(555) 201-7788": false} {
 		if got := serviceNumber(s); got != want {
 			t.Errorf("serviceNumber(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
-// TestSimChartNumbersAreSamples checks that a number in a simulation's
-// chart is a sample, and the same number in a patient's chart is not.
-func TestSimChartNumbersAreSamples(t *testing.T) {
-	e := mustEngine(t, "")
-	for text, want := range map[string]Severity{
-		"ok the SSN in the sim chart today was 900.55.1234. who wrote this scenario.":       Info,
-		"ok the SSN in the pt's chart today was 900.55.1234. who left this on the printer.": Block,
-	} {
-		if got := ruleSeverity(e, text, "privacy.ssn"); got != want {
-			t.Errorf("%q: %q, want %q", text, got, want)
 		}
 	}
 }
