@@ -100,11 +100,14 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			continue // most words: no class, no capital
 		}
 		colleague := i > 0 && classOf(i-1)&cls.clinician != 0 && toks[i].gap <= gapJoin
+		// A capitalised first name, not a colleague's: where the full-name
+		// and the lone-name readings below start.
+		first := c&cls.first != 0 && !colleague && cap(i) && plain(i) && !stop(i)
 		next := i + 1
 		if next >= len(toks) {
 			// The post's last word: only a first name alone can start
 			// there ("Not today, Richard.", "Enjoy your pudding, Kevin").
-			if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && toks[i].flags&tAllCaps == 0 && !colleague {
+			if first && toks[i].flags&tAllCaps == 0 {
 				add(i, next, Warn, false, patLoneName)
 			}
 			break
@@ -230,7 +233,7 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				continue
 			}
 		}
-		if cap(i) && plain(i) && c&cls.first != 0 && !stop(i) && !colleague {
+		if first {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
