@@ -140,15 +140,11 @@ func TestRoomBeforeRelative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for text, want := range map[string]Severity{
+	wantRuleSeverity(t, e, map[string]Severity{
 		"Shoutout to the sweetest lady in 14B who asked how my daughter's recital went. She's 93 and sharper than me!!":      Block,
 		"the sweet old man in room 412 asked me to marry him today, told him my husband might object. 91 and still got game": Block,
 		"my grandma in room 412 turned 93 today and asked the nurses for cake":                                               Info,
-	} {
-		if got := ruleSeverity(e, text, "privacy.room"); got != want {
-			t.Errorf("%q: privacy.room at %q, want %q", text, got, want)
-		}
-	}
+	}, "privacy.room")
 }
 
 // TestCredentialMakesColleague checks that a name followed by a
