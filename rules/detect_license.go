@@ -156,7 +156,10 @@ var detDriverLicence = detector{
 			return 0
 		}
 		if j, end := dlDashed(c.text, c.toks, c.i); j > 0 {
-			if !c.labelled(&c.e.b.cue.licence) {
+			// The dashed shape is a licence's own: its cue may come
+			// earlier in the sentence ("left her driver's license in my
+			// office yesterday, D4481-22917-06").
+			if !c.labelled(&c.e.b.cue.licence) && !c.nearSpan(c.i, j, passportReach, &c.e.b.cue.licence) {
 				return 0
 			}
 			h := c.add(r, c.i, j, int(c.t.start), end)

@@ -4,14 +4,16 @@ package rules
 // around them. The cue lists: place_cue, the words after which an unknown
 // capitalised word is taken for a place ("patient in Swindon", "from
 // Wolverhampton"); compass, before "of" ("north of Gympie"); place_site,
-// after the name ("the Fremantle clinic") when place_site_before precedes it.
+// after the name ("the Fremantle clinic") when place_site_before precedes it;
+// place_kind, after the name in capitals ("Harlow County", not after a
+// word of place_kind_not: "Our County Commissioner").
 var detPlaceContext = detector{
 	name:   "place_context",
 	doc:    `A town the tables miss, by its context: "from Wolverhampton", "the Fremantle clinic".`,
 	shapes: []string{"place"},
 	classes: []string{"firstname", "firstname_common", "surname_common", "month", "weekday", "title", "clinician",
 		"patient_noun", "relation", "unit_noun", "name_stop", "not_place", "state", "state_abbr", "street_suffix"},
-	cues: []string{"place_cue", "compass", "place_site", "place_site_before", "place_prefix"},
+	cues: []string{"place_cue", "compass", "place_site", "place_site_before", "place_prefix", "place_kind", "place_kind_not"},
 	pass: (*Engine).detectPlacesByContext,
 }
 
@@ -38,7 +40,19 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		}
 		return t.lex < 0 || t.cls&excl == 0
 	}
+	kindExcl := cls.month | cls.weekday | cls.title | cls.clinician | cls.patientNoun | cls.unitNoun | cls.nameStop | cls.notPlace
 	for i := 0; i < len(toks); i++ {
+		// "Harlow County", "Tangipahoa Parish": a county named before its
+		// kind (cue list place_kind, in capitals), whatever the name but a
+		// determiner (place_kind_not: "The County fair", "Every County").
+		if n := i + 1; n < len(toks) && toks[n].gap <= gapSpace && toks[n].flags&tUpper != 0 && cues.placeKind.has(text, toks[n]) &&
+			toks[i].flags&tUpper != 0 && toks[i].flags&(tDigit|tHan|tHashtag|tMention) == 0 && toks[i].end-toks[i].start >= 3 &&
+			(toks[i].lex < 0 || toks[i].cls&kindExcl == 0) && !cues.placeKindNot.has(text, toks[i]) {
+			h := st.add(r, toks, i, n+1, int(toks[i].start), int(toks[n].end))
+			h.kind = patReport
+			i = n
+			continue
+		}
 		// "San Isidro", "Villa Esperanza", "Puerto Escondido": a Spanish
 		// town is named after its kind, before any word in capitals.
 		if e.townByKind(text, toks, i) {

@@ -21,7 +21,7 @@ var detVIN = detector{
 }
 
 // detPlate finds a licence plate: five to eight capitals and digits after
-// "plate" or "tag".
+// "plate" or "tag", with at least two digits, or one right after the cue.
 var detPlate = detector{
 	name:   "plate",
 	doc:    `A licence plate after "plate": "plate 7ABC123".`,
@@ -30,7 +30,12 @@ var detPlate = detector{
 	on:     kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shVIN)
-		if r < 0 || len(c.w) < 5 || len(c.w) > 8 || c.t.flags&tAllCaps == 0 || countDigits(c.w) < 2 || !c.cue(14, &c.e.b.cue.plate) {
+		d := countDigits(c.w)
+		if r < 0 || len(c.w) < 5 || len(c.w) > 8 || c.t.flags&tAllCaps == 0 || d < 1 || !c.cue(14, &c.e.b.cue.plate) {
+			return 0
+		}
+		// A vanity plate of one digit ("plate GRNBUG2") only right after its cue.
+		if d < 2 && !c.cue(2, &c.e.b.cue.plate) {
 			return 0
 		}
 		c.add(r, c.i, c.i+1, int(c.t.start), int(c.t.end))

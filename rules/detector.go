@@ -330,9 +330,9 @@ func kindIndex(k tokKind) int {
 
 // builtinCues are the cue lists the detectors read, by name.
 type builtinCues struct {
-	ssn, fax, faxVerb, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                                                          cueList
+	ssn, fax, faxVerb, phone, dateEvent, dayMonthEvent, birth, zip, ageIs, ageYearsAfter                                                   cueList
 	caseArticle, ordinalAgeBefore, birthday, own, vin, plate, streetBefore                                                                 cueList
-	placeCue, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                                                 cueList
+	placeCue, placeKind, placeKindNot, compass, placeSite, placeSiteBefore, placePrefix, familyNoun                                        cueList
 	fractionAfter, fractionBefore, cjkPatient                                                                                              cueList
 	notSSN, itin, routing, bank, passport, licence, mac, labelFiller, ssnContext, ssnOther                                                 cueList
 	ageWas, ageWasSubject, ageAfterName, ageNotUnit, streetSuffixLower, streetBareBefore, ownThing, ownFiller                              cueList
@@ -361,6 +361,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.fax
 	case "fax_verb":
 		return &c.faxVerb
+	case "phone_cue":
+		return &c.phone
 	case "date_event":
 		return &c.dateEvent
 	case "day_month_event":
@@ -391,6 +393,10 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.placeCue
 	case "compass":
 		return &c.compass
+	case "place_kind_not":
+		return &c.placeKindNot
+	case "place_kind":
+		return &c.placeKind
 	case "place_site":
 		return &c.placeSite
 	case "place_site_before":

@@ -85,7 +85,11 @@ func (e *Engine) detectNames(text string, st *scanState) {
 			// "@jess.whitaker22": a handle names a person unless it
 			// belongs to an organisation; a clinician's is a colleague's.
 			end := handleEnd(text, toks, i)
-			if at := int(toks[i].start) - 1; (at == 0 || !isWordByte(text[at-1])) && !e.orgHandle(text[toks[i].start:toks[end-1].end]) {
+			at := int(toks[i].start) - 1
+			if text[at] == '/' {
+				at-- // "u/kay_bee": the handle starts at the "u"
+			}
+			if (at == 0 || !isWordByte(text[at-1])) && !e.orgHandle(text[toks[i].start:toks[end-1].end]) {
 				h := st.add(r, toks, i, end, at, int(toks[end-1].end))
 				h.kind = patReport
 				if classOf(i)&cls.clinician != 0 || clinicianHandle(text[toks[i].start:toks[end-1].end]) {

@@ -395,7 +395,9 @@ func (e *Engine) elemMatch(ce *celem, t *token, over bool) bool {
 	case peAny:
 		return t.flags&tLetter != 0
 	case peNum:
-		return t.flags&tDigit != 0 && t.flags&tLetter == 0
+		// Seven digits or more are an identifier, not a count, an age or a
+		// time: "his MRN is 40028817" holds no age.
+		return t.flags&tDigit != 0 && t.flags&tLetter == 0 && t.end-t.start <= 6
 	case peCap:
 		return t.flags&tUpper != 0
 	}
@@ -451,6 +453,13 @@ func countDigits(w string) int {
 // matchValue matches an identifier value such as "44120931", "3B",
 // "A-1234-77" or "1EG4-TE5-MK73" from token ti and returns the index after
 // it, or ti when there is none with at least minDigits digits.
+// spacedGroups reports whether two tokens separated by sep are groups of
+// three to five digits spaced as a card prints them ("7734 8812 0091").
+func spacedGroups(text string, a, b token, sep string) bool {
+	na, nb := a.end-a.start, b.end-b.start
+	return sep == " " && na >= 3 && na <= 5 && nb >= 3 && nb <= 5 && allDigits(text[a.start:a.end]) && allDigits(text[b.start:b.end])
+}
+
 func matchValue(text string, toks []token, ti, minDigits int) int {
 	digits, j := 0, ti
 	for j < len(toks) {
@@ -460,7 +469,7 @@ func matchValue(text string, toks []token, ti, minDigits int) int {
 		}
 		if j > ti {
 			sep := text[toks[j-1].end:t.start]
-			if sep != "-" && sep != "." && sep != "/" {
+			if sep != "-" && sep != "." && sep != "/" && !spacedGroups(text, toks[j-1], *t, sep) {
 				break
 			}
 			if t.flags&tDigit == 0 && t.end-t.start > 3 {

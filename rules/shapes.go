@@ -152,7 +152,7 @@ func ageAfter(text string, toks []token, i int) (end int, casey, sex bool) {
 	case "años", "anos":
 		return k + 1, false, false
 	case "year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "mo":
-		if k+1 < len(toks) && toks[k+1].gap <= gapJoin && strings.EqualFold(text[toks[k+1].start:toks[k+1].end], "old") {
+		if k+1 < len(toks) && toks[k+1].gap <= gapJoin && isOld(text[toks[k+1].start:toks[k+1].end]) {
 			end = k + 2
 		} else {
 			return i, false, false
@@ -176,6 +176,19 @@ func ageAfter(text string, toks []token, i int) (end int, casey, sex bool) {
 		}
 	}
 	return end, casey, sex
+}
+
+// isOld reports whether w is "old" or its possessive or plural: "a 92
+// year old's inhaler", "two 90 year olds".
+func isOld(w string) bool {
+	if len(w) < 3 || !strings.EqualFold(w[:3], "old") {
+		return false
+	}
+	switch w[3:] {
+	case "", "'s", "’s", "s":
+		return true
+	}
+	return false
 }
 
 // ageAfterYO matches "y/o" and "y.o." after token i.
@@ -371,7 +384,11 @@ func (r *digitRun) glued(text string) bool {
 }
 
 func (r *digitRun) isIP(text string, start int) bool {
-	if r.n != 4 || !r.seps('.') {
+	n := r.n
+	if n == 5 && r.sep[3] == '/' && r.g[4] <= 2 && r.v[4] <= 32 {
+		n = 4 // a network in CIDR notation: "10.20.0.0/16"
+	}
+	if n != 4 || r.sep[0] != '.' || r.sep[1] != '.' || r.sep[2] != '.' {
 		return false
 	}
 	for k := 0; k < 4; k++ {

@@ -175,6 +175,9 @@ func tokenizeLookup(text string, toks []token, tab, tab2 *wordTable) (_ []token,
 			flags |= tAllCaps // two or more letters, all upper case
 		}
 		flags |= markBefore(text, start)
+		if flags&tMention != 0 && redditShort(text, start, e) {
+			flags &^= tMention
+		}
 		if e < n {
 			flags |= sepAfter[text[e]]
 		}
@@ -224,7 +227,8 @@ func upperLetters(w string, alphas uint64) int {
 }
 
 // markBefore returns tHashtag or tMention when the token at i directly
-// follows '#' or '@'.
+// follows '#' or '@', or "u/" at the start of a word: a Reddit user
+// ("u/kay_bee", "/u/kay_bee"), named as an @mention is.
 func markBefore(text string, i int) tokFlags {
 	if i > 0 {
 		switch text[i-1] {
@@ -232,9 +236,20 @@ func markBefore(text string, i int) tokFlags {
 			return tHashtag
 		case '@':
 			return tMention
+		case '/':
+			if i >= 2 && text[i-2]|0x20 == 'u' && (i == 2 || !isWordByte(text[i-3])) {
+				return tMention
+			}
 		}
 	}
 	return 0
+}
+
+// redditShort reports whether a token [start, end) marked as a mention
+// after "u/" is too short to be a Reddit user name (three to twenty
+// characters): "u/s" is an ultrasound, "u/a" a urinalysis.
+func redditShort(text string, start, end int) bool {
+	return end-start < 3 && text[start-1] == '/'
 }
 
 // slowToken reads the token at i byte by byte: a word with an apostrophe or
@@ -322,6 +337,9 @@ func slowToken(text string, toks []token, i int, gap gapKind, tab, tab2 *wordTab
 	}
 	if i < n {
 		flags |= sepAfter[text[i]]
+	}
+	if flags&tMention != 0 && redditShort(text, start, i) {
+		flags &^= tMention
 	}
 	t := token{start: int32(start), end: int32(i), flags: flags, gap: gap, lex: -1, lex2: -1}
 	if flags&(tNonASCII|tFold) == 0 {

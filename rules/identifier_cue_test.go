@@ -1,0 +1,70 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestIdentifierAfterItsCue checks identifiers written the way people talk
+// about them rather than the way a form prints them: the cue, a verb, then
+// the value ("his MRN is 40028817"), a possessive age, a network in CIDR
+// notation, a vanity plate, a phone number listed after a fax number, a
+// county, a Reddit user. The text before '|' is context; the value runs
+// from '|' to the end, or to '^'.
+func TestIdentifierAfterItsCue(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		want Identifier
+	}{
+		{"Your mom's |MRN is 40028817^ btw, give that to registration", IDMRN},
+		{"I'll just say his |MRN ends in 4471^, everyone knows who I mean", IDMRN},
+		{"Her |account number is 40022-781-3^ and they keep denying her Humira", IDAccount},
+		{"|Member ID on the card is JXR442918803^ and the rep kept reading it back wrong", IDHealthPlan},
+		{"the insurance rejects the claim for the 6th time on a |92 year old's^ inhaler", IDAge90},
+		{"a |94-year-old's^ hip, fixed by noon", IDAge90},
+		{"staff net at |198.51.100.0/24^ is fine", IDIP},
+		{"the pump subnet |10.20.0.0/16^ keeps dropping", IDIP},
+		{"drives that lime-green VW bug, plate |GRNBUG2^, demands her Xanax early", IDVehicle},
+		{"Referrals: fax (207) 555-0166, phone |(207) 555-0160^. Hours M-Th 8-5.", IDPhone},
+		{"Referrals: phone (207) 555-0160, fax |(207) 555-0166^.", IDFax},
+		{"renewed my state license today, |RT #44821^, 24 CE credits done", IDLicense},
+		{"¡Por fin llegó! |Cédula 12847703^, por si alguien la quiere verificar", IDLicense},
+		{"|Harlow County^ health dept is reporting 3 confirmed measles cases", IDGeo},
+		{"she lives way out in |Corliss County^, two hours each way", IDGeo},
+		{"|u/tiredmama22^ based on what you described your son needs to be seen TODAY", IDName},
+		{"Reply to |/u/molar_mom^: those chalky white spots are early decay", IDName},
+		{"we have a lady |who's 101^ and still drives herself to our pharmacy", IDAge90},
+		{"the rejection literally printed her |Medicaid ID 7734 8812 0091^ and her address", IDHealthPlan},
+		{"Client left her driver's license in my office yesterday, |D4481-22917-06^, how do I return it", IDLicense},
+		{"Just renewed my CPhT, certification |#PT-559201^, good for two more years", IDLicense},
+		// Not these.
+		{"|Our County^ Commissioner visited the clinic", ""},
+		{"bedside |u/s^ showed a clot, u/a negative", ""},
+		{"Sorry folks! Call |billing 555-0114^.", IDPhone},
+		{"his |MRN is^ in the chart, look it up", ""},
+		{"the 5G router at |10.20.30.40/99^ is down", ""},
+	} {
+		text := strings.Replace(c.text, "|", "", 1)
+		off := strings.IndexByte(c.text, '|')
+		end := strings.IndexByte(text, '^')
+		if end < 0 {
+			end = len(text)
+		} else {
+			text = text[:end] + text[end+1:]
+		}
+		var got []Identifier
+		for _, f := range e.Scan(text).Findings {
+			if f.Identifier != "" && f.Start < end && f.End > off {
+				got = append(got, f.Identifier)
+			}
+		}
+		if c.want == "" && len(got) > 0 || c.want != "" && (len(got) == 0 || !slices.Contains(got, c.want)) {
+			t.Errorf("%q: identifiers over %q: %v, want %q", text, text[off:end], got, c.want)
+		}
+	}
+}
