@@ -439,7 +439,7 @@ func (e *Engine) weigh(text string, st *scanState) Result {
 		if st.silenced[h.rule] || r.Silent || r.RequiresPatient && !pc.patient || r.story {
 			continue
 		}
-		if pc.criticism && quotedCategory[r.cat] && (insideQuotes(text, int(h.start), int(h.end)) || e.criticisedBefore(text, st, h) || e.criticisedAfter(text, st, h)) {
+		if pc.criticism && quotedCategory[r.cat] && (insideQuotes(text, int(h.start), int(h.end)) || e.criticisedBefore(text, st, h) || e.criticisedAfter(text, st, h) || e.criticisedAsWords(text, st, h)) {
 			continue // "let's retire 'frequent flyer'", "stop calling them frequent flyers": the term is criticised, not said
 		}
 		if r.Category == Conduct && e.insidePlace(st, h) {
@@ -621,6 +621,28 @@ func (e *Engine) criticisedAfter(text string, st *scanState, h *hit) bool {
 		w := strings.ToLower(text[c.start:c.end])
 		if strings.HasPrefix(w, "is ") || strings.HasPrefix(w, "isn") || strings.HasPrefix(w, "are ") || strings.HasPrefix(w, "no es ") {
 			return true
+		}
+	}
+	return false
+}
+
+// criticisedAsWords reports whether a criticism phrase later in the post
+// names what came before it as words ("Gomer. Frequent flyer. Drug seeker.
+// If you still use these words, your patients can hear you", "The only
+// frequent flyer I talk about is my airline miles #retiretheterm"): the
+// terms are listed to be criticised, not said of anyone.
+func (e *Engine) criticisedAsWords(text string, st *scanState, h *hit) bool {
+	const reach = 240 // bytes from the term to the phrase
+	for i := range st.hits {
+		c := &st.hits[i]
+		if !e.rules[c.rule].Criticism || st.silenced[c.rule] || c.start < h.end || c.start-h.end > reach {
+			continue
+		}
+		w := strings.ToLower(text[c.start:c.end])
+		for _, n := range [...]string{"word", "words", "term", "terms", "label", "labels"} {
+			if strings.HasSuffix(w, n) {
+				return true
+			}
 		}
 	}
 	return false

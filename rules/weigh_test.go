@@ -170,7 +170,8 @@ func TestCredentialMakesColleague(t *testing.T) {
 }
 
 // TestCriticisedBefore checks that a derogatory term right after a phrase
-// that criticises it ("stop calling them ...") is not flagged, quoted or
+// that criticises it ("stop calling them ..."), or named as a word by one
+// after it ("... if you still use these words"), is not flagged, quoted or
 // not, while the same term said outright, or far from the phrase, is.
 func TestCriticisedBefore(t *testing.T) {
 	e, err := Compile(nil)
@@ -189,6 +190,12 @@ func TestCriticisedBefore(t *testing.T) {
 		"Drug seeker is not a diagnosis. Pain is.":                               false,
 		"Frequent flyer isn't a diagnosis, it's a failure of our system.":        false,
 		"the drug seeker is back, and he says his pain is not a diagnosis issue": true,
+		// Terms listed, then named as words by the criticism after them.
+		"Gomer. Frequent flyer. Drug seeker. If you still use these words, your patients can hear you.": false,
+		"The only frequent flyer I talk about is my airline miles #retiretheterm":                       false,
+		"Honestly, whoever is still using 'gomer' on rotation, grow up.":                                false,
+		"our frequent flyer is back lol, who still calls at 3am for a sandwich":                         true,
+		"the gomer in 12 again. Words matter, sure, but so does sleep":                                  true,
 	} {
 		got := topSeverity(e.Scan(text), func(f *Finding) bool { return f.Rule == "conduct.derogatory" }) != ""
 		if got != want {
