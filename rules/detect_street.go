@@ -45,6 +45,11 @@ var detStreetName = detector{
 		if t.flags&tUpper == 0 && !c.e.b.cue.streetSuffixLower.has(c.text, *t) {
 			return 0
 		}
+		// "Brianna Tate's CT", "Mr. Ortiz's ER visit": a suffix in capitals
+		// after a possessive is a scan or a place in the hospital.
+		if t.flags&tAllCaps != 0 && c.toks[c.i-1].flags&tPossessive != 0 {
+			return 0
+		}
 		if s0 := c.e.streetBefore(c.text, c.toks, c.i); s0 >= 0 {
 			c.add(rStreet, s0, c.i+1, int(c.toks[s0].start), int(t.end))
 			return c.i + 1

@@ -10,7 +10,7 @@ import (
 // about them rather than the way a form prints them: the cue, a verb, then
 // the value ("his MRN is 40028817"), a possessive age, a network in CIDR
 // notation, a vanity plate, a phone number listed after a fax number, a
-// county, a Reddit user. The text before '|' is context; the value runs
+// county, a Reddit user, a full name whose first name is also a word. The text before '|' is context; the value runs
 // from '|' to the end, or to '^'.
 func TestIdentifierAfterItsCue(t *testing.T) {
 	e, err := Compile(nil)
@@ -42,7 +42,11 @@ func TestIdentifierAfterItsCue(t *testing.T) {
 		{"the rejection literally printed her |Medicaid ID 7734 8812 0091^ and her address", IDHealthPlan},
 		{"Client left her driver's license in my office yesterday, |D4481-22917-06^, how do I return it", IDLicense},
 		{"Just renewed my CPhT, certification |#PT-559201^, good for two more years", IDLicense},
+		{"|Tony Russo^ the weatherman was on our floor all weekend", IDName},
+		{"to my favourite regular at the pharmacy, |Earl Whitcomb^! Your warfarin is ready", IDName},
 		// Not these.
+		{"|Grace Hospital^ is hiring night nurses", ""},
+		{"whoever keeps opening Brianna Tate's |CT^ at 3 AM, stop", ""},
 		{"|Our County^ Commissioner visited the clinic", ""},
 		{"bedside |u/s^ showed a clot, u/a negative", ""},
 		{"Sorry folks! Call |billing 555-0114^.", IDPhone},

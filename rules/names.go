@@ -237,6 +237,28 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				continue
 			}
 		}
+		// "Tony Russo", "Earl Whitcomb": a first name that is also a word
+		// (firstname_common: "Tony", "Earl", "Grace") is a name when a
+		// surname the tables know, or a capitalised word they do not,
+		// follows it ("Earl Grey" is then a name too: info at most outside
+		// a patient's story).
+		if c&cls.firstCommon != 0 && c&(cls.first|cls.streetSuffix) == 0 && !colleague && cap(i) && plain(i) && !stop(i) && toks[i].flags&tAllCaps == 0 &&
+			toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) && toks[next].flags&tAllCaps == 0 &&
+			(classOf(next)&cls.surname != 0 || toks[next].lex < 0) && classOf(next)&cls.streetSuffix == 0 {
+			end := extend(next, false)
+			if end < len(toks) && toks[end].gap <= gapSpace && cap(end) && stop(end) {
+				i = end // "Cedar Lane Dental", "Grace Whitcomb Clinic": a place's name
+				continue
+			}
+			if k := credentialsEnd(text, toks, end, &e.b.cue.credential); k > end {
+				add(i, end, Info, false, patColleague)
+				i = k - 1
+				continue
+			}
+			add(i, end, "", false, patReport)
+			i = end - 1
+			continue
+		}
 		if first {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
