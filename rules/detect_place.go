@@ -46,11 +46,15 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 	}
 	kindExcl := cls.month | cls.weekday | cls.title | cls.clinician | cls.patientNoun | cls.unitNoun | cls.nameStop | cls.notPlace
 	for i := 0; i < len(toks); i++ {
+		// Every reading below starts at a capitalised word: most words
+		// are passed over here, at one test.
+		if toks[i].flags&tUpper == 0 {
+			continue
+		}
 		// "Harlow County", "Tangipahoa Parish": a county named before its
 		// kind (cue list place_kind, in capitals), whatever the name but a
 		// determiner (place_kind_not: "The County fair", "Every County").
-		// (The cheap tests first: this runs at every token.)
-		if n := i + 1; toks[i].flags&(tUpper|tDigit|tHan|tHashtag|tMention) == tUpper && n < len(toks) &&
+		if n := i + 1; toks[i].flags&(tDigit|tHan|tHashtag|tMention) == 0 && n < len(toks) &&
 			toks[n].flags&tUpper != 0 && toks[n].gap <= gapSpace && int(toks[n].end-toks[n].start) >= kindMin && int(toks[n].end-toks[n].start) <= kindMax &&
 			toks[i].end-toks[i].start >= 3 && cues.placeKind.has(text, toks[n]) &&
 			(toks[i].lex < 0 || toks[i].cls&kindExcl == 0) && !cues.placeKindNot.has(text, toks[i]) {
