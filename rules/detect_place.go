@@ -40,10 +40,6 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		}
 		return t.lex < 0 || t.cls&excl == 0
 	}
-	kindMin, kindMax := 1<<30, 0 // the lengths of the place_kind words, a cheap first test
-	for _, w := range cues.placeKind.words {
-		kindMin, kindMax = min(kindMin, len(w)), max(kindMax, len(w))
-	}
 	kindExcl := cls.month | cls.weekday | cls.title | cls.clinician | cls.patientNoun | cls.unitNoun | cls.nameStop | cls.notPlace
 	for i := 0; i < len(toks); i++ {
 		// Every reading below starts at a capitalised word: most words
@@ -55,8 +51,7 @@ func (e *Engine) detectPlacesByContext(text string, st *scanState) {
 		// kind (cue list place_kind, in capitals), whatever the name but a
 		// determiner (place_kind_not: "The County fair", "Every County").
 		if n := i + 1; toks[i].flags&(tDigit|tHan|tHashtag|tMention) == 0 && n < len(toks) &&
-			toks[n].flags&tUpper != 0 && toks[n].gap <= gapSpace && int(toks[n].end-toks[n].start) >= kindMin && int(toks[n].end-toks[n].start) <= kindMax &&
-			toks[i].end-toks[i].start >= 3 && cues.placeKind.has(text, toks[n]) &&
+			toks[n].flags&tUpper != 0 && toks[n].gap <= gapSpace && toks[i].end-toks[i].start >= 3 && cues.placeKind.has(text, toks[n]) &&
 			(toks[i].lex < 0 || toks[i].cls&kindExcl == 0) && !cues.placeKindNot.has(text, toks[i]) {
 			h := st.add(r, toks, i, n+1, int(toks[i].start), int(toks[n].end))
 			h.kind = patReport

@@ -450,9 +450,6 @@ func countDigits(w string) int {
 	return n
 }
 
-// matchValue matches an identifier value such as "44120931", "3B",
-// "A-1234-77" or "1EG4-TE5-MK73" from token ti and returns the index after
-// it, or ti when there is none with at least minDigits digits.
 // spacedGroups reports whether two tokens separated by sep are groups of
 // three to five digits spaced as a card prints them ("7734 8812 0091").
 func spacedGroups(text string, a, b token, sep string) bool {
@@ -460,6 +457,9 @@ func spacedGroups(text string, a, b token, sep string) bool {
 	return sep == " " && na >= 3 && na <= 5 && nb >= 3 && nb <= 5 && allDigits(text[a.start:a.end]) && allDigits(text[b.start:b.end])
 }
 
+// matchValue matches an identifier value such as "44120931", "3B",
+// "A-1234-77" or "1EG4-TE5-MK73" from token ti and returns the index after
+// it, or ti when there is none with at least minDigits digits.
 func matchValue(text string, toks []token, ti, minDigits int) int {
 	digits, j := 0, ti
 	for j < len(toks) {
