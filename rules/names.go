@@ -76,6 +76,18 @@ func (e *Engine) detectNames(text string, st *scanState) {
 		h.sev, h.strong, h.kind = sev, strong, kind
 		h.fixed = kind != patReport
 	}
+	// fullName reports the full name over tokens [t0, end) and returns the
+	// token the pass goes on from. Followed by credentials it is a
+	// colleague's, reported quietly, and the credentials are not read again
+	// ("Rebecca Stahl, PT, DPT": "PT, DPT" is not "patient, D.P.T.").
+	fullName := func(t0, end int, strong bool) int {
+		if k := credentialsEnd(text, toks, end, &e.b.cue.credential); k > end {
+			add(t0, end, Info, false, patColleague)
+			return k - 1
+		}
+		add(t0, end, "", strong, patReport)
+		return end - 1
+	}
 	for i := 0; i < len(toks); i++ {
 		if toks[i].flags&tHan != 0 {
 			e.cjkNames(text, st, i, r)
@@ -250,31 +262,16 @@ func (e *Engine) detectNames(text string, st *scanState) {
 				i = end // "Cedar Lane Dental", "Grace Whitcomb Clinic": a place's name
 				continue
 			}
-			if k := credentialsEnd(text, toks, end, &e.b.cue.credential); k > end {
-				add(i, end, Info, false, patColleague)
-				i = k - 1
-				continue
-			}
-			add(i, end, "", false, patReport)
-			i = end - 1
+			i = fullName(i, end, false)
 			continue
 		}
 		if first {
 			if toks[next].gap <= gapJoin && cap(next) && plain(next) && !stop(next) &&
 				(classOf(next)&(cls.surname|cls.surnameCommon|cls.first) != 0 || toks[next].lex < 0 || initials(next)) {
 				end := extend(next, false)
-				if k := credentialsEnd(text, toks, end, &e.b.cue.credential); k > end {
-					// "Rebecca Stahl, PT, DPT": a colleague, reported quietly;
-					// the credentials are not read again ("PT, DPT" is not
-					// "patient, D.P.T.").
-					add(i, end, Info, false, patColleague)
-					i = k - 1
-					continue
-				}
 				// "Keisha Warren, 27,": a name with an age is a case.
 				strong := end+1 < len(toks) && text[toks[end-1].end] == ',' && toks[end].flags&tLetter == 0 && isAge(atoi(text[toks[end].start:toks[end].end]))
-				add(i, end, "", strong, patReport)
-				i = end - 1
+				i = fullName(i, end, strong)
 				continue
 			}
 			if toks[next].gap <= gapSpace && cap(next) && stop(next) {
