@@ -2,7 +2,6 @@ package rules
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -10,8 +9,8 @@ import (
 // about them rather than the way a form prints them: the cue, a verb, then
 // the value ("his MRN is 40028817"), a possessive age, a network in CIDR
 // notation, a vanity plate, a phone number listed after a fax number, a
-// county, a Reddit user, a full name whose first name is also a word. The text before '|' is context; the value runs
-// from '|' to the end, or to '^'.
+// county, a Reddit user, a full name whose first name is also a word.
+// Each case marks its value as markedSpan reads it ('|' to '^').
 func TestIdentifierAfterItsCue(t *testing.T) {
 	e, err := Compile(nil)
 	if err != nil {
@@ -53,14 +52,7 @@ func TestIdentifierAfterItsCue(t *testing.T) {
 		{"his |MRN is^ in the chart, look it up", ""},
 		{"the 5G router at |10.20.30.40/99^ is down", ""},
 	} {
-		text := strings.Replace(c.text, "|", "", 1)
-		off := strings.IndexByte(c.text, '|')
-		end := strings.IndexByte(text, '^')
-		if end < 0 {
-			end = len(text)
-		} else {
-			text = text[:end] + text[end+1:]
-		}
+		text, off, end := markedSpan(c.text)
 		var got []Identifier
 		for _, f := range e.Scan(text).Findings {
 			if f.Identifier != "" && f.Start < end && f.End > off {

@@ -176,6 +176,21 @@ var presidioCases = []struct {
 	{"licencia número |TR-20931", IDLicense},
 }
 
+// markedSpan reads a case written with its value marked: the value starts
+// at '|' (or at the start when there is none) and ends at '^' (or at the
+// end). It returns the text without the marks and the value's bytes.
+func markedSpan(marked string) (text string, start, end int) {
+	text = marked
+	if k := strings.IndexByte(text, '|'); k >= 0 {
+		text, start = text[:k]+text[k+1:], k
+	}
+	end = len(text)
+	if k := strings.IndexByte(text, '^'); k >= 0 {
+		text, end = text[:k]+text[k+1:], k
+	}
+	return text, start, end
+}
+
 func TestPresidioCases(t *testing.T) {
 	e, err := Compile(nil)
 	if err != nil {
@@ -183,13 +198,7 @@ func TestPresidioCases(t *testing.T) {
 	}
 	pass := 0
 	for _, c := range presidioCases {
-		text, value := c.text, c.text
-		off := 0
-		if k := strings.IndexByte(text, '|'); k >= 0 {
-			text = text[:k] + text[k+1:]
-			value, off = text[k:], k
-		}
-		end := off + len(value)
+		text, off, end := markedSpan(c.text)
 		got := Identifier("")
 		for _, f := range e.Scan(text).Findings {
 			if f.Identifier != "" && f.Start < end && f.End > off {
