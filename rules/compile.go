@@ -83,6 +83,7 @@ type celem struct {
 	mention   bool
 	lower     bool  // only a token written without capitals
 	minDigits uint8 // peValue: at most 20
+	room      bool  // peValue: a bare room code (matchRoom)
 }
 
 type patKind uint8
@@ -292,7 +293,7 @@ func (m *matcher) addVariant(classIDs map[string]int, pes []pelem, rule int32, k
 	words := m.newWords(nw)
 	for k := range pes {
 		e := &pes[k]
-		ce := celem{kind: e.kind, optional: e.optional && k > 0, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: uint8(e.minDigits)}
+		ce := celem{kind: e.kind, optional: e.optional && k > 0, hashtag: e.hashtag, mention: e.mention, lower: e.lower, minDigits: uint8(e.minDigits), room: e.room}
 		if len(e.words) > 0 {
 			ce.words = words[:len(e.words):len(e.words)]
 			words = words[len(e.words):]

@@ -124,10 +124,11 @@ var detAgeIs = detector{
 // detAgeUnits finds "92 yo", "45 y/o", "45-year-old", "45 M".
 var detAgeUnits = detector{
 	name:    "age_units",
-	doc:     `A number and an age unit: "92 yo", "45 y/o M", "a 58-year-old".`,
+	doc:     `A number and an age unit: "92 yo", "45 y/o M", "a 58-year-old"; and a room right after one: "the 92 y/o in 7C".`,
 	shapes:  []string{"age", "age90", "sex"},
+	rules:   []string{"privacy.room"},
 	classes: []string{"patient_noun"},
-	cues:    []string{"case_article", "own"},
+	cues:    []string{"case_article", "own", "room_not_next"},
 	on:      kRun,
 	token: func(c *tokCtx) int {
 		text, toks, i := c.text, c.toks, c.i
@@ -146,6 +147,9 @@ var detAgeUnits = detector{
 			}
 		}
 		c.e.addAge(c.st, toks, i, end, atoi(c.w), casey || sex, sex)
+		if casey || sex {
+			c.e.roomAfterAge(c.st, toks, end)
+		}
 		return end
 	},
 }
@@ -176,10 +180,11 @@ var detAgeOrdinal = detector{
 // detAgeSuffix finds an age written in one token: "45yo", "92M", "45y/o".
 var detAgeSuffix = detector{
 	name:    "age_suffix",
-	doc:     `An age and its unit in one token: "45yo", "92M", "45y/o"; a decade of a person: "30s F", "her late 90s".`,
+	doc:     `An age and its unit in one token: "45yo", "92M", "45y/o"; a decade of a person: "30s F", "her late 90s"; and a room right after one: "the 19yo in 3B", "our 80s F in 302".`,
 	shapes:  []string{"age", "age90", "sex"},
+	rules:   []string{"privacy.room"},
 	classes: []string{"patient_noun"},
-	cues:    []string{"own"},
+	cues:    []string{"own", "room_not_next"},
 	on:      kDigitFirst,
 	token: func(c *tokCtx) int {
 		n, suffix := leadingNumber(c.w)
@@ -206,6 +211,9 @@ var detAgeSuffix = detector{
 				end, sex = e2, true
 			}
 			c.e.addAge(c.st, toks, i, end, atoi(c.w[:n]), casey, sex)
+			if casey || sex {
+				c.e.roomAfterAge(c.st, toks, end)
+			}
 			return i + 1 // the pass goes on at the next token, inside the age
 		case "s", "S":
 			// A decade: "30s F", "40s male" as in a case presentation;
@@ -228,6 +236,9 @@ var detAgeSuffix = detector{
 			// "In her 90s" is already Safe Harbor's "90 or older": an age,
 			// not an identifier.
 			c.e.addAge(c.st, toks, i, end, min(a, 89), sex, sex)
+			if sex {
+				c.e.roomAfterAge(c.st, toks, end)
+			}
 			return end
 		}
 		return 0
@@ -288,4 +299,24 @@ func inCode(text string, s, e int) bool {
 		}
 	}
 	return seps >= 2
+}
+
+// roomAfterAge reads a room written bare right after an age as a case
+// presentation gives it ("the 19yo in 3B", "our 80s F in 302", "the 92 y/o
+// from 7C"): the ward's way of naming a patient, which a person word
+// before the room would have found ("the lady in 3B") but an age alone did
+// not. Token k is the one after the age; the room is "in 3B", as the room
+// phrases mark it.
+func (e *Engine) roomAfterAge(st *scanState, toks []token, k int) {
+	r := e.b.ids.room
+	if r < 0 || !e.enabled[r] || k+1 >= len(toks) || toks[k].gap > gapSpace || toks[k+1].gap > gapSpace ||
+		!isWordIn(st.text, toks[k], "in", "from") || matchRoom(st.text, toks, k+1, 1) != k+2 {
+		return
+	}
+	if k+2 < len(toks) && toks[k+2].gap <= gapSpace && e.b.cue.roomNotNext.has(st.text, toks[k+2]) {
+		return // "a 45M in 3 days"
+	}
+	// Focused, as a room phrase's hit is: its fix removes "in 3B" rather
+	// than leaving "the 19yo a room".
+	st.add(r, toks, k, k+2, int(toks[k].start), int(toks[k+1].end)).focused = true
 }

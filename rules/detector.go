@@ -343,7 +343,7 @@ type builtinCues struct {
 	careNoun, addressTitle, your, ownAfter, ownVehicle                                                                                     cueList
 	contactAct, pastCare, contactNot                                                                                                       cueList
 	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyOfHead, familyGreeting, familyTitle, patienceBefore, patienceAfter cueList
-	firstPerson, newsPerson, possessive                                                                                                    cueList
+	firstPerson, newsPerson, possessive, roomNotNext                                                                                       cueList
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -441,6 +441,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.mbi
 	case "age_not_unit":
 		return &c.ageNotUnit
+	case "room_not_next":
+		return &c.roomNotNext
 	case "street_suffix_lower":
 		return &c.streetSuffixLower
 	case "street_bare_before":

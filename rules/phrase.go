@@ -14,6 +14,9 @@ import (
 //	[your] {drug}           an optional word; a word class
 //	#ad  @{any}             a hashtag; any @mention
 //	{id4}                   an identifier-like value with at least 4 digits
+//	{room}                  a room or bed as written bare: "7B", "302", "B12"
+//	                        (one token, not a year, a time or a date);
+//	                        {room3}: with at least 3 digits
 //	!miles|points           the next word is not one of these
 //	=af                     a word only as written in lower case ("tired af",
 //	                        not the clinical "AF")
@@ -52,6 +55,7 @@ type pelem struct {
 	lower      bool // the word is written without capitals ("=af")
 	focus      bool // the finding's span starts here (">in")
 	minDigits  int  // peValue
+	room       bool // peValue: a bare room code ({room}), not any value
 }
 
 const (
@@ -144,15 +148,20 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 					wild = peNum
 				case name == "cap":
 					wild = peCap
-				case strings.HasPrefix(name, "id"):
+				case strings.HasPrefix(name, "id"), strings.HasPrefix(name, "room"):
 					wild = peValue
 					e.minDigits = 1
-					if name != "id" {
-						n, err := strconv.Atoi(name[2:])
-						if err != nil || n < 1 || n > 20 {
-							return nil, &Error{Msg: "bad value element " + strconv.Quote(alt) + ": want {id} or {idN} with N from 1 to 20"}
+					e.room = strings.HasPrefix(name, "room")
+					n := strings.TrimPrefix(name, "id")
+					if e.room {
+						n = strings.TrimPrefix(name, "room")
+					}
+					if n != "" {
+						k, err := strconv.Atoi(n)
+						if err != nil || k < 1 || k > 20 || e.room && k > 4 {
+							return nil, &Error{Msg: "bad value element " + strconv.Quote(alt) + ": want {id} or {idN} with N from 1 to 20, or {room} or {roomN} with N from 1 to 4"}
 						}
-						e.minDigits = n
+						e.minDigits = k
 					}
 				}
 				if wild != 255 {

@@ -362,7 +362,13 @@ func (e *Engine) matchFrom(text string, toks []token, elems []celem, ti int, ove
 		t := &toks[ti]
 		if ce.kind == peValue {
 			if t.gap <= gapSoft {
-				if end := matchValue(text, toks, ti, int(ce.minDigits)); end > ti {
+				end := 0
+				if ce.room {
+					end = matchRoom(text, toks, ti, int(ce.minDigits))
+				} else {
+					end = matchValue(text, toks, ti, int(ce.minDigits))
+				}
+				if end > ti {
 					if r := e.matchFrom(text, toks, elems[1:], end, over); r >= 0 {
 						return r
 					}
@@ -455,6 +461,41 @@ func countDigits(w string) int {
 func spacedGroups(text string, a, b token, sep string) bool {
 	na, nb := a.end-a.start, b.end-b.start
 	return sep == " " && na >= 3 && na <= 5 && nb >= 3 && nb <= 5 && allDigits(text[a.start:a.end]) && allDigits(text[b.start:b.end])
+}
+
+// matchRoom matches a room or bed written bare, as a ward calls it ("the
+// guy in 7B", "Mrs. K from 302"), at token ti and returns ti+1, or ti when
+// the token is none: one to four digits with at most one letter before or
+// after them, and at least minDigits digits. A year ("the guy in 2019"), a part of a time, a date or a
+// decimal ("10:30", "3/14", "2.5"), and "5G", "4K" or "3D" are no rooms.
+func matchRoom(text string, toks []token, ti, minDigits int) int {
+	t := toks[ti]
+	w := text[t.start:t.end]
+	if len(w) == 0 || len(w) > 5 || t.flags&tDigit == 0 {
+		return ti
+	}
+	lead, trail := 0, len(w)
+	if c := w[0]; c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' {
+		lead = 1
+	}
+	if c := w[len(w)-1]; lead == 0 && (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+		trail = len(w) - 1
+		switch c | 0x20 {
+		case 'd', 'g', 'k', 'm', 'h', 's', 'x': // "3D", "5G", "4K", "5m", "2h", "80s", "2x"
+			return ti
+		}
+	}
+	digits := w[lead:trail]
+	if len(digits) < max(minDigits, 1) || len(digits) > 4 || !allDigits(digits) {
+		return ti
+	}
+	if lead == 0 && trail == len(w) && len(w) == 4 && (w[:2] == "19" || w[:2] == "20") {
+		return ti
+	}
+	if e := int(t.end); e+1 < len(text) && (text[e] == ':' || text[e] == '/' || text[e] == '.' || text[e] == ',' || text[e] == '-') && text[e+1] >= '0' && text[e+1] <= '9' {
+		return ti
+	}
+	return ti + 1
 }
 
 // matchValue matches an identifier value such as "44120931", "3B",
