@@ -6,10 +6,18 @@ package rules
 // of that shape is a card. The prefixes and the check follow Microsoft
 // Presidio's CreditCardRecognizer (presidio-analyzer, generic/
 // credit_card_recognizer.py) and ISO/IEC 7812-1.
+//
+// A number in four groups of four followed by an expiry date ("5412 7534
+// 0091 2246 exp 09/27") is a card even when its check digit is wrong: that
+// is how a card prints, and a digit mistyped in a post still leaves the
+// card's holder to be found. Without the expiry the check decides, as it
+// does for Presidio ("my credit card number is 4012-8888-8888-1882" is
+// none).
 var detCard = detector{
 	name:   "card",
-	doc:    `A payment card number with a valid Luhn digit: "4012 8888 8888 1881".`,
+	doc:    `A payment card number with a valid Luhn digit: "4012 8888 8888 1881"; or printed in fours with its expiry: "5412 7534 0091 2246 exp 09/27".`,
 	shapes: []string{"card"},
+	cues:   []string{"card_expiry"},
 	on:     kRun,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shCard)
@@ -21,13 +29,29 @@ var detCard = detector{
 			return 0
 		}
 		d := g.digits()
-		if !cardPrefix(d) || !luhn(d) || sameDigits(d) {
+		if !cardPrefix(d) || sameDigits(d) {
 			return 0
 		}
 		j := tokenAt(c.toks, g.end-1) + 1
+		if !luhn(d) && !(g.shape(4, 4, 4, 4) && expiryAt(c, j)) {
+			return 0
+		}
 		c.add(r, c.i, j, int(c.t.start), g.end)
 		return j
 	},
+}
+
+// expiryAt reports whether an expiry date starts at token j: a word of the
+// cue list card_expiry ("exp", "expires") and a month and year ("09/27",
+// "9/2027").
+func expiryAt(c *tokCtx, j int) bool {
+	toks, text := c.toks, c.text
+	if j+2 >= len(toks) || toks[j].gap > gapSoft || !c.e.b.cue.cardExpiry.has(text, toks[j]) {
+		return false
+	}
+	m, y := toks[j+1], toks[j+2]
+	return m.gap <= gapSoft && text[m.end:y.start] == "/" && m.end-m.start <= 2 && (y.end-y.start == 2 || y.end-y.start == 4) &&
+		allDigits(text[m.start:m.end]) && allDigits(text[y.start:y.end])
 }
 
 // cardShape reports whether the groups are written as a card number.

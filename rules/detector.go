@@ -343,7 +343,7 @@ type builtinCues struct {
 	careNoun, addressTitle, your, ownAfter, ownVehicle                                                                                     cueList
 	contactAct, pastCare, contactNot                                                                                                       cueList
 	familyLead, familySkip, relative, familyLink, familyLinkNoun, familyOfHead, familyGreeting, familyTitle, patienceBefore, patienceAfter cueList
-	firstPerson, newsPerson, possessive, roomNotNext                                                                                       cueList
+	firstPerson, newsPerson, possessive, roomNotNext, cardExpiry                                                                           cueList
 }
 
 // slot returns the field of the cue list name, or nil.
@@ -443,6 +443,8 @@ func (c *builtinCues) slot(name string) *cueList {
 		return &c.ageNotUnit
 	case "room_not_next":
 		return &c.roomNotNext
+	case "card_expiry":
+		return &c.cardExpiry
 	case "street_suffix_lower":
 		return &c.streetSuffixLower
 	case "street_bare_before":

@@ -9,7 +9,8 @@ import (
 // about them rather than the way a form prints them: the cue, a verb, then
 // the value ("his MRN is 40028817"), a possessive age, a network in CIDR
 // notation, a vanity plate, a phone number listed after a fax number, a
-// county, a Reddit user, a full name whose first name is also a word.
+// county, a Reddit user, a full name whose first name is also a word, a
+// card printed with its expiry.
 // Each case marks its value as markedSpan reads it ('|' to '^').
 func TestIdentifierAfterItsCue(t *testing.T) {
 	e, err := Compile(nil)
@@ -43,7 +44,10 @@ func TestIdentifierAfterItsCue(t *testing.T) {
 		{"Just renewed my CPhT, certification |#PT-559201^, good for two more years", IDLicense},
 		{"|Tony Russo^ the weatherman was on our floor all weekend", IDName},
 		{"to my favourite regular at the pharmacy, |Earl Whitcomb^! Your warfarin is ready", IDName},
+		{"her copay card keeps declining at the desk: |4532 7713 9021 4468^ exp 09/27", IDAccount},
+		{"card |5412-7534-0091-2246^, expires 9/2027", IDAccount},
 		// Not these.
+		{"the tracking number |4532 7713 9021 4468^ is wrong again", ""},
 		{"|Grace Hospital^ is hiring night nurses", ""},
 		{"whoever keeps opening Brianna Tate's |CT^ at 3 AM, stop", ""},
 		{"|Our County^ Commissioner visited the clinic", ""},
