@@ -46,7 +46,9 @@ func TestIdentifierAfterItsCue(t *testing.T) {
 		{"to my favourite regular at the pharmacy, |Earl Whitcomb^! Your warfarin is ready", IDName},
 		{"her copay card keeps declining at the desk: |4532 7713 9021 4468^ exp 09/27", IDAccount},
 		{"card |5412-7534-0091-2246^, expires 9/2027", IDAccount},
+		{"My boss makes us use his DEA number for everything, even when he's out. |FA4829371^ is printed on every pad", IDLicense},
 		// Not these.
+		{"Order |FA4829371^ shipped today", IDOther}, // an order number, not a licence
 		{"the tracking number |4532 7713 9021 4468^ is wrong again", ""},
 		{"|Grace Hospital^ is hiring night nurses", ""},
 		{"whoever keeps opening Brianna Tate's |CT^ at 3 AM, stop", ""},
