@@ -13,6 +13,13 @@ import (
 // Spanish. Each Spanish word of data/gloss_es.txt adds, beside its own
 // feature, the feature of its English gloss ("deja" -> "stop"). Only the
 // model reads glosses; the rules and the words' classes are unchanged.
+//
+// The thirty-second session glossed 1,250 more words: every content word
+// seen in twelve or more Spanish posts of the corpus that had none.
+// Cross-validated by writer (153,600 posts), the Spanish posts' conduct
+// recall went from 0.689 to 0.700, misinformation from 0.834 to 0.838 and
+// boundaries from 0.847 to 0.850, with the English posts' figures and the
+// benign rate unchanged. Spanish still trails English (conduct 0.83).
 
 // glossTable maps a word's hash to the word feature of its gloss, by open
 // addressing over a power-of-two table that the scan probes once per word.

@@ -26,6 +26,7 @@ func TestGlossSharesEnglishFeatures(t *testing.T) {
 	for _, c := range []struct{ es, en string }{
 		{"vacuna", "vaccine"}, {"Vacunas", "vaccines"}, {"mándame", "send"}, {"mandame", "send"},
 		{"ESCRÍBEME", "dm"}, {"borracho", "drunk"}, {"código", "code"}, {"codigo", "code"},
+		{"alta", "discharge"}, {"cirugía", "surgery"}, {"cirugia", "surgery"},
 	} {
 		en := wordFeat(c.en)
 		es := wordFeat(c.es)
@@ -33,7 +34,7 @@ func TestGlossSharesEnglishFeatures(t *testing.T) {
 			t.Errorf("%q: word features %v, want its own and %q's %v", c.es, es, c.en, en)
 		}
 	}
-	for _, w := range []string{"el", "ojalá", "patient", "alta"} {
+	for _, w := range []string{"el", "ojalá", "patient", "desde"} {
 		if got := wordFeat(w); len(got) != 1 {
 			t.Errorf("%q: %d word features, want 1 (no gloss)", w, len(got))
 		}
