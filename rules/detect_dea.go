@@ -11,7 +11,7 @@ var detDEA = detector{
 	name:   "dea",
 	doc:    `A DEA number with its check digit: "AB1234563"; in a post that names a DEA number, any two capitals and seven digits.`,
 	shapes: []string{"license"},
-	cues:   []string{"dea_cue", "label_filler"},
+	cues:   []string{"dea_cue"},
 	on:     kDigitFirst | kAlnum,
 	token: func(c *tokCtx) int {
 		r := c.e.ruleOf(shLicense)
@@ -24,8 +24,8 @@ var detDEA = detector{
 	},
 }
 
-// deaInPost reports whether the number at hand is labelled as a DEA number
-// or the post names one anywhere ("DEA", "DEA#").
+// deaInPost reports whether the post names a DEA number anywhere ("DEA",
+// "DEA#"), the number's own label included.
 func deaInPost(c *tokCtx) bool {
-	return c.labelled(&c.e.b.cue.dea) || c.e.b.cue.dea.find(c.text, c.toks, 0) < len(c.toks)
+	return c.e.b.cue.dea.find(c.text, c.toks, 0) < len(c.toks)
 }

@@ -13,14 +13,7 @@ import (
 // card printed with its expiry.
 // Each case marks its value as markedSpan reads it ('|' to '^').
 func TestIdentifierAfterItsCue(t *testing.T) {
-	e, err := Compile(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		text string
-		want Identifier
-	}{
+	checkIdentifierCases(t, []identifierCase{
 		{"Your mom's |MRN is 40028817^ btw, give that to registration", IDMRN},
 		{"I'll just say his |MRN ends in 4471^, everyone knows who I mean", IDMRN},
 		{"Her |account number is 40022-781-3^ and they keep denying her Humira", IDAccount},
@@ -57,7 +50,26 @@ func TestIdentifierAfterItsCue(t *testing.T) {
 		{"Sorry folks! Call |billing 555-0114^.", IDPhone},
 		{"his |MRN is^ in the chart, look it up", ""},
 		{"the 5G router at |10.20.30.40/99^ is down", ""},
-	} {
+	})
+}
+
+// identifierCase is a text with a span marked as markedSpan reads it ('|'
+// to '^') and the identifier type a finding over the span must have; ""
+// means no identifier finding may cover it.
+type identifierCase struct {
+	text string
+	want Identifier
+}
+
+// checkIdentifierCases scans each case with the base engine and checks the
+// identifier findings over its marked span.
+func checkIdentifierCases(t *testing.T, cases []identifierCase) {
+	t.Helper()
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
 		text, off, end := markedSpan(c.text)
 		var got []Identifier
 		for _, f := range e.Scan(text).Findings {
@@ -65,7 +77,7 @@ func TestIdentifierAfterItsCue(t *testing.T) {
 				got = append(got, f.Identifier)
 			}
 		}
-		if c.want == "" && len(got) > 0 || c.want != "" && (len(got) == 0 || !slices.Contains(got, c.want)) {
+		if c.want == "" && len(got) > 0 || c.want != "" && !slices.Contains(got, c.want) {
 			t.Errorf("%q: identifiers over %q: %v, want %q", text, text[off:end], got, c.want)
 		}
 	}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strings"
 	"testing"
 )
@@ -12,14 +11,7 @@ import (
 // "3 doors down" are no rooms. Each case marks the room as markedSpan reads
 // it ('|' to '^'); an empty want means no identifier there.
 func TestBareRoom(t *testing.T) {
-	e, err := Compile(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		text string
-		want Identifier
-	}{
+	checkIdentifierCases(t, []identifierCase{
 		{"the 19yo |in 3B^ who OD'd for the third time this year called me mid", IDOther},
 		{"Our 80s F |in 302^ from the assisted living salutes me every time I bring her pills.", IDOther},
 		{"The 40s F |in 12^ tonight came in drunk after a bar fight", IDOther},
@@ -36,18 +28,7 @@ func TestBareRoom(t *testing.T) {
 		{"a 45M |in 3^ days of rehab would be a record", ""},
 		{"the lady |from 10^:30 keeps calling", ""},
 		{"the kid |in 5G^ range can't get signal", ""},
-	} {
-		text, off, end := markedSpan(c.text)
-		var got []Identifier
-		for _, f := range e.Scan(text).Findings {
-			if f.Identifier != "" && f.Start < end && f.End > off {
-				got = append(got, f.Identifier)
-			}
-		}
-		if c.want == "" && len(got) > 0 || c.want != "" && !slices.Contains(got, c.want) {
-			t.Errorf("%q: identifiers over %q: %v, want %q", text, text[off:end], got, c.want)
-		}
-	}
+	})
 }
 
 // TestMatchRoom checks the {room} element's shapes one token at a time.

@@ -465,9 +465,10 @@ func spacedGroups(text string, a, b token, sep string) bool {
 
 // matchRoom matches a room or bed written bare, as a ward calls it ("the
 // guy in 7B", "Mrs. K from 302"), at token ti and returns ti+1, or ti when
-// the token is none: one to four digits with at most one letter before or
-// after them, and at least minDigits digits. A year ("the guy in 2019"), a part of a time, a date or a
-// decimal ("10:30", "3/14", "2.5"), and "5G", "4K" or "3D" are no rooms.
+// the token is none: one to four digits, at least minDigits of them, with
+// at most one letter before or after them. A year ("the guy in 2019"), a
+// part of a time, a date or a decimal ("10:30", "3/14", "2.5"), and "5G",
+// "4K" or "3D" are no rooms.
 func matchRoom(text string, toks []token, ti, minDigits int) int {
 	t := toks[ti]
 	w := text[t.start:t.end]
@@ -475,10 +476,9 @@ func matchRoom(text string, toks []token, ti, minDigits int) int {
 		return ti
 	}
 	lead, trail := 0, len(w)
-	if c := w[0]; c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' {
+	if isAlpha(w[0]) {
 		lead = 1
-	}
-	if c := w[len(w)-1]; lead == 0 && (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+	} else if c := w[len(w)-1]; isAlpha(c) {
 		trail = len(w) - 1
 		switch c | 0x20 {
 		case 'd', 'g', 'k', 'm', 'h', 's', 'x': // "3D", "5G", "4K", "5m", "2h", "80s", "2x"
@@ -489,10 +489,10 @@ func matchRoom(text string, toks []token, ti, minDigits int) int {
 	if len(digits) < max(minDigits, 1) || len(digits) > 4 || !allDigits(digits) {
 		return ti
 	}
-	if lead == 0 && trail == len(w) && len(w) == 4 && (w[:2] == "19" || w[:2] == "20") {
+	if len(digits) == 4 && len(w) == 4 && (w[:2] == "19" || w[:2] == "20") {
 		return ti
 	}
-	if e := int(t.end); e+1 < len(text) && (text[e] == ':' || text[e] == '/' || text[e] == '.' || text[e] == ',' || text[e] == '-') && text[e+1] >= '0' && text[e+1] <= '9' {
+	if e := int(t.end); e+1 < len(text) && strings.IndexByte(":/.,-", text[e]) >= 0 && isDigit(text[e+1]) {
 		return ti
 	}
 	return ti + 1
