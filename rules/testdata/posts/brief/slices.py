@@ -25,7 +25,7 @@ phen = ["the patient is never called a patient (a neighbour cared for at work, a
         "sponsored content without disclosure: PR boxes, discount codes, affiliate links, hosted trips, 'my friends at', speaker fees"]
 emph = ["privacy", "privacy", "boundaries", "conduct", "misinformation", "disclosure", "privacy", "boundaries", "conduct", "misinformation"]
 out = []
-for i in range(800):
+for i in range(1000):
     n = i + 1
     r = roles[i % 10]
     pl = [platforms[(i * 3) % 8], platforms[(i * 3 + 1) % 8], platforms[(i * 5 + 2) % 8]]
