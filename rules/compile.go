@@ -24,9 +24,10 @@ type crule struct {
 	story      bool // the re-identification rule, reported by weigh itself
 	cat        int  // index of the category in Categories
 	// quasiRule is set for the rules that mark quasi-identifiers
-	// (privacy.quasi.*), recFormat for the policy's record formats.
-	quasiRule, recFormat bool
-	pack                 string // the pack the rule comes from ("conduct", "privacy-context")
+	// (privacy.quasi.*), recFormat for the policy's record formats, checked
+	// for the identifiers a check digit proves (payment cards).
+	quasiRule, recFormat, checked bool
+	pack                          string // the pack the rule comes from ("conduct", "privacy-context")
 }
 
 // identQuasi returns the index in quasiKinds of the quasi-identifier an
@@ -53,7 +54,8 @@ const (
 
 func newCrule(r *Rule, idx int) *crule {
 	c := &crule{Rule: r, idx: int32(idx), quasi: identQuasi(r.Identifier), story: r.Shape == "story",
-		quasiRule: strings.HasPrefix(r.ID, "privacy.quasi."), recFormat: r.ID == "privacy.record_format"}
+		quasiRule: strings.HasPrefix(r.ID, "privacy.quasi."), recFormat: r.ID == "privacy.record_format",
+		checked: r.Shape == "card"}
 	for k, cat := range Categories {
 		if r.Category == cat {
 			c.cat = k

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,30 @@ type identifierCase struct {
 
 // checkIdentifierCases scans each case with the base engine and checks the
 // identifier findings over its marked span.
+// TestCheckedIdentifierKeepsItsType checks that a number whose check digit
+// proves it a card stays a card when a cue phrase also reads it as
+// another identifier, and keeps the higher of the two severities.
+func TestCheckedIdentifierKeepsItsType(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{
+		"pt paid at the register: 4111 1111 1111 1111 exp 09/27",
+		"registration 4111111111111111",
+	} {
+		var got []string
+		for _, f := range e.Scan(text).Findings {
+			if f.Identifier != "" && strings.HasPrefix(text[f.Start:], "4111") {
+				got = append(got, string(f.Identifier)+" "+string(f.Severity))
+			}
+		}
+		if want := []string{"account block"}; !slices.Equal(got, want) {
+			t.Errorf("%q: identifiers over the card %v, want %v", text, got, want)
+		}
+	}
+}
+
 func checkIdentifierCases(t *testing.T, cases []identifierCase) {
 	t.Helper()
 	e, err := Compile(nil)

@@ -591,6 +591,7 @@ type draft struct {
 	ident      bool  // the finding is an identifier
 	quasi      bool  // the finding only marks a quasi-identifier of a story
 	recFormat  bool  // the finding is the institution's own record format
+	checked    bool  // a check digit proves the identifier's type (a card)
 	// name and code: the identifier is a person's name, or a room or
 	// other code (whose phrase may read a name before it; see dedupe).
 	name, code bool
@@ -602,7 +603,8 @@ func (e *Engine) draft(r *crule, h *hit, hi int32, sev Severity) draft {
 	}
 	id := e.identOf(r, h)
 	return draft{start: h.start, end: h.end, rule: r.idx, hit: hi, sev: int8(sev.Rank()),
-		ident: id != "", quasi: id == "" && r.quasiRule, recFormat: r.recFormat, name: id == IDName, code: id == IDOther}
+		ident: id != "", quasi: id == "" && r.quasiRule, recFormat: r.recFormat, checked: r.checked,
+		name: id == IDName, code: id == IDOther}
 }
 
 func (e *Engine) identOf(r *crule, h *hit) Identifier {
@@ -633,6 +635,9 @@ func isDirect(id Identifier) bool {
 // dedupe sorts drafts, merges repeats of one rule over overlapping spans,
 // and of two overlapping identifier findings keeps the stronger: the higher
 // severity, then the institution's own record format, then the longer span.
+// A number whose check digit proves its type (a card) keeps its type over a
+// value a cue phrase read ("register: 4111 1111 1111 1111" is a card, not
+// a licence), at the higher of the two severities.
 func (e *Engine) dedupe(fs []draft) []draft {
 	e.sortDrafts(fs)
 	strength := func(f *draft) int {
@@ -676,6 +681,13 @@ func (e *Engine) dedupe(fs []draft) []draft {
 				// identifiers, and the name must not vanish into the
 				// code's finding. The packs' room phrases now mark the
 				// room alone ("Mrs. Feldstein in 7B" -> "in 7B").
+			case g.ident && f.ident && g.checked != f.checked && !g.recFormat && !f.recFormat:
+				sev := max(g.sev, f.sev)
+				if f.checked {
+					*g = f
+				}
+				g.sev = sev
+				keep = false
 			case g.ident && f.ident:
 				sg, sf := strength(g), strength(&f)
 				if sf > sg || sf == sg && f.end-f.start > g.end-g.start {
