@@ -6,7 +6,7 @@ import (
 )
 
 // rx runs an institution's record-number pattern (RE2 syntax, parsed and
-// compiled by regexp/syntax) with a small Pike VM: linear time in the text
+// compiled by parseRx into a regexp/syntax program) with a small Pike VM: linear time in the text
 // whatever the pattern, leftmost-first matches like package regexp. The
 // regexp package itself would add about 50 KB to the gzipped WebAssembly
 // module, a twentieth of its budget; policies carry at most a few dozen
@@ -17,11 +17,7 @@ type rx struct {
 }
 
 func compileRx(src string) (*rx, error) {
-	re, err := syntax.Parse(src, syntax.Perl)
-	if err != nil {
-		return nil, err
-	}
-	prog, err := syntax.Compile(re.Simplify())
+	prog, err := parseRx(src)
 	if err != nil {
 		return nil, err
 	}
