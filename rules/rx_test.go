@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // TestRxAgreesWithRegexp checks the Pike VM finds the same matches as
@@ -23,18 +21,7 @@ func TestRxAgreesWithRegexp(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		for _, s := range texts {
-			var w [][2]int
-			for _, m := range want.FindAllStringIndex(s, 100) {
-				if m[1] > m[0] {
-					w = append(w, [2]int{m[0], m[1]})
-				}
-			}
-			budget := rxBudget
-			if diff := cmp.Diff(w, got.findAll(s, 100, &budget)); diff != "" {
-				t.Errorf("pattern %q on %q (-regexp +rx):\n%s", p, s, diff)
-			}
-		}
+		compareMatches(t, p, want, got, texts)
 	}
 }
 

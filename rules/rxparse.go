@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp/syntax"
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,7 +16,7 @@ import (
 // it leaves out Unicode classes (\pL, \p{Greek}), which a record number
 // does not need. regexp/syntax's own parser and compiler, and the Unicode
 // tables its \p classes pull in, took 50 KB of the gzipped WebAssembly
-// module (1,496,480 bytes with them, 1,446,648 with this reader): room the
+// module (1,496,480 bytes with them, 1,445,921 with this reader): room the
 // learned model's growing corpus needs more. TestRxParseAgreesWithSyntax
 // and FuzzRxParse check against package regexp what patterns are accepted
 // and what they match.
@@ -429,16 +430,12 @@ func rxValidName(name string) bool {
 	if name == "" {
 		return false
 	}
-	for _, c := range name {
-		if c != '_' && !isAlnumRune(c) {
+	for i := 0; i < len(name); i++ {
+		if name[i] != '_' && !isAlnum(name[i]) {
 			return false
 		}
 	}
 	return true
-}
-
-func isAlnumRune(c rune) bool {
-	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
 }
 
 // parseEscapeAtom parses a backslash escape outside a class.
@@ -501,7 +498,6 @@ func (p *rxParser) parseEscapeAtom() (*rxNode, error) {
 func (p *rxParser) perlClass() ([]rune, bool, error) {
 	c := p.src[p.pos+1]
 	var r []rune
-	neg := false
 	switch c {
 	case 'd', 'D':
 		r = []rune{'0', '9'}
@@ -514,16 +510,8 @@ func (p *rxParser) perlClass() ([]rune, bool, error) {
 	default:
 		return nil, false, nil
 	}
-	neg = c == 'D' || c == 'S' || c == 'W'
 	p.pos += 2
-	r = cleanRanges(r)
-	if p.flags.fold {
-		r = foldRanges(r)
-	}
-	if neg {
-		r = negateRanges(r)
-	}
-	return r, true, nil
+	return p.addClass(nil, r, c == 'D' || c == 'S' || c == 'W'), true, nil
 }
 
 // escapeRune reads a backslash escape that stands for one rune.
@@ -595,7 +583,7 @@ func (p *rxParser) escapeRune() (rune, error) {
 		return '\t', nil
 	case c == 'v':
 		return '\v', nil
-	case c < utf8.RuneSelf && !isAlnumRune(c):
+	case c < utf8.RuneSelf && !isAlnum(byte(c)):
 		return c, nil // punctuation stands for itself
 	}
 	return 0, rxErr("invalid escape sequence", p.src[start:p.pos])
@@ -653,7 +641,8 @@ func (p *rxParser) parseClass() (*rxNode, error) {
 		}
 		first = false
 		if c == '[' && p.pos+1 < len(p.src) && p.src[p.pos+1] == ':' {
-			if end := indexFrom(p.src, ":]", p.pos+2); end >= 0 {
+			if end := strings.Index(p.src[p.pos+2:], ":]"); end >= 0 {
+				end += p.pos + 2
 				name := p.src[p.pos+2 : end]
 				negPosix := len(name) > 0 && name[0] == '^'
 				if negPosix {
@@ -733,15 +722,6 @@ func (p *rxParser) classChar(open int) (rune, error) {
 	}
 	p.pos += w
 	return r, nil
-}
-
-func indexFrom(s, sub string, from int) int {
-	for i := from; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // Folding: the runes case folding can join lie in [rxMinFold, rxMaxFold]
@@ -931,37 +911,30 @@ func (c *rxCompiler) compile(n *rxNode) rxFrag {
 }
 
 func (c *rxCompiler) quest(f rxFrag, nongreedy bool) rxFrag {
-	i := c.emit(syntax.Inst{Op: syntax.InstAlt})
-	if c.tooBig {
-		return rxFrag{}
-	}
-	var hole uint32
-	if nongreedy {
-		c.prog.Inst[i].Arg = f.start
-		hole = i << 1
-	} else {
-		c.prog.Inst[i].Out = f.start
-		hole = i<<1 | 1
-	}
+	i, hole := c.alt(f.start, nongreedy)
 	return rxFrag{i, append([]uint32{hole}, f.out...), true}
 }
 
 // loop is the main loop of a plus or a star, as in regexp/syntax.
 func (c *rxCompiler) loop(f rxFrag, nongreedy bool) rxFrag {
-	i := c.emit(syntax.Inst{Op: syntax.InstAlt})
-	if c.tooBig {
-		return rxFrag{}
-	}
-	var hole uint32
-	if nongreedy {
-		c.prog.Inst[i].Arg = f.start
-		hole = i << 1
-	} else {
-		c.prog.Inst[i].Out = f.start
-		hole = i<<1 | 1
-	}
+	i, hole := c.alt(f.start, nongreedy)
 	c.patch(f.out, i)
 	return rxFrag{i, []uint32{hole}, true}
+}
+
+// alt emits the choice between entering to and leaving, in the order the
+// greed says, and returns it and the hole of its way out.
+func (c *rxCompiler) alt(to uint32, nongreedy bool) (i, hole uint32) {
+	i = c.emit(syntax.Inst{Op: syntax.InstAlt})
+	if c.tooBig {
+		return 0, 0
+	}
+	if nongreedy {
+		c.prog.Inst[i].Arg = to
+		return i, i << 1
+	}
+	c.prog.Inst[i].Out = to
+	return i, i<<1 | 1
 }
 
 func (c *rxCompiler) star(f rxFrag, nongreedy bool) rxFrag {
