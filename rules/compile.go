@@ -1058,9 +1058,9 @@ type Engine struct {
 	minSev   Severity
 	intercep Severity
 	enforce  string
-	model    *model     // the learned model, or nil
-	modelOn  bool       // the model exists and one of its rules is enabled
-	pool     sync.Pool  // *scanState
+	model    *model // the learned model, or nil
+	modelOn  bool   // the model exists and one of its rules is enabled
+	pool     statePool
 	allow    *allowList // the policy's personal allow list, or nil
 	// shapeRule is, by shapeID, the enabled rule of that shape, or -1.
 	shapeRule [numShapes]int32
@@ -1266,7 +1266,6 @@ func compile(p *Policy) (*Engine, error) {
 		e.order[i] = int32(k)
 	}
 	e.allow = newAllowList(p)
-	e.pool.New = func() any { return &scanState{} }
 	return e, nil
 }
 

@@ -549,3 +549,20 @@ func TestHealthNewsRarelyFlagged(t *testing.T) {
 		t.Errorf("%d of %d health-news posts flagged at warn or above, over 2%%", flagged, n)
 	}
 }
+
+// TestStatePoolReusesAndBounds checks that a returned scan state is lent
+// again and that no more than maxFreeStates are kept.
+func TestStatePoolReusesAndBounds(t *testing.T) {
+	var p statePool
+	a := p.get()
+	p.put(a)
+	if b := p.get(); b != a {
+		t.Fatalf("get after put lent a new state, want the returned one")
+	}
+	for range maxFreeStates + 5 {
+		p.put(&scanState{})
+	}
+	if len(p.free) != maxFreeStates {
+		t.Fatalf("pool keeps %d states, want at most %d", len(p.free), maxFreeStates)
+	}
+}

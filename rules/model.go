@@ -720,8 +720,8 @@ func isqrt(x uint64) uint64 {
 // engine: the feature ids (each once) and, for each, the index of the
 // sentence it was found in. It is for the trainer (rules/gen/train).
 func (e *Engine) ModelFeatures(text string) (ids []uint32, sents []int32) {
-	st := e.pool.Get().(*scanState)
-	defer e.pool.Put(st)
+	st := e.pool.get()
+	defer e.pool.put(st)
 	e.prepare(text, st)
 	e.features(text, st, nil, true)
 	ids = append(ids, st.feat.ids...)
@@ -738,8 +738,8 @@ func (e *Engine) ModelScores(text string) (scores []float64, fire []bool) {
 	if m == nil {
 		return nil, nil
 	}
-	st := e.pool.Get().(*scanState)
-	defer e.pool.Put(st)
+	st := e.pool.get()
+	defer e.pool.put(st)
 	e.prepare(text, st)
 	e.features(text, st, m, false)
 	ms := m.scores(&st.feat)
@@ -777,8 +777,8 @@ func (e *Engine) DirectIdentifier(text string) bool {
 
 // rulesContext is the post context the rules alone read in text.
 func (e *Engine) rulesContext(text string) postContext {
-	st := e.pool.Get().(*scanState)
-	defer e.pool.Put(st)
+	st := e.pool.get()
+	defer e.pool.put(st)
 	e.prepare(text, st)
 	pc := e.readContext(st)
 	st.text = ""

@@ -139,12 +139,12 @@ func TestSentenceScoreStandsForPost(t *testing.T) {
 			}
 		}
 		root := int64(isqrt(uint64(max(len(ids), ModelMinFeatures)) << 16))
-		st := e.pool.Get().(*scanState)
+		st := e.pool.get()
 		e.prepare(text, st)
 		e.features(text, st, m, false)
 		got := m.scores(&st.feat)
 		st.text = ""
-		e.pool.Put(st)
+		e.pool.put(st)
 		for o := 0; o < modelOutputs; o++ {
 			want := m.bias[o] + int32(post[o]*256/root)
 			whole := want

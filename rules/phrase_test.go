@@ -54,8 +54,8 @@ func TestStartFilterKeepsEveryFit(t *testing.T) {
 		"Mi paciente de la cama 4, la señora del 9B, apoyamos al candidato Ramírez para alcalde.",
 		"#ad use my code SAVE20, link in bio. @jess.whitaker22 take 50mg of Benadryl now. 555-201-7788.",
 	}, " ")
-	st := e.pool.Get().(*scanState)
-	defer e.pool.Put(st)
+	st := e.pool.get()
+	defer e.pool.put(st)
 	e.prepare(text, st)
 	checked, ruled := 0, 0
 	for i := 0; i+1 < len(st.toks); i++ {

@@ -3,6 +3,7 @@ package rules
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -48,6 +49,40 @@ type scanState struct {
 	tc       tokCtx      // the token pass's cursor (runDetectors)
 }
 
+// statePool lends scan states to concurrent scans. It is typed rather than a
+// sync.Pool because boxing a *scanState in an interface marks every type it
+// reaches (the Engine, its record formats, regexp/syntax's Prog) as used
+// through an interface, and the linker then keeps their String methods:
+// regexp/syntax's program printer alone was 17 KB of the module.
+type statePool struct {
+	mu   sync.Mutex
+	free []*scanState
+}
+
+// maxFreeStates bounds the states kept between scans: one per concurrent
+// scan is enough, and each may hold a long post's buffers.
+const maxFreeStates = 16
+
+func (p *statePool) get() *scanState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		st := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		return st
+	}
+	return &scanState{}
+}
+
+func (p *statePool) put(st *scanState) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) < maxFreeStates {
+		p.free = append(p.free, st)
+	}
+}
+
 func (st *scanState) reset() {
 	st.toks = st.toks[:0]
 	st.hits = st.hits[:0]
@@ -72,8 +107,8 @@ func (e *Engine) Scan(text string) Result {
 		}
 		text = text[:cut]
 	}
-	st := e.pool.Get().(*scanState)
-	defer e.pool.Put(st)
+	st := e.pool.get()
+	defer e.pool.put(st)
 	e.prepare(text, st)
 	res := e.weigh(text, st)
 	st.text = ""
