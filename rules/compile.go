@@ -848,7 +848,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	for _, p := range packs {
 		for k, words := range p.cues {
 			if _, dup := cues[k]; dup {
-				return nil, &Error{Msg: "rule pack " + p.name + ": cue list " + strconv.Quote(k) + " is declared twice"}
+				return nil, &Error{Msg: "rule pack " + p.name + ": cue list " + quote(k) + " is declared twice"}
 			}
 			cues[k] = words
 		}
@@ -1218,7 +1218,7 @@ func compile(p *Policy) (*Engine, error) {
 			e.formats = append(e.formats, recordFormat{rule: rf, re: re, sev: Severity(f.Severity), ident: ident, name: f.Name})
 			if name, slow := formatsTooSlow(e.formats); slow {
 				return nil, fieldErr("record_formats["+strconv.Itoa(i)+"].pattern",
-					"too slow: with the formats before it, "+strconv.Quote(name)+" takes more than a scan's 150,000 matching steps on a 3,000-character post; bound its repeats or give it a literal prefix")
+					"too slow: with the formats before it, "+quote(name)+" takes more than a scan's 150,000 matching steps on a 3,000-character post; bound its repeats or give it a literal prefix")
 			}
 		}
 	}

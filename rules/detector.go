@@ -2,7 +2,6 @@ package rules
 
 import (
 	"sort"
-	"strconv"
 )
 
 // A detector is a built-in detector declared as a value, as a go/analysis
@@ -626,7 +625,7 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 		words, ok := cues[name]
 		p := b.cue.slot(name)
 		if !ok || p == nil {
-			return &Error{Msg: who + " needs cue list " + strconv.Quote(name) + ", which no pack declares"}
+			return &Error{Msg: who + " needs cue list " + quote(name) + ", which no pack declares"}
 		}
 		*p = newCueList(words)
 		usedCues[name] = true
@@ -634,7 +633,7 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 	}
 	needShape := func(who, name string) error {
 		if _, ok := b.shapes[name]; !ok {
-			return &Error{Msg: who + " needs a rule with \"shape\": " + strconv.Quote(name) + ", which no pack declares"}
+			return &Error{Msg: who + " needs a rule with \"shape\": " + quote(name) + ", which no pack declares"}
 		}
 		return nil
 	}
@@ -697,7 +696,7 @@ func (b *base) wireDetectors(dets []*detector, cues map[string][]string, usedCla
 	}
 	for name := range cues {
 		if !usedCues[name] {
-			b.unused = append(b.unused, "cue list "+strconv.Quote(name))
+			b.unused = append(b.unused, "cue list "+quote(name))
 		}
 	}
 	sort.Strings(b.unused)

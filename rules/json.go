@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -29,7 +30,6 @@ const (
 type jval struct {
 	kind jkind
 	b    bool
-	num  float64
 	str  string // string value, or the number's literal text
 	arr  []*jval
 	// strs holds an array's members instead of arr when they are all
@@ -145,7 +145,7 @@ func (p *jparser) value() (*jval, error) {
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	}
-	return nil, p.fail("unexpected character " + strconv.QuoteRune(rune(p.data[p.pos])))
+	return nil, p.fail("unexpected character " + quote(p.data[p.pos:p.pos+1]))
 }
 
 func (p *jparser) enter() error {
@@ -185,7 +185,7 @@ func (p *jparser) object() (*jval, error) {
 		if len(keys) < 16 {
 			for _, prev := range keys {
 				if prev == k {
-					return nil, p.fail("duplicate field " + strconv.Quote(k))
+					return nil, p.fail("duplicate field " + quote(k))
 				}
 			}
 		} else {
@@ -196,7 +196,7 @@ func (p *jparser) object() (*jval, error) {
 				}
 			}
 			if seen[k] {
-				return nil, p.fail("duplicate field " + strconv.Quote(k))
+				return nil, p.fail("duplicate field " + quote(k))
 			}
 			seen[k] = true
 		}
@@ -314,12 +314,9 @@ func (p *jparser) number() (*jval, error) {
 			return nil, p.fail("bad number")
 		}
 	}
-	lit := p.data[start:p.pos]
-	f, err := strconv.ParseFloat(lit, 64)
-	if err != nil {
-		return nil, p.fail("bad number " + lit)
-	}
-	return p.val(jval{kind: jNum, num: f, str: lit, off: start}), nil
+	// The literal is kept as text: a policy's numbers are integers, read by
+	// jfields.integer, and the module need not carry a float parser.
+	return p.val(jval{kind: jNum, str: p.data[start:p.pos], off: start}), nil
 }
 
 func (p *jparser) string() (string, error) {
@@ -503,11 +500,15 @@ func (f *jfields) integer(key string, dst *int) {
 	if v == nil {
 		return
 	}
-	if v.kind != jNum || v.num != float64(int(v.num)) {
+	n, ok := 0, v.kind == jNum
+	if ok {
+		n, ok = jsonInt(v.str)
+	}
+	if !ok {
 		f.setErr(key, "must be an integer")
 		return
 	}
-	*dst = int(v.num)
+	*dst = n
 }
 
 func (f *jfields) strs(key string, dst *[]string) {
@@ -727,4 +728,61 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// jsonInt reads a JSON number literal (already checked by jparser.number) as
+// an int: "12", "-3", "2.0" and "1e3" are integers; "2.5", "1e-1" and values
+// beyond ±2^53 (where a float64 reader would have rounded them) are not.
+func jsonInt(lit string) (int, bool) {
+	neg := strings.HasPrefix(lit, "-")
+	if neg {
+		lit = lit[1:]
+	}
+	mant, exp := lit, 0
+	if i := strings.IndexAny(lit, "eE"); i >= 0 {
+		mant = lit[:i]
+		e := lit[i+1:]
+		eneg := strings.HasPrefix(e, "-")
+		e = strings.TrimLeft(e, "+-")
+		for _, c := range []byte(e) {
+			if exp > 1000 {
+				return 0, false
+			}
+			exp = exp*10 + int(c-'0')
+		}
+		if eneg {
+			exp = -exp
+		}
+	}
+	digits := mant
+	if i := strings.IndexByte(mant, '.'); i >= 0 {
+		digits = mant[:i] + mant[i+1:]
+		exp -= len(mant) - i - 1
+	}
+	// Trailing zeros dropped from the digits raise the exponent.
+	for len(digits) > 1 && digits[len(digits)-1] == '0' && exp < 0 {
+		digits = digits[:len(digits)-1]
+		exp++
+	}
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return 0, true
+	}
+	if exp < 0 || len(digits)+exp > 16 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range []byte(digits) {
+		n = n*10 + int(c-'0')
+	}
+	for range exp {
+		n *= 10
+	}
+	if n > 1<<53 {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }

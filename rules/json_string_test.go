@@ -67,3 +67,40 @@ func TestAppendInt(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONInt checks the integer reading of number literals that replaced a
+// float parser: integral values in any JSON spelling are read, others refused.
+func TestJSONInt(t *testing.T) {
+	for _, c := range []struct {
+		lit  string
+		want int
+		ok   bool
+	}{
+		{"0", 0, true}, {"-0", 0, true}, {"12", 12, true}, {"-3", -3, true},
+		{"2.0", 2, true}, {"2.50e1", 25, true}, {"1e3", 1000, true}, {"1E+2", 100, true},
+		{"100", 100, true}, {"0.0", 0, true}, {"1000e-3", 1, true}, {"9007199254740992", 1 << 53, true},
+		{"2.5", 0, false}, {"1e-1", 0, false}, {"9007199254740993", 0, false},
+		{"1e400", 0, false}, {"1e99999999999999999999", 0, false}, {"123456789012345678901234567890", 0, false},
+	} {
+		got, ok := jsonInt(c.lit)
+		if ok != c.ok || got != c.want {
+			t.Errorf("jsonInt(%q) = %d, %v; want %d, %v", c.lit, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestQuoteMatchesStrconvOnPrintableText checks that error messages quote
+// text as strconv.Quote would wherever both keep a character as written or
+// escape it the same way, and that invisible and broken bytes are escaped.
+func TestQuoteMatchesStrconvOnPrintableText(t *testing.T) {
+	for _, s := range []string{"", "abc", `say "hi"`, `a\b`, "tab\there", "line\nbreak", "\x00\x1f\x7f", "café", "日本語", "שלום", "👩‍⚕️ ok", "{drug}"} {
+		if got, want := quote(s), strconv.Quote(s); got != want {
+			t.Errorf("quote(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for s, want := range map[string]string{"a\u200bb": `"a\u200bb"`, "\xff": `"\xff"`, "x\u202ey": `"x\u202ey"`, "\ufeff": `"\ufeff"`} {
+		if got := quote(s); got != want {
+			t.Errorf("quote(%q) = %s, want %s", s, got, want)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -193,7 +192,7 @@ func decodePack(data string) (*pack, error) {
 
 func (r *Rule) validate() error {
 	if !strings.HasPrefix(r.ID, string(r.Category)+".") || !r.Category.valid() {
-		return &Error{Msg: "rule " + strconv.Quote(r.ID) + ": id must start with its category (one of privacy, boundaries, conduct, misinformation, disclosure)"}
+		return &Error{Msg: "rule " + quote(r.ID) + ": id must start with its category (one of privacy, boundaries, conduct, misinformation, disclosure)"}
 	}
 	if !r.Severity.valid() {
 		return &Error{Msg: "rule " + r.ID + ": severity must be info, warn or block"}
@@ -202,13 +201,13 @@ func (r *Rule) validate() error {
 		return &Error{Msg: "rule " + r.ID + ": patient_severity must be info, warn or block"}
 	}
 	if !r.Identifier.valid() {
-		return &Error{Msg: "rule " + r.ID + ": unknown identifier " + strconv.Quote(string(r.Identifier))}
+		return &Error{Msg: "rule " + r.ID + ": unknown identifier " + quote(string(r.Identifier))}
 	}
 	if r.Shape == "" && len(r.Phrase) == 0 {
 		return &Error{Msg: "rule " + r.ID + ": needs a shape or phrases"}
 	}
 	if r.Shape != "" && !contains(shapeNames, r.Shape) {
-		return &Error{Msg: "rule " + r.ID + ": unknown shape " + strconv.Quote(r.Shape) + " (known: " + strings.Join(shapeNames, ", ") + ")"}
+		return &Error{Msg: "rule " + r.ID + ": unknown shape " + quote(r.Shape) + " (known: " + strings.Join(shapeNames, ", ") + ")"}
 	}
 	if r.Quasi != "" && !contains(quasiKinds, r.Quasi) {
 		return &Error{Msg: "rule " + r.ID + ": quasi must be one of " + strings.Join(quasiKinds, ", ")}

@@ -133,7 +133,7 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 			e.lower = true
 			f = f[1:]
 			if not || strings.ContainsAny(f, "{}") {
-				return nil, &Error{Msg: "\"=\" takes plain words only: " + strconv.Quote(f)}
+				return nil, &Error{Msg: "\"=\" takes plain words only: " + quote(f)}
 			}
 		}
 		w0, c0 := len(pp.words), len(pp.classes)
@@ -159,27 +159,27 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 					if n != "" {
 						k, err := strconv.Atoi(n)
 						if err != nil || k < 1 || k > 20 || e.room && k > 4 {
-							return nil, &Error{Msg: "bad value element " + strconv.Quote(alt) + ": want {id} or {idN} with N from 1 to 20, or {room} or {roomN} with N from 1 to 4"}
+							return nil, &Error{Msg: "bad value element " + quote(alt) + ": want {id} or {idN} with N from 1 to 20, or {room} or {roomN} with N from 1 to 4"}
 						}
 						e.minDigits = k
 					}
 				}
 				if wild != 255 {
 					if strings.Contains(f, "|") {
-						return nil, &Error{Msg: strconv.Quote(alt) + " cannot be one of several alternatives in " + strconv.Quote(src)}
+						return nil, &Error{Msg: quote(alt) + " cannot be one of several alternatives in " + quote(src)}
 					}
 					e.kind = wild
 					continue
 				}
 				if !isClassName(name) {
-					return nil, &Error{Msg: "bad class name " + strconv.Quote(alt)}
+					return nil, &Error{Msg: "bad class name " + quote(alt)}
 				}
 				pp.classes = append(pp.classes, name)
 				continue
 			}
 			w := normWord(alt)
 			if w == "" || !isPlainWord(w) {
-				return nil, &Error{Msg: "bad word " + strconv.Quote(alt) + " in phrase " + strconv.Quote(src) + ": use letters and digits (hyphens and periods split words)"}
+				return nil, &Error{Msg: "bad word " + quote(alt) + " in phrase " + quote(src) + ": use letters and digits (hyphens and periods split words)"}
 			}
 			pp.words = append(pp.words, w)
 		}
@@ -194,7 +194,7 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 		}
 		if not {
 			if e.kind != peWord || e.optional || len(e.classNames) > 0 {
-				return nil, &Error{Msg: "a negated element takes plain words only: " + strconv.Quote(f)}
+				return nil, &Error{Msg: "a negated element takes plain words only: " + quote(f)}
 			}
 			e.kind = peNot
 		}
@@ -202,7 +202,7 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 	}
 	first := p.elems[0]
 	if first.kind != peWord && first.kind != peClass && first.kind != peNum {
-		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " must start with a word, a class or {num}"}
+		return nil, &Error{Msg: "phrase " + quote(src) + " must start with a word, a class or {num}"}
 	}
 	allOptional := true
 	for _, e := range p.elems {
@@ -212,16 +212,16 @@ func (pp *phraseParser) parse(src string) (*phrase, error) {
 	}
 	if k := focusOf(p.elems); k >= 0 {
 		if f := p.elems[k]; k == 0 || f.optional || f.kind == peNot || focusOf(p.elems[k+1:]) >= 0 {
-			return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": \">\" marks one required word after the first"}
+			return nil, &Error{Msg: "phrase " + quote(src) + ": \">\" marks one required word after the first"}
 		}
 		for _, e := range p.elems[:k] {
 			if e.optional || e.kind == peNot || e.kind == peValue {
-				return nil, &Error{Msg: "phrase " + strconv.Quote(src) + ": the words before \">\" must each be a required word, class, {any}, {num} or {cap}"}
+				return nil, &Error{Msg: "phrase " + quote(src) + ": the words before \">\" must each be a required word, class, {any}, {num} or {cap}"}
 			}
 		}
 	}
 	if allOptional {
-		return nil, &Error{Msg: "phrase " + strconv.Quote(src) + " has only optional words"}
+		return nil, &Error{Msg: "phrase " + quote(src) + " has only optional words"}
 	}
 	return p, nil
 }

@@ -176,7 +176,7 @@ func decodeExamples(f *jfields, e *Examples) {
 // Validate checks a policy's values and limits; errors name the field.
 func (p *Policy) Validate() error {
 	if p.Schema != "" && p.Schema != PolicySchema {
-		return fieldErr("schema", "must be "+strconv.Quote(PolicySchema))
+		return fieldErr("schema", "must be "+quote(PolicySchema))
 	}
 	switch p.Extends {
 	case "", "default", "none":
@@ -228,7 +228,7 @@ func (p *Policy) Validate() error {
 			return fieldErr(path+".pattern", err.Error())
 		}
 		if r.Identifier != "" && (!Identifier(r.Identifier).valid()) {
-			return fieldErr(path+".identifier", "unknown identifier type "+strconv.Quote(r.Identifier))
+			return fieldErr(path+".identifier", "unknown identifier type "+quote(r.Identifier))
 		}
 		if r.Severity != "" && !Severity(r.Severity).valid() {
 			return fieldErr(path+".severity", `must be "info", "warn" or "block"`)
