@@ -289,6 +289,8 @@ func TestSampleIdentifiers(t *testing.T) {
 		{"Her MBI 1EG4-TE5-MK72 was on the fax and it is not a real emergency yet", IDHealthPlan, Block},
 		{"infosec module today: if a vendor asks you to verify the card 4111 1111 1111 1111, that's the training phish.", IDAccount, Info},
 		{"the demo card in your packet says member ID ZXA000000000, it's not real coverage", IDHealthPlan, Info},
+		{"every time someone posts their card in a 'declined' thread I age a year. 5500 0000 0000 0004 is a TEST number, use that", IDAccount, Info},
+		{"Pt paid with 5500 0000 0000 0012 and it bounced", IDAccount, Block},
 		{"Maria Lopez, e.g. SSN 219-09-9999, is how the form shows it.", IDSSN, Info},
 		{"Blood sample for my patient, SSN 512-44-7788, was mislabeled.", IDSSN, Block},
 		{"My patient Maria Lopez, card 4556 7375 8689 9855, asked us to bill her.", IDAccount, Block},
