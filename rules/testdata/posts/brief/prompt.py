@@ -8,7 +8,8 @@ Your assignment:
 - Write 200 posts, ids {w['writer']}-0001 to {w['writer']}-0200, in /work/writers/{w['writer']}/posts.jsonl.
 - You post as: {w['role']} (most posts; a few may come from colleagues of other roles).
 - Platforms: mostly {', '.join(w['platforms'])}; a few on any other allowed platform.
-- Style: {' ; '.join(w['styles'])}. Vary it: not every post in this style.
+- Style: {' ; '.join(w['styles'])}. Vary it: not every post in this style.""" + ("""
+- Language: every one of your 200 posts is written wholly in Spanish, whatever the style line says (vary the register, not the language); identifiers, labels and notes follow the brief as usual.""" if w.get("language") == "Spanish only" else "") + f"""
 - At least 85 benign posts (labels {{}}), tempting look-alikes of the risky ones.
 - At least these many posts per category (a post with two categories counts for both): privacy {c['privacy']} (about 55% block / 45% warn), boundaries {c['boundaries']}, conduct {c['conduct']}, misinformation {c['misinformation']}, disclosure {c['disclosure']}. Your emphasis is {w['emphasis']}: make those especially varied and subtle. At least 25 posts carry two or more categories.
 - Cover these phenomena, in your own words and many forms:
