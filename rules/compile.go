@@ -993,7 +993,7 @@ func compilePacks(packs []*pack, dets []*detector) (*base, error) {
 	b.m.classUse = nil
 	b.wireModel()
 	var err error
-	if b.gloss, err = newGlossTable("gloss_es.txt", dataFiles["gloss_es.txt"]); err != nil {
+	if b.gloss, err = newGlossTable("gloss_es.txt", dataFiles["gloss_es.txt"], "gloss_es_pairs.txt", dataFiles["gloss_es_pairs.txt"]); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -1061,7 +1061,10 @@ type Engine struct {
 	model    *model // the learned model, or nil
 	modelOn  bool   // the model exists and one of its rules is enabled
 	pool     statePool
-	allow    *allowList // the policy's personal allow list, or nil
+	// glossPairs: with no model (the trainer's features), add glossed word
+	// pairs in Spanish posts; SetGlossPairs turns them off.
+	glossPairs bool
+	allow      *allowList // the policy's personal allow list, or nil
 	// shapeRule is, by shapeID, the enabled rule of that shape, or -1.
 	shapeRule [numShapes]int32
 }
@@ -1266,6 +1269,7 @@ func compile(p *Policy) (*Engine, error) {
 		e.order[i] = int32(k)
 	}
 	e.allow = newAllowList(p)
+	e.glossPairs = true
 	return e, nil
 }
 

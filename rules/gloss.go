@@ -25,7 +25,9 @@ import (
 // addressing over a power-of-two table that the scan probes once per word.
 type glossTable struct {
 	keys  []uint64 // 0 marks an empty slot
-	feats []uint32
+	feats []uint32 // the gloss's word feature; 0 for a word glossed in pairs only
+	words []uint64 // the gloss's word hash, which pairs are formed from
+	marks []bool   // the word counts towards making a post Spanish (data/gloss_es_pairs.txt)
 	mask  uint64
 	// seen has a bit set for each word's hash (bits 40-54): most words
 	// are no glossed word, and one test of a bit in L1 says so. At 32,768
@@ -35,13 +37,34 @@ type glossTable struct {
 }
 
 // newGlossTable reads "word gloss" lines (blank lines and "# " comments
-// skipped); a line of another shape is an error.
-func newGlossTable(name, data string) (glossTable, error) {
+// skipped); a line of another shape is an error. pairsFile, a name and its
+// data in the same form, glosses words only where they stand in a word
+// pair ("la the"); a line ending in "mark" ("que that mark") also counts
+// towards making a post Spanish (see Engine.features). A word of both
+// lists keeps its own gloss.
+func newGlossTable(name, data string, pairsFile ...string) (glossTable, error) {
 	size := 1
-	for size < 2*strings.Count(data, "\n")+2 {
+	lines := strings.Count(data, "\n")
+	if len(pairsFile) == 2 {
+		lines += strings.Count(pairsFile[1], "\n")
+	}
+	for size < 2*lines+2 {
 		size <<= 1
 	}
-	g := glossTable{keys: make([]uint64, size), feats: make([]uint32, size), mask: uint64(size - 1)}
+	g := glossTable{keys: make([]uint64, size), feats: make([]uint32, size), words: make([]uint64, size), marks: make([]bool, size), mask: uint64(size - 1)}
+	if err := g.read(name, data, false); err != nil {
+		return glossTable{}, err
+	}
+	if len(pairsFile) == 2 {
+		if err := g.read(pairsFile[0], pairsFile[1], true); err != nil {
+			return glossTable{}, err
+		}
+	}
+	return g, nil
+}
+
+// read adds the lines of one gloss file; pairOnly marks the pair glosses.
+func (g *glossTable) read(name, data string, pairOnly bool) error {
 	n := 0
 	for len(data) > 0 {
 		var line string
@@ -57,8 +80,18 @@ func newGlossTable(name, data string) (glossTable, error) {
 			cut = len(line)
 		}
 		w, gl := line[:cut], strings.TrimSpace(line[cut:])
+		mark := false
+		if pairOnly {
+			if c := strings.IndexAny(gl, " \t"); c >= 0 && strings.TrimSpace(gl[c:]) == "mark" {
+				gl, mark = gl[:c], true
+			}
+		}
 		if w == "" || gl == "" || strings.ContainsAny(gl, " \t") {
-			return glossTable{}, &Error{Msg: "data/" + name + ": line " + strconv.Itoa(n) + ": want a word and its gloss"}
+			want := "a word and its gloss"
+			if pairOnly {
+				want += ", then \"mark\" or nothing"
+			}
+			return &Error{Msg: "data/" + name + ": line " + strconv.Itoa(n) + ": want " + want}
 		}
 		h := hashWord(normWord(w))
 		if h == 0 {
@@ -68,26 +101,42 @@ func newGlossTable(name, data string) (glossTable, error) {
 		for g.keys[k] != 0 && g.keys[k] != h {
 			k = (k + 1) & g.mask
 		}
-		g.keys[k], g.feats[k] = h, featID(hashWord(normWord(gl)), featWord)
+		gh := hashWord(normWord(gl))
+		switch {
+		case !pairOnly:
+			g.keys[k], g.feats[k], g.words[k] = h, featID(gh, featWord), gh
+		case g.keys[k] == h:
+			g.marks[k] = g.marks[k] || mark // glossed alone already
+		default:
+			g.keys[k], g.words[k], g.marks[k] = h, gh, mark
+		}
 		g.seen[h>>40&511] |= 1 << (h >> 49 & 63)
 	}
-	return g, nil
+	return nil
 }
 
 // find returns the feature of the gloss of the word hashed h, or 0.
 func (g *glossTable) find(h uint64) uint32 {
+	if k, ok := g.slot(h); ok {
+		return g.feats[k]
+	}
+	return 0
+}
+
+// slot returns the table slot of the word hashed h, if it has a gloss.
+func (g *glossTable) slot(h uint64) (uint64, bool) {
 	if h == 0 {
 		h = 1
 	}
 	if g.seen[h>>40&511]&(1<<(h>>49&63)) == 0 {
-		return 0 // also when the table is empty
+		return 0, false // also when the table is empty
 	}
 	for k := h & g.mask; ; k = (k + 1) & g.mask {
 		switch g.keys[k] {
 		case h:
-			return g.feats[k]
+			return k, true
 		case 0:
-			return 0
+			return 0, false
 		}
 	}
 }

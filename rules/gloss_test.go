@@ -46,3 +46,54 @@ func TestGlossSharesEnglishFeatures(t *testing.T) {
 		t.Errorf("words split by a tab or several spaces: err %v", err)
 	}
 }
+
+// TestGlossPairsOnlyInSpanishPosts checks that a Spanish post's word pairs
+// are also read as their English glosses' pairs ("dejen la insulina" gives
+// the pair features of "stop the" and "the insulin"), that a post with
+// fewer than spanishMarks marked words gets none, and that SetGlossPairs
+// turns them off.
+func TestGlossPairsOnlyInSpanishPosts(t *testing.T) {
+	e, err := Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := func(text string) map[uint32]bool {
+		ids, _ := e.ModelFeatures(text)
+		out := map[uint32]bool{}
+		for _, f := range ids {
+			if FeatureKind(f) == "pair" {
+				out[f] = true
+			}
+		}
+		return out
+	}
+	en := pairs("stop the insulin")
+	es := pairs("que todos los pacientes dejen la insulina")
+	for f := range en {
+		if !es[f] {
+			t.Errorf("Spanish post lacks the English pair feature %x of %q", f, "stop the insulin")
+		}
+	}
+	// Two marks ("la", "que") are not enough: the pairs stay Spanish only.
+	short := pairs("que dejen la insulina")
+	for f := range en {
+		if short[f] {
+			t.Errorf("a post with two marked words got the English pair %x", f)
+		}
+	}
+	// An English post is read as before, even with Spanish names in it.
+	if got, want := len(pairs("Dr. de la Cruz said stop the insulin")), len(pairs("Dr. Cruz said stop the insulin"))+2; got != want {
+		t.Errorf("English post: %d pair features, want %d (its own words' pairs only)", got, want)
+	}
+	e.SetGlossPairs(false)
+	off := pairs("que todos los pacientes dejen la insulina")
+	e.SetGlossPairs(true)
+	for f := range en {
+		if off[f] {
+			t.Errorf("SetGlossPairs(false): English pair %x still added", f)
+		}
+	}
+	if _, err := newGlossTable("a.txt", "deja stop\n", "p.txt", "la the mark extra\n"); err == nil {
+		t.Error("a pair gloss line of four words: no error")
+	}
+}

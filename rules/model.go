@@ -104,6 +104,8 @@ type model struct {
 	// conj: the model was trained with the conjoined features (its
 	// settings' kinds name "conj"), so scans add them.
 	conj bool
+	// gpair: likewise for glossed word pairs in Spanish posts ("gpair").
+	gpair bool
 }
 
 // ModelInfo describes the engine's learned model.
@@ -143,6 +145,7 @@ func decodeModel(data string) (*model, error) {
 	}
 	m := &model{Settings: p[k : k+int(n)], size: len(data)}
 	m.conj = usesKind(m.Settings, "conj")
+	m.gpair = usesKind(m.Settings, "gpair")
 	p = p[k+int(n):]
 	if len(p) < 10 {
 		return nil, bad("truncated header")
@@ -372,7 +375,21 @@ type featScratch struct {
 	topT0, topT1 [modelOutputs]int32
 	tok0, tok1   int32
 	syms         []symMark // the post's symbol features, for conjoin
+	gpairs       []gpair   // the post's glossed word pairs, kept until it is known to be Spanish
 }
+
+// gpair is a word pair read with its words' English glosses ("deja la" as
+// "stop the"): its feature, sentence and tokens.
+type gpair struct {
+	f        uint32
+	s        int32
+	tok0, t1 int32
+}
+
+// spanishMarks is how many marked Spanish words ("que", "los", "para")
+// make a post Spanish, so that its word pairs are also read with their
+// English glosses (data/gloss_es_pairs.txt).
+const spanishMarks = 3
 
 // seenSlot is a slot of the set of features seen: an id and the stamp of
 // the scan that put it there, side by side so a probe reads one line.
@@ -440,6 +457,7 @@ func (fs *featScratch) reset(m *model, keep bool) {
 	fs.tok0 = -1
 	fs.ids, fs.sent, fs.sents, fs.sums, fs.net, fs.count = fs.ids[:0], fs.sent[:0], fs.sents[:0], fs.sums[:0], fs.net[:0], fs.count[:0]
 	fs.syms = fs.syms[:0]
+	fs.gpairs = fs.gpairs[:0]
 }
 
 // newSentence starts a sentence at token t.
@@ -457,6 +475,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	fs := &st.feat
 	fs.reset(m, keep)
 	var prev uint64
+	var prevG uint64 // prev read as its English gloss (prev itself when it has none)
+	marks := 0       // marked Spanish words seen
+	gpairs := m == nil && e.glossPairs || m != nil && m.gpair
 	s := int32(0)
 	fs.newSentence(0)
 	question := false
@@ -500,6 +521,7 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			st.low = appendLower(st.low[:0], w)
 			h = hashWord(trimPossessive(st.low))
 		}
+		g := uint64(0) // the word's English gloss, if it has one
 		if t.flags&tDigit != 0 && t.flags&tLetter == 0 {
 			// Numbers: their length says more than their value.
 			h = uint64(shapeNumBase + min(len(w), 12))
@@ -510,8 +532,14 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			}
 			fs.tok0, fs.tok1 = int32(i), int32(i+1)
 			fs.add(featID(h, featWord), s)
-			if f := e.b.gloss.find(h); f != 0 {
-				fs.add(f, s)
+			if k, ok := e.b.gloss.slot(h); ok {
+				if f := e.b.gloss.feats[k]; f != 0 {
+					fs.add(f, s)
+				}
+				if e.b.gloss.marks[k] {
+					marks++
+				}
+				g = e.b.gloss.words[k]
 			}
 			if neg > 0 {
 				fs.add(featID(h^negatedSalt, featWord), s)
@@ -522,6 +550,9 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 				quoted--
 			}
 			fs.tok0 = -1
+		}
+		if g == 0 {
+			g = h
 		}
 		if t.cls&e.b.cls.negation != 0 {
 			neg = negationScope
@@ -542,8 +573,11 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 			fs.tok0, fs.tok1 = int32(i-1), int32(i+1)
 			fs.add(featID(prev*0x9e3779b97f4a7c15^h, featPair), s)
 			fs.tok0 = -1
+			if gpairs && (prevG != prev || g != h) {
+				fs.gpairs = append(fs.gpairs, gpair{featID(prevG*0x9e3779b97f4a7c15^g, featPair), s, int32(i - 1), int32(i + 1)})
+			}
 		}
-		prev = h
+		prev, prevG = h, g
 		if !question && t.end < int32(len(text)) && text[t.end] == '?' {
 			question = true
 		}
@@ -551,6 +585,13 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	fs.sents[s].t1 = int32(stop)
 	if stop == len(st.toks) {
 		e.symbolFeatures(text[gapFrom:], fs, s)
+	}
+	if marks >= spanishMarks {
+		for _, p := range fs.gpairs {
+			fs.tok0, fs.tok1 = p.tok0, p.t1
+			fs.add(p.f, p.s)
+		}
+		fs.tok0 = -1
 	}
 	if question {
 		fs.add(featID(shapeQuestion, featShape), 0)
@@ -729,6 +770,13 @@ func (e *Engine) ModelFeatures(text string) (ids []uint32, sents []int32) {
 	st.text = ""
 	return ids, sents
 }
+
+// SetGlossPairs says whether ModelFeatures, on an engine with no model,
+// adds the glossed word pairs of Spanish posts ("deja la" read as "stop
+// the"). They are word pairs, so a trainer cannot leave them out by their
+// feature kind as it does the others; it calls this for settings whose kinds
+// do not name "gpair". A model's own settings decide for its scans.
+func (e *Engine) SetGlossPairs(on bool) { e.glossPairs = on }
 
 // ModelScores returns the learned model's raw scores for text, one per
 // output (story, boundaries, conduct, misinformation, disclosure), and

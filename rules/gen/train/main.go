@@ -422,7 +422,7 @@ func main() {
 		}
 	}
 	if *cv {
-		train, _, err := Load(*dir)
+		train, _, err := Load(*dir, s.Kinds)
 		if err == nil {
 			err = CrossValidate(train, s, *cvOut)
 		}
@@ -437,7 +437,7 @@ func main() {
 }
 
 func run(dir string, s Settings, report, compare, diag bool, misses string) error {
-	train, dev, err := Load(dir)
+	train, dev, err := Load(dir, s.Kinds)
 	if err != nil {
 		return err
 	}
@@ -490,8 +490,8 @@ func Source(file []byte) []byte {
 }
 
 // Load reads the posts and splits them by file into train and dev, with
-// their features and the rules' own verdicts.
-func Load(dir string) (train, dev []*post, err error) {
+// their features (of the kinds listed) and the rules' own verdicts.
+func Load(dir, kinds string) (train, dev []*post, err error) {
 	devFiles := map[string]bool{}
 	if b, err := os.ReadFile(filepath.Join(dir, "testdata", "posts", "dev.txt")); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -513,6 +513,7 @@ func Load(dir string) (train, dev []*post, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	e.SetGlossPairs(slices.Contains(strings.Split(kinds, ","), "gpair"))
 	for _, f := range files {
 		ps, err := readPosts(f)
 		if err != nil {

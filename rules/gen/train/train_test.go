@@ -19,7 +19,7 @@ func TestModelCurrent(t *testing.T) {
 		t.Skip("trains the model")
 	}
 	dir := filepath.Join("..", "..")
-	train, dev, err := Load(dir)
+	train, dev, err := Load(dir, defaults.Kinds)
 	if err != nil {
 		t.Fatal(err)
 	}
