@@ -381,9 +381,9 @@ type featScratch struct {
 // gpair is a word pair read with its words' English glosses ("deja la" as
 // "stop the"): its feature, sentence and tokens.
 type gpair struct {
-	f        uint32
-	s        int32
-	tok0, t1 int32
+	f      uint32
+	s      int32
+	t0, t1 int32
 }
 
 // spanishMarks is how many marked Spanish words ("que", "los", "para")
@@ -588,7 +588,7 @@ func (e *Engine) features(text string, st *scanState, m *model, keep bool) {
 	}
 	if marks >= spanishMarks {
 		for _, p := range fs.gpairs {
-			fs.tok0, fs.tok1 = p.tok0, p.t1
+			fs.tok0, fs.tok1 = p.t0, p.t1
 			fs.add(p.f, p.s)
 		}
 		fs.tok0 = -1
