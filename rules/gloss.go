@@ -37,17 +37,12 @@ type glossTable struct {
 }
 
 // newGlossTable reads "word gloss" lines (blank lines and "# " comments
-// skipped); a line of another shape is an error. pairsFile, a name and its
-// data in the same form, glosses words only where they stand in a word
-// pair ("la the"); a line ending in "mark" ("que that mark") also counts
-// towards making a post Spanish (see Engine.features). A word of both
-// lists keeps its own gloss.
-func newGlossTable(name, data string, pairsFile ...string) (glossTable, error) {
-	size := 1
-	lines := strings.Count(data, "\n")
-	if len(pairsFile) == 2 {
-		lines += strings.Count(pairsFile[1], "\n")
-	}
+// skipped); a line of another shape is an error. pairsData, in the same
+// form, glosses words only where they stand in a word pair ("la the"); a
+// line ending in "mark" ("que that mark") also counts towards making a post
+// Spanish (see Engine.features). A word of both lists keeps its own gloss.
+func newGlossTable(name, data, pairsName, pairsData string) (glossTable, error) {
+	size, lines := 1, strings.Count(data, "\n")+strings.Count(pairsData, "\n")
 	for size < 2*lines+2 {
 		size <<= 1
 	}
@@ -55,10 +50,8 @@ func newGlossTable(name, data string, pairsFile ...string) (glossTable, error) {
 	if err := g.read(name, data, false); err != nil {
 		return glossTable{}, err
 	}
-	if len(pairsFile) == 2 {
-		if err := g.read(pairsFile[0], pairsFile[1], true); err != nil {
-			return glossTable{}, err
-		}
+	if err := g.read(pairsName, pairsData, true); err != nil {
+		return glossTable{}, err
 	}
 	return g, nil
 }
@@ -113,14 +106,6 @@ func (g *glossTable) read(name, data string, pairOnly bool) error {
 		g.seen[h>>40&511] |= 1 << (h >> 49 & 63)
 	}
 	return nil
-}
-
-// find returns the feature of the gloss of the word hashed h, or 0.
-func (g *glossTable) find(h uint64) uint32 {
-	if k, ok := g.slot(h); ok {
-		return g.feats[k]
-	}
-	return 0
 }
 
 // slot returns the table slot of the word hashed h, if it has a gloss.

@@ -39,10 +39,14 @@ func TestGlossSharesEnglishFeatures(t *testing.T) {
 			t.Errorf("%q: %d word features, want 1 (no gloss)", w, len(got))
 		}
 	}
-	if _, err := newGlossTable("bad.txt", "deja stop\nuna dos tres\n"); err == nil {
+	if _, err := newGlossTable("bad.txt", "deja stop\nuna dos tres\n", "", ""); err == nil {
 		t.Error("a line of three words: no error")
 	}
-	if g, err := newGlossTable("tabs.txt", "deja\tstop\n  manda   send \r\n"); err != nil || g.find(hashWord("deja")) == 0 || g.find(hashWord("manda")) == 0 {
+	glossed := func(g *glossTable, w string) bool {
+		k, ok := g.slot(hashWord(w))
+		return ok && g.feats[k] != 0
+	}
+	if g, err := newGlossTable("tabs.txt", "deja\tstop\n  manda   send \r\n", "", ""); err != nil || !glossed(&g, "deja") || !glossed(&g, "manda") {
 		t.Errorf("words split by a tab or several spaces: err %v", err)
 	}
 }

@@ -520,7 +520,7 @@ func Load(dir, kinds string) (train, dev []*post, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	e.SetGlossPairs(slices.Contains(strings.Split(kinds, ","), "gpair"))
+	e.SetGlossPairs(kindSet(kinds)["gpair"])
 	for _, f := range files {
 		ps, err := readPosts(f)
 		if err != nil {
